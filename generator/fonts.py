@@ -1,0 +1,74 @@
+"""TrueType fonts: register them with ReportLab once per process and check glyph coverage.
+
+The bundled font is DejaVu Sans (Latin, Greek, Cyrillic, Vietnamese, Hebrew, Arabic
+letters), so patients' names in most scripts print without any system font.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from .errors import UserError
+
+FONT_DIR = Path(__file__).parent / "fonts"
+BUNDLED_REGULAR = FONT_DIR / "DejaVuSans.ttf"
+BUNDLED_BOLD = FONT_DIR / "DejaVuSans-Bold.ttf"
+
+
+@dataclass(frozen=True)
+class FontFamily:
+    """The ReportLab names of the two faces the handout uses."""
+
+    regular: str
+    bold: str
+
+    def missing_characters(self, text: str) -> list[str]:
+        """Characters in ``text`` that neither face can draw (in order of first use)."""
+        regular, bold = _charmap(self.regular), _charmap(self.bold)
+        missing: list[str] = []
+        for char in text:
+            code = ord(char)
+            if char.isspace() or code < 0x20 or code in regular and code in bold:
+                continue
+            if char not in missing:
+                missing.append(char)
+        return missing
+
+
+def register_fonts(regular: Path | None = None, bold: Path | None = None) -> FontFamily:
+    """Register a regular and a bold face (the bundled DejaVu Sans by default)."""
+    regular = regular or BUNDLED_REGULAR
+    bold = bold or (BUNDLED_BOLD if regular == BUNDLED_REGULAR else regular)
+    return _register(regular.resolve(), bold.resolve())
+
+
+@lru_cache(maxsize=None)
+def _register(regular: Path, bold: Path) -> FontFamily:
+    # Registration is process-wide in ReportLab; the cache makes it happen once per file.
+    from reportlab.lib.fonts import addMapping
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont, TTFError
+
+    names = []
+    for path in (regular, bold):
+        name = "F" + hashlib.sha1(str(path).encode()).hexdigest()[:10]
+        try:
+            pdfmetrics.registerFont(TTFont(name, str(path)))
+        except (OSError, TTFError) as error:
+            raise UserError(f"cannot use font {path}: {error}", path=path) from None
+        names.append(name)
+    family = FontFamily(regular=names[0], bold=names[1])
+    for bold_flag, italic_flag, face in ((0, 0, family.regular), (1, 0, family.bold),
+                                         (0, 1, family.regular), (1, 1, family.bold)):
+        addMapping(family.regular, bold_flag, italic_flag, face)
+    return family
+
+
+@lru_cache(maxsize=None)
+def _charmap(font_name: str) -> frozenset[int]:
+    from reportlab.pdfbase import pdfmetrics
+
+    return frozenset(pdfmetrics.getFont(font_name).face.charToGlyph)
