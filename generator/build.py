@@ -1,0 +1,159 @@
+"""The pipeline: pack -> prescription -> templates -> story -> PDF.
+
+:func:`build` is a plain function with no global state: the command line, a batch
+worker or a web handler calls it with :class:`BuildOptions` and gets a file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from . import __version__
+from .errors import UserError
+from .fonts import FontFamily, register_fonts
+from .loading import find_preset, load_pack, load_preset
+from .model import Pack
+from .prescription import PatientDetails, Prescription, check_details, select_exercises
+from .resources import default_pack
+from .templating import STORY_TEMPLATE, Templates
+from .text_check import check_printable
+from .view import handout_context
+
+PageSize = Literal["a4", "letter"]
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    """Everything a clinician can choose for one handout."""
+
+    data_dir: Path = field(default_factory=default_pack)
+    templates_dir: Path | None = None
+    preset: str | None = None
+    exercises: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    doses: tuple[str, ...] = ()
+    weeks: int | None = None
+    details: PatientDetails = field(default_factory=PatientDetails)
+    date: dt.date | None = None
+    review_date: dt.date | None = None
+    page_size: PageSize = "a4"
+    large_print: bool = False
+    font: Path | None = None
+
+
+@dataclass(frozen=True)
+class Resources:
+    """The content pack and templates, loaded and checked once, shared by many builds."""
+
+    pack: Pack
+    templates: Templates
+
+    @classmethod
+    def load(cls, data_dir: Path, templates_dir: Path | None = None) -> Resources:
+        return cls(load_pack(data_dir), Templates(templates_dir))
+
+
+def build(options: BuildOptions, output: Path, resources: Resources | None = None) -> Path:
+    """Render the handout and write it to ``output`` atomically; returns the path."""
+    pdf = render_handout(options, resources)
+    write_atomically(output, pdf)
+    return output
+
+
+def render_handout(options: BuildOptions, resources: Resources | None = None) -> bytes:
+    """The handout PDF's bytes for these options."""
+    resources = resources or Resources.load(options.data_dir, options.templates_dir)
+    pack, templates = resources.pack, resources.templates
+    prescription = prescribe(pack, options)
+    fonts = register_fonts(options.font or pack.font)
+    check_printable(pack, prescription, fonts)
+    translator = templates.translator(pack.language)
+    story_xml = templates.render(STORY_TEMPLATE, handout_context(pack, prescription, translator),
+                                 translator)
+    return typeset(story_xml, pack, prescription, templates, fonts, options)
+
+
+def prescribe(pack: Pack, options: BuildOptions) -> Prescription:
+    """Apply the preset, then the command line, to the pack's defaults."""
+    preset = None
+    if options.preset:
+        preset = load_preset(find_preset(options.data_dir, options.preset), pack)
+    check_details(options.details)
+    exercises = select_exercises(pack, preset, options.exercises, options.exclude, options.doses)
+    weeks = options.weeks if options.weeks is not None else (
+        preset.weeks if preset and preset.weeks is not None else 2)
+    return Prescription(
+        exercises=exercises,
+        issued=options.date or dt.date.today(),
+        weeks=weeks,
+        review=options.review_date,
+        preset_notes=preset.notes if preset else None,
+        details=options.details,
+    )
+
+
+def typeset(story_xml: str, pack: Pack, prescription: Prescription, templates: Templates,
+            fonts: FontFamily, options: BuildOptions) -> bytes:
+    """Lay out the rendered story with ReportLab (imported here: only rendering needs it)."""
+    from .figures import exercise_figure
+    from .layout.document import DocumentInfo, frame_width, render_pdf
+    from .layout.story import StoryBuilder, parse_story
+    from .layout.styles import make_styles
+
+    styles = make_styles(templates.read_yaml("styles.yaml") or {}, fonts, options.large_print)
+    translator = templates.translator(pack.language)
+    ink = styles.colours["accent"].hexval().replace("0x", "#")
+
+    def figure(exercise_id: str, width: float, height: float):  # noqa: ANN202
+        return exercise_figure(pack.exercise(exercise_id), width, height, ink=ink)
+
+    builder = StoryBuilder(styles, figure, prescription.details.logo)
+    story = builder.build(parse_story(story_xml), frame_width(styles, options.page_size))
+    patient = prescription.details.patient
+    info = DocumentInfo(
+        title=pack.title,
+        author=prescription.details.clinician or pack.publisher,
+        subject=f"{pack.condition}: " + translator.gettext("exercises and advice")
+        + (f" ({patient})" if patient else ""),
+        keywords=pack.keywords,
+        language=pack.language,
+        creator=f"handout {__version__}",
+        date=prescription.issued,
+        footer=pack.title + (f" \u2013 {patient}" if patient else ""),
+        page_label=translator.gettext("Page %(page)s of %(pages)s"),
+    )
+    return render_pdf(story, styles, info, options.page_size)
+
+
+def write_atomically(output: Path, data: bytes) -> None:
+    """Write to a temporary file beside ``output``, then rename it into place.
+
+    A failure or Ctrl-C leaves no partial PDF and never damages an existing one.
+    """
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=output.parent, prefix=f".{output.name}.",
+                                             suffix=".part")
+    except OSError as error:
+        raise UserError(f"cannot write here: {error.strerror}", path=output) from None
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        os.chmod(temporary, 0o666 & ~_umask())  # mkstemp makes it private; a PDF is not
+        os.replace(temporary, output)
+    except BaseException as error:
+        Path(temporary).unlink(missing_ok=True)
+        if isinstance(error, OSError):
+            raise UserError(f"cannot write: {error.strerror}", path=output) from None
+        raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

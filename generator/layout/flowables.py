@@ -1,0 +1,100 @@
+"""Small ReportLab building blocks: headings that bookmark themselves, boxes and cards.
+
+Every table names its font: ReportLab's table cells otherwise set Helvetica, a font
+that would then be referenced, unembedded, in the PDF.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from reportlab.lib import colors
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.platypus import Flowable, KeepTogether, Paragraph, Table, TableStyle
+
+
+class Heading(Paragraph):
+    """A heading paragraph that adds itself to the PDF outline (bookmarks) when drawn.
+
+    Drawing time, not ``afterFlowable``, so headings inside boxes and cards count too.
+    The outline entry is a class default of None, so the parts of a split heading
+    (made by Paragraph.split with the plain constructor) do not bookmark twice.
+    """
+
+    outline: tuple[str, str, int] | None = None  # (key, title, level)
+
+    @classmethod
+    def make(cls, markup: str, style: ParagraphStyle, *, level: int, key: str,
+             title: str | None) -> Heading:
+        heading = cls(markup, style)
+        if title:
+            heading.outline = (key, title, level)
+        return heading
+
+    def draw(self) -> None:
+        if self.outline is not None:
+            key, title, level = self.outline
+            self.canv.bookmarkHorizontal(key, 0, self.height)
+            self.canv.addOutlineEntry(title, key, level=level, closed=False)
+        super().draw()
+
+
+def boxed(content: Sequence[Flowable], width: float, *, font: str, padding: float,
+          border: float, border_colour: colors.Color, background: colors.Color | None = None,
+          space_after: float = 0) -> Table:
+    """Content in a bordered, optionally tinted box that may split across pages."""
+    commands = [
+        ("FONTNAME", (0, 0), (-1, -1), font),
+        ("BOX", (0, 0), (-1, -1), border, border_colour),
+        ("LEFTPADDING", (0, 0), (-1, -1), padding),
+        ("RIGHTPADDING", (0, 0), (-1, -1), padding),
+        ("TOPPADDING", (0, 0), (-1, -1), padding),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), padding),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+    ]
+    if background is not None:
+        commands.append(("BACKGROUND", (0, 0), (-1, -1), background))
+    table = Table([[list(content)]], colWidths=[width], splitInRow=1,
+                  style=TableStyle(commands), spaceAfter=space_after)
+    return table
+
+
+def card(band: Sequence[Flowable], body: Sequence[Flowable], width: float, *,
+         font: str, padding: float, band_padding: float, border: float, colour: colors.Color,
+         space_after: float) -> KeepTogether:
+    """An exercise card: a coloured band on top, the body below, kept on one page.
+
+    KeepTogether moves the card whole to the next page when it does not fit; only a
+    card taller than a whole page (extreme user content) is split, inside its rows.
+    """
+    rows = [[list(band)], [list(body)]]
+    table = Table(rows, colWidths=[width], splitInRow=1, spaceAfter=space_after,
+                  style=TableStyle([
+                      ("FONTNAME", (0, 0), (-1, -1), font),
+                      ("BOX", (0, 0), (-1, -1), border, colour),
+                      ("BACKGROUND", (0, 0), (-1, 0), colour),
+                      ("LEFTPADDING", (0, 0), (-1, -1), padding),
+                      ("RIGHTPADDING", (0, 0), (-1, -1), padding),
+                      ("TOPPADDING", (0, 0), (-1, 0), band_padding),
+                      ("BOTTOMPADDING", (0, 0), (-1, 0), band_padding),
+                      ("TOPPADDING", (0, 1), (-1, 1), padding),
+                      ("BOTTOMPADDING", (0, 1), (-1, 1), padding),
+                      ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                  ]))
+    return KeepTogether([table])
+
+
+def side_by_side(left: Sequence[Flowable], right: Sequence[Flowable], widths: Sequence[float],
+                 *, font: str, gap: float, space_after: float = 0) -> Table:
+    """Two columns of flowables, top-aligned, with a gap between them."""
+    return Table([[list(left), list(right)]], colWidths=list(widths), splitInRow=1,
+                 spaceAfter=space_after,
+                 style=TableStyle([
+                     ("FONTNAME", (0, 0), (-1, -1), font),
+                     ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                     ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                     ("RIGHTPADDING", (0, 0), (0, -1), gap),
+                     ("RIGHTPADDING", (1, 0), (1, -1), 0),
+                     ("TOPPADDING", (0, 0), (-1, -1), 0),
+                     ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+                 ]))

@@ -1,0 +1,266 @@
+"""The story: the XML the templates render, turned into ReportLab flowables.
+
+The vocabulary (documented in docs/templates.md) is small: headings, paragraphs, lists,
+boxes, exercise cards with a figure slot, a details table, the tick log. Inline markup is
+only ``<b>``, ``<br/>`` and ``<a href>``; all other text is escaped again for ReportLab,
+so what a user typed prints literally.
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from xml.sax.saxutils import escape, quoteattr
+
+from reportlab.lib import colors
+from reportlab.platypus import (Flowable, Image, KeepTogether, ListFlowable, ListItem, PageBreak,
+                                Paragraph, Spacer, Table, TableStyle)
+
+from ..errors import UserError
+from .flowables import Heading, boxed, card, side_by_side
+from .styles import Styles
+
+FigureFactory = Callable[[str, float, float], Flowable]
+
+_BOX_COLOURS = {  # style -> (border colour, tint) names in styles.yaml
+    "info": ("rule", "info_tint"),
+    "safety": ("safety", "safety_tint"),
+    "danger": ("danger", "danger_tint"),
+    "green": ("green", "green_tint"),
+    "amber": ("amber", "amber_tint"),
+    "red": ("red", "red_tint"),
+}
+
+
+def parse_story(xml: str) -> ET.Element:
+    """Parse the rendered story; a broken template gives a user error, not a traceback."""
+    try:
+        return ET.fromstring(xml)
+    except ET.ParseError as error:
+        line, column = error.position
+        raise UserError(f"the rendered templates are not well-formed XML: {error}",
+                        field="story", line=line, column=column) from None
+
+
+class StoryBuilder:
+    """Builds flowables for one document; each element kind has one method."""
+
+    def __init__(self, styles: Styles, figure: FigureFactory, logo: Path | None) -> None:
+        self.styles = styles
+        self.figure = figure
+        self.logo = logo
+
+    def build(self, root: ET.Element, width: float) -> list[Flowable]:
+        return list(self._children(root, width))
+
+    def _children(self, element: ET.Element, width: float) -> Iterator[Flowable]:
+        for child in element:
+            method = getattr(self, "_" + child.tag.replace("-", "_"), None)
+            if method is None:
+                raise UserError(f"unknown element <{child.tag}> in the templates", field="story")
+            yield from method(child, width)
+
+    # text
+
+    def _p(self, element: ET.Element, width: float) -> Iterator[Flowable]:
+        yield Paragraph(self._inline(element), self.styles.paragraph(element.get("style", "body")))
+
+    def _inline(self, element: ET.Element) -> str:
+        return inline(element, "#" + self.styles.colour("link").hexval()[2:])
+
+    def _title(self, element: ET.Element, width: float) -> Iterator[Flowable]:
+        yield Paragraph(self._inline(element), self.styles.paragraph("title"))
+
+    def _h1(self, element: ET.Element, width: float) -> Iterator[Flowable]:
+        yield self._heading(element, level=0, default_style="h1")
+
+    def _h2(self, element: ET.Element, width: float) -> Iterator[Flowable]:
+        yield self._heading(element, level=1, default_style="h2")
+
+    def _heading(self, element: ET.Element, level: int, default_style: str) -> Heading:
+        text = " ".join("".join(element.itertext()).split())
+        outline = None if element.get("outline") == "no" else text
+        return Heading.make(self._inline(element),
+                            self.styles.paragraph(element.get("style", default_style)),
+                            level=level, key=element.get("id", text), title=outline)
+
+    def _ul(self, element: ET.Element, width: float) -> Iterator[Flowable]:
+        yield self._list(element, width, numbered=False)
+
+    def _ol(self, element: ET.Element, width: float) -> Iterator[Flowable]:
+        yield self._list(element, width, numbered=True)
+
+    def _list(self, element: ET.Element, width: float, numbered: bool) -> ListFlowable:
+        style = self.styles.paragraph(element.get("style", "item"))
+        items = [ListItem(Paragraph(self._inline(li), style)) for li in element]
+        font = self.styles.fonts.bold if numbered else self.styles.fonts.regular
+        return ListFlowable(
+            items, bulletType="1" if numbered else "bullet", start=None if numbered else "\u2022",
+            bulletFontName=font, bulletFontSize=style.fontSize, bulletColor=style.textColor,
+            leftIndent=style.fontSize * 1.8, bulletDedent="auto", spaceAfter=style.spaceAfter * 2,
+            bulletFormat="%s." if numbered else None)
+
+    # blocks
+
+    def _box(self, element: ET.Element, width: float) -> Iterator[Flowable]:
+        kind = element.get("style", "info")
+        border_name, tint_name = _BOX_COLOURS.get(kind, _BOX_COLOURS["info"])
+        box = self.styles.box
+        border = box["danger_border"] if kind == "danger" else box["border"]
+        inner = width - 2 * box["padding"] - 2 * border
+        # Whole on one page when it fits; a box longer than a page (a long note) splits.
+        yield KeepTogether([boxed(
+            list(self._children(element, inner)), width, font=self.styles.fonts.regular,
+            padding=box["padding"], border=border,
+            border_colour=self.styles.colour(border_name),
+            background=self.styles.colour(tint_name), space_after=box["space_after"])])
+
+    def _keep(self, element: ET.Element, width: float) -> Iterator[Flowable]:
+        yield KeepTogether(list(self._children(element, width)))
+
+    def _pagebreak(self, element: ET.Element, width: float) -> Iterator[Flowable]:
+        yield PageBreak()
+
+    def _spacer(self, element: ET.Element, width: float) -> Iterator[Flowable]:
+        yield Spacer(width, float(element.get("height", "6")) * self.styles.scale)
+
+    def _header(self, element: ET.Element, width: float) -> Iterator[Flowable]:
+        yield from self._children(element, width)
+
+    def _logo(self, element: ET.Element, width: float) -> Iterator[Flowable]:
+        if self.logo is None:
+            return
+        height = 60 * self.styles.scale
+        image = Image(str(self.logo))
+        scale = min(height / image.imageHeight, width * 0.4 / image.imageWidth)
+        image.drawWidth, image.drawHeight = image.imageWidth * scale, image.imageHeight * scale
+        image.hAlign = "RIGHT"
+        yield image
+
+    def _details(self, element: ET.Element, width: float) -> Iterator[Flowable]:
+        label_style = self.styles.paragraph("label")
+        body = self.styles.paragraph("body")
+        rows = [[Paragraph(escape(row.get("label", "")), label_style), Paragraph(self._inline(row), body)]
+                for row in element]
+        if not rows:
+            return
+        label_width = max(body.fontSize * 8, width * 0.2)
+        yield Table(rows, colWidths=[label_width, width - label_width], hAlign="LEFT",
+                    splitInRow=1, spaceAfter=body.spaceAfter * 2,
+                    style=TableStyle([("FONTNAME", (0, 0), (-1, -1), self.styles.fonts.regular),
+                                      ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                                      ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                                      ("TOPPADDING", (0, 0), (-1, -1), 1),
+                                      ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
+                                      ("LINEBELOW", (0, -1), (-1, -1), 1,
+                                       self.styles.colour("rule"))]))
+
+    # exercise cards
+
+    def _card(self, element: ET.Element, width: float) -> Iterator[Flowable]:
+        spec = self.styles.card
+        inner = width - 2 * spec["padding"] - 2 * spec["border"]
+        band_element = element.find("band")
+        band = list(self._band(band_element, inner)) if band_element is not None else []
+        body = [child for child in element if child.tag != "band"]
+        holder = ET.Element("body")
+        holder.extend(body)
+        yield card(band, list(self._children(holder, inner)), width,
+                   font=self.styles.fonts.regular, padding=spec["padding"], band_padding=spec["band_padding"],
+                   border=spec["border"], colour=self.styles.colour("card_band"),
+                   space_after=spec["space_after"])
+
+    def _band(self, element: ET.Element, width: float) -> Iterator[Flowable]:
+        parts = list(self._children(element, width))
+        kind_width = width * 0.25
+        yield side_by_side(parts[:1], parts[1:], [width - kind_width, kind_width],
+                           font=self.styles.fonts.regular, gap=6)
+
+    def _columns(self, element: ET.Element, width: float) -> Iterator[Flowable]:
+        spec = self.styles.card
+        left, right = element.findall("column")
+        left_width = spec["figure_width"]
+        right_width = width - left_width - spec["column_gap"]
+        yield side_by_side(list(self._children(left, left_width)),
+                           list(self._children(right, right_width)),
+                           [left_width + spec["column_gap"], right_width],
+                           font=self.styles.fonts.regular, gap=spec["column_gap"],
+                           space_after=self.styles.paragraph("body").spaceAfter)
+
+    def _figure(self, element: ET.Element, width: float) -> Iterator[Flowable]:
+        height = self.styles.card["figure_height"]
+        yield self.figure(element.get("exercise", ""), width, height)
+        yield Spacer(width, 6 * self.styles.scale)
+
+    def _dose(self, element: ET.Element, width: float) -> Iterator[Flowable]:
+        padding = self.styles.box["padding"] * 0.6
+        yield boxed(list(self._children(element, width - 2 * padding - 2)), width,
+                    font=self.styles.fonts.regular, padding=padding, border=1, border_colour=self.styles.colour("safety"),
+                    background=self.styles.colour("safety_tint"))
+
+    # the tick log
+
+    def _log(self, element: ET.Element, width: float) -> Iterator[Flowable]:
+        spec = self.styles.log
+        weeks = element.findall("week")
+        rows = element.findall("row")
+        per_table = max(1, int(spec["weeks_per_table"]))
+        for start in range(0, len(weeks), per_table):
+            yield self._log_table(weeks[start:start + per_table], rows, width)
+
+    def _log_table(self, weeks: list[ET.Element], rows: list[ET.Element], width: float) -> Table:
+        spec = self.styles.log
+        cell = self.styles.paragraph("cell")
+        label = self.styles.paragraph("label")
+        days = [day for week in weeks for day in week.findall("day")]
+        day_width = spec["day_width"]
+        name_width = min(spec["name_width"], width - day_width * len(days))
+        header_weeks: list[object] = [""]
+        spans = []
+        column = 1
+        for week in weeks:
+            count = len(week.findall("day"))
+            header_weeks += [Paragraph(escape(week.get("title", "")), label)] + [""] * (count - 1)
+            spans.append(("SPAN", (column, 0), (column + count - 1, 0)))
+            column += count
+        header_days = [""] + [Paragraph(self._inline(day), cell) for day in days]
+        body = [[Paragraph(self._inline(row), cell)] + [""] * len(days) for row in rows]
+        grid = self.styles.colour("log_grid")
+        table = Table([header_weeks, header_days, *body],
+                      colWidths=[name_width] + [day_width] * len(days),
+                      rowHeights=[None, None] + [spec["row_height"]] * len(body),
+                      repeatRows=2, hAlign="LEFT", spaceAfter=12 * self.styles.scale,
+                      style=TableStyle([
+                          *spans,
+                          ("FONTNAME", (0, 0), (-1, -1), self.styles.fonts.regular),
+                          ("GRID", (1, 1), (-1, -1), 0.8, grid),
+                          ("LINEBELOW", (0, 1), (0, -1), 0.8, grid),
+                          ("ALIGN", (1, 0), (-1, -1), "CENTER"),
+                          ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                          ("LEFTPADDING", (0, 0), (-1, -1), 2),
+                          ("RIGHTPADDING", (0, 0), (-1, -1), 2),
+                          ("BACKGROUND", (0, len(body) + 1), (-1, -1), colors.Color(0.95, 0.95, 0.95)),
+                      ]))
+        return KeepTogether([table])
+
+    def _week(self, element: ET.Element, width: float) -> Iterator[Flowable]:
+        raise UserError("<week> belongs inside <log>", field="story")
+
+
+def inline(element: ET.Element, link_colour: str) -> str:
+    """ReportLab paragraph markup for an element's content: text escaped, few tags kept."""
+    parts = [escape(element.text or "")]
+    for child in element:
+        if child.tag == "b":
+            parts.append(f"<b>{inline(child, link_colour)}</b>")
+        elif child.tag == "br":
+            parts.append("<br/>")
+        elif child.tag == "a":
+            href = child.get("href", "")
+            parts.append(f"<a href={quoteattr(href)} color={quoteattr(link_colour)}>"
+                         f"{inline(child, link_colour)}</a>")
+        else:
+            raise UserError(f"unknown inline element <{child.tag}> in the templates", field="story")
+        parts.append(escape(child.tail or ""))
+    return " ".join("".join(parts).split())

@@ -1,0 +1,96 @@
+"""Styles as data: ``templates/styles.yaml`` made into ReportLab paragraph styles.
+
+Paragraph styles inherit through ``parent:``; large print scales every size at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_LEFT, TA_RIGHT
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+
+from ..errors import UserError
+from ..fonts import FontFamily
+
+_ALIGN = {"left": TA_LEFT, "right": TA_RIGHT}
+_SCALED = ("size", "leading", "space_before", "space_after")
+
+
+@dataclass(frozen=True)
+class Styles:
+    """Everything the layout needs to know about how the handout looks."""
+
+    paragraphs: Mapping[str, ParagraphStyle]
+    colours: Mapping[str, colors.Color]
+    page: Mapping[str, float]
+    box: Mapping[str, float]
+    card: Mapping[str, float]
+    log: Mapping[str, float]
+    fonts: FontFamily
+    scale: float
+
+    def paragraph(self, name: str) -> ParagraphStyle:
+        try:
+            return self.paragraphs[name]
+        except KeyError:
+            raise UserError(f"unknown paragraph style {name!r} (see styles.yaml)") from None
+
+    def colour(self, name: str) -> colors.Color:
+        try:
+            return self.colours[name]
+        except KeyError:
+            raise UserError(f"unknown colour {name!r} (see styles.yaml)") from None
+
+
+def make_styles(data: Mapping[str, Any], fonts: FontFamily, large_print: bool) -> Styles:
+    """Build the styles from the parsed ``styles.yaml``."""
+    try:
+        scale = float(data["large_print"]["scale"]) if large_print else 1.0
+        colours = {name: colors.HexColor(value) for name, value in data["colours"].items()}
+        page = {key: float(value) * (mm if key.startswith("margin") or key.endswith("gap") else 1)
+                for key, value in data["page"].items()}
+        page["footer_size"] *= scale
+        sections = {name: {key: float(value) * scale for key, value in data[name].items()}
+                    for name in ("box", "card", "log")}
+        sections["log"]["weeks_per_table"] = float(data["log"]["weeks_per_table"])
+        specs = data["paragraph"]
+        paragraphs = {name: _paragraph(name, specs, fonts, colours, scale) for name in specs}
+    except (KeyError, TypeError, ValueError, AttributeError) as error:
+        raise UserError(f"styles.yaml: missing or bad value: {error}") from None
+    return Styles(paragraphs, colours, page, sections["box"], sections["card"],
+                  sections["log"], fonts, scale)
+
+
+def _resolved(name: str, specs: Mapping[str, Mapping[str, Any]], seen: tuple[str, ...] = ()
+              ) -> dict[str, Any]:
+    if name in seen:
+        raise UserError(f"styles.yaml: style {name!r} is its own parent")
+    spec = dict(specs[name])
+    parent = spec.pop("parent", None)
+    return {**(_resolved(parent, specs, (*seen, name)) if parent else {}), **spec}
+
+
+def _paragraph(name: str, specs: Mapping[str, Mapping[str, Any]], fonts: FontFamily,
+               colours: Mapping[str, colors.Color], scale: float) -> ParagraphStyle:
+    spec = _resolved(name, specs)
+    values = {key: float(spec.get(key, 0)) * scale for key in _SCALED}
+    return ParagraphStyle(
+        name,
+        fontName=fonts.bold if spec.get("font") == "bold" else fonts.regular,
+        fontSize=values["size"],
+        leading=values["leading"],
+        spaceBefore=values["space_before"],
+        spaceAfter=values["space_after"],
+        textColor=colours[spec.get("colour", "ink")],
+        alignment=_ALIGN[spec.get("alignment", "left")],
+        keepWithNext=bool(spec.get("keep_with_next", False)),
+        linkUnderline=True,
+        splitLongWords=True,
+        allowWidows=0,
+        allowOrphans=0,
+    )

@@ -1,0 +1,57 @@
+"""Refuse text no embedded font can draw, before it becomes a silent empty box on paper."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterator
+from typing import Any
+
+from pydantic import BaseModel
+
+from .errors import Problem, UserError
+from .fonts import FontFamily
+from .model import Pack
+from .prescription import Prescription
+
+
+def check_printable(pack: Pack, prescription: Prescription, fonts: FontFamily) -> None:
+    """UserError naming each character the fonts lack and the field it is in."""
+    problems = []
+    for field, text in _texts(pack, prescription):
+        for char in fonts.missing_characters(text):
+            name = unicodedata.name(char, "unnamed character")
+            problems.append(Problem(
+                f"the font cannot print {char!r} (U+{ord(char):04X} {name}); "
+                "remove it or choose a font that has it with --font", field=field))
+    if problems:
+        raise UserError.from_problems(problems)
+
+
+def _texts(pack: Pack, prescription: Prescription) -> Iterator[tuple[str, str]]:
+    details = prescription.details
+    for name in ("patient", "clinician", "clinic", "contact", "notes"):
+        value = getattr(details, name)
+        if value:
+            yield f"--{name}", value
+    if prescription.preset_notes:
+        yield "preset.notes", prescription.preset_notes
+    for item in prescription.exercises:
+        if item.dose.note:
+            yield f"{item.exercise.id}.note", item.dose.note
+    yield from _model_texts(pack.model_dump(exclude={"exercises"}), "pack")
+    for item in prescription.exercises:
+        yield from _model_texts(item.exercise.model_dump(exclude={"figure", "image"}),
+                                item.exercise.id)
+
+
+def _model_texts(value: Any, path: str) -> Iterator[tuple[str, str]]:
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _model_texts(item, f"{path}.{key}")
+    elif isinstance(value, (list, tuple)):
+        for index, item in enumerate(value):
+            yield from _model_texts(item, f"{path}.{index}")
+    elif isinstance(value, BaseModel):
+        yield from _model_texts(value.model_dump(), path)
