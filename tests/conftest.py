@@ -1,0 +1,35 @@
+"""Shared fixtures: the default handout is built once per test session."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from pdfread import ReadPdf
+
+from generator.build import BuildOptions, Resources, render_handout
+from generator.loading import load_pack
+from generator.model import Pack
+from generator.resources import default_pack
+
+ISSUE_DATE = dt.date(2026, 11, 24)
+
+
+@pytest.fixture(scope="session")
+def pack() -> Pack:
+    return load_pack(default_pack())
+
+
+@pytest.fixture(scope="session")
+def resources() -> Resources:
+    return Resources.load(default_pack())
+
+
+@pytest.fixture(scope="session")
+def default_pdf(resources: Resources) -> bytes:
+    return render_handout(BuildOptions(date=ISSUE_DATE), resources)
+
+
+@pytest.fixture(scope="session")
+def default_read(default_pdf: bytes) -> ReadPdf:
+    return ReadPdf.from_bytes(default_pdf)

@@ -1,0 +1,102 @@
+"""Read a PDF back as a patient (text, order) and as a printer (fonts, sizes, pages) would."""
+
+from __future__ import annotations
+
+import io
+import math
+import re
+from dataclasses import dataclass
+
+import pypdf
+
+
+def collapse(text: str) -> str:
+    """Whitespace folded to single spaces, so wrapped lines compare equal to the source."""
+    return " ".join(text.split())
+
+
+@dataclass
+class ReadPdf:
+    reader: pypdf.PdfReader
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> ReadPdf:
+        return cls(pypdf.PdfReader(io.BytesIO(data)))
+
+    @property
+    def pages(self) -> list[str]:
+        """Each page's text, whitespace collapsed."""
+        return [collapse(page.extract_text()) for page in self.reader.pages]
+
+    @property
+    def text(self) -> str:
+        return " ".join(self.pages)
+
+    def outline(self) -> list[tuple[int, str, int]]:
+        """(level, title, 1-based page) for every bookmark, in order."""
+        entries: list[tuple[int, str, int]] = []
+
+        def walk(items: list, level: int) -> None:
+            for item in items:
+                if isinstance(item, list):
+                    walk(item, level + 1)
+                else:
+                    entries.append((level, item.title,
+                                    self.reader.get_destination_page_number(item) + 1))
+
+        walk(self.reader.outline, 0)
+        return entries
+
+    def font_sizes(self) -> list[tuple[float, str]]:
+        """(effective size in points, text) for every run of visible text."""
+        runs: list[tuple[float, str]] = []
+        for page in self.reader.pages:
+            def visit(text: str, cm: list, tm: list, font: dict, size: float) -> None:
+                if text.strip():
+                    scale = math.hypot(tm[0], tm[1]) * math.hypot(cm[0], cm[1])
+                    runs.append((round(size * scale, 2), text.strip()))
+            page.extract_text(visitor_text=visit)
+        return runs
+
+    def base_fonts(self) -> set[str]:
+        """The /BaseFont of every font any page or form uses."""
+        names: set[str] = set()
+
+        def scan(resources: object) -> None:
+            resources = resources.get_object() if resources is not None else None
+            if not resources:
+                return
+            for font in resources.get("/Font", {}).values():
+                names.add(str(font.get_object()["/BaseFont"]))
+            for xobject in resources.get("/XObject", {}).values():
+                xobject = xobject.get_object()
+                if xobject.get("/Subtype") == "/Form":
+                    scan(xobject.get("/Resources"))
+
+        for page in self.reader.pages:
+            scan(page.get("/Resources"))
+        return names
+
+    def unembedded_fonts(self) -> set[str]:
+        """Fonts with no embedded font program (FontFile, FontFile2 or FontFile3)."""
+        missing: set[str] = set()
+        for obj_ref in self._all_fonts():
+            font = obj_ref.get_object()
+            descriptor = font.get("/FontDescriptor")
+            if font.get("/Subtype") == "/Type0":
+                descriptor = font["/DescendantFonts"][0].get_object().get("/FontDescriptor")
+            descriptor = descriptor.get_object() if descriptor is not None else {}
+            if not any(key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3")):
+                missing.add(str(font["/BaseFont"]))
+        return missing
+
+    def _all_fonts(self) -> list:
+        fonts = []
+        for page in self.reader.pages:
+            resources = page.get("/Resources").get_object()
+            fonts.extend(resources.get("/Font", {}).values())
+        return fonts
+
+
+def words(text: str) -> list[str]:
+    return re.findall(r"\w+", text)

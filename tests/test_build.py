@@ -1,0 +1,209 @@
+"""The default handout, read back as a patient would read it."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pikepdf
+import pypdfium2 as pdfium
+import pytest
+from pdfread import ReadPdf, collapse
+
+from generator.build import BuildOptions, Resources, render_handout
+from generator.model import Pack
+
+ADVERT_WORDS = ("lumbar support belt", "belt", "posture shirt", "shirt", "neuroband")
+
+
+def test_every_exercise_with_every_step_is_printed(default_read: ReadPdf, pack: Pack) -> None:
+    text = default_read.text
+    assert len(pack.exercises) == 8
+    for exercise in pack.exercises:
+        assert collapse(exercise.name) in text, exercise.id
+        for step in exercise.steps:
+            assert collapse(step) in text, (exercise.id, step)
+        for field in (exercise.start_position, exercise.benefit, exercise.caution,
+                      exercise.feel, exercise.stop_if, exercise.easier, exercise.harder):
+            assert collapse(field) in text, (exercise.id, field)
+
+
+def card_texts(text: str, pack: Pack) -> dict[str, str]:
+    """Each exercise card's text, from its numbered heading to the next one."""
+    starts = [text.index(f"{n}. {exercise.name}") for n, exercise in enumerate(pack.exercises, 1)]
+    ends = [*starts[1:], text.index("How much pain is OK?", starts[-1])]
+    return {exercise.id: text[start:end]
+            for exercise, start, end in zip(pack.exercises, starts, ends)}
+
+
+def test_steps_are_numbered_in_order_on_their_own_card(default_read: ReadPdf,
+                                                       pack: Pack) -> None:
+    cards = card_texts(default_read.text, pack)
+    for exercise in pack.exercises:
+        card = cards[exercise.id]
+        positions = [card.index(f"{n}. {collapse(step)}")
+                     for n, step in enumerate(exercise.steps, start=1)]
+        assert positions == sorted(positions), exercise.id
+
+
+def test_exercises_print_in_pack_order_with_their_kind(default_read: ReadPdf,
+                                                       pack: Pack) -> None:
+    text = default_read.text
+    headings = [f"{n}. {exercise.name} {exercise.kind.capitalize()}"
+                for n, exercise in enumerate(pack.exercises, start=1)]
+    positions = [text.index(collapse(heading)) for heading in headings]
+    assert positions == sorted(positions)
+    kinds = [exercise.kind for exercise in pack.exercises]
+    assert kinds == ["stretch"] * 4 + ["strengthen"] * 4
+
+
+def test_default_doses_are_printed(default_read: ReadPdf, pack: Pack) -> None:
+    # knee-to-chest: hold 30 s, 3 times each side, once a day 4 days a week (the pack's dose)
+    card = card_texts(default_read.text, pack)["knee-to-chest"]
+    assert "Hold: 30 seconds" in card
+    assert "Repeat: 3 times, on each side" in card
+    assert "How often: once a day, 4 days a week" in card
+
+
+def test_text_sections_safety_and_red_flags(default_read: ReadPdf, pack: Pack) -> None:
+    text = default_read.text
+    for section in pack.sections:
+        assert section.title in text
+        for paragraph in (*section.paragraphs, *section.points):
+            assert collapse(paragraph) in text
+    assert "Stay safe" in text
+    for point in pack.safety:
+        assert collapse(point) in text
+    assert "Get help urgently" in text
+    for flag in (*pack.red_flags.emergency, *pack.red_flags.soon):
+        assert collapse(flag) in text
+    assert collapse(pack.red_flags.emergency_why) in text
+
+
+def test_red_flags_name_the_recognised_signs(default_read: ReadPdf, pack: Pack) -> None:
+    text = default_read.text.lower()
+    start = text.index(collapse(pack.red_flags.emergency_intro).lower())
+    box = text[start:text.index("see a doctor soon", start)]
+    for sign in ("both legs", "genitals", "pee", "poo", "cauda equina"):
+        assert sign in box, sign
+
+
+def test_faq_and_sources(default_read: ReadPdf, pack: Pack) -> None:
+    text = default_read.text
+    for item in pack.faq:
+        assert collapse(item.question) in text
+        assert collapse(item.answer) in text
+    for source in pack.sources:
+        assert collapse(source.citation) in text
+    assert "NG59" in text
+    assert "https://www.nhs.uk/conditions/sciatica/" in text
+
+
+def test_sources_with_urls_are_clickable(default_read: ReadPdf, pack: Pack) -> None:
+    links = set()
+    for page in default_read.reader.pages:
+        for annotation in page.get("/Annots", []) or []:
+            action = annotation.get_object().get("/A")
+            if action is not None and "/URI" in action:
+                links.add(str(action["/URI"]))
+    assert links == {source.url for source in pack.sources if source.url}
+
+
+def test_no_advert_text(default_read: ReadPdf) -> None:
+    text = default_read.text.lower()
+    for word in ADVERT_WORDS:
+        assert word not in text, word
+
+
+def test_last_reviewed_date_and_issue_date_are_printed(default_read: ReadPdf) -> None:
+    assert "last reviewed 1 November 2026" in default_read.text
+    assert "24 November 2026" in default_read.pages[0]
+
+
+def test_outline_has_every_section_and_exercise(default_read: ReadPdf, pack: Pack) -> None:
+    outline = default_read.outline()
+    titles = [title for _, title, _ in outline]
+    expected_top = [section.title for section in pack.sections] + [
+        "Stay safe", "Get help urgently", "Your exercises", "How much pain is OK?",
+        "Your exercise log", "Questions people often ask", "Where this advice comes from"]
+    assert [title for level, title, _ in outline if level == 0] == expected_top
+    assert [title for level, title, _ in outline if level == 1] == [
+        f"{n}. {exercise.name}" for n, exercise in enumerate(pack.exercises, start=1)]
+    # each bookmark points at the page that shows its heading
+    for _, title, page in outline:
+        assert title in default_read.pages[page - 1], title
+    assert titles.index("Your exercises") < titles.index("1. Knee-to-chest stretch")
+
+
+def test_metadata(default_read: ReadPdf, pack: Pack) -> None:
+    meta = default_read.reader.metadata
+    assert meta.title == pack.title
+    assert meta.author == pack.publisher
+    assert "Sciatica" in meta.subject
+    assert "sciatica" in meta["/Keywords"]
+    assert meta["/CreationDate"].startswith("D:20261124000000")
+    assert meta["/ModDate"].startswith("D:20261124000000")
+    assert str(default_read.reader.trailer["/Root"]["/Lang"]) == "en"
+
+
+def test_page_size_is_a4_and_footer_numbers_pages(default_read: ReadPdf) -> None:
+    pages = default_read.pages
+    for number, page in enumerate(default_read.reader.pages, start=1):
+        assert (round(float(page.mediabox.width)), round(float(page.mediabox.height))) == (595, 842)
+        assert f"Page {number} of {len(pages)}" in pages[number - 1]
+        assert "Exercises for sciatica" in pages[number - 1]
+
+
+def test_body_text_is_12pt_or_larger(default_read: ReadPdf) -> None:
+    sizes = default_read.font_sizes()
+    assert len(sizes) > 200
+    too_small = [(size, text) for size, text in sizes if size < 12]
+    assert too_small == []
+    body = [size for size, text in sizes if text.startswith("Slowly lift one knee")]
+    assert body == [12.0]
+
+
+def test_only_embedded_truetype_fonts(default_read: ReadPdf) -> None:
+    fonts = default_read.base_fonts()
+    assert fonts and all("DejaVuSans" in name for name in fonts), fonts
+    assert default_read.unembedded_fonts() == set()
+
+
+def test_pdf_is_structurally_valid_and_renders(default_pdf: bytes, tmp_path) -> None:
+    path = tmp_path / "handout.pdf"
+    path.write_bytes(default_pdf)
+    with pikepdf.open(path) as pdf:
+        assert qpdf_problems(pdf) == []
+    document = pdfium.PdfDocument(str(path))
+    try:
+        for index in range(len(document)):
+            bitmap = document[index].render(scale=1).to_pil()
+            # every page shows something: not a blank white image
+            assert bitmap.convert("L").getextrema()[0] < 80, index
+    finally:
+        document.close()
+
+
+def qpdf_problems(pdf: pikepdf.Pdf) -> list[str]:
+    """qpdf's structural check (``check()`` was renamed in pikepdf 10)."""
+    check = getattr(pdf, "check_pdf_syntax", None) or pdf.check
+    return list(check())
+
+
+def test_same_inputs_give_same_bytes(resources: Resources, default_pdf: bytes) -> None:
+    again = render_handout(BuildOptions(date=dt.date(2026, 11, 24)), resources)
+    assert again == default_pdf
+
+
+def test_date_changes_printed_and_metadata_dates(resources: Resources) -> None:
+    pdf = ReadPdf.from_bytes(render_handout(BuildOptions(date=dt.date(2027, 1, 5)), resources))
+    assert "5 January 2027" in pdf.pages[0]
+    assert pdf.reader.metadata["/CreationDate"].startswith("D:20270105000000")
+
+
+@pytest.mark.parametrize("kind", ["stretch", "strengthen"])
+def test_kind_label_is_on_every_card_of_that_kind(default_read: ReadPdf, pack: Pack,
+                                                  kind: str) -> None:
+    text = default_read.text
+    for exercise in pack.exercises:
+        if exercise.kind == kind:
+            assert f"{exercise.name} {kind.capitalize()}" in text

@@ -1,0 +1,97 @@
+"""The command line: outputs, exit codes, and clean errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from pdfread import ReadPdf
+
+from generator import __version__
+from generator.cli import main
+from generator.model import Pack
+
+
+@pytest.fixture()
+def runner(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
+    monkeypatch.chdir(tmp_path)
+    return CliRunner()
+
+
+def test_build_with_no_arguments_writes_the_default_handout(runner: CliRunner,
+                                                            tmp_path: Path) -> None:
+    result = runner.invoke(main, ["build", "--date", "2026-11-24"])
+    assert result.exit_code == 0, result.output
+    expected = Path("out") / "sciatica-handout.pdf"
+    assert result.output.strip() == str(expected)
+    pdf = ReadPdf.from_bytes((tmp_path / expected).read_bytes())
+    assert "Exercises for sciatica" in pdf.pages[0]
+
+
+def test_output_option_chooses_the_file_and_creates_folders(runner: CliRunner,
+                                                            tmp_path: Path) -> None:
+    target = tmp_path / "a" / "b" / "mine.pdf"
+    result = runner.invoke(main, ["build", "-o", str(target), "--date", "2026-11-24"])
+    assert result.exit_code == 0, result.output
+    assert target.read_bytes().startswith(b"%PDF-")
+    assert [p.name for p in target.parent.iterdir()] == ["mine.pdf"]  # no temporary left
+
+
+def test_list_prints_id_name_and_kind(runner: CliRunner, pack: Pack) -> None:
+    result = runner.invoke(main, ["list"])
+    assert result.exit_code == 0
+    lines = result.output.splitlines()
+    assert len(lines) == len(pack.exercises)
+    for line, exercise in zip(lines, pack.exercises):
+        assert line.split()[0] == exercise.id
+        assert exercise.name in line and f"({exercise.kind})" in line
+
+
+@pytest.mark.parametrize("command", [[], ["build"], ["list"], ["validate"], ["schema"],
+                                     ["figures"]])
+def test_help_on_every_command(runner: CliRunner, command: list[str]) -> None:
+    result = runner.invoke(main, [*command, "--help"])
+    assert result.exit_code == 0
+    assert "Usage:" in result.output
+
+
+def test_version(runner: CliRunner) -> None:
+    result = runner.invoke(main, ["--version"])
+    assert result.exit_code == 0 and __version__ in result.output
+
+
+def test_validate_the_bundled_pack(runner: CliRunner) -> None:
+    result = runner.invoke(main, ["validate"])
+    assert result.exit_code == 0, result.output
+    assert result.output.strip().endswith(": OK")
+
+
+def test_unknown_exercise_is_a_usage_error_naming_the_nearest(runner: CliRunner,
+                                                             tmp_path: Path) -> None:
+    result = runner.invoke(main, ["build", "-e", "bird-dgo", "-o", "x.pdf"])
+    assert result.exit_code == 2
+    assert "bird-dgo" in result.output and "bird-dog" in result.output
+    assert "Traceback" not in result.output
+    assert not (tmp_path / "x.pdf").exists()
+
+
+def test_broken_pack_is_a_clean_error_with_file_and_line(runner: CliRunner,
+                                                         tmp_path: Path) -> None:
+    pack = tmp_path / "pack"
+    (pack / "exercises").mkdir(parents=True)
+    (pack / "pack.yaml").write_text("id: x\ntitle: [unclosed\n", encoding="utf-8")
+    result = runner.invoke(main, ["build", "--data", str(pack)])
+    assert result.exit_code == 1
+    assert result.output.startswith(f"error: {pack.resolve() / 'pack.yaml'}:")
+    assert "Traceback" not in result.output
+    assert not (tmp_path / "out").exists()
+
+
+def test_schema_is_json_schema_of_a_pack(runner: CliRunner) -> None:
+    import json
+
+    result = runner.invoke(main, ["schema"])
+    schema = json.loads(result.output)
+    assert schema["title"] == "Pack"
+    assert {"title", "exercises", "red_flags", "sources"} <= set(schema["properties"])
