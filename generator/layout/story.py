@@ -13,7 +13,6 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
-from reportlab.lib import colors
 from reportlab.platypus import (Flowable, Image, KeepTogether, ListFlowable, ListItem, PageBreak,
                                 Paragraph, Spacer, Table, TableStyle)
 
@@ -109,12 +108,12 @@ class StoryBuilder:
         box = self.styles.box
         border = box["danger_border"] if kind == "danger" else box["border"]
         inner = width - 2 * box["padding"] - 2 * border
-        # Whole on one page when it fits; a box longer than a page (a long note) splits.
-        yield KeepTogether([boxed(
-            list(self._children(element, inner)), width, font=self.styles.fonts.regular,
-            padding=box["padding"], border=border,
-            border_colour=self.styles.colour(border_name),
-            background=self.styles.colour(tint_name), space_after=box["space_after"])])
+        table = boxed(list(self._children(element, inner)), width, font=self.styles.fonts.regular,
+                      padding=box["padding"], border=border,
+                      border_colour=self.styles.colour(border_name),
+                      background=self.styles.colour(tint_name), space_after=box["space_after"])
+        # keep="no" lets a long box (free-text notes) start on the current page and split.
+        yield table if element.get("keep") == "no" else KeepTogether([table])
 
     def _keep(self, element: ET.Element, width: float) -> Iterator[Flowable]:
         yield KeepTogether(list(self._children(element, width)))
@@ -224,23 +223,27 @@ class StoryBuilder:
             header_weeks += [Paragraph(escape(week.get("title", "")), label)] + [""] * (count - 1)
             spans.append(("SPAN", (column, 0), (column + count - 1, 0)))
             column += count
-        header_days = [""] + [Paragraph(self._inline(day), cell) for day in days]
+        header_days = [""] + [" ".join(day.itertext()).strip() for day in days]
         body = [[Paragraph(self._inline(row), cell)] + [""] * len(days) for row in rows]
         grid = self.styles.colour("log_grid")
         table = Table([header_weeks, header_days, *body],
                       colWidths=[name_width] + [day_width] * len(days),
-                      rowHeights=[None, None] + [spec["row_height"]] * len(body),
+                      minRowHeights=[0, 0] + [spec["row_height"]] * len(body),
                       repeatRows=2, hAlign="LEFT", spaceAfter=12 * self.styles.scale,
                       style=TableStyle([
                           *spans,
                           ("FONTNAME", (0, 0), (-1, -1), self.styles.fonts.regular),
+                          ("FONTSIZE", (0, 0), (-1, -1), cell.fontSize),
+                          ("LEADING", (0, 0), (-1, -1), cell.leading),
                           ("GRID", (1, 1), (-1, -1), 0.8, grid),
                           ("LINEBELOW", (0, 1), (0, -1), 0.8, grid),
                           ("ALIGN", (1, 0), (-1, -1), "CENTER"),
                           ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
                           ("LEFTPADDING", (0, 0), (-1, -1), 2),
                           ("RIGHTPADDING", (0, 0), (-1, -1), 2),
-                          ("BACKGROUND", (0, len(body) + 1), (-1, -1), colors.Color(0.95, 0.95, 0.95)),
+                          ("TOPPADDING", (0, 0), (-1, -1), 3),
+                          ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+                          ("BACKGROUND", (0, len(body) + 1), (-1, -1), self.styles.colour("info_tint")),
                       ]))
         return KeepTogether([table])
 

@@ -1,0 +1,109 @@
+"""Selection and dose: the pack's defaults, then the preset, then the command line."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from generator.errors import UsageError
+from generator.loading import find_preset, load_preset
+from generator.model import Dose, Pack
+from generator.prescription import parse_dose, select_exercises
+from generator.resources import default_pack
+
+
+@pytest.mark.parametrize(("spec", "expected"), [
+    ("bird-dog=2x10", Dose(sets=2, reps=10)),
+    ("knee-to-chest=hold30,3x", Dose(hold_seconds=30, reps=3)),
+    ("clamshell=left,2/day", Dose(side="left", times_per_day=2)),
+    ("cobra=hold5s,10x,4/week", Dose(hold_seconds=5, reps=10, days_per_week=4)),
+    ("cobra=daily", Dose(days_per_week=7)),
+    ("cobra= 2x8 , each ", Dose(sets=2, reps=8, side="each")),
+    ("pelvic-tilt=10x,note:Slowly, and breathe out", Dose(reps=10, note="Slowly, and breathe out")),
+])
+def test_dose_grammar(pack: Pack, spec: str, expected: Dose) -> None:
+    exercise_id, dose = parse_dose(spec, pack)
+    assert exercise_id == spec.split("=")[0]
+    assert dose == expected
+
+
+@pytest.mark.parametrize(("spec", "points_at"), [
+    ("bird-dog", "expected ID=DOSE"),
+    ("bird-dog=", "expected ID=DOSE"),
+    ("bird-dgo=2x10", "did you mean 'bird-dog'"),
+    ("bird-dog=2x10,hold", "cannot read 'hold'"),
+    ("bird-dog=2y10", "cannot read '2y10'"),
+    ("bird-dog=0x10", "sets"),
+    ("bird-dog=9/week", "days_per_week"),
+])
+def test_bad_dose_is_a_usage_error_pointing_at_the_bad_part(pack: Pack, spec: str,
+                                                            points_at: str) -> None:
+    with pytest.raises(UsageError) as raised:
+        parse_dose(spec, pack)
+    assert points_at in str(raised.value)
+    assert raised.value.problems[0].field == "--dose"
+
+
+@given(sets=st.integers(1, 20), reps=st.integers(1, 100), hold=st.integers(1, 600),
+       per_day=st.integers(1, 12), per_week=st.integers(1, 7),
+       side=st.sampled_from(["each", "left", "right", "both"]))
+def test_any_valid_dose_round_trips(pack: Pack, sets: int, reps: int, hold: int, per_day: int,
+                                    per_week: int, side: str) -> None:
+    spec = f"glute-bridge={sets}x{reps},hold{hold},{per_day}/day,{per_week}/week,{side}"
+    _, dose = parse_dose(spec, pack)
+    assert dose == Dose(sets=sets, reps=reps, hold_seconds=hold, times_per_day=per_day,
+                        days_per_week=per_week, side=side)
+
+
+def ids(selection) -> list[str]:
+    return [item.exercise.id for item in selection]
+
+
+def test_default_selection_is_the_whole_pack_with_pack_doses(pack: Pack) -> None:
+    selection = select_exercises(pack)
+    assert ids(selection) == list(pack.exercise_ids)
+    assert [item.dose for item in selection] == [e.dose for e in pack.exercises]
+
+
+def test_only_keeps_the_given_order_and_exclude_removes(pack: Pack) -> None:
+    assert ids(select_exercises(pack, only=["bird-dog", "cobra"])) == ["bird-dog", "cobra"]
+    remaining = ids(select_exercises(pack, exclude=["cobra", "clamshell"]))
+    assert remaining == [i for i in pack.exercise_ids if i not in {"cobra", "clamshell"}]
+
+
+def test_command_line_dose_overrides_only_the_fields_it_names(pack: Pack) -> None:
+    (item,) = select_exercises(pack, only=["knee-to-chest"], doses=["knee-to-chest=hold20"])
+    default = pack.exercise("knee-to-chest").dose
+    assert item.dose == default.model_copy(update={"hold_seconds": 20})
+
+
+def test_preset_then_command_line(pack: Pack) -> None:
+    preset = load_preset(find_preset(default_pack(), "strength"), pack)
+    selection = select_exercises(pack, preset, exclude=["pelvic-tilt"],
+                                 doses=["bird-dog=3x6"])
+    assert ids(selection) == ["glute-bridge", "clamshell", "bird-dog"]
+    by_id = {item.exercise.id: item.dose for item in selection}
+    assert by_id["glute-bridge"].sets == 1  # from the preset
+    assert by_id["glute-bridge"].note  # the preset's note for this exercise
+    assert (by_id["bird-dog"].sets, by_id["bird-dog"].reps) == (3, 6)  # command line wins
+    assert by_id["bird-dog"].note == "Start with 5 on each side. Build up to 8."
+
+
+@pytest.mark.parametrize(("kwargs", "message"), [
+    ({"only": ["cobra", "cobra"]}, "given twice"),
+    ({"only": ["kobra"]}, "did you mean 'cobra'"),
+    ({"exclude": ["kobra"]}, "did you mean 'cobra'"),
+    ({"only": ["cobra"], "exclude": ["cobra"]}, "no exercises are left"),
+    ({"only": ["cobra"], "doses": ["bird-dog=2x10"]}, "not among the chosen"),
+])
+def test_selection_mistakes_are_usage_errors(pack: Pack, kwargs: dict, message: str) -> None:
+    with pytest.raises(UsageError) as raised:
+        select_exercises(pack, **kwargs)
+    assert message in str(raised.value)
+
+
+def test_unknown_preset_lists_the_shipped_ones() -> None:
+    with pytest.raises(UsageError) as raised:
+        find_preset(default_pack(), "gentle")
+    assert "full, gentle-start, strength" in str(raised.value)

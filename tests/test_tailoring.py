@@ -1,0 +1,136 @@
+"""One patient's handout: chosen exercises, doses, details, log and print format, read back."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from PIL import Image
+from pdfread import ReadPdf, collapse
+
+from generator.build import BuildOptions, Resources, render_handout
+from generator.model import Pack
+from generator.naming import default_output, slug
+from generator.prescription import PatientDetails
+
+NOTES = "Walk for ten minutes after lunch.\n\nCall me if the tingling\nspreads."
+
+
+@pytest.fixture(scope="module")
+def logo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("logo") / "logo.png"
+    Image.new("RGB", (300, 100), "#1d7a4a").save(path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def tailored(resources: Resources, logo: Path) -> ReadPdf:
+    options = BuildOptions(
+        preset="strength", exclude=("pelvic-tilt",), exercises=(),
+        doses=("bird-dog=3x6,hold4", "clamshell=left,2/day,note:Only your left side for now."),
+        weeks=3,
+        details=PatientDetails(patient="Zoë Łukasiewicz", clinician="Sam Lee",
+                               clinic="Riverside Physio", contact="020 7946 0000",
+                               notes=NOTES, logo=logo),
+        date=dt.date(2026, 11, 24), review_date=dt.date(2026, 12, 8), page_size="letter")
+    return ReadPdf.from_bytes(render_handout(options, resources))
+
+
+def test_only_the_chosen_exercises_in_order(tailored: ReadPdf, pack: Pack) -> None:
+    level_one = [title for level, title, _ in tailored.outline() if level == 1]
+    assert level_one == ["1. Glute bridge", "2. Clamshell", "3. Bird dog"]
+    text = tailored.text
+    for exercise in pack.exercises:
+        if exercise.id in {"knee-to-chest", "cobra", "pelvic-tilt", "piriformis"}:
+            assert exercise.steps[0] not in text, exercise.id
+
+
+def test_doses_as_written(tailored: ReadPdf) -> None:
+    text = tailored.text
+    bird = text[text.index("3. Bird dog"):]
+    assert "Hold: 4 seconds" in bird and "Repeat: 3 sets of 6, on each side" in bird
+    clam = text[text.index("2. Clamshell"):text.index("3. Bird dog")]
+    assert "Repeat: 10 times, left side only" in clam  # 1 set (preset) of 10 (pack)
+    assert "How often: 2 times a day" in clam
+    assert "Note: Only your left side for now." in clam
+    glute = text[text.index("1. Glute bridge"):text.index("2. Clamshell")]
+    assert "Note: Start with 1 set." in glute  # the preset's note
+
+
+def test_personal_fields_and_notes(tailored: ReadPdf) -> None:
+    first = tailored.pages[0]
+    for label, value in (("For", "Zoë Łukasiewicz"), ("From", "Sam Lee"),
+                         ("Clinic", "Riverside Physio"), ("Contact", "020 7946 0000"),
+                         ("Date", "24 November 2026"), ("Next review", "8 December 2026")):
+        assert f"{label} {value}" in first
+    text = tailored.text
+    assert "Walk for ten minutes after lunch. Call me if the tingling spreads." in text
+    assert "Start with fewer repetitions" in text  # the preset's notes
+    assert all("Zoë Łukasiewicz" in page for page in tailored.pages)  # footer
+
+
+def test_logo_is_drawn_on_the_first_page(tailored: ReadPdf) -> None:
+    images = tailored.reader.pages[0].images
+    assert len(images) == 1 and images[0].image.size == (300, 100)
+
+
+def test_log_has_a_row_per_exercise_and_a_column_per_day(tailored: ReadPdf) -> None:
+    text = tailored.text
+    log = text[text.index("Your exercise log"):text.index("Questions people often ask")]
+    for week in ("Week 1", "Week 2", "Week 3"):
+        assert week in log
+    assert "Week 4" not in log
+    assert log.count("1 2 3 4 5 6 7") == 3
+    for row in ("Glute bridge", "Clamshell", "Bird dog", "Pain today (0 to 10)"):
+        assert row in log
+    assert "Pelvic tilt" not in log
+
+
+def test_letter_page_size(tailored: ReadPdf) -> None:
+    for page in tailored.reader.pages:
+        assert (round(float(page.mediabox.width)), round(float(page.mediabox.height))) == (612, 792)
+
+
+def test_no_empty_labels_when_fields_are_not_given(default_read: ReadPdf) -> None:
+    first = default_read.pages[0]
+    for label in ("For ", "From ", "Clinic ", "Contact ", "Next review", "Notes for you"):
+        assert label not in first
+    assert "Your exercise log" in default_read.text  # two weeks by default
+    assert "Week 2" in default_read.text and "Week 3" not in default_read.text
+
+
+def test_no_log_with_zero_weeks(resources: Resources) -> None:
+    pdf = ReadPdf.from_bytes(render_handout(
+        BuildOptions(exercises=("cobra",), weeks=0, date=dt.date(2026, 11, 24)), resources))
+    assert "Your exercise log" not in pdf.text
+    assert "Your exercise log" not in [title for _, title, _ in pdf.outline()]
+
+
+def test_large_print_body_is_16pt_or_more(resources: Resources) -> None:
+    pdf = ReadPdf.from_bytes(render_handout(
+        BuildOptions(large_print=True, date=dt.date(2026, 11, 24)), resources))
+    sizes = pdf.font_sizes()
+    assert min(size for size, _ in sizes) >= 16
+    assert [size for size, text in sizes if text.startswith("Slowly lift one knee")] == [16.08]
+
+
+@pytest.mark.parametrize(("name", "expected"), [
+    ("Zoë O'Brien", "zoe-o-brien"),
+    ("Łucja Żółć", "lucja-zolc"),
+    ("../../etc/passwd", "etc-passwd"),
+    (".hidden", "hidden"),
+    ("Straße 5", "strasse-5"),
+    ("李小龍", ""),
+])
+def test_slug(name: str, expected: str) -> None:
+    assert slug(name) == expected
+
+
+def test_output_name_with_a_patient() -> None:
+    options = BuildOptions(details=PatientDetails(patient="Zoë O'Brien"),
+                           date=dt.date(2026, 11, 24))
+    assert default_output(options) == Path("out/sciatica-zoe-o-brien-2026-11-24.pdf")
+    nameless = BuildOptions(details=PatientDetails(patient="李小龍"), date=dt.date(2026, 11, 24))
+    assert default_output(nameless) == Path("out/sciatica-patient-2026-11-24.pdf")
+    assert default_output(BuildOptions()) == Path("out/sciatica-handout.pdf")
