@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterator
 from typing import Any
@@ -14,11 +15,18 @@ from .model import Pack
 from .prescription import Prescription
 
 
+_NOT_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+
+
 def check_printable(pack: Pack, prescription: Prescription, fonts: FontFamily) -> None:
-    """UserError naming each character the fonts lack and the field it is in."""
+    """UserError naming each character the fonts lack, or that is not text, and its field."""
     problems = []
     for field, text in _texts(pack, prescription):
-        for char in fonts.missing_characters(text):
+        for char in dict.fromkeys(_NOT_TEXT.findall(text)):
+            problems.append(Problem(
+                f"contains the control character U+{ord(char):04X}, which cannot be printed",
+                field=field))
+        for char in fonts.missing_characters(_NOT_TEXT.sub("", text)):
             name = unicodedata.name(char, "unnamed character")
             problems.append(Problem(
                 f"the font cannot print {char!r} (U+{ord(char):04X} {name}); "

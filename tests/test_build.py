@@ -30,7 +30,7 @@ def test_every_exercise_with_every_step_is_printed(default_read: ReadPdf, pack: 
 def card_texts(text: str, pack: Pack) -> dict[str, str]:
     """Each exercise card's text, from its numbered heading to the next one."""
     starts = [text.index(f"{n}. {exercise.name}") for n, exercise in enumerate(pack.exercises, 1)]
-    ends = [*starts[1:], text.index("How much pain is OK?", starts[-1])]
+    ends = [*starts[1:], text.index("Your exercise log", starts[-1])]
     return {exercise.id: text[start:end]
             for exercise, start, end in zip(pack.exercises, starts, ends)}
 
@@ -123,11 +123,12 @@ def test_outline_has_every_section_and_exercise(default_read: ReadPdf, pack: Pac
     outline = default_read.outline()
     titles = [title for _, title, _ in outline]
     expected_top = [section.title for section in pack.sections] + [
-        "Stay safe", "Get help urgently", "Your exercises", "How much pain is OK?",
+        "Stay safe", "Get help urgently", "Your exercises",
         "Your exercise log", "Questions people often ask", "Where this advice comes from"]
     assert [title for level, title, _ in outline if level == 0] == expected_top
     assert [title for level, title, _ in outline if level == 1] == [
-        f"{n}. {exercise.name}" for n, exercise in enumerate(pack.exercises, start=1)]
+        "See a doctor soon", "How much pain is OK?",
+        *(f"{n}. {exercise.name}" for n, exercise in enumerate(pack.exercises, start=1))]
     # each bookmark points at the page that shows its heading
     for _, title, page in outline:
         assert title in default_read.pages[page - 1], title

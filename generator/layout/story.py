@@ -8,6 +8,7 @@ so what a user typed prints literally.
 
 from __future__ import annotations
 
+import io
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -17,6 +18,7 @@ from reportlab.platypus import (Flowable, Image, KeepTogether, ListFlowable, Lis
                                 Paragraph, Spacer, Table, TableStyle)
 
 from ..errors import UserError
+from ..images import print_ready
 from .flowables import Heading, boxed, card, side_by_side
 from .styles import Styles
 
@@ -131,7 +133,7 @@ class StoryBuilder:
         if self.logo is None:
             return
         height = 60 * self.styles.scale
-        image = Image(str(self.logo))
+        image = Image(io.BytesIO(print_ready(self.logo)))
         scale = min(height / image.imageHeight, width * 0.4 / image.imageWidth)
         image.drawWidth, image.drawHeight = image.imageWidth * scale, image.imageHeight * scale
         image.hAlign = "RIGHT"

@@ -50,16 +50,27 @@ class Styles:
 def make_styles(data: Mapping[str, Any], fonts: FontFamily, large_print: bool) -> Styles:
     """Build the styles from the parsed ``styles.yaml``."""
     try:
-        scale = float(data["large_print"]["scale"]) if large_print else 1.0
+        large = data["large_print"]
+        scale = float(large["scale"]) if large_print else 1.0
+        # Leading and spacing grow less than the type: large print stays compact enough
+        # for every exercise card to fit whole on one page.
+        leading_scale = float(large.get("leading_scale", large["scale"])) if large_print else 1.0
+        space_scale = float(large.get("space_scale", large["scale"])) if large_print else 1.0
         colours = {name: colors.HexColor(value) for name, value in data["colours"].items()}
+        page_data = {**data["page"], **(large.get("page", {}) if large_print else {})}
         page = {key: float(value) * (mm if key.startswith("margin") or key.endswith("gap") else 1)
-                for key, value in data["page"].items()}
+                for key, value in page_data.items()}
         page["footer_size"] *= scale
         sections = {name: {key: float(value) * scale for key, value in data[name].items()}
                     for name in ("box", "card", "log")}
+        figure_scale = float(large.get("figure_scale", large["scale"])) if large_print else 1.0
+        for key in ("figure_width", "figure_height"):
+            sections["card"][key] = float(data["card"][key]) * figure_scale
         sections["log"]["weeks_per_table"] = float(data["log"]["weeks_per_table"])
         specs = data["paragraph"]
-        paragraphs = {name: _paragraph(name, specs, fonts, colours, scale) for name in specs}
+        scales = {"size": scale, "leading": leading_scale, "space_before": space_scale,
+                  "space_after": space_scale}
+        paragraphs = {name: _paragraph(name, specs, fonts, colours, scales) for name in specs}
     except (KeyError, TypeError, ValueError, AttributeError) as error:
         raise UserError(f"styles.yaml: missing or bad value: {error}") from None
     return Styles(paragraphs, colours, page, sections["box"], sections["card"],
@@ -76,9 +87,9 @@ def _resolved(name: str, specs: Mapping[str, Mapping[str, Any]], seen: tuple[str
 
 
 def _paragraph(name: str, specs: Mapping[str, Mapping[str, Any]], fonts: FontFamily,
-               colours: Mapping[str, colors.Color], scale: float) -> ParagraphStyle:
+               colours: Mapping[str, colors.Color], scales: Mapping[str, float]) -> ParagraphStyle:
     spec = _resolved(name, specs)
-    values = {key: float(spec.get(key, 0)) * scale for key in _SCALED}
+    values = {key: float(spec.get(key, 0)) * scales[key] for key in _SCALED}
     return ParagraphStyle(
         name,
         fontName=fonts.bold if spec.get("font") == "bold" else fonts.regular,
