@@ -135,6 +135,9 @@ def write_atomically(output: Path, data: bytes) -> None:
 
     A failure or Ctrl-C leaves no partial PDF and never damages an existing one.
     """
+    for folder in (output.parent, *output.parent.parents):
+        if folder.exists() and not folder.is_dir():
+            raise UserError(f"cannot write here: {folder} is a file, not a folder", path=output)
     try:
         output.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=output.parent, prefix=f".{output.name}.",

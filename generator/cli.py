@@ -21,23 +21,37 @@ from . import __version__
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def reports_user_errors(command: F) -> F:
-    """Turn UserError into a clean message (exit 1) and UsageError into Click's (exit 2)."""
+def reports_user_errors(first_only: bool = False) -> Callable[[F], F]:
+    """Turn UserError into a clean message (exit 1) and UsageError into Click's (exit 2).
 
-    @functools.wraps(command)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from .errors import UsageError, UserError
+    ``first_only``: report the first problem and how many more there are (for ``build``;
+    ``validate`` lists them all).
+    """
 
-        try:
-            return command(*args, **kwargs)
-        except UsageError as error:
-            raise click.UsageError(str(error)) from None
-        except UserError as error:
-            for line in str(error).splitlines():
-                click.echo(f"error: {line}", err=True)
-            sys.exit(1)
+    def decorate(command: F) -> F:
+        @functools.wraps(command)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            from .errors import UsageError, UserError
 
-    return wrapper  # type: ignore[return-value]
+            try:
+                return command(*args, **kwargs)
+            except UsageError as error:
+                raise click.UsageError(str(error)) from None
+            except UserError as error:
+                problems = error.problems[:1] if first_only else error.problems
+                for problem in problems:
+                    click.echo(f"error: {problem}", err=True)
+                if len(error.problems) > len(problems):
+                    more = len(error.problems) - 1
+                    hint = ("; 'handout validate' lists them all"
+                            if error.problems[0].line is not None else "")
+                    click.echo(f"error: ... and {more} more problem{'s' if more > 1 else ''}"
+                               f"{hint}", err=True)
+                sys.exit(1)
+
+        return wrapper  # type: ignore[return-value]
+
+    return decorate
 
 
 def _date(value: dt.datetime | None) -> dt.date | None:
@@ -88,7 +102,7 @@ def main() -> None:
 @click.option("--large-print", is_flag=True, help="Body text 16 pt and larger figures.")
 @click.option("--font", type=click.Path(dir_okay=False, path_type=Path),
               help="A TrueType font (.ttf) for all text, for scripts the bundled font lacks.")
-@reports_user_errors
+@reports_user_errors(first_only=True)
 def build(data_dir: Path | None, templates_dir: Path | None, output: Path | None,
           preset: str | None, exercises: tuple[str, ...], exclude: tuple[str, ...],
           doses: tuple[str, ...], weeks: int | None, patient: str | None,
@@ -114,7 +128,7 @@ def build(data_dir: Path | None, templates_dir: Path | None, output: Path | None
 
 @main.command(name="list")
 @pack_option
-@reports_user_errors
+@reports_user_errors()
 def list_exercises(data_dir: Path | None) -> None:
     """List the pack's exercises: id, name and kind, one a line."""
     from .loading import load_pack
@@ -128,7 +142,7 @@ def list_exercises(data_dir: Path | None) -> None:
 
 @main.command()
 @pack_option
-@reports_user_errors
+@reports_user_errors()
 def validate(data_dir: Path | None) -> None:
     """Check a content pack and its presets; report every problem at once."""
     from .errors import UserError
@@ -156,7 +170,7 @@ def schema() -> None:
 @pack_option
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               default=Path("out") / "figures.pdf", show_default=True, help="PDF to write.")
-@reports_user_errors
+@reports_user_errors()
 def figures(data_dir: Path | None, output: Path) -> None:
     """Draw every exercise's figure large on a review sheet."""
     from .build import write_atomically

@@ -97,13 +97,35 @@ def validation_problems(error: ValidationError,
                         document_for: Callable[[Location], tuple[YamlDocument, Location]],
                         ) -> list[Problem]:
     """Pydantic errors as located problems; ``document_for`` says which file a location is in."""
+    details = error.errors(include_url=False)
+    typos = _typos(details)
     problems = []
-    for detail in error.errors(include_url=False):
-        document, location = document_for(tuple(detail["loc"]))
-        missing = detail["type"] == "missing"
+    for detail in details:
+        location = tuple(detail["loc"])
+        if detail["type"] == "missing" and location in typos.values():
+            continue  # reported once, at the misspelt key
+        document, inner = document_for(location)
         message = _MESSAGES.get(detail["type"], detail["msg"].removeprefix("Value error, "))
-        problems.append(document.problem(_data_location(document.data, location, missing), message))
+        if location in typos:
+            message += f"; did you mean {typos[location][-1]!r}?"
+        missing = detail["type"] == "missing"
+        problems.append(document.problem(_data_location(document.data, inner, missing), message))
     return problems
+
+
+def _typos(details: list[Any]) -> dict[Location, Location]:
+    """Unknown keys that are near misses of a missing field: unknown location -> missing one."""
+    missing = [tuple(d["loc"]) for d in details if d["type"] == "missing"]
+    typos = {}
+    for detail in details:
+        location = tuple(detail["loc"])
+        if detail["type"] != "extra_forbidden" or not isinstance(location[-1], str):
+            continue
+        siblings = [m for m in missing if m[:-1] == location[:-1] and isinstance(m[-1], str)]
+        close = difflib.get_close_matches(location[-1], [str(m[-1]) for m in siblings], n=1)
+        if close:
+            typos[location] = (*location[:-1], close[0])
+    return typos
 
 
 _MESSAGES = {

@@ -72,6 +72,19 @@ class Templates:
             raise UserError(f"template syntax: {error.message}",
                             path=Path(error.filename or name), line=error.lineno) from None
         except jinja2.UndefinedError as error:
-            raise UserError(f"template error: {error.message}", path=Path(name)) from None
+            path, line = _template_position(error, name)
+            raise UserError(f"template error: {error.message}", path=path, line=line) from None
         except jinja2.TemplateNotFound as error:
             raise UserError(f"template not found: {error.name}", path=Path(name)) from None
+
+
+def _template_position(error: BaseException, name: str) -> tuple[Path, int | None]:
+    """The template file and line an error was raised in (Jinja keeps them in the traceback)."""
+    position: tuple[Path, int | None] = (Path(name), None)
+    traceback = error.__traceback__
+    while traceback is not None:
+        filename = traceback.tb_frame.f_code.co_filename
+        if filename.endswith(".j2"):
+            position = (Path(filename), traceback.tb_lineno)
+        traceback = traceback.tb_next
+    return position

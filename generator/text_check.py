@@ -26,11 +26,16 @@ def check_printable(pack: Pack, prescription: Prescription, fonts: FontFamily) -
             problems.append(Problem(
                 f"contains the control character U+{ord(char):04X}, which cannot be printed",
                 field=field))
-        for char in fonts.missing_characters(_NOT_TEXT.sub("", text)):
-            name = unicodedata.name(char, "unnamed character")
+        missing = fonts.missing_characters(_NOT_TEXT.sub("", text))
+        if missing:
+            listed = ", ".join(f"{char!r} (U+{ord(char):04X} "
+                               f"{unicodedata.name(char, 'unnamed character')})"
+                               for char in missing[:5])
+            more = f" and {len(missing) - 5} more" if len(missing) > 5 else ""
             problems.append(Problem(
-                f"the font cannot print {char!r} (U+{ord(char):04X} {name}); "
-                "remove it or choose a font that has it with --font", field=field))
+                f"the font cannot print {listed}{more}; remove "
+                f"{'it' if len(missing) == 1 else 'them'} or choose a font that has "
+                f"{'it' if len(missing) == 1 else 'them'} with --font", field=field))
     if problems:
         raise UserError.from_problems(problems)
 
