@@ -1,11 +1,270 @@
-"""Pose data for exercise figures (placeholder until the figure engine lands)."""
+"""Pose data for exercise figures: the YAML models and a small 3-D skeleton.
+
+Pure Python and ignorant of PDF. World axes, in body-length units (a standing adult
+is about 175 tall): X runs to the right of the picture, Y up, Z toward the viewer.
+Standing upright at rest the body faces +X, so its right side faces +Z.
+
+Angles are in degrees. A keyframe lists only the joints that differ from standing
+with the arms hanging; the skeleton then rests on the floor and props (unless the
+pelvis height is given), so a pose author never has to compute a height.
+"""
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict
+import math
+from functools import lru_cache
+from types import SimpleNamespace
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+
+from .skeleton import (
+    LIMB_RADIUS,
+    POINTS,
+    Vec,
+    drop_offset,
+    pose_points,
+    project_point,
+    reach_target,
+    surface_height,
+)
+
+__all__ = [
+    "Camera", "FigureSpec", "Hip", "Keyframe", "LIMB_RADIUS", "POINTS", "Pelvis", "PointName",
+    "Prop", "Reach", "Shoulder", "Vec", "interpolate", "project", "prop_boxes", "solve",
+    "surface_height",
+]
 
 
-class FigureSpec(BaseModel):
-    """Pose data: to be replaced by the real model."""
+class _Base(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
 
-    model_config = ConfigDict(frozen=True, extra="allow")
+
+def _human(low: float, high: float, what: str) -> AfterValidator:
+    """A range check whose message says which joint and why, not just a bound."""
+
+    def check(value: float) -> float:
+        if not low <= value <= high:
+            raise ValueError(
+                f"{value:g} degrees is outside the human range {low:g}..{high:g} for {what}"
+            )
+        return value
+
+    return AfterValidator(check)
+
+
+def _number_means(field: str) -> BeforeValidator:
+    """Let YAML write ``left_hip: 90`` for ``left_hip: {flex: 90}``."""
+    return BeforeValidator(lambda value: {field: value} if isinstance(value, (int, float)) else value)
+
+
+PointName = Literal[POINTS]  # type: ignore[valid-type]
+Degrees = Annotated[float, _human(-180, 180, "an orientation")]
+Knee = Annotated[float, _human(0, 150, "a knee (0 is straight; it cannot bend backwards)")]
+Elbow = Annotated[float, _human(0, 150, "an elbow (0 is straight; it cannot bend backwards)")]
+Ankle = Annotated[float, _human(-60, 30, "an ankle (+ toes up, - toes pointed)")]
+Spine = Annotated[float, _human(-60, 90, "the spine (+ bends forward, - arches back)")]
+Neck = Annotated[float, _human(-50, 70, "the neck (+ chin down, - head back)")]
+
+
+class Pelvis(_Base):
+    """Where the body is and how it lies: the root of the skeleton."""
+
+    x: float = Field(default=0, description="Position along the picture, centre of the hips.")
+    y: float | None = Field(default=None, description="Height; omit to rest on the floor/props.")
+    z: float = 0
+    pitch: Degrees = Field(default=0, description="90: on the back, head left; -90: face down, head right.")
+    roll: Degrees = Field(default=0, description="Turn about the body's long axis (side-lying: 90).")
+    yaw: Degrees = Field(default=0, description="Turn about the vertical axis.")
+
+
+class Hip(_Base):
+    flex: Annotated[float, _human(-30, 135, "hip flexion (+ thigh forward)")] = 0
+    abduct: Annotated[float, _human(-30, 70, "hip abduction (+ thigh out to the side)")] = 0
+    rotate: Annotated[float, _human(-45, 60, "hip rotation (+ outward)")] = 0
+
+
+class Shoulder(_Base):
+    flex: Annotated[float, _human(-60, 180, "shoulder flexion (+ arm forward/up)")] = 0
+    abduct: Annotated[float, _human(-10, 180, "shoulder abduction (+ arm out to the side)")] = 0
+
+
+class Reach(_Base):
+    """A hand or ankle placed on a body point; the elbow or knee bends to get there."""
+
+    part: Literal["left_hand", "right_hand", "left_ankle", "right_ankle"]
+    to: PointName  # type: ignore[valid-type]
+    toward: PointName | None = Field(  # type: ignore[valid-type]
+        default=None, description="Slide from `to` toward this point by `t`, e.g. down the shin."
+    )
+    t: float = Field(default=0, ge=0, le=1)
+    offset: tuple[float, float, float] = Field(
+        default=(0, 0, 0), description="Added to the target in world units, e.g. a palm beside the chest."
+    )
+
+
+class Keyframe(_Base):
+    """One pose: joint angles, and which points rest on a surface."""
+
+    pelvis: Pelvis = Pelvis()
+    spine: Spine = 0
+    side_bend: Annotated[float, _human(-35, 35, "side bending of the spine (+ toward the right)")] = 0
+    neck: Neck = 0
+    left_shoulder: Annotated[Shoulder, _number_means("flex")] = Shoulder()
+    right_shoulder: Annotated[Shoulder, _number_means("flex")] = Shoulder()
+    left_elbow: Elbow = 0
+    right_elbow: Elbow = 0
+    left_hip: Annotated[Hip, _number_means("flex")] = Hip()
+    right_hip: Annotated[Hip, _number_means("flex")] = Hip()
+    left_knee: Knee = 0
+    right_knee: Knee = 0
+    left_ankle: Ankle = 0
+    right_ankle: Ankle = 0
+    reach: tuple[Reach, ...] = ()
+    contacts: tuple[PointName, ...] = Field(  # type: ignore[valid-type]
+        default=(), description="Points that rest on the floor, mat or a prop (tests check them)."
+    )
+
+
+class Camera(_Base):
+    """An orthographic view of the world."""
+
+    yaw: Degrees = Field(default=0, description="Walk around the figure: 90 looks from the +X end.")
+    pitch: Annotated[float, _human(0, 90, "camera elevation (0 side-on, 90 from above)")] = 0
+    near: Literal["left", "right"] = Field(default="right", description="Side of the body toward the viewer.")
+
+
+PROP_SIZES: dict[str, tuple[float, float, float]] = {
+    "mat": (200, 70, 3), "step": (36, 40, 20), "chair": (44, 44, 46),
+}
+
+
+class Prop(_Base):
+    """A box the body can rest on: a mat, a low step, or a chair seat (with a back)."""
+
+    kind: Literal["mat", "step", "chair"]
+    x: float | PointName | None = Field(  # type: ignore[valid-type]
+        default=None,
+        description="Centre along X, or a point of the start pose to centre under; "
+        "omitted, a mat spans both poses and other props stand at 0.",
+    )
+    z: float = 0
+    width: float | None = Field(default=None, gt=0, le=400, description="Along X.")
+    depth: float | None = Field(default=None, gt=0, le=200, description="Along Z.")
+    height: float | None = Field(default=None, gt=0, le=120)
+
+    def size(self) -> tuple[float, float, float]:
+        """(width, depth, height), the kind's defaults filling what is not given."""
+        width, depth, height = PROP_SIZES[self.kind]
+        return (self.width or width, self.depth or depth, self.height or height)
+
+
+class FigureSpec(_Base):
+    """Everything needed to draw one exercise: the camera, two keyframes, props, what moves."""
+
+    camera: Camera = Camera()
+    layout: Literal["overlay", "panels"] = Field(
+        default="overlay", description="overlay: start faded behind end; panels: side by side."
+    )
+    start: Keyframe
+    end: Keyframe
+    props: tuple[Prop, ...] = ()
+    floor: bool = True
+    moving: Annotated[
+        tuple[PointName, ...],  # type: ignore[valid-type]
+        BeforeValidator(lambda value: (value,) if isinstance(value, str) else value),
+        Field(min_length=1, max_length=2, description="Point(s) whose path gets an arrow."),
+    ]
+    arrow: Literal["outside", "inside", "pointer"] = Field(
+        default="outside",
+        description="Run the arrow outside or inside the moving part's sweep, or point straight at its end.",
+    )
+    highlight: PointName | None = Field(  # type: ignore[valid-type]
+        default=None, description="A point to mark, e.g. low_back when the movement is small."
+    )
+
+    @model_validator(mode="after")
+    def _reaches_distinct(self) -> FigureSpec:
+        for frame in (self.start, self.end):
+            parts = [reach.part for reach in frame.reach]
+            if len(parts) != len(set(parts)):
+                raise ValueError("a hand or ankle can reach only one place per keyframe")
+        return self
+
+
+def solve(spec: FigureSpec, keyframe: Keyframe | Literal["start", "end"]) -> dict[str, Vec]:
+    """World positions of every named point of ``keyframe``, resting on the props."""
+    frame = getattr(spec, keyframe) if isinstance(keyframe, str) else keyframe
+    return _place(spec, frame, tuple(frame.reach))
+
+
+def interpolate(spec: FigureSpec, t: float) -> dict[str, Vec]:
+    """The pose a fraction ``t`` of the way from start to end (angles blend linearly)."""
+    blended = _blend(spec.start.model_dump(), spec.end.model_dump(), t)
+    # Both ends are validated, so their blend is too: skip pydantic, this runs per arrow step.
+    frame = _namespace(blended)
+    return _place(spec, frame, tuple((spec.start if t < 0.5 else spec.end).reach))
+
+
+def _namespace(value: object) -> object:
+    if isinstance(value, dict):
+        return SimpleNamespace(**{key: _namespace(item) for key, item in value.items()})
+    return value
+
+
+def project(point: Vec, camera: Camera) -> Vec:
+    """(screen x, screen y, depth toward the viewer) of a world point."""
+    return project_point(point, camera.yaw, camera.pitch, camera.near == "left")
+
+
+@lru_cache(maxsize=256)
+def prop_boxes(spec: FigureSpec) -> tuple[tuple[str, Vec, Vec], ...]:
+    """Each prop as (kind, low corner, high corner) in world coordinates."""
+    start = _place(spec, spec.start, tuple(spec.start.reach), props=False)
+    boxes = []
+    for prop in spec.props:
+        width, depth, height = prop.size()
+        x = prop.x
+        if isinstance(x, str):
+            x = start[x][0]
+        elif x is None and prop.kind == "mat":
+            end = _place(spec, spec.end, tuple(spec.end.reach), props=False)
+            xs = [p[0] for p in (*start.values(), *end.values())]
+            x = (min(xs) + max(xs)) / 2
+            width = prop.width or max(xs) - min(xs) + 2 * LIMB_RADIUS + 24
+        x = x or 0.0
+        boxes.append((prop.kind, (x - width / 2, 0.0, prop.z - depth / 2),
+                      (x + width / 2, height, prop.z + depth / 2)))
+    return tuple(boxes)
+
+
+def _blend(a: object, b: object, t: float) -> object:
+    if isinstance(a, dict) and isinstance(b, dict):
+        return {key: _blend(a[key], b[key], t) for key in a}
+    if isinstance(a, (int, float)) and isinstance(b, (int, float)) and not isinstance(a, bool):
+        return a + (b - a) * t
+    if a is None or b is None:  # a free height against a fixed one: keep it free
+        return None
+    return a if t < 0.5 else b
+
+
+def _place(spec: FigureSpec, frame: Keyframe | SimpleNamespace, reach: tuple[Reach, ...],
+           props: bool = True) -> dict[str, Vec]:
+    points = pose_points(frame)
+    # Feet first: a hand may hold a leg that a foot reach has just moved.
+    for item in sorted(reach, key=lambda item: item.part.endswith("hand")):
+        points = reach_target(points, item.part, item.to, item.toward, item.t, item.offset)
+    if frame.pelvis.y is not None:
+        return points
+    boxes = [(low, high) for _, low, high in prop_boxes(spec)] if props else []
+    dy = drop_offset(points, boxes)
+    return {name: (x, y + dy, z) for name, (x, y, z) in points.items()}
+
+
+def angle_between(a: Vec, b: Vec, c: Vec) -> float:
+    """Angle ABC in degrees (180 for a straight limb)."""
+    u = [a[i] - b[i] for i in range(3)]
+    v = [c[i] - b[i] for i in range(3)]
+    dot = sum(p * q for p, q in zip(u, v))
+    norm = math.dist(a, b) * math.dist(c, b)
+    return math.degrees(math.acos(max(-1.0, min(1.0, dot / norm))))

@@ -1,0 +1,227 @@
+"""The skeleton behind the figures: segment lengths, forward kinematics, reach, resting.
+
+Pure Python and free of pydantic and ReportLab; ``pose.py`` holds the models that feed it.
+Rotation matrices are 3x3 tuples of rows; positions are (x, y, z) tuples.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, Iterator
+
+Vec = tuple[float, float, float]
+Mat = tuple[Vec, Vec, Vec]
+
+# Half the thickness of every limb and of the trunk, and the head: the drawing uses the
+# same numbers, so "touching the floor" means the drawn outline touches it.
+LIMB_RADIUS = 6.5
+HEAD_RADIUS = 12.0
+HEAD_GAP = 3.0  # the pictogram gap between the trunk's round end and the head
+
+HIP_HALF, WAIST_HALF, SHOULDER_HALF = 8.0, 10.0, 15.0
+LUMBAR, THORACIC = 24.0, 28.0
+THIGH, SHIN = 43.0, 43.0
+UPPER_ARM, FOREARM = 30.0, 29.0
+HEEL, TOE = (-2.0, -3.0, 0.0), (14.0, -3.0, 0.0)  # in the foot's frame, from the ankle
+
+# The torso is two quads (hips to waist, waist to shoulders), so it has width when seen
+# from the front and follows the spine's curve when seen from the side.
+TORSO: tuple[tuple[str, ...], ...] = (
+    ("left_hip", "right_hip", "right_waist", "left_waist"),
+    ("left_waist", "right_waist", "right_shoulder", "left_shoulder"),
+)
+CHAINS: dict[str, tuple[str, ...]] = {
+    "trunk": ("pelvis", "low_back", "chest"),
+    "left_leg": ("left_hip", "left_knee", "left_ankle", "left_heel", "left_toe"),
+    "right_leg": ("right_hip", "right_knee", "right_ankle", "right_heel", "right_toe"),
+    "left_arm": ("left_shoulder", "left_elbow", "left_hand"),
+    "right_arm": ("right_shoulder", "right_elbow", "right_hand"),
+}
+POINTS: tuple[str, ...] = ("pelvis", "low_back", "chest", "head") + tuple(
+    f"{side}_{part}" for side in ("left", "right")
+    for part in ("hip", "knee", "ankle", "heel", "toe", "shoulder", "elbow", "hand", "waist")
+)
+SEGMENT_LENGTHS: dict[tuple[str, str], float] = {
+    ("pelvis", "low_back"): LUMBAR, ("low_back", "chest"): THORACIC,
+    ("left_hip", "right_hip"): 2 * HIP_HALF, ("left_shoulder", "right_shoulder"): 2 * SHOULDER_HALF,
+    ("chest", "head"): LIMB_RADIUS + HEAD_GAP + HEAD_RADIUS,
+    **{pair: length for side in ("left", "right") for pair, length in (
+        ((f"{side}_hip", f"{side}_knee"), THIGH), ((f"{side}_knee", f"{side}_ankle"), SHIN),
+        ((f"{side}_ankle", f"{side}_toe"), math.dist((0, 0, 0), TOE)),
+        ((f"{side}_ankle", f"{side}_heel"), math.dist((0, 0, 0), HEEL)),
+        ((f"{side}_shoulder", f"{side}_elbow"), UPPER_ARM), ((f"{side}_elbow", f"{side}_hand"), FOREARM),
+    )},
+}
+
+
+def _rot(axis: int, degrees: float) -> Mat:
+    c, s = math.cos(math.radians(degrees)), math.sin(math.radians(degrees))
+    if axis == 0:
+        return ((1, 0, 0), (0, c, -s), (0, s, c))
+    if axis == 1:
+        return ((c, 0, s), (0, 1, 0), (-s, 0, c))
+    return ((c, -s, 0), (s, c, 0), (0, 0, 1))
+
+
+def _mul(a: Mat, b: Mat) -> Mat:
+    return tuple(tuple(sum(a[i][k] * b[k][j] for k in range(3)) for j in range(3)) for i in range(3))  # type: ignore[return-value]
+
+
+def _apply(m: Mat, v: Vec) -> Vec:
+    return tuple(sum(m[i][k] * v[k] for k in range(3)) for i in range(3))  # type: ignore[return-value]
+
+
+def _add(a: Vec, b: Vec, scale: float = 1.0) -> Vec:
+    return (a[0] + b[0] * scale, a[1] + b[1] * scale, a[2] + b[2] * scale)
+
+
+def _chain(*mats: Mat) -> Mat:
+    out = mats[0]
+    for m in mats[1:]:
+        out = _mul(out, m)
+    return out
+
+
+def pose_points(frame: Any) -> dict[str, Vec]:
+    """Forward kinematics: every named point of a keyframe (a ``pose.Keyframe``)."""
+    pelvis = frame.pelvis
+    root = _chain(_rot(1, pelvis.yaw), _rot(2, pelvis.pitch), _rot(1, pelvis.roll))
+    origin: Vec = (pelvis.x, pelvis.y or 0.0, pelvis.z)
+    # Half of each bend at each spine joint, so a bent back is a curve.
+    bend = _mul(_rot(2, -frame.spine / 2), _rot(0, frame.side_bend / 2))
+    lumbar = _mul(root, bend)
+    thoracic = _mul(lumbar, bend)
+    points: dict[str, Vec] = {"pelvis": origin}
+    points["low_back"] = _add(origin, _apply(lumbar, (0, LUMBAR, 0)))
+    points["chest"] = _add(points["low_back"], _apply(thoracic, (0, THORACIC, 0)))
+    neck = _mul(thoracic, _rot(2, -frame.neck))
+    points["head"] = _add(points["chest"], _apply(neck, (0, SEGMENT_LENGTHS["chest", "head"], 0)))
+    for side, sign in (("left", -1.0), ("right", 1.0)):
+        hip_angles = getattr(frame, f"{side}_hip")
+        hip = _add(origin, _apply(root, (0, 0, sign * HIP_HALF)))
+        thigh = _chain(root, _rot(2, hip_angles.flex), _rot(0, -sign * hip_angles.abduct),
+                       _rot(1, -sign * hip_angles.rotate))
+        knee = _add(hip, _apply(thigh, (0, -THIGH, 0)))
+        shin = _mul(thigh, _rot(2, -getattr(frame, f"{side}_knee")))
+        ankle = _add(knee, _apply(shin, (0, -SHIN, 0)))
+        foot = _mul(shin, _rot(2, getattr(frame, f"{side}_ankle")))
+        shoulder_angles = getattr(frame, f"{side}_shoulder")
+        shoulder = _add(points["chest"], _apply(thoracic, (0, 0, sign * SHOULDER_HALF)))
+        upper = _chain(thoracic, _rot(2, shoulder_angles.flex), _rot(0, -sign * shoulder_angles.abduct))
+        elbow = _add(shoulder, _apply(upper, (0, -UPPER_ARM, 0)))
+        fore = _mul(upper, _rot(2, getattr(frame, f"{side}_elbow")))
+        points.update({
+            f"{side}_waist": _add(points["low_back"], _apply(lumbar, (0, 0, sign * WAIST_HALF))),
+            f"{side}_hip": hip, f"{side}_knee": knee, f"{side}_ankle": ankle,
+            f"{side}_heel": _add(ankle, _apply(foot, HEEL)), f"{side}_toe": _add(ankle, _apply(foot, TOE)),
+            f"{side}_shoulder": shoulder, f"{side}_elbow": elbow,
+            f"{side}_hand": _add(elbow, _apply(fore, (0, -FOREARM, 0))),
+        })
+    return points
+
+
+LIMBS: dict[str, tuple[str, str, float, float]] = {
+    f"{side}_{tip}": (f"{side}_{root}", f"{side}_{mid}", upper, lower)
+    for side in ("left", "right")
+    for tip, root, mid, upper, lower in (("hand", "shoulder", "elbow", UPPER_ARM, FOREARM),
+                                         ("ankle", "hip", "knee", THIGH, SHIN))
+}
+
+
+def reach_target(points: dict[str, Vec], part: str, to: str, toward: str | None, t: float,
+                 offset: Vec = (0.0, 0.0, 0.0)) -> dict[str, Vec]:
+    """Points with one limb bent so its hand or ankle lands on a target (two-bone IK).
+
+    The middle joint (elbow, knee) stays on the side where the plain angles put it,
+    so the author's angles choose "elbow out" or "knee up"; a foot keeps its angle
+    to the shin.
+    """
+    root_name, mid_name, a, b = LIMBS[part]
+    root, mid, tip = points[root_name], points[mid_name], points[part]
+    target = points[to]
+    if toward is not None:
+        target = _add(target, _add(points[toward], target, -1.0), t)
+    target = _add(target, offset)
+    gap = math.dist(root, target)
+    axis = _unit(_add(target, root, -1.0)) if gap > 1e-9 else (0.0, -1.0, 0.0)
+    gap = min(max(gap, abs(a - b) + 1e-6), a + b - 1e-6)
+    pole = _add(mid, root, -1.0)
+    pole = _add(pole, axis, -_dot(pole, axis))
+    if math.hypot(*pole) < 1e-6:  # a straight limb along the target line: any side will do
+        pole = _add((0.0, 0.0, 1.0), axis, -axis[2])
+    along = (a * a - b * b + gap * gap) / (2 * gap)
+    new_mid = _add(_add(root, axis, along), _unit(pole), math.sqrt(max(a * a - along * along, 0.0)))
+    new_tip = _add(root, axis, gap)
+    out = dict(points)
+    out[mid_name], out[part] = new_mid, new_tip
+    if part.endswith("ankle"):
+        turn = _turn(_unit(_add(tip, mid, -1.0)), _unit(_add(new_tip, new_mid, -1.0)))
+        for foot in ("heel", "toe"):
+            name = part.replace("ankle", foot)
+            out[name] = _add(new_tip, _apply(turn, _add(points[name], tip, -1.0)))
+    return out
+
+
+def _turn(u: Vec, v: Vec) -> Mat:
+    """The smallest rotation taking unit vector u onto unit vector v (Rodrigues)."""
+    axis = (u[1] * v[2] - u[2] * v[1], u[2] * v[0] - u[0] * v[2], u[0] * v[1] - u[1] * v[0])
+    sin, cos = math.hypot(*axis), _dot(u, v)
+    if sin < 1e-9:
+        return ((1, 0, 0), (0, 1, 0), (0, 0, 1))
+    x, y, z = (c / sin for c in axis)
+    k = 1 - cos
+    return ((cos + x * x * k, x * y * k - z * sin, x * z * k + y * sin),
+            (y * x * k + z * sin, cos + y * y * k, y * z * k - x * sin),
+            (z * x * k - y * sin, z * y * k + x * sin, cos + z * z * k))
+
+
+def _dot(a: Vec, b: Vec) -> float:
+    return a[0] * b[0] + a[1] * b[1] + a[2] * b[2]
+
+
+def _unit(v: Vec) -> Vec:
+    norm = math.hypot(*v)
+    return (v[0] / norm, v[1] / norm, v[2] / norm)
+
+
+def body_samples(points: dict[str, Vec], step: float = 4.0) -> Iterator[tuple[str, Vec, float]]:
+    """Points along every drawn segment, with the body's radius there (head included)."""
+    edges = [pair for chain in CHAINS.values() for pair in zip(chain, chain[1:])]
+    edges += [(quad[i], quad[(i + 1) % 4]) for quad in TORSO for i in range(4)]
+    for first, second in edges:
+        a, b = points[first], points[second]
+        count = max(1, math.ceil(math.dist(a, b) / step))
+        for i in range(count + 1):
+            yield first, _add(a, _add(b, a, -1.0), i / count), LIMB_RADIUS
+    yield "head", points["head"], HEAD_RADIUS
+
+
+def surface_height(x: float, z: float, boxes: list[tuple[Vec, Vec]]) -> float:
+    """Height of whatever is under (x, z): the floor (0) or the top of a prop."""
+    top = 0.0
+    for low, high in boxes:
+        if low[0] <= x <= high[0] and low[2] <= z <= high[2]:
+            top = max(top, high[1])
+    return top
+
+
+def clearance(point: Vec, radius: float, boxes: list[tuple[Vec, Vec]]) -> float:
+    """Gap between the drawn outline around ``point`` and the surface under it (< 0: sunk)."""
+    return point[1] - radius - surface_height(point[0], point[2], boxes)
+
+
+def drop_offset(points: dict[str, Vec], boxes: list[tuple[Vec, Vec]]) -> float:
+    """How far to move the body up (+) or down (-) so it just rests on the surfaces."""
+    return -min(clearance(p, r, boxes) for _, p, r in body_samples(points))
+
+
+def point_radius(name: str) -> float:
+    """The drawn radius around a named point."""
+    return HEAD_RADIUS if name == "head" else LIMB_RADIUS
+
+
+def project_point(point: Vec, yaw: float, pitch: float, mirror: bool) -> Vec:
+    """Orthographic view: camera yawed around Y, then raised by ``pitch``; depth toward it."""
+    x, y, z = point
+    view = _chain(_rot(0, pitch), _rot(1, -yaw))
+    return _apply(view, (x, y, -z if mirror else z))

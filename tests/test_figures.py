@@ -1,0 +1,133 @@
+"""Figure drawings, pictures in their place, and the clinicians' review sheet."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pypdf
+import pytest
+import yaml
+from PIL import Image
+
+from generator.errors import UserError
+from generator.figures import MARGIN, exercise_figure, fit, pose_drawing, render_review_sheet
+from generator.fonts import register_fonts
+from generator.model import Exercise
+from generator.scene import build_scene
+
+EXERCISES = Path(__file__).resolve().parents[1] / "data" / "sciatica" / "exercises"
+IDS = ("knee-to-chest", "standing-hamstring", "piriformis", "cobra", "pelvic-tilt",
+       "glute-bridge", "clamshell", "bird-dog")
+
+
+def load_exercise(exercise_id: str) -> Exercise:
+    data = yaml.safe_load((EXERCISES / f"{exercise_id}.yaml").read_text(encoding="utf-8"))
+    return Exercise.model_validate(data)
+
+
+@pytest.fixture(scope="module")
+def exercises() -> list[Exercise]:
+    loaded = [load_exercise(exercise_id) for exercise_id in IDS]
+    assert all(exercise.figure is not None for exercise in loaded)
+    return loaded
+
+
+@pytest.fixture(scope="module")
+def sheet(exercises: list[Exercise]) -> bytes:
+    return render_review_sheet(exercises, register_fonts())
+
+
+def _plain(exercise: Exercise, **update: object) -> Exercise:
+    return exercise.model_copy(update={"figure": None, "image": None, **update})
+
+
+@pytest.mark.parametrize(("width", "height"), [(240.0, 150.0), (120.0, 200.0), (500.0, 90.0)])
+def test_figure_is_exactly_the_requested_size_and_fits_with_a_margin(
+        exercises: list[Exercise], width: float, height: float) -> None:
+    for exercise in exercises:
+        flowable = exercise_figure(exercise, width, height)
+        assert flowable.wrap(1000, 1000) == (width, height)
+        scene = build_scene(exercise.figure)
+        scale, dx, dy = fit(scene, width, height)
+        x0, y0, x1, y1 = scene.box
+        margin = MARGIN * min(width, height)
+        assert x0 * scale + dx >= margin - 1e-6 and x1 * scale + dx <= width - margin + 1e-6
+        assert y0 * scale + dy >= margin - 1e-6 and y1 * scale + dy <= height - margin + 1e-6
+        # The box is honest: ReportLab's own bounds (stroke centres) lie inside the frame too.
+        bx0, by0, bx1, by1 = flowable.getBounds()
+        assert bx0 >= 0 and by0 >= 0 and bx1 <= width and by1 <= height, exercise.id
+
+
+def test_figures_are_cached_per_spec_and_size(exercises: list[Exercise]) -> None:
+    spec = exercises[0].figure
+    assert pose_drawing(spec, 200.0, 120.0) is pose_drawing(spec, 200.0, 120.0)
+    assert pose_drawing(spec, 200.0, 120.0) is not pose_drawing(spec, 201.0, 120.0)
+
+
+def test_drawing_uses_one_ink_tints_and_round_caps(exercises: list[Exercise]) -> None:
+    drawing = pose_drawing(exercises[0].figure, 240.0, 150.0, "#1d3557")
+    shapes = list(drawing.getContents())
+    widths = {round(s.strokeWidth, 2) for s in shapes if type(s).__name__ == "PolyLine"
+              and s.strokeColor.hexval() != "0xffffff" and s.strokeWidth > 4}
+    assert len(widths) == 1, widths  # one uniform limb weight
+    caps = {s.strokeLineCap for s in shapes if type(s).__name__ == "PolyLine"}
+    assert caps == {1}
+
+
+def test_empty_slot_when_no_picture(exercises: list[Exercise]) -> None:
+    flowable = exercise_figure(_plain(exercises[0]), 180, 120)
+    assert flowable.wrap(1000, 1000) == (180, 120)
+
+
+def test_image_is_scaled_into_the_frame_keeping_its_shape(exercises: list[Exercise], tmp_path: Path) -> None:
+    path = tmp_path / "wide.png"
+    Image.new("RGB", (400, 100), (200, 30, 30)).save(path)
+    flowable = exercise_figure(_plain(exercises[0], image=path), 300, 300)
+    assert flowable.wrap(1000, 1000) == (300, 300)
+    w, h = flowable.image_size
+    assert w / h == pytest.approx(4.0)
+    assert w <= 300 and w > 250  # fills the width, less the margin
+
+
+@pytest.mark.parametrize("content", [None, b"not a picture at all", b"\x89PNG\r\n\x1a\n" + b"\0" * 40])
+def test_unreadable_image_names_the_file(exercises: list[Exercise], tmp_path: Path,
+                                         content: bytes | None) -> None:
+    path = tmp_path / "broken.png"
+    if content is not None:
+        path.write_bytes(content)
+    with pytest.raises(UserError, match="cannot read image") as error:
+        exercise_figure(_plain(exercises[0], image=path), 200, 200)
+    assert str(path) in str(error.value)
+    assert error.value.problems[0].path == path
+
+
+def test_review_sheet_labels_every_exercise_once(sheet: bytes, exercises: list[Exercise]) -> None:
+    reader = pypdf.PdfReader(io.BytesIO(sheet))
+    text = " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
+    for exercise in exercises:
+        assert text.count(f"({exercise.id})") == 1, exercise.id
+        assert " ".join(exercise.name.split()) in text
+
+
+def test_review_sheet_embeds_only_truetype_fonts(sheet: bytes) -> None:
+    reader = pypdf.PdfReader(io.BytesIO(sheet))
+    seen = 0
+    for page in reader.pages:
+        fonts = page["/Resources"].get_object().get("/Font", {})
+        for ref in fonts.get_object().values():
+            font = ref.get_object()
+            seen += 1
+            assert "Helvetica" not in str(font["/BaseFont"])
+            descriptor = font.get("/FontDescriptor")
+            if descriptor is None:  # composite font: the descriptor sits on the descendant
+                descriptor = font["/DescendantFonts"][0].get_object()["/FontDescriptor"]
+            assert "/FontFile2" in descriptor.get_object(), font["/BaseFont"]
+    assert seen >= 2
+    assert b"Helvetica" not in sheet
+
+
+def test_eight_figures_cost_under_30_kb(sheet: bytes, exercises: list[Exercise]) -> None:
+    empty = render_review_sheet([_plain(exercise) for exercise in exercises], register_fonts())
+    added = len(sheet) - len(empty)
+    assert 1_000 < added < 30_000, added

@@ -1,0 +1,166 @@
+"""Pose data and kinematics: every bundled figure is anatomically sane, by numbers not by eye."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pytest
+import yaml
+from pydantic import ValidationError
+
+from generator.pose import FigureSpec, Keyframe, angle_between, project, prop_boxes, solve
+from generator.skeleton import LIMBS, SEGMENT_LENGTHS, body_samples, clearance, point_radius
+
+EXERCISES = Path(__file__).resolve().parents[1] / "data" / "sciatica" / "exercises"
+IDS = ("knee-to-chest", "standing-hamstring", "piriformis", "cobra", "pelvic-tilt",
+       "glute-bridge", "clamshell", "bird-dog")
+TOUCH = 1.5  # body units (a standing figure is ~180): "resting on" means within this gap
+FRAMES = ("start", "end")
+
+
+def load_spec(exercise_id: str) -> FigureSpec:
+    data = yaml.safe_load((EXERCISES / f"{exercise_id}.yaml").read_text(encoding="utf-8"))
+    assert "figure" in data, f"{exercise_id}.yaml has no figure"
+    return FigureSpec.model_validate(data["figure"])
+
+
+SPECS = {exercise_id: load_spec(exercise_id) for exercise_id in IDS}
+CASES = [(exercise_id, frame) for exercise_id in IDS for frame in FRAMES]
+
+
+def _boxes(spec: FigureSpec) -> list:
+    return [(low, high) for _, low, high in prop_boxes(spec)]
+
+
+def test_every_bundled_exercise_file_has_a_figure() -> None:
+    files = {path.stem for path in EXERCISES.glob("*.yaml")}
+    assert set(IDS) <= files
+    assert all(isinstance(SPECS[exercise_id], FigureSpec) for exercise_id in IDS)
+
+
+@pytest.mark.parametrize(("exercise_id", "frame"), CASES)
+def test_segments_keep_their_length(exercise_id: str, frame: str) -> None:
+    points = solve(SPECS[exercise_id], frame)
+    for (a, b), length in SEGMENT_LENGTHS.items():
+        assert math.dist(points[a], points[b]) == pytest.approx(length, abs=1e-6), (a, b)
+
+
+@pytest.mark.parametrize(("exercise_id", "frame"), CASES)
+def test_elbows_and_knees_stay_in_human_range(exercise_id: str, frame: str) -> None:
+    # The declared angles were range-checked on loading; this covers limbs bent by a reach.
+    points = solve(SPECS[exercise_id], frame)
+    for tip, (root, mid, _, _) in LIMBS.items():
+        flexion = 180 - angle_between(points[root], points[mid], points[tip])
+        assert 0 <= flexion <= 150, (tip, flexion)
+
+
+@pytest.mark.parametrize(("exercise_id", "frame"), CASES)
+def test_reaches_arrive(exercise_id: str, frame: str) -> None:
+    spec = SPECS[exercise_id]
+    points = solve(spec, frame)
+    for reach in getattr(spec, frame).reach:
+        target = points[reach.to]
+        if reach.toward:
+            target = tuple(t + (w - t) * reach.t for t, w in zip(target, points[reach.toward]))
+        target = tuple(t + o for t, o in zip(target, reach.offset))
+        assert math.dist(points[reach.part], target) < 0.5, reach
+
+
+@pytest.mark.parametrize(("exercise_id", "frame"), CASES)
+def test_resting_parts_touch_and_nothing_sinks(exercise_id: str, frame: str) -> None:
+    spec = SPECS[exercise_id]
+    keyframe = getattr(spec, frame)
+    points, boxes = solve(spec, frame), _boxes(spec)
+    assert len(keyframe.contacts) >= 2, "a pose must say what it rests on"
+    for name in keyframe.contacts:
+        gap = clearance(points[name], point_radius(name), boxes)
+        assert abs(gap) <= TOUCH, f"{name} is {gap:.1f} off the surface"
+    lowest = min(clearance(p, r, boxes) for _, p, r in body_samples(points))
+    assert lowest >= -1e-6, f"the body sinks {-lowest:.2f} into the floor or a prop"
+
+
+@pytest.mark.parametrize("exercise_id", IDS)
+def test_lying_bodies_lie_on_the_mat(exercise_id: str) -> None:
+    spec = SPECS[exercise_id]
+    mats = [(low, high) for kind, low, high in prop_boxes(spec) if kind == "mat"]
+    for frame in FRAMES:
+        points = solve(spec, frame)
+        for name in getattr(spec, frame).contacts:
+            x, _, z = points[name]
+            if mats:
+                assert any(lo[0] <= x <= hi[0] and lo[2] <= z <= hi[2] for lo, hi in mats), name
+
+
+@pytest.mark.parametrize("exercise_id", IDS)
+def test_the_moving_part_moves(exercise_id: str) -> None:
+    spec = SPECS[exercise_id]
+    start, end = solve(spec, "start"), solve(spec, "end")
+    # A highlighted movement is small by nature (the pelvic tilt); others must be obvious.
+    threshold = 3.0 if spec.highlight else 20.0
+    for name in spec.moving:
+        assert math.dist(start[name], end[name]) > threshold, name
+
+
+def test_standing_default_is_upright_and_on_the_floor() -> None:
+    spec = FigureSpec.model_validate({"start": {}, "end": {"right_knee": 30}, "moving": "right_knee"})
+    points = solve(spec, "start")
+    assert points["head"][1] > points["chest"][1] > points["pelvis"][1] > points["left_knee"][1]
+    assert points["left_ankle"][1] > 0
+    for foot in ("left_heel", "left_toe", "right_heel", "right_toe"):
+        assert clearance(points[foot], point_radius(foot), []) == pytest.approx(0, abs=1e-9)
+    # Bending one knee lifts that foot; the other leg still stands.
+    bent = solve(spec, "end")
+    assert bent["right_heel"][1] > bent["left_heel"][1] + 5
+
+
+def test_knee_bends_backward_and_elbow_forward() -> None:
+    spec = FigureSpec.model_validate(
+        {"start": {}, "end": {"right_knee": 90, "right_elbow": 90}, "moving": "right_knee"})
+    points = solve(spec, "end")
+    assert points["right_ankle"][0] < points["right_knee"][0] - 40  # shin goes behind
+    assert points["right_hand"][0] > points["right_elbow"][0] + 25  # forearm goes in front
+
+
+def test_side_camera_drops_depth_and_near_side_mirrors() -> None:
+    spec = SPECS["knee-to-chest"]
+    point = (10.0, 20.0, 30.0)
+    x, y, depth = project(point, spec.camera)
+    assert (x, y, depth) == pytest.approx((10, 20, 30))
+    far = project(point, spec.camera.model_copy(update={"near": "left"}))
+    assert far == pytest.approx((10, 20, -30))
+    top = project(point, spec.camera.model_copy(update={"pitch": 90}))
+    assert top == pytest.approx((10, -30, 20))
+
+
+@pytest.mark.parametrize(("field", "value", "words"), [
+    ("left_knee", -10, "cannot bend backwards"),
+    ("right_elbow", 170, "elbow"),
+    ("left_ankle", 45, "ankle"),
+    ("spine", -80, "spine"),
+    ("right_hip", {"flex": 170}, "hip flexion"),
+    ("left_shoulder", {"abduct": -40}, "shoulder abduction"),
+])
+def test_out_of_range_angles_are_rejected_clearly(field: str, value: object, words: str) -> None:
+    with pytest.raises(ValidationError) as error:
+        FigureSpec.model_validate({"start": {field: value}, "end": {}, "moving": "left_knee"})
+    message = str(error.value)
+    assert words in message and "human range" in message and field in message
+
+
+def test_typos_and_unknown_points_are_rejected() -> None:
+    with pytest.raises(ValidationError, match="left_kne"):
+        Keyframe.model_validate({"left_kne": 10})
+    with pytest.raises(ValidationError):
+        FigureSpec.model_validate({"start": {}, "end": {}, "moving": "left_elbowz"})
+    with pytest.raises(ValidationError, match="one place"):
+        FigureSpec.model_validate({"start": {"reach": [
+            {"part": "left_hand", "to": "left_knee"}, {"part": "left_hand", "to": "right_knee"}]},
+            "end": {}, "moving": "left_hand"})
+
+
+def test_specs_are_frozen_and_hashable() -> None:
+    spec = SPECS["cobra"]
+    assert hash(spec) == hash(FigureSpec.model_validate(spec.model_dump()))
+    with pytest.raises(ValidationError):
+        spec.layout = "panels"  # type: ignore[misc]
