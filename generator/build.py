@@ -11,7 +11,8 @@ import os
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from collections.abc import Mapping
+from typing import Any, Literal
 
 from . import __version__
 from .errors import UserError
@@ -20,6 +21,7 @@ from .loading import find_preset, load_pack, load_preset
 from .model import Pack
 from .prescription import PatientDetails, Prescription, check_details, select_exercises
 from .resources import default_pack
+from .i18n import Translator
 from .templating import STORY_TEMPLATE, Templates
 from .text_check import check_printable
 from .view import handout_context
@@ -48,14 +50,22 @@ class BuildOptions:
 
 @dataclass(frozen=True)
 class Resources:
-    """The content pack and templates, loaded and checked once, shared by many builds."""
+    """The content pack, templates, styles and wording, loaded and checked once.
+
+    Many builds share one (a batch worker, a web server): nothing in it changes per build.
+    """
 
     pack: Pack
     templates: Templates
+    styles: Mapping[str, Any]
+    translator: Translator
 
     @classmethod
     def load(cls, data_dir: Path, templates_dir: Path | None = None) -> Resources:
-        return cls(load_pack(data_dir), Templates(templates_dir))
+        pack = load_pack(data_dir)
+        templates = Templates(templates_dir)
+        return cls(pack, templates, templates.read_yaml("styles.yaml") or {},
+                   templates.translator(pack.language))
 
 
 def build(options: BuildOptions, output: Path, resources: Resources | None = None) -> Path:
@@ -68,14 +78,13 @@ def build(options: BuildOptions, output: Path, resources: Resources | None = Non
 def render_handout(options: BuildOptions, resources: Resources | None = None) -> bytes:
     """The handout PDF's bytes for these options."""
     resources = resources or Resources.load(options.data_dir, options.templates_dir)
-    pack, templates = resources.pack, resources.templates
+    pack, translator = resources.pack, resources.translator
     prescription = prescribe(pack, options)
     fonts = register_fonts(options.font or pack.font)
     check_printable(pack, prescription, fonts)
-    translator = templates.translator(pack.language)
-    story_xml = templates.render(STORY_TEMPLATE, handout_context(pack, prescription, translator),
-                                 translator)
-    return typeset(story_xml, pack, prescription, templates, fonts, options)
+    story_xml = resources.templates.render(
+        STORY_TEMPLATE, handout_context(pack, prescription, translator), translator)
+    return typeset(story_xml, resources, prescription, fonts, options)
 
 
 def prescribe(pack: Pack, options: BuildOptions) -> Prescription:
@@ -97,7 +106,7 @@ def prescribe(pack: Pack, options: BuildOptions) -> Prescription:
     )
 
 
-def typeset(story_xml: str, pack: Pack, prescription: Prescription, templates: Templates,
+def typeset(story_xml: str, resources: Resources, prescription: Prescription,
             fonts: FontFamily, options: BuildOptions) -> bytes:
     """Lay out the rendered story with ReportLab (imported here: only rendering needs it)."""
     from .figures import exercise_figure
@@ -105,8 +114,8 @@ def typeset(story_xml: str, pack: Pack, prescription: Prescription, templates: T
     from .layout.story import StoryBuilder, parse_story
     from .layout.styles import make_styles
 
-    styles = make_styles(templates.read_yaml("styles.yaml") or {}, fonts, options.large_print)
-    translator = templates.translator(pack.language)
+    pack, translator = resources.pack, resources.translator
+    styles = make_styles(resources.styles, fonts, options.large_print)
     ink = styles.colours["accent"].hexval().replace("0x", "#")
 
     def figure(exercise_id: str, width: float, height: float):  # noqa: ANN202

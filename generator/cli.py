@@ -182,3 +182,72 @@ def figures(data_dir: Path | None, output: Path) -> None:
     pack = load_pack(data_dir or default_pack())
     write_atomically(output, render_review_sheet(pack.exercises, register_fonts(pack.font)))
     click.echo(str(output))
+
+
+@main.command()
+@click.argument("csv_file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-o", "--output-dir", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("out"), show_default=True, help="Folder for the PDFs.")
+@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=None,
+              help="Worker processes (default: the number of cores).")
+@pack_option
+@templates_option
+@click.option("--clinician", help="Default for rows that leave it empty.")
+@click.option("--clinic", help="The clinic's name, on every handout.")
+@click.option("--contact", help="A phone number or email address, on every handout.")
+@click.option("--logo", type=click.Path(dir_okay=False, path_type=Path),
+              help="The clinic's logo, PNG or JPEG, on every handout.")
+@reports_user_errors()
+def batch(csv_file: Path, output_dir: Path, jobs: int | None, data_dir: Path | None,
+          templates_dir: Path | None, clinician: str | None, clinic: str | None,
+          contact: str | None, logo: Path | None) -> None:
+    """Build one handout per row of a CSV file (a clinic's day list).
+
+    Columns: patient (required); exercises (ids separated by ;), preset, dose (;-separated
+    --dose specs), clinician, clinic, contact, notes, date, review_date, page_size,
+    large_print (yes/no), weeks, output (a file name). A bad row is reported with its line
+    and column, and the other rows are still built; the exit status is 1 if any row failed.
+    """
+    from .batch import default_jobs, read_rows, run_batch
+    from .build import BuildOptions, Resources
+    from .images import print_ready
+    from .prescription import PatientDetails
+    from .resources import default_pack
+
+    directory = data_dir or default_pack()
+    resources = Resources.load(directory, templates_dir)  # a bad pack stops before any row
+    if logo is not None:
+        print_ready(logo)  # a bad logo stops before any row, not once per row
+    base = BuildOptions(data_dir=directory, templates_dir=templates_dir,
+                        details=PatientDetails(clinician=clinician, clinic=clinic,
+                                               contact=contact, logo=logo))
+    rows, failures = read_rows(csv_file, base, output_dir, resources)
+    workers = min(jobs or default_jobs(), max(1, len(rows)))
+    outcomes = run_batch(rows, directory, templates_dir, workers)
+    built = 0
+    show_progress = sys.stderr.isatty()
+    with click.progressbar(outcomes, length=len(rows), label="Building", file=sys.stderr,
+                           hidden=not show_progress) as progress:
+        for outcome in progress:
+            if outcome.problem is None:
+                built += 1
+            else:
+                failures.append(outcome)
+    for failure in sorted(failures, key=lambda outcome: outcome.line):
+        assert failure.problem is not None
+        problem = failure.problem
+        if problem.line is None:  # a problem found while building: say which row
+            problem = replace_problem(problem, csv_file, failure.line)
+        click.echo(f"error: {problem}", err=True)
+    click.echo(f"built {built}, failed {len(failures)} (in {output_dir})")
+    if failures:
+        sys.exit(1)
+
+
+def replace_problem(problem: Any, csv_file: Path, line: int) -> Any:
+    """A build problem placed at its CSV row, keeping what it says about its own file."""
+    from dataclasses import replace
+
+    where = f" ({problem.path})" if problem.path else ""
+    return replace(problem, path=csv_file, line=line, column=None,
+                   message=problem.message + where)

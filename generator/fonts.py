@@ -26,16 +26,12 @@ class FontFamily:
     bold: str
 
     def missing_characters(self, text: str) -> list[str]:
-        """Characters in ``text`` that neither face can draw (in order of first use)."""
-        regular, bold = _charmap(self.regular), _charmap(self.bold)
-        missing: list[str] = []
-        for char in text:
-            code = ord(char)
-            if char.isspace() or code < 0x20 or code in regular and code in bold:
-                continue
-            if char not in missing:
-                missing.append(char)
-        return missing
+        """Characters in ``text`` that either face cannot draw (in order of first use)."""
+        drawable = _drawable(self.regular, self.bold)
+        if drawable.issuperset(map(ord, text)):
+            return []
+        return [char for char in dict.fromkeys(text)
+                if ord(char) not in drawable and not char.isspace() and ord(char) >= 0x20]
 
 
 def register_fonts(regular: Path | None = None, bold: Path | None = None) -> FontFamily:
@@ -68,7 +64,9 @@ def _register(regular: Path, bold: Path) -> FontFamily:
 
 
 @lru_cache(maxsize=None)
-def _charmap(font_name: str) -> frozenset[int]:
+def _drawable(regular: str, bold: str) -> frozenset[int]:
+    """Code points both faces have, plus the white space that is never drawn."""
     from reportlab.pdfbase import pdfmetrics
 
-    return frozenset(pdfmetrics.getFont(font_name).face.charToGlyph)
+    faces = [frozenset(pdfmetrics.getFont(name).face.charToGlyph) for name in (regular, bold)]
+    return faces[0] & faces[1] | frozenset(map(ord, " \t\n\r"))

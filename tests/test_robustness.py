@@ -115,6 +115,13 @@ def long_word_step(folder: Path) -> list[str]:
     return ["build", "--data", str(pack), "-o", str(folder / "out.pdf")]
 
 
+def long_paragraph(folder: Path) -> list[str]:
+    pack = copy_pack(folder)
+    sentence = "Walking a little further each day helps your back. "
+    edit(pack / "pack.yaml", "    paragraphs:\n", f"    paragraphs:\n      - {sentence * 95}\n")
+    return ["build", "--data", str(pack), "--large-print", "-o", str(folder / "out.pdf")]
+
+
 def template_override(content: str) -> Callable[[Path], list[str]]:
     def setup(folder: Path) -> list[str]:
         templates = folder / "templates"
@@ -221,6 +228,7 @@ CASES: dict[str, Case] = {
     "big-logo": Case(picture(big_logo), 0, "out.pdf"),
     "forty-exercises": Case(many_exercises(40), 0, "out.pdf"),
     "long-word": Case(long_word_step, 0, "out.pdf"),
+    "long-paragraph": Case(long_paragraph, 0, "out.pdf"),
     "markup-in-names": Case(build_with("--patient", "<b>x</b> & {{ 7*7 }} {% raw %}"), 0,
                             "out.pdf"),
 }

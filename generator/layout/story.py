@@ -19,7 +19,7 @@ from reportlab.platypus import (Flowable, Image, KeepTogether, ListFlowable, Lis
 
 from ..errors import UserError
 from ..images import print_ready
-from .flowables import Heading, boxed, card, side_by_side
+from .flowables import Heading, TextBlock, boxed, card, side_by_side
 from .styles import Styles
 
 FigureFactory = Callable[[str, float, float], Flowable]
@@ -65,13 +65,13 @@ class StoryBuilder:
     # text
 
     def _p(self, element: ET.Element, width: float) -> Iterator[Flowable]:
-        yield Paragraph(self._inline(element), self.styles.paragraph(element.get("style", "body")))
+        yield TextBlock(self._inline(element), self.styles.paragraph(element.get("style", "body")))
 
     def _inline(self, element: ET.Element) -> str:
         return inline(element, "#" + self.styles.colour("link").hexval()[2:])
 
     def _title(self, element: ET.Element, width: float) -> Iterator[Flowable]:
-        yield Paragraph(self._inline(element), self.styles.paragraph("title"))
+        yield TextBlock(self._inline(element), self.styles.paragraph("title"))
 
     def _h1(self, element: ET.Element, width: float) -> Iterator[Flowable]:
         yield self._heading(element, level=0, default_style="h1")
@@ -94,7 +94,7 @@ class StoryBuilder:
 
     def _list(self, element: ET.Element, width: float, numbered: bool) -> ListFlowable:
         style = self.styles.paragraph(element.get("style", "item"))
-        items = [ListItem(Paragraph(self._inline(li), style)) for li in element]
+        items = [ListItem(TextBlock(self._inline(li), style)) for li in element]
         font = self.styles.fonts.bold if numbered else self.styles.fonts.regular
         return ListFlowable(
             items, bulletType="1" if numbered else "bullet", start=None if numbered else "\u2022",
@@ -142,7 +142,7 @@ class StoryBuilder:
     def _details(self, element: ET.Element, width: float) -> Iterator[Flowable]:
         label_style = self.styles.paragraph("label")
         body = self.styles.paragraph("body")
-        rows = [[Paragraph(escape(row.get("label", "")), label_style), Paragraph(self._inline(row), body)]
+        rows = [[TextBlock(escape(row.get("label", "")), label_style), TextBlock(self._inline(row), body)]
                 for row in element]
         if not rows:
             return
@@ -222,11 +222,11 @@ class StoryBuilder:
         column = 1
         for week in weeks:
             count = len(week.findall("day"))
-            header_weeks += [Paragraph(escape(week.get("title", "")), label)] + [""] * (count - 1)
+            header_weeks += [TextBlock(escape(week.get("title", "")), label)] + [""] * (count - 1)
             spans.append(("SPAN", (column, 0), (column + count - 1, 0)))
             column += count
         header_days = [""] + [" ".join(day.itertext()).strip() for day in days]
-        body = [[Paragraph(self._inline(row), cell)] + [""] * len(days) for row in rows]
+        body = [[TextBlock(self._inline(row), cell)] + [""] * len(days) for row in rows]
         grid = self.styles.colour("log_grid")
         table = Table([header_weeks, header_days, *body],
                       colWidths=[name_width] + [day_width] * len(days),

@@ -1,0 +1,227 @@
+"""Batch printing: one handout per row of a CSV file, in parallel, a bad row never stopping the rest.
+
+Rows are read and checked first; every good row is built (by ``jobs`` worker processes,
+each loading the pack and templates once); bad rows are reported with their line and
+column. Output names are made unique within the run, so nothing is overwritten silently.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import os
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from .build import BuildOptions, Resources, build, prescribe
+from .errors import Problem, UserError
+from .fonts import register_fonts
+from .naming import default_output, slug
+from .prescription import PatientDetails
+from .text_check import check_printable
+
+REQUIRED = ("patient",)
+OPTIONAL = ("exercises", "preset", "dose", "clinician", "clinic", "contact", "notes", "date",
+            "review_date", "page_size", "large_print", "weeks", "output")
+_TRUE = {"yes", "true", "1", "y"}
+_FALSE = {"no", "false", "0", "n", ""}
+
+
+@dataclass(frozen=True)
+class Row:
+    """One CSV row made into build options, with where it came from."""
+
+    line: int
+    options: BuildOptions
+    output: Path
+
+
+@dataclass(frozen=True)
+class Outcome:
+    line: int
+    output: Path | None
+    problem: Problem | None
+
+
+def read_rows(path: Path, base: BuildOptions, out_dir: Path, resources: Resources,
+              ) -> tuple[list[Row], list[Outcome]]:
+    """The good rows as build options and a failed outcome for each bad row.
+
+    Each row's choices (exercises, preset, doses, text) are checked against the pack here,
+    before anything is built. An unknown or missing column is a UserError before any row.
+    """
+    try:
+        text = path.read_text(encoding="utf-8-sig")  # spreadsheets often add a BOM
+    except FileNotFoundError:
+        raise UserError("CSV file not found", path=path) from None
+    except UnicodeDecodeError as error:
+        raise UserError(f"not UTF-8 text (byte {error.start}); save the CSV as UTF-8",
+                        path=path) from None
+    except OSError as error:
+        raise UserError(f"cannot read: {error.strerror}", path=path) from None
+    reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
+    columns = [name.strip() for name in reader.fieldnames or []]
+    unknown = [name for name in columns if name not in REQUIRED + OPTIONAL]
+    if unknown:
+        raise UserError(f"unknown column{'s' if len(unknown) > 1 else ''} "
+                        f"{', '.join(map(repr, unknown))}; the columns are: "
+                        f"{', '.join(REQUIRED + OPTIONAL)}", path=path, line=1)
+    if "patient" not in columns:
+        raise UserError("the column 'patient' is required", path=path, line=1)
+    reader.fieldnames = columns
+
+    rows: list[Row] = []
+    failures: list[Outcome] = []
+    used: set[Path] = set()
+    line = 2
+    try:
+        for record in reader:
+            try:
+                options = _options(record, base)
+                check_row(options, resources)
+                output = _unique(out_dir / _file_name(record, options), used)
+                rows.append(Row(line, options, output))
+            except _CellError as error:
+                failures.append(Outcome(line, None, Problem(
+                    error.message, path, line, columns.index(error.column) + 1, error.column)))
+            except UserError as error:
+                problem = error.problems[0]
+                column = _COLUMN_OF_OPTION.get(problem.field or "", "")
+                failures.append(Outcome(line, None, Problem(
+                    problem.message, path, line,
+                    columns.index(column) + 1 if column in columns else None,
+                    column or problem.field)))
+            line = reader.line_num + 1
+    except csv.Error as error:
+        raise UserError(f"CSV syntax: {error}", path=path, line=reader.line_num) from None
+    return rows, failures
+
+
+_COLUMN_OF_OPTION = {"--exercise": "exercises", "--exclude": "exercises", "--dose": "dose",
+                     "--preset": "preset", "--patient": "patient", "--clinician": "clinician",
+                     "--clinic": "clinic", "--contact": "contact", "--notes": "notes"}
+
+
+def check_row(options: BuildOptions, resources: Resources) -> None:
+    """Everything about a row that can be wrong, short of laying it out."""
+    prescription = prescribe(resources.pack, options)
+    check_printable(resources.pack, prescription,
+                    register_fonts(options.font or resources.pack.font))
+
+
+class _CellError(Exception):
+    def __init__(self, column: str, message: str) -> None:
+        super().__init__(message)
+        self.column, self.message = column, message
+
+
+def _options(record: dict[str, str | None], base: BuildOptions) -> BuildOptions:
+    cell = {key: (value or "").strip() for key, value in record.items() if key is not None}
+    if None in record:
+        raise _CellError("patient", "this row has more cells than the header has columns")
+    if not cell.get("patient"):
+        raise _CellError("patient", "a patient name is required")
+
+    def parsed(column: str, parse: Callable[[str], object]) -> object:
+        value = cell.get(column, "")
+        if not value:
+            return None
+        try:
+            return parse(value)
+        except ValueError as error:
+            raise _CellError(column, str(error)) from None
+
+    large = cell.get("large_print", "").lower()
+    if large not in _TRUE | _FALSE:
+        raise _CellError("large_print", f"{large!r}: use yes/no, true/false or 1/0")
+    page_size = cell.get("page_size", "").lower() or base.page_size
+    if page_size not in {"a4", "letter"}:
+        raise _CellError("page_size", f"{page_size!r}: use a4 or letter")
+    weeks = parsed("weeks", _weeks)
+    return replace(
+        base,
+        preset=cell.get("preset") or base.preset,
+        exercises=_split(cell.get("exercises", "")) or base.exercises,
+        doses=_split(cell.get("dose", "")) or base.doses,
+        weeks=weeks if weeks is not None else base.weeks,  # type: ignore[arg-type]
+        details=PatientDetails(
+            patient=cell["patient"], clinician=cell.get("clinician") or base.details.clinician,
+            clinic=cell.get("clinic") or base.details.clinic,
+            contact=cell.get("contact") or base.details.contact,
+            notes=cell.get("notes") or None, logo=base.details.logo),
+        date=parsed("date", _date) or base.date,  # type: ignore[arg-type]
+        review_date=parsed("review_date", _date),  # type: ignore[arg-type]
+        page_size=page_size,  # type: ignore[arg-type]
+        large_print=large in _TRUE or base.large_print,
+    )
+
+
+def _split(value: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in value.split(";") if part.strip())
+
+
+def _date(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"{value!r} is not a date in the form YYYY-MM-DD") from None
+
+
+def _weeks(value: str) -> int:
+    if not value.isdigit() or not 0 <= int(value) <= 12:
+        raise ValueError(f"{value!r}: use a whole number from 0 to 12")
+    return int(value)
+
+
+def _file_name(record: dict[str, str | None], options: BuildOptions) -> str:
+    name = (record.get("output") or "").strip()
+    if not name:
+        return default_output(options).name
+    stem = slug(Path(name).stem) or "handout"  # never a path separator or a leading dot
+    return f"{stem}.pdf"
+
+
+def _unique(path: Path, used: set[Path]) -> Path:
+    candidate, number = path, 2
+    while candidate in used:
+        candidate = path.with_name(f"{path.stem}-{number}{path.suffix}")
+        number += 1
+    used.add(candidate)
+    return candidate
+
+
+# Each worker process loads the pack and templates once, then builds many rows.
+_worker_resources: Resources | None = None
+
+
+def _start_worker(data_dir: Path, templates_dir: Path | None) -> None:
+    global _worker_resources  # noqa: PLW0603 - one per worker process, by design
+    _worker_resources = Resources.load(data_dir, templates_dir)
+
+
+def _build_row(row: Row) -> Outcome:
+    try:
+        build(row.options, row.output, _worker_resources)
+    except UserError as error:
+        return Outcome(row.line, None, error.problems[0])
+    return Outcome(row.line, row.output, None)
+
+
+def run_batch(rows: Sequence[Row], data_dir: Path, templates_dir: Path | None, jobs: int,
+              ) -> Iterator[Outcome]:
+    """Build every row; outcomes come in row order, as they finish."""
+    if jobs <= 1:
+        _start_worker(data_dir, templates_dir)
+        yield from map(_build_row, rows)
+        return
+    chunk = max(1, min(16, len(rows) // (jobs * 4) or 1))
+    with ProcessPoolExecutor(max_workers=jobs, initializer=_start_worker,
+                             initargs=(data_dir, templates_dir)) as pool:
+        yield from pool.map(_build_row, rows, chunksize=chunk)
+
+
+def default_jobs() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1

@@ -1,0 +1,95 @@
+"""Batch printing from a CSV day list: good rows built, bad rows reported, names unique."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from pdfread import ReadPdf
+
+from generator.cli import main
+
+HEADER = ["patient", "exercises", "preset", "dose", "date", "large_print", "weeks", "output"]
+
+
+def write_csv(path: Path, rows: list[list[str]], bom: bool = False,
+              header: list[str] = HEADER) -> Path:
+    with path.open("w", newline="", encoding="utf-8-sig" if bom else "utf-8") as stream:
+        writer = csv.writer(stream)
+        writer.writerow(header)
+        writer.writerows(rows)
+    return path
+
+
+def good_rows(count: int) -> list[list[str]]:
+    return [[f"Patient {n}", "cobra;bird-dog", "", "", "2026-11-24", "no", "1", ""]
+            for n in range(count)]
+
+
+@pytest.mark.parametrize("bom", [False, True], ids=["utf8", "utf8-bom"])
+def test_good_rows_build_and_bad_rows_are_reported_with_line_and_column(
+        tmp_path: Path, bom: bool) -> None:
+    rows = good_rows(9)
+    rows[2][1] = "cobra;kobra"           # line 4, column 2 (exercises)
+    rows[5][5] = "maybe"                 # line 7, column 6 (large_print)
+    rows[7][3] = "bird-dog=2x10,fast"    # line 9, column 4 (dose)
+    source = write_csv(tmp_path / "day.csv", rows, bom=bom)
+    out = tmp_path / "pdfs"
+    result = CliRunner().invoke(main, ["batch", str(source), "-o", str(out), "-j", "2"])
+    assert result.exit_code == 1, result.output
+    assert sorted(p.name for p in out.iterdir()) == sorted(
+        f"sciatica-patient-{n}-2026-11-24.pdf" for n in (0, 1, 3, 4, 6, 8))
+    errors = [line for line in result.output.splitlines() if line.startswith("error:")]
+    assert errors == [
+        f"error: {source}:4:2: exercises: unknown exercise id 'kobra'; did you mean 'cobra'?",
+        f"error: {source}:7:6: large_print: 'maybe': use yes/no, true/false or 1/0",
+        f"error: {source}:9:4: dose: 'bird-dog=2x10,fast': cannot read 'fast'; use 2x10, 10x, "
+        "hold30, 2/day, 4/week, daily, each, left, right, both or note:TEXT",
+    ]
+    assert "built 6, failed 3" in result.output
+    pdf = ReadPdf.from_bytes((out / "sciatica-patient-3-2026-11-24.pdf").read_bytes())
+    assert "For Patient 3" in pdf.pages[0]
+    assert [t for level, t, _ in pdf.outline() if t[0].isdigit()] == ["1. Cobra", "2. Bird dog"]
+
+
+def test_row_values_reach_the_handout(tmp_path: Path) -> None:
+    source = write_csv(tmp_path / "day.csv", [
+        ["Ann Lee", "", "strength", "bird-dog=3x6", "2026-12-01", "yes", "3", "ann"]])
+    result = CliRunner().invoke(main, ["batch", str(source), "-o", str(tmp_path), "-j", "1"])
+    assert result.exit_code == 0, result.output
+    pdf = ReadPdf.from_bytes((tmp_path / "ann.pdf").read_bytes())
+    assert "1 December 2026" in pdf.pages[0]
+    assert "Repeat: 3 sets of 6, on each side" in pdf.text
+    assert "Week 3" in pdf.text and "Week 4" not in pdf.text
+    assert min(size for size, _ in pdf.font_sizes()) >= 16  # large print
+
+
+def test_same_names_get_distinct_files(tmp_path: Path) -> None:
+    rows = [list(row) for row in good_rows(1) * 3]
+    rows[2][7] = "../../evil"
+    rows.append(["Other", "", "", "", "2026-11-24", "", "", "sciatica-patient-0-2026-11-24"])
+    source = write_csv(tmp_path / "day.csv", rows)
+    out = tmp_path / "pdfs"
+    result = CliRunner().invoke(main, ["batch", str(source), "-o", str(out), "-j", "1"])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in out.iterdir()) == [
+        "evil.pdf", "sciatica-patient-0-2026-11-24-2.pdf", "sciatica-patient-0-2026-11-24-3.pdf",
+        "sciatica-patient-0-2026-11-24.pdf"]
+
+
+def test_unknown_column_stops_before_anything_is_built(tmp_path: Path) -> None:
+    source = write_csv(tmp_path / "day.csv", [["Ann", "x"]], header=["patient", "colour"])
+    out = tmp_path / "pdfs"
+    result = CliRunner().invoke(main, ["batch", str(source), "-o", str(out)])
+    assert result.exit_code == 1
+    assert f"error: {source}:1: unknown column 'colour'" in result.output
+    assert not out.exists()
+
+
+def test_missing_patient_name_is_a_row_error(tmp_path: Path) -> None:
+    source = write_csv(tmp_path / "day.csv", [["", "cobra", "", "", "", "", "", ""]])
+    result = CliRunner().invoke(main, ["batch", str(source), "-o", str(tmp_path / "o")])
+    assert result.exit_code == 1
+    assert f"error: {source}:2:1: patient: a patient name is required" in result.output
