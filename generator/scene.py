@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from .pose import FigureSpec, interpolate, project, prop_boxes, solve
-from .skeleton import CHAINS, HEAD_RADIUS, LIMB_RADIUS, TORSO, Vec
+from .skeleton import CHAINS, HEAD_RADIUS, LIMB_RADIUS, TORSO, Vec, point_radius
 
 Point = tuple[float, float]
 
@@ -21,7 +21,7 @@ Point = tuple[float, float]
 END_NEAR, END_FAR, START_NEAR, START_FAR = 1.0, 0.55, 0.3, 0.22
 ARROW_WIDTH = 0.42  # of the limb width: clearly a sign, not a limb
 ARROW_GAP = LIMB_RADIUS + 5.0  # arrows run this far outside the moving point
-MIN_ARROW = 22.0
+MIN_ARROW = 26.0
 PANEL_GAP = 34.0
 ARROW_STEPS = 10  # samples along the path: smooth enough at handout sizes
 
@@ -156,15 +156,19 @@ def _arrow_marks(spec: FigureSpec, end2: dict[str, Vec]) -> tuple[Mark, ...]:
     frames = [interpolate(spec, i / ARROW_STEPS) for i in range(ARROW_STEPS + 1)]
     floor = _floor_y(spec)
     for name in spec.moving:
-        path = _arrow_path([_flat(spec, frame[name])[:2] for frame in frames], centre, spec.arrow)
+        path = _arrow_path([_flat(spec, frame[name])[:2] for frame in frames], centre, spec.arrow,
+                           ARROW_GAP + 2 * (point_radius(name) - LIMB_RADIUS))
         if floor is not None:  # an arc swept out from a hand on the floor must not dip under it
             path = [(x, max(y, floor + ARROW_GAP / 2)) for x, y in path]
         marks.append(Mark("arrow", tuple(path), 1.0, LIMB_RADIUS * ARROW_WIDTH))
     return tuple(marks)
 
 
-def _arrow_path(path: list[Point], centre: Point, how: str) -> list[Point]:
-    """The path moved off the limb (outside or inside its sweep); a short one becomes a pointer."""
+def _arrow_path(path: list[Point], centre: Point, how: str, clear: float = ARROW_GAP) -> list[Point]:
+    """The path moved ``clear`` off the limb (outside or inside its sweep); a short one becomes a pointer.
+
+    ``clear`` grows with the moving part, so an arrow swept by the head runs outside the head.
+    """
     length = sum(math.dist(a, b) for a, b in zip(path, path[1:]))
     first, last = path[0], path[-1]
     side = -1.0 if how == "inside" else 1.0
@@ -172,17 +176,17 @@ def _arrow_path(path: list[Point], centre: Point, how: str) -> list[Point]:
         dx, dy = last[0] - first[0], last[1] - first[1]
         norm = math.hypot(dx, dy) or 1.0
         ux, uy = dx / norm, dy / norm
-        tip = (last[0] - ux * (ARROW_GAP + 2), last[1] - uy * (ARROW_GAP + 2))
+        tip = (last[0] - ux * (clear + 2), last[1] - uy * (clear + 2))
         return [(tip[0] - ux * MIN_ARROW, tip[1] - uy * MIN_ARROW), tip]
     pivot = _pivot(path)
     if pivot is None:
         nx, ny = _away(path, centre)
-        gap = ARROW_GAP * side
+        gap = clear * side
         shifted = [(x + nx * gap, y + ny * gap) for x, y in path]
     else:  # an arc: widen its radius so the arrow runs just outside the limb's sweep
         shifted = []
         for x, y in path:
-            r = (math.hypot(x - pivot[0], y - pivot[1]) or 1.0) / (ARROW_GAP * side)
+            r = (math.hypot(x - pivot[0], y - pivot[1]) or 1.0) / (clear * side)
             shifted.append((x + (x - pivot[0]) / r, y + (y - pivot[1]) / r))
     return _trim(shifted, 3.0)
 

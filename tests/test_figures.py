@@ -131,3 +131,17 @@ def test_eight_figures_cost_under_30_kb(sheet: bytes, exercises: list[Exercise])
     empty = render_review_sheet([_plain(exercise) for exercise in exercises], register_fonts())
     added = len(sheet) - len(empty)
     assert 1_000 < added < 30_000, added
+
+
+def test_an_arrow_swept_by_the_head_runs_clear_of_the_head(exercises: list[Exercise]) -> None:
+    import math
+
+    from generator.skeleton import HEAD_RADIUS
+    spec = next(exercise.figure for exercise in exercises if exercise.id == "standing-hamstring")
+    assert "head" in spec.moving
+    scene = build_scene(spec)
+    heads = [mark.points[0] for mark in scene.marks if mark.kind == "head"]
+    arrows = [mark for mark in scene.marks if mark.kind == "arrow"]
+    assert arrows
+    closest = min(math.dist(point, head) for arrow in arrows for point in arrow.points for head in heads)
+    assert closest >= HEAD_RADIUS + arrows[0].radius, closest
