@@ -15,27 +15,30 @@ from .model import Pack
 from .prescription import Prescription
 
 
-_NOT_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+_NOT_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 
 
 def check_printable(pack: Pack, prescription: Prescription, fonts: FontFamily) -> None:
     """UserError naming each character the fonts lack, or that is not text, and its field."""
     problems = []
     for field, text in _texts(pack, prescription):
-        for char in dict.fromkeys(_NOT_TEXT.findall(text)):
-            problems.append(Problem(
-                f"contains the control character U+{ord(char):04X}, which cannot be printed",
-                field=field))
+        messages = []  # one problem per field, however many characters are wrong in it
+        controls = list(dict.fromkeys(_NOT_TEXT.findall(text)))
+        if controls:
+            codes = ", ".join(f"U+{ord(char):04X}" for char in controls)
+            messages.append(f"contains the control character{'s' if len(controls) > 1 else ''} "
+                            f"{codes}, which cannot be printed")
         missing = fonts.missing_characters(_NOT_TEXT.sub("", text))
         if missing:
             listed = ", ".join(f"{char!r} (U+{ord(char):04X} "
                                f"{unicodedata.name(char, 'unnamed character')})"
                                for char in missing[:5])
             more = f" and {len(missing) - 5} more" if len(missing) > 5 else ""
-            problems.append(Problem(
-                f"the font cannot print {listed}{more}; remove "
-                f"{'it' if len(missing) == 1 else 'them'} or choose a font that has "
-                f"{'it' if len(missing) == 1 else 'them'} with --font", field=field))
+            them = "it" if len(missing) == 1 else "them"
+            messages.append(f"the font cannot print {listed}{more}; remove {them} or choose "
+                            f"a font that has {them} with --font")
+        if messages:
+            problems.append(Problem("; ".join(messages), field=field))
     if problems:
         raise UserError.from_problems(problems)
 

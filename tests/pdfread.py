@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass
 
 import pypdf
+from pypdf.generic import ContentStream, FloatObject, NumberObject
 
 
 def collapse(text: str) -> str:
@@ -96,6 +97,45 @@ class ReadPdf:
             resources = page.get("/Resources").get_object()
             fonts.extend(resources.get("/Font", {}).values())
         return fonts
+
+
+    def drawn_text(self) -> str:
+        """All text in the order it is drawn, decoded through each font's ToUnicode map.
+
+        Readers' extract_text reorders right-to-left runs by guesswork; this is what the
+        PDF really holds, in the order it was typed. Text objects are joined by a space.
+        """
+        parts: list[str] = []
+        for page in self.reader.pages:
+            fonts = page["/Resources"].get_object().get("/Font", {})
+            maps = {name: _to_unicode(font.get_object()) for name, font in fonts.items()}
+            current: dict[int, str] = {}
+            for operands, operator in ContentStream(page.get_contents(), self.reader).operations:
+                if operator == b"Tf":
+                    current = maps.get(operands[0], {})
+                elif operator == b"Tj":
+                    parts.append(_decode(operands[0], current))
+                elif operator == b"TJ":
+                    parts.extend(_decode(item, current) for item in operands[0]
+                                 if not isinstance(item, (int, float, FloatObject, NumberObject)))
+                elif operator in (b"T*", b"Td", b"TD", b"Tm", b"ET"):
+                    parts.append(" ")
+        return "".join(parts)
+
+
+def _to_unicode(font: dict) -> dict[int, str]:
+    stream = font.get("/ToUnicode")
+    if stream is None:
+        return {}
+    cmap = stream.get_object().get_data().decode("latin-1")
+    pairs = "".join(re.findall(r"beginbfchar(.*?)endbfchar", cmap, flags=re.S))
+    return {int(code, 16): bytes.fromhex(text).decode("utf-16-be")
+            for code, text in re.findall(r"<([0-9A-Fa-f]{2})>\s*<([0-9A-Fa-f]+)>", pairs)}
+
+
+def _decode(value: object, cmap: dict[int, str]) -> str:
+    raw = value.original_bytes if hasattr(value, "original_bytes") else bytes(value)
+    return "".join(cmap.get(byte, "") for byte in raw)
 
 
 def words(text: str) -> list[str]:
