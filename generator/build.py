@@ -78,13 +78,17 @@ def build(options: BuildOptions, output: Path, resources: Resources | None = Non
 def render_handout(options: BuildOptions, resources: Resources | None = None) -> bytes:
     """The handout PDF's bytes for these options."""
     resources = resources or Resources.load(options.data_dir, options.templates_dir)
-    pack, translator = resources.pack, resources.translator
-    prescription = prescribe(pack, options)
-    fonts = register_fonts(options.font or pack.font)
-    check_printable(pack, prescription, fonts)
-    story_xml = resources.templates.render(
-        STORY_TEMPLATE, handout_context(pack, prescription, translator), translator)
+    prescription = prescribe(resources.pack, options)
+    fonts = register_fonts(options.font or resources.pack.font)
+    check_printable(resources.pack, prescription, fonts)
+    story_xml = render_story(resources, prescription)
     return typeset(story_xml, resources, prescription, fonts, options)
+
+
+def render_story(resources: Resources, prescription: Prescription) -> str:
+    """The templates rendered: the handout as story XML, before any layout."""
+    context = handout_context(resources.pack, prescription, resources.translator)
+    return resources.templates.render(STORY_TEMPLATE, context, resources.translator)
 
 
 def prescribe(pack: Pack, options: BuildOptions) -> Prescription:

@@ -33,3 +33,13 @@ def default_pdf(resources: Resources) -> bytes:
 @pytest.fixture(scope="session")
 def default_read(default_pdf: bytes) -> ReadPdf:
     return ReadPdf.from_bytes(default_pdf)
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-golden", action="store_true",
+                     help="rewrite tests/golden/* from the current output")
+
+
+@pytest.fixture()
+def update_golden(request: pytest.FixtureRequest) -> bool:
+    return bool(request.config.getoption("--update-golden"))

@@ -1,0 +1,70 @@
+"""Templates: the rendered story (golden file), overrides file by file, the translation hook."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from pdfread import ReadPdf
+
+from generator.build import BuildOptions, Resources, prescribe, render_handout, render_story
+from generator.errors import UserError
+from generator.resources import default_pack
+from generator.templating import Templates
+
+GOLDEN = Path(__file__).parent / "golden" / "story-default.xml"
+
+
+def test_rendered_story_matches_the_golden_file(resources: Resources,
+                                                update_golden: bool) -> None:
+    """The whole handout as text before layout; run pytest --update-golden after a wanted change."""
+    story = render_story(resources, prescribe(resources.pack,
+                                              BuildOptions(date=dt.date(2026, 11, 24))))
+    if update_golden:
+        GOLDEN.write_text(story, encoding="utf-8")
+    assert story == GOLDEN.read_text(encoding="utf-8")
+
+
+def test_own_template_overrides_one_file_and_keeps_the_rest(tmp_path: Path) -> None:
+    (tmp_path / "faq.xml.j2").write_text(
+        "<h1 id=\"faq\">{{ _('Your questions') }}</h1><p>Ask us anything.</p>", encoding="utf-8")
+    resources = Resources.load(default_pack(), tmp_path)
+    pdf = ReadPdf.from_bytes(render_handout(BuildOptions(date=dt.date(2026, 11, 24)), resources))
+    assert "Your questions" in pdf.text and "Ask us anything." in pdf.text
+    assert "Questions people often ask" not in pdf.text
+    assert "Get help urgently" in pdf.text  # bundled templates still used for the rest
+
+
+def test_fixed_wording_goes_through_the_translation_hook(tmp_path: Path) -> None:
+    (tmp_path / "messages").mkdir()
+    (tmp_path / "messages" / "en.yaml").write_text(
+        '"Your exercises": "Dina övningar"\n'
+        '"Page %(page)s of %(pages)s": "Sida %(page)s av %(pages)s"\n'
+        '"Hold": "Håll"\n"November": "november"\n', encoding="utf-8")
+    resources = Resources.load(default_pack(), tmp_path)
+    pdf = ReadPdf.from_bytes(render_handout(BuildOptions(date=dt.date(2026, 11, 24)), resources))
+    assert "Dina övningar" in pdf.text and "Your exercises" not in pdf.text
+    assert "Sida 1 av" in pdf.pages[0]
+    assert "Håll: 30 seconds" in pdf.text  # Python's own wording uses the same hook
+    assert "24 november 2026" in pdf.pages[0]
+
+
+def test_values_are_escaped_and_never_evaluated(resources: Resources) -> None:
+    from generator.prescription import PatientDetails
+
+    options = BuildOptions(date=dt.date(2026, 11, 24), details=PatientDetails(
+        patient="<b>Bo</b> & {{ 7*7 }} {% raw %}"))
+    story = render_story(resources, prescribe(resources.pack, options))
+    assert "&lt;b&gt;Bo&lt;/b&gt; &amp; {{ 7*7 }} {% raw %}" in story
+
+
+def test_misspelt_variable_is_an_error_with_file_and_line(tmp_path: Path,
+                                                          resources: Resources) -> None:
+    (tmp_path / "sources.xml.j2").write_text("<p>ok</p>\n<p>{{ sorces }}</p>", encoding="utf-8")
+    templates = Templates(tmp_path)
+    with pytest.raises(UserError) as raised:
+        templates.render("handout.xml.j2", {"x": 1}, resources.translator)
+    problem = raised.value.problems[0]
+    assert problem.message.startswith("template error:")
+    assert problem.path is not None and problem.path.name in {"title.xml.j2", "sources.xml.j2"}
