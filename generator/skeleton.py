@@ -64,11 +64,19 @@ def _rot(axis: int, degrees: float) -> Mat:
 
 
 def _mul(a: Mat, b: Mat) -> Mat:
-    return tuple(tuple(sum(a[i][k] * b[k][j] for k in range(3)) for j in range(3)) for i in range(3))  # type: ignore[return-value]
+    # Written out: the solvers call this thousands of times per figure.
+    (a0, a1, a2), (b0, b1, b2) = a, b
+    return tuple(
+        (r[0] * b0[0] + r[1] * b1[0] + r[2] * b2[0],
+         r[0] * b0[1] + r[1] * b1[1] + r[2] * b2[1],
+         r[0] * b0[2] + r[1] * b1[2] + r[2] * b2[2]) for r in (a0, a1, a2))  # type: ignore[return-value]
 
 
 def _apply(m: Mat, v: Vec) -> Vec:
-    return tuple(sum(m[i][k] * v[k] for k in range(3)) for i in range(3))  # type: ignore[return-value]
+    x, y, z = v
+    return (m[0][0] * x + m[0][1] * y + m[0][2] * z,
+            m[1][0] * x + m[1][1] * y + m[1][2] * z,
+            m[2][0] * x + m[2][1] * y + m[2][2] * z)
 
 
 def _add(a: Vec, b: Vec, scale: float = 1.0) -> Vec:
