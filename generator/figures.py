@@ -18,7 +18,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.utils import ImageReader
 from reportlab.platypus import Flowable
 
-from .errors import UserError
+from .images import print_ready
 from .pose import FigureSpec
 from .scene import Mark, Scene, build_scene
 
@@ -150,24 +150,18 @@ def _empty_slot(width: float, height: float) -> Drawing:
     return drawing
 
 
-@lru_cache(maxsize=64)
-def _image_size(path: Path) -> tuple[int, int]:
-    try:
-        reader = ImageReader(str(path))
-        size = reader.getSize()
-        reader.getRGBData()  # decode now: a truncated file must fail here, not mid-build
-    except Exception as error:  # noqa: BLE001 - PIL and ReportLab raise many kinds
-        raise UserError(f"cannot read image: {path} ({error})", path=path) from None
-    return int(size[0]), int(size[1])
-
-
 class _FramedImage(Flowable):
-    """A picture scaled to fit a fixed frame, aspect ratio kept, centred."""
+    """A picture scaled to fit a fixed frame, aspect ratio kept, centred.
+
+    The picture is checked and shrunk to print size first (``images.print_ready``), the
+    same way as a clinic's logo: a broken, truncated or huge file is a clear error.
+    """
 
     def __init__(self, path: Path, width: float, height: float) -> None:
         super().__init__()
         self.path, self.width, self.height = path, width, height
-        pixels_w, pixels_h = _image_size(path)
+        self.reader = ImageReader(io.BytesIO(print_ready(path)))
+        pixels_w, pixels_h = (int(side) for side in self.reader.getSize())
         margin = MARGIN * min(width, height)
         scale = min((width - 2 * margin) / pixels_w, (height - 2 * margin) / pixels_h)
         self.image_size = (pixels_w * scale, pixels_h * scale)
@@ -177,7 +171,8 @@ class _FramedImage(Flowable):
 
     def draw(self) -> None:
         w, h = self.image_size
-        self.canv.drawImage(str(self.path), (self.width - w) / 2, (self.height - h) / 2, w, h, mask="auto")
+        self.canv.drawImage(self.reader, (self.width - w) / 2, (self.height - h) / 2, w, h,
+                            mask="auto")
 
 
 def render_review_sheet(exercises: Sequence[Exercise], fonts: FontFamily) -> bytes:

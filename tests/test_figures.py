@@ -96,7 +96,7 @@ def test_unreadable_image_names_the_file(exercises: list[Exercise], tmp_path: Pa
     path = tmp_path / "broken.png"
     if content is not None:
         path.write_bytes(content)
-    with pytest.raises(UserError, match="cannot read image") as error:
+    with pytest.raises(UserError, match="picture") as error:
         exercise_figure(_plain(exercises[0], image=path), 200, 200)
     assert str(path) in str(error.value)
     assert error.value.problems[0].path == path

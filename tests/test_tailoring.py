@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from PIL import Image
-from pdfread import ReadPdf, collapse
+from pdfread import ReadPdf
 
 from generator.build import BuildOptions, Resources, render_handout
 from generator.model import Pack
