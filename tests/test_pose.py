@@ -164,3 +164,14 @@ def test_specs_are_frozen_and_hashable() -> None:
     assert hash(spec) == hash(FigureSpec.model_validate(spec.model_dump()))
     with pytest.raises(ValidationError):
         spec.layout = "panels"  # type: ignore[misc]
+
+
+def test_fast_drop_offset_agrees_with_the_sampled_clearance() -> None:
+    from generator.skeleton import drop_offset, pose_points
+
+    for exercise_id, spec in SPECS.items():
+        boxes = _boxes(spec)
+        for frame in (spec.start, spec.end):
+            points = pose_points(frame)
+            slow = -min(clearance(p, r, boxes) for _, p, r in body_samples(points))
+            assert drop_offset(points, boxes) == pytest.approx(slow, abs=1e-9), exercise_id
