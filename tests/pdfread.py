@@ -140,3 +140,24 @@ def _decode(value: object, cmap: dict[int, str]) -> str:
 
 def words(text: str) -> list[str]:
     return re.findall(r"\w+", text)
+
+
+def assert_valid_pdf(data: bytes) -> None:
+    """What every PDF we write must pass: qpdf's structural check with no warnings, only
+    embedded fonts (no bare Helvetica), and a clean render of every page in PDFium."""
+    import pikepdf
+    import pypdfium2 as pdfium
+
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        check = getattr(pdf, "check_pdf_syntax", None) or pdf.check
+        assert list(check()) == []
+    read = ReadPdf.from_bytes(data)
+    assert read.unembedded_fonts() == set()
+    assert not any("Helvetica" in name for name in read.base_fonts())
+    assert b"/Helvetica" not in data
+    document = pdfium.PdfDocument(data)
+    try:
+        for index in range(len(document)):
+            document[index].render(scale=0.25)
+    finally:
+        document.close()

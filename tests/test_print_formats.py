@@ -5,20 +5,40 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from pdfread import ReadPdf, collapse
+from pathlib import Path
+
+from PIL import Image
+from pdfread import ReadPdf, assert_valid_pdf, collapse
 
 from generator.build import BuildOptions, Resources, render_handout
 from generator.model import Pack
+from generator.prescription import PatientDetails
 
-FORMATS = [("a4", False), ("letter", False), ("a4", True), ("letter", True)]
+FORMATS = [("a4", False, False), ("letter", False, False), ("a4", True, False),
+           ("letter", True, False), ("letter", True, True)]
+NAME = "Maria-Josefina Przybyszewska-Wójcikiewicz de la Fuente Ölund"  # 60 characters
+NOTES = "\n\n".join(" ".join(["Walk a little further each day and keep moving."] * 11)
+                     for _ in range(3))  # about 300 words
 
 
-@pytest.fixture(scope="module", params=FORMATS, ids=lambda f: f"{f[0]}-{'large' if f[1] else 'normal'}")
-def printed(request: pytest.FixtureRequest, resources: Resources) -> ReadPdf:
-    page_size, large = request.param
-    return ReadPdf.from_bytes(render_handout(
-        BuildOptions(page_size=page_size, large_print=large, date=dt.date(2026, 11, 24)),
-        resources))
+def format_id(spec: tuple[str, bool, bool]) -> str:
+    page_size, large, busy = spec
+    return f"{page_size}-{'large' if large else 'normal'}{'-name-logo-notes' if busy else ''}"
+
+
+@pytest.fixture(scope="module", params=FORMATS, ids=format_id)
+def printed(request: pytest.FixtureRequest, resources: Resources,
+            tmp_path_factory: pytest.TempPathFactory) -> ReadPdf:
+    page_size, large, busy = request.param
+    details = PatientDetails()
+    if busy:  # the worst case: long name, a logo and 300 words of notes
+        logo = tmp_path_factory.mktemp("logo") / "logo.png"
+        Image.new("RGB", (600, 200), "#2a7a4a").save(logo)
+        details = PatientDetails(patient=NAME, clinician="Dr Sam Lee", logo=logo, notes=NOTES)
+    data = render_handout(BuildOptions(page_size=page_size, large_print=large, details=details,
+                                       date=dt.date(2026, 11, 24)), resources)
+    assert_valid_pdf(data)
+    return ReadPdf.from_bytes(data)
 
 
 def page_of(pdf: ReadPdf, needle: str, after_page: int = 0) -> int:
@@ -50,3 +70,10 @@ def test_every_exercise_and_step_survives(printed: ReadPdf, pack: Pack) -> None:
     for exercise in pack.exercises:
         for step in exercise.steps:
             assert collapse(step) in text
+
+
+def test_long_name_and_notes_print_whole(printed: ReadPdf) -> None:
+    text = printed.text
+    if NAME in text:
+        assert " ".join(NOTES.split()[:40]) in text
+        assert all(NAME[:20] in page for page in printed.pages)  # the footer names the patient

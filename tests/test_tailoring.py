@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from PIL import Image
-from pdfread import ReadPdf
+from pdfread import ReadPdf, assert_valid_pdf
 
 from generator.build import BuildOptions, Resources, render_handout
 from generator.model import Pack
@@ -35,6 +35,12 @@ def tailored(resources: Resources, logo: Path) -> ReadPdf:
                                notes=NOTES, logo=logo),
         date=dt.date(2026, 11, 24), review_date=dt.date(2026, 12, 8), page_size="letter")
     return ReadPdf.from_bytes(render_handout(options, resources))
+
+
+def test_tailored_pdf_is_valid(resources: Resources, logo: Path) -> None:
+    assert_valid_pdf(render_handout(BuildOptions(
+        exercises=("cobra", "clamshell"), details=PatientDetails(patient="Zoë", logo=logo),
+        date=dt.date(2026, 11, 24)), resources))
 
 
 def test_only_the_chosen_exercises_in_order(tailored: ReadPdf, pack: Pack) -> None:
