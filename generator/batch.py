@@ -34,6 +34,7 @@ _FALSE = {"no", "false", "0", "n", ""}
 class Row:
     """One CSV row made into build options, with where it came from."""
 
+    source: Path
     line: int
     options: BuildOptions
     output: Path
@@ -83,7 +84,7 @@ def read_rows(path: Path, base: BuildOptions, out_dir: Path, resources: Resource
                 options = _options(record, base)
                 check_row(options, resources)
                 output = _unique(out_dir / _file_name(record, options), used)
-                rows.append(Row(line, options, output))
+                rows.append(Row(path, line, options, output))
             except _CellError as error:
                 failures.append(Outcome(line, None, Problem(
                     error.message, path, line, columns.index(error.column) + 1, error.column)))
@@ -206,7 +207,11 @@ def _build_row(row: Row) -> Outcome:
     try:
         build(row.options, row.output, _worker_resources)
     except UserError as error:
-        return Outcome(row.line, None, error.problems[0])
+        # Placed at its row; the file it is about (a logo, the output) stays in the message.
+        problem = error.problems[0]
+        about = f" ({problem.path})" if problem.path else ""
+        return Outcome(row.line, None, replace(problem, path=row.source, line=row.line,
+                                               column=None, message=problem.message + about))
     return Outcome(row.line, row.output, None)
 
 

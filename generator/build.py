@@ -8,23 +8,26 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import tempfile
+import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from collections.abc import Mapping
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from . import __version__
 from .errors import UserError
 from .fonts import FontFamily, register_fonts
+from .i18n import Translator
 from .loading import find_preset, load_pack, load_preset
 from .model import Pack
 from .prescription import PatientDetails, Prescription, check_details, select_exercises
 from .resources import default_pack
-from .i18n import Translator
 from .templating import STORY_TEMPLATE, Templates
 from .text_check import check_printable
 from .view import handout_context
+
+if TYPE_CHECKING:
+    from reportlab.platypus import Flowable
 
 PageSize = Literal["a4", "letter"]
 
@@ -122,7 +125,7 @@ def typeset(story_xml: str, resources: Resources, prescription: Prescription,
     styles = make_styles(resources.styles, fonts, options.large_print)
     ink = styles.colours["accent"].hexval().replace("0x", "#")
 
-    def figure(exercise_id: str, width: float, height: float):  # noqa: ANN202
+    def figure(exercise_id: str, width: float, height: float) -> Flowable:
         return exercise_figure(pack.exercise(exercise_id), width, height, ink=ink)
 
     builder = StoryBuilder(styles, figure, prescription.details.logo)
@@ -151,25 +154,19 @@ def write_atomically(output: Path, data: bytes) -> None:
     for folder in (output.parent, *output.parent.parents):
         if folder.exists() and not folder.is_dir():
             raise UserError(f"cannot write here: {folder} is a file, not a folder", path=output)
+    temporary = output.with_name(f".{output.name}.{secrets.token_hex(4)}.part")
     try:
         output.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=output.parent, prefix=f".{output.name}.",
-                                             suffix=".part")
+        # Mode 0o666 and the umask, like any new file (mkstemp would make it private).
+        handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     except OSError as error:
         raise UserError(f"cannot write here: {error.strerror}", path=output) from None
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
-        os.chmod(temporary, 0o666 & ~_umask())  # mkstemp makes it private; a PDF is not
         os.replace(temporary, output)
     except BaseException as error:
-        Path(temporary).unlink(missing_ok=True)
+        temporary.unlink(missing_ok=True)
         if isinstance(error, OSError):
             raise UserError(f"cannot write: {error.strerror}", path=output) from None
         raise
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask

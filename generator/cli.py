@@ -234,20 +234,7 @@ def batch(csv_file: Path, output_dir: Path, jobs: int | None, data_dir: Path | N
             else:
                 failures.append(outcome)
     for failure in sorted(failures, key=lambda outcome: outcome.line):
-        assert failure.problem is not None
-        problem = failure.problem
-        if problem.line is None:  # a problem found while building: say which row
-            problem = replace_problem(problem, csv_file, failure.line)
-        click.echo(f"error: {problem}", err=True)
+        click.echo(f"error: {failure.problem}", err=True)
     click.echo(f"built {built}, failed {len(failures)} (in {output_dir})")
     if failures:
         sys.exit(1)
-
-
-def replace_problem(problem: Any, csv_file: Path, line: int) -> Any:
-    """A build problem placed at its CSV row, keeping what it says about its own file."""
-    from dataclasses import replace
-
-    where = f" ({problem.path})" if problem.path else ""
-    return replace(problem, path=csv_file, line=line, column=None,
-                   message=problem.message + where)
