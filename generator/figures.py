@@ -101,6 +101,8 @@ def _shape(mark: Mark, points: list[tuple[float, float]], scale: float, ink: col
         if len(points) == 1 or all(p == points[0] for p in points):
             return Circle(*points[0], width / 2, fillColor=color, strokeColor=None)
         return PolyLine(flat, strokeColor=color, strokeWidth=width, strokeLineCap=1, strokeLineJoin=1)
+    if mark.kind == "casing":
+        return PolyLine(flat, strokeColor=colors.white, strokeWidth=width, strokeLineCap=1, strokeLineJoin=1)
     if mark.kind == "torso":
         color = tint(ink, mark.tone)
         return Polygon(flat, fillColor=color, strokeColor=color, strokeWidth=width, strokeLineJoin=1)

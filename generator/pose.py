@@ -30,7 +30,7 @@ from .skeleton import (
 )
 
 __all__ = [
-    "Camera", "FigureSpec", "Hip", "Keyframe", "LIMB_RADIUS", "POINTS", "Pelvis", "PointName",
+    "Camera", "FigureSpec", "Hip", "Keyframe", "LIMB_RADIUS", "LimbName", "POINTS", "Pelvis", "PointName",
     "Prop", "Reach", "Shoulder", "Vec", "interpolate", "project", "prop_boxes", "solve",
     "surface_height",
 ]
@@ -59,6 +59,7 @@ def _number_means(field: str) -> BeforeValidator:
 
 
 PointName = Literal[POINTS]  # type: ignore[valid-type]
+LimbName = Literal["left_leg", "right_leg", "left_arm", "right_arm"]
 Degrees = Annotated[float, _human(-180, 180, "an orientation")]
 Knee = Annotated[float, _human(0, 150, "a knee (0 is straight; it cannot bend backwards)")]
 Elbow = Annotated[float, _human(0, 150, "an elbow (0 is straight; it cannot bend backwards)")]
@@ -175,13 +176,20 @@ class FigureSpec(_Base):
         BeforeValidator(lambda value: (value,) if isinstance(value, str) else value),
         Field(min_length=1, max_length=2, description="Point(s) whose path gets an arrow."),
     ]
-    arrow: Literal["outside", "inside", "pointer"] = Field(
+    arrow: Literal["outside", "inside", "pointer", "lift"] = Field(
         default="outside",
-        description="Run the arrow outside or inside the moving part's sweep, or point straight at its end.",
+        description="Run the arrow outside or inside the moving part's sweep, point straight at its "
+        "end, or (lift) rise straight up from the floor to just under the part's end position.",
     )
     highlight: PointName | None = Field(  # type: ignore[valid-type]
         default=None, description="A point to mark, e.g. low_back when the movement is small."
     )
+    emphasis: Annotated[
+        tuple[LimbName, ...],
+        BeforeValidator(lambda value: (value,) if isinstance(value, str) else value),
+        Field(max_length=2, description="Limbs drawn in full ink even on the far side, "
+              "e.g. the crossed leg of a figure-4 stretch; cased in white where they cross."),
+    ] = ()
 
     @model_validator(mode="after")
     def _reaches_distinct(self) -> FigureSpec:

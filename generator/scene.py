@@ -22,7 +22,10 @@ END_NEAR, END_FAR, START_NEAR, START_FAR = 1.0, 0.55, 0.3, 0.22
 ARROW_WIDTH = 0.42  # of the limb width: clearly a sign, not a limb
 ARROW_GAP = LIMB_RADIUS + 5.0  # arrows run this far outside the moving point
 MIN_ARROW = 26.0
+HEAD_CLEAR = HEAD_RADIUS + 3 * LIMB_RADIUS * ARROW_WIDTH  # an arrow's path keeps this far from a head
+LIFT_GAP = 9.0  # from a lifted part's outline to the tail of its lift arrow (casing included)
 PANEL_GAP = 34.0
+CASING = 2.0  # the white edge around an emphasised limb
 ARROW_STEPS = 10  # samples along the path: smooth enough at handout sizes
 
 
@@ -30,7 +33,7 @@ ARROW_STEPS = 10  # samples along the path: smooth enough at handout sizes
 class Mark:
     """One thing to draw: a stroked polyline, a filled disc or polygon, or an arrow."""
 
-    kind: str  # "limb", "head", "prop", "floor", "arrow", "halo", "chevron"
+    kind: str  # "limb", "casing", "torso", "head", "prop", "floor", "arrow", "halo", "chevron"
     points: tuple[Point, ...]
     tone: float = 1.0
     radius: float = LIMB_RADIUS  # half the stroke width, or the disc radius
@@ -53,7 +56,7 @@ def build_scene(spec: FigureSpec) -> Scene:
     start2, end2 = flat(start), flat(end)
     props = _prop_marks(spec)
     floor_y = _floor_y(spec)
-    arrows = _arrow_marks(spec, end2)
+    arrows = _arrow_marks(spec, end2, (end2["head"][:2],))
     halo: tuple[Mark, ...] = ()
     if spec.highlight is not None:
         halo = (_halo(spec.highlight, end2),)
@@ -61,12 +64,12 @@ def build_scene(spec: FigureSpec) -> Scene:
         shift = _extent(list(start2.values()) + list(end2.values()))
         dx = shift[2] - shift[0] + PANEL_GAP
         moved = {name: (p[0] + dx, p[1], p[2]) for name, p in end2.items()}
-        marks = (props + _body_marks(start2, START_NEAR * 2.5, START_FAR * 2.5)
-                 + _shifted(props + halo, dx) + _body_marks(moved, END_NEAR, END_FAR)
+        marks = (props + _body_marks(start2, START_NEAR * 2.5, START_FAR * 2.5, spec.emphasis)
+                 + _shifted(props + halo, dx) + _body_marks(moved, END_NEAR, END_FAR, spec.emphasis)
                  + _shifted(arrows, dx) + (_chevron(shift),))
     else:
-        marks = (props + halo + _body_marks(start2, START_NEAR, START_FAR)
-                 + _body_marks(end2, END_NEAR, END_FAR) + arrows)
+        marks = (props + halo + _body_marks(start2, START_NEAR, START_FAR, spec.emphasis)
+                 + _body_marks(end2, END_NEAR, END_FAR, spec.emphasis) + arrows)
     return Scene(marks, _mark_box(marks), floor_y)
 
 
@@ -90,14 +93,20 @@ def _extent(points: list[Vec]) -> tuple[float, float, float, float]:
     return (min(xs), min(ys), max(xs), max(ys))
 
 
-def _body_marks(points: dict[str, Vec], near_tone: float, far_tone: float) -> tuple[Mark, ...]:
-    """Limbs far-to-near; a side clearly behind the other gets the lighter tone."""
+def _body_marks(points: dict[str, Vec], near_tone: float, far_tone: float,
+                emphasis: tuple[str, ...] = ()) -> tuple[Mark, ...]:
+    """Limbs far-to-near; a side clearly behind the other gets the lighter tone.
+
+    An emphasised limb keeps the near tone wherever it is, is drawn over the other limbs
+    and is cased in white, so it stays distinct where it rests across them (the crossed
+    leg of a figure 4).
+    """
     roots = ("left_hip", "right_hip", "left_shoulder", "right_shoulder")
     # Trunk and head sit at the body's mid-depth, between the two sides.
     mid = sum(points[p][2] for p in roots) / 4
-    items: list[tuple[bool, float, Mark]] = []
+    items: list[tuple[bool, float, tuple[Mark, ...]]] = []
     for quad in TORSO:
-        items.append((False, mid, Mark("torso", tuple(points[p][:2] for p in quad), near_tone)))
+        items.append((False, mid, (Mark("torso", tuple(points[p][:2] for p in quad), near_tone),)))
     for name, chain in CHAINS.items():
         if name == "trunk":  # inside the torso quads
             continue
@@ -106,13 +115,17 @@ def _body_marks(points: dict[str, Vec], near_tone: float, far_tone: float) -> tu
         if side in ("left", "right"):
             other = "right" if side == "left" else "left"
             root = "hip" if name.endswith("leg") else "shoulder"
-            if points[f"{side}_{root}"][2] < points[f"{other}_{root}"][2] - 4:
+            if points[f"{side}_{root}"][2] < points[f"{other}_{root}"][2] - 4 and name not in emphasis:
                 tone = far_tone
             depth = sum(points[p][2] for p in chain) / len(chain)
-        items.append((tone == far_tone, depth, Mark("limb", tuple(points[p][:2] for p in chain), tone)))
-    items.append((False, mid, Mark("head", (points["head"][:2],), near_tone, HEAD_RADIUS)))
+        line = tuple(points[p][:2] for p in chain)
+        marks = (Mark("limb", line, tone),)
+        if name in emphasis:
+            marks = (Mark("casing", line, 1.0, LIMB_RADIUS + CASING),) + marks
+        items.append((tone == far_tone, depth + (1000 if name in emphasis else 0), marks))
+    items.append((False, mid, (Mark("head", (points["head"][:2],), near_tone, HEAD_RADIUS),)))
     ordered = sorted(items, key=lambda item: (not item[0], item[1]))
-    return tuple(mark for _, _, mark in ordered)
+    return tuple(mark for _, _, marks in ordered for mark in marks)
 
 
 def _prop_marks(spec: FigureSpec) -> tuple[Mark, ...]:
@@ -150,18 +163,66 @@ def _floor_y(spec: FigureSpec) -> float | None:
     return _flat(spec, (0.0, 0.0, 0.0))[1]
 
 
-def _arrow_marks(spec: FigureSpec, end2: dict[str, Vec]) -> tuple[Mark, ...]:
+def _arrow_marks(spec: FigureSpec, end2: dict[str, Vec], heads: tuple[Point, ...]) -> tuple[Mark, ...]:
     centre = _centroid([p[:2] for p in end2.values()])
     marks = []
     frames = [interpolate(spec, i / ARROW_STEPS) for i in range(ARROW_STEPS + 1)]
     floor = _floor_y(spec)
     for name in spec.moving:
+        if spec.arrow == "lift":
+            marks.append(Mark("arrow", _lift_path(end2[name][:2], point_radius(name)), 1.0,
+                              LIMB_RADIUS * ARROW_WIDTH))
+            continue
         path = _arrow_path([_flat(spec, frame[name])[:2] for frame in frames], centre, spec.arrow,
                            ARROW_GAP + 2 * (point_radius(name) - LIMB_RADIUS))
         if floor is not None:  # an arc swept out from a hand on the floor must not dip under it
             path = [(x, max(y, floor + ARROW_GAP / 2)) for x, y in path]
+        path = _clear_of(path, heads, HEAD_CLEAR)
         marks.append(Mark("arrow", tuple(path), 1.0, LIMB_RADIUS * ARROW_WIDTH))
     return tuple(marks)
+
+
+def _clear_of(path: list[Point], centres: tuple[Point, ...], keep: float) -> list[Point]:
+    """The longest stretch of ``path`` at least ``keep`` from every centre (the heads).
+
+    An arrow along the chest's arc would otherwise end on the head that rides above the
+    chest (the cobra); cutting it where it meets the head's circle keeps its shape.
+    """
+    inside = lambda p: any(math.dist(p, c) < keep for c in centres)  # noqa: E731
+    runs: list[list[Point]] = []
+    run: list[Point] = []
+    for a, b in zip([path[0]] + path, path):
+        if inside(b):
+            if run:
+                run.append(_boundary(run[-1], b, inside))
+                runs.append(run)
+                run = []
+        else:
+            if not run and a != b and inside(a):
+                run.append(_boundary(b, a, inside))
+            run.append(b)
+    if run:
+        runs.append(run)
+    if not runs:
+        return path
+    return max(runs, key=lambda part: sum(math.dist(p, q) for p, q in zip(part, part[1:])))
+
+
+def _boundary(clear: Point, blocked: Point, inside: object) -> Point:
+    """Where the segment from a clear point to a blocked one crosses the boundary (bisection)."""
+    at = lambda t: (clear[0] + (blocked[0] - clear[0]) * t, clear[1] + (blocked[1] - clear[1]) * t)  # noqa: E731
+    lo, hi = 0.0, 1.0
+    for _ in range(12):
+        mid = (lo + hi) / 2
+        lo, hi = (lo, mid) if inside(at(mid)) else (mid, hi)  # type: ignore[operator]
+    return at(lo)
+
+
+def _lift_path(last: Point, radius: float) -> tuple[Point, ...]:
+    """A straight arrow rising from just above the part's end position: the lift of a
+    bridge, in the open space over the hips rather than the narrow gap under them."""
+    base = last[1] + radius + LIFT_GAP
+    return ((last[0], base), (last[0], base + MIN_ARROW))
 
 
 def _arrow_path(path: list[Point], centre: Point, how: str, clear: float = ARROW_GAP) -> list[Point]:

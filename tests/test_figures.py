@@ -145,3 +145,57 @@ def test_an_arrow_swept_by_the_head_runs_clear_of_the_head(exercises: list[Exerc
     assert arrows
     closest = min(math.dist(point, head) for arrow in arrows for point in arrow.points for head in heads)
     assert closest >= HEAD_RADIUS + arrows[0].radius, closest
+
+
+def test_every_arrow_stays_clear_of_the_solid_head(exercises: list[Exercise]) -> None:
+    import math
+
+    from generator.skeleton import HEAD_RADIUS
+    for exercise in exercises:
+        scene = build_scene(exercise.figure)
+        head = [mark.points[0] for mark in scene.marks if mark.kind == "head"][-1]  # the end pose's
+        for arrow in (mark for mark in scene.marks if mark.kind == "arrow"):
+            closest = min(math.dist(point, head) for point in arrow.points)
+            # The arrowhead is about three shaft radii wide each side.
+            assert closest >= HEAD_RADIUS + 3 * arrow.radius - 1e-6, (exercise.id, closest)
+
+
+def test_emphasised_far_limb_is_solid_cased_and_on_top(exercises: list[Exercise]) -> None:
+    from generator.pose import project, solve
+    from generator.scene import END_NEAR
+
+    spec = next(exercise.figure for exercise in exercises if exercise.id == "piriformis")
+    assert spec.emphasis == ("right_leg",)
+    end = {name: project(p, spec.camera) for name, p in solve(spec, "end").items()}
+    assert end["right_hip"][2] < end["left_hip"][2]  # it is the far leg
+    leg = tuple(end[p][:2] for p in ("right_hip", "right_knee", "right_ankle", "right_heel", "right_toe"))
+    marks = build_scene(spec).marks
+    index = next(i for i, mark in enumerate(marks) if mark.kind == "limb" and mark.points == leg)
+    assert marks[index].tone == END_NEAR
+    assert marks[index - 1].kind == "casing" and marks[index - 1].points == leg
+    assert marks[index - 1].radius > marks[index].radius
+    later = [mark.kind for mark in marks[index + 1:]]
+    assert "limb" not in later and "torso" not in later  # drawn over the held thigh
+    drawing = pose_drawing(spec, 240.0, 150.0)
+    assert sum(type(s).__name__ == "PolyLine" and s.strokeColor.hexval() == "0xffffff"
+               for s in drawing.getContents()) >= 2  # the casing is printed, start and end
+
+
+def test_lift_arrow_rises_straight_from_just_above_the_lifted_part(exercises: list[Exercise]) -> None:
+    import math
+
+    from generator.pose import project, solve
+    from generator.skeleton import body_samples
+
+    spec = next(exercise.figure for exercise in exercises if exercise.id == "glute-bridge")
+    assert spec.arrow == "lift"
+    end = {name: project(p, spec.camera) for name, p in solve(spec, "end").items()}
+    (arrow,) = [mark for mark in build_scene(spec).marks if mark.kind == "arrow"]
+    (x0, y0), (x1, y1) = arrow.points[0], arrow.points[-1]
+    assert x0 == pytest.approx(x1) == pytest.approx(end["pelvis"][0])
+    assert y1 - y0 >= 26 and y0 > end["pelvis"][1]  # upward, above the hips
+    # Shaft, casing and head all clear of the solid body.
+    for _, point, radius in body_samples(end):
+        for t in (i / 20 for i in range(21)):
+            p = (x0 + (x1 - x0) * t, y0 + (y1 - y0) * t)
+            assert math.dist(p, point[:2]) >= radius + arrow.radius * 2.5, (point, p)

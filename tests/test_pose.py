@@ -175,3 +175,33 @@ def test_fast_drop_offset_agrees_with_the_sampled_clearance() -> None:
             points = pose_points(frame)
             slow = -min(clearance(p, r, boxes) for _, p, r in body_samples(points))
             assert drop_offset(points, boxes) == pytest.approx(slow, abs=1e-9), exercise_id
+
+
+def test_emphasis_names_limbs_only() -> None:
+    spec = FigureSpec.model_validate({"start": {}, "end": {}, "moving": "left_knee", "emphasis": "right_leg"})
+    assert spec.emphasis == ("right_leg",)
+    with pytest.raises(ValidationError, match="emphasis"):
+        FigureSpec.model_validate({"start": {}, "end": {}, "moving": "left_knee", "emphasis": ["trunk"]})
+
+
+def test_glute_bridge_ends_with_shoulders_hips_knees_in_line_and_feet_in_place() -> None:
+    spec = SPECS["glute-bridge"]
+    start, end = solve(spec, "start"), solve(spec, "end")
+    side = {name: (x, y, 0.0) for name, (x, y, _) in end.items()}  # as seen from the side
+    assert 180 - angle_between(side["chest"], side["pelvis"], side["left_knee"]) < 2
+    assert end["pelvis"][1] > start["pelvis"][1] + 20  # the hips clearly rise
+    for name in ("chest", "left_ankle", "right_ankle"):  # shoulders and feet stay put
+        assert abs(end[name][0] - start[name][0]) < 4, name
+
+
+def test_piriformis_crossed_ankle_rests_just_above_the_other_knee() -> None:
+    spec = SPECS["piriformis"]
+    for frame in FRAMES:
+        points = solve(spec, frame)
+        knee_to_ankle = math.dist(points["right_ankle"], points["left_knee"])
+        assert knee_to_ankle < 2 * 6.5 + 3, (frame, knee_to_ankle)  # limbs touch (two radii)
+        # Nearer the knee than the hip: across the lower thigh.
+        assert math.dist(points["right_ankle"], points["left_hip"]) > 30, frame
+    start, end = solve(spec, "start"), solve(spec, "end")
+    assert end["left_knee"][1] > start["left_knee"][1] + 5  # the thigh is pulled up
+    assert end["left_knee"][0] < start["left_knee"][0] - 20  # toward the chest
