@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import math
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Sequence
@@ -34,16 +35,39 @@ MARGIN = 0.05  # of the frame's shorter side, kept clear all round
 
 
 class _Figure(Drawing):
-    """A Drawing that starts in the document's current font instead of Helvetica.
+    """A Drawing whose PDF operators are made once per process and replayed on every page.
 
-    ReportLab's renderer opens every drawing with a setFont; left alone that would
-    pull an unembedded Helvetica into the PDF even though a figure has no text.
+    A figure is pure vector graphics with no text, images or other page resources, so
+    its operators do not depend on the document: rendering them again for every handout
+    was a tenth of a build. They are made on a scratch canvas whose font is the drawing's
+    own, so ReportLab's renderer emits no setFont (which would pull an unembedded
+    Helvetica into the PDF).
     """
 
-    def draw(self, showBoundary: object = None) -> None:  # noqa: D102
-        self.initialFontName = self.canv._fontname
-        self.initialFontSize = self.canv._fontsize
-        super().draw() if showBoundary is None else super().draw(showBoundary)
+    _operators: str | None = None
+
+    def draw(self, showBoundary: object = None) -> None:  # noqa: D102, N803
+        if self._operators is None:
+            self._operators = _operators_of(self)
+        self.canv.addLiteral(self._operators)
+
+
+def _operators_of(drawing: Drawing) -> str:
+    from reportlab.graphics import renderPDF
+    from reportlab.pdfgen.canvas import Canvas
+
+    scratch = Canvas(io.BytesIO())
+    drawing.initialFontName, drawing.initialFontSize = scratch._fontname, scratch._fontsize
+    renderPDF.draw(drawing, scratch, 0, 0)
+    # The renderer sets the font around groups even with no text in them: drop those, as
+    # they name the scratch document's font.
+    operators = "\n".join(line for line in scratch._code if not _SET_FONT.fullmatch(line))
+    if "/" in operators:  # a named resource (font, image, transparency): not replayable
+        raise ValueError("a figure's drawing refers to page resources and cannot be replayed")
+    return operators
+
+
+_SET_FONT = re.compile(r"BT /\S+ [\d.]+ Tf [\d.]+ TL ET")
 
 
 def exercise_figure(exercise: Exercise, width: float, height: float, ink: str = "#1d3557") -> Flowable:
