@@ -68,5 +68,9 @@ def _drawable(regular: str, bold: str) -> frozenset[int]:
     """Code points both faces have, plus the white space that is never drawn."""
     from reportlab.pdfbase import pdfmetrics
 
-    faces = [frozenset(pdfmetrics.getFont(name).face.charToGlyph) for name in (regular, bold)]
+    # Only the Basic Multilingual Plane: for a character beyond U+FFFF (most emoji)
+    # ReportLab writes a malformed ToUnicode entry, so the PDF's text could not be read,
+    # copied or spoken. Such characters are refused with a clear error instead.
+    faces = [frozenset(code for code in pdfmetrics.getFont(name).face.charToGlyph
+                       if code <= 0xFFFF) for name in (regular, bold)]
     return faces[0] & faces[1] | frozenset(map(ord, " \t\n\r"))

@@ -35,8 +35,12 @@ def check_printable(pack: Pack, prescription: Prescription, fonts: FontFamily) -
                                for char in missing[:5])
             more = f" and {len(missing) - 5} more" if len(missing) > 5 else ""
             them = "it" if len(missing) == 1 else "them"
-            messages.append(f"the font cannot print {listed}{more}; remove {them} or choose "
-                            f"a font that has {them} with --font")
+            if any(ord(char) > 0xFFFF for char in missing):
+                messages.append(f"cannot print {listed}{more}: emoji and other characters "
+                                f"beyond U+FFFF are not supported; remove {them}")
+            else:
+                messages.append(f"the font cannot print {listed}{more}; remove {them} or "
+                                f"choose a font that has {them} with --font")
         if messages:
             problems.append(Problem("; ".join(messages), field=field))
     if problems:

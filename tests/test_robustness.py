@@ -205,8 +205,9 @@ CASES: dict[str, Case] = {
                            "is 60,002 characters long; the limit is 60,000"),
     "unprintable-character": Case(build_with("--patient", "李小龍"), 1,
                                   "the font cannot print '李' (U+674E"),
-    "emoji-no-font-has": Case(build_with("--patient", "Ann \U0001F9B4"), 1,
-                              "the font cannot print '\U0001F9B4' (U+1F9B4 BONE)"),
+    "emoji": Case(build_with("--patient", "Ann \U0001F600"), 1,
+                  "cannot print '\U0001F600' (U+1F600 GRINNING FACE): emoji and other "
+                  "characters beyond U+FFFF are not supported"),
     "control-character": Case(build_with("--notes", "ring\x07me"), 1,
                               "contains the control character U+0007"),
     "logo-missing": Case(build_with("--logo", "no-such-logo.png"), 1, "picture not found"),
