@@ -8,6 +8,7 @@ import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from reportlab import rl_config
 from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.lib.utils import TimeStamp
 from reportlab.pdfgen.canvas import Canvas
@@ -16,6 +17,11 @@ from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
 from .styles import Styles
 
 PAGE_SIZES = {"a4": A4, "letter": LETTER}
+
+# Binary (Flate only) streams instead of ReportLab's default ASCII85 on top: every PDF is
+# a tenth smaller and quicker to write. ReportLab offers this only as a process-wide
+# setting; every PDF this program writes wants it.
+rl_config.useA85 = 0
 
 
 @dataclass(frozen=True)
