@@ -91,6 +91,7 @@ def test_log_has_a_row_per_exercise_and_a_column_per_day(tailored: ReadPdf) -> N
     for row in ("Glute bridge", "Clamshell", "Bird dog", "Pain today (0 to 10)"):
         assert row in log
     assert "Pelvic tilt" not in log
+    assert "How much pain is OK? Green:" in log  # the traffic lights beside the log
 
 
 def test_letter_page_size(tailored: ReadPdf) -> None:
