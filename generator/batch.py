@@ -19,6 +19,7 @@ from pathlib import Path
 from .build import BuildOptions, Resources, build, prescribe
 from .errors import Problem, UserError
 from .fonts import register_fonts
+from .limits import MAX_WEEKS
 from .naming import default_output, slug
 from .prescription import PatientDetails
 from .text_check import check_printable
@@ -42,8 +43,9 @@ class Row:
 
 @dataclass(frozen=True)
 class Outcome:
+    """A row's result: built (no problem) or the problem that stopped it."""
+
     line: int
-    output: Path | None
     problem: Problem | None
 
 
@@ -52,7 +54,9 @@ def read_rows(path: Path, base: BuildOptions, out_dir: Path, resources: Resource
     """The good rows as build options and a failed outcome for each bad row.
 
     Each row's choices (exercises, preset, doses, text) are checked against the pack here,
-    before anything is built. An unknown or missing column is a UserError before any row.
+    before anything is built. An unknown, repeated or missing column is a UserError before
+    any row. Lines are physical lines of the file (a blank line counts; a record with a
+    multi-line cell is at its first line).
     """
     try:
         text = path.read_text(encoding="utf-8-sig")  # spreadsheets often add a BOM
@@ -63,42 +67,64 @@ def read_rows(path: Path, base: BuildOptions, out_dir: Path, resources: Resource
                         path=path) from None
     except OSError as error:
         raise UserError(f"cannot read: {error.strerror}", path=path) from None
-    reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
-    columns = [name.strip() for name in reader.fieldnames or []]
-    unknown = [name for name in columns if name not in REQUIRED + OPTIONAL]
-    if unknown:
-        raise UserError(f"unknown column{'s' if len(unknown) > 1 else ''} "
-                        f"{', '.join(map(repr, unknown))}; the columns are: "
-                        f"{', '.join(REQUIRED + OPTIONAL)}", path=path, line=1)
-    if "patient" not in columns:
-        raise UserError("the column 'patient' is required", path=path, line=1)
-    reader.fieldnames = columns
-
     rows: list[Row] = []
     failures: list[Outcome] = []
     used: set[Path] = set()
-    line = 2
+    records = _records(text, path)
+    header_line, header = next(records, (1, []))
+    columns = _columns(header, path, header_line)
+    for line, cells in records:
+        try:
+            cell = _cells(columns, cells)
+            options = _options(cell, base)
+            check_row(options, resources)
+            output = _unique(out_dir / _file_name(cell, options, resources.pack.id), used)
+            rows.append(Row(path, line, options, output))
+        except _CellError as error:
+            failures.append(Outcome(line, Problem(
+                error.message, path, line, error.number or columns.index(error.column) + 1,
+                error.column or None)))
+        except UserError as error:
+            problem = error.problems[0]
+            column = _COLUMN_OF_OPTION.get(problem.field or "", "")
+            failures.append(Outcome(line, Problem(
+                problem.message, path, line,
+                columns.index(column) + 1 if column in columns else None,
+                column or problem.field)))
+    return rows, failures
+
+
+def _records(text: str, path: Path) -> Iterator[tuple[int, list[str]]]:
+    """Each non-blank CSV record with the physical line it starts on."""
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
-        for record in reader:
-            try:
-                options = _options(record, base)
-                check_row(options, resources)
-                output = _unique(out_dir / _file_name(record, options), used)
-                rows.append(Row(path, line, options, output))
-            except _CellError as error:
-                failures.append(Outcome(line, None, Problem(
-                    error.message, path, line, columns.index(error.column) + 1, error.column)))
-            except UserError as error:
-                problem = error.problems[0]
-                column = _COLUMN_OF_OPTION.get(problem.field or "", "")
-                failures.append(Outcome(line, None, Problem(
-                    problem.message, path, line,
-                    columns.index(column) + 1 if column in columns else None,
-                    column or problem.field)))
+        while True:
             line = reader.line_num + 1
+            cells = next(reader, None)
+            if cells is None:
+                return
+            if cells:  # a blank line is []
+                yield line, cells
     except csv.Error as error:
         raise UserError(f"CSV syntax: {error}", path=path, line=reader.line_num) from None
-    return rows, failures
+
+
+def _columns(header: list[str], path: Path, line: int) -> list[str]:
+    """The header's column names; '' for an unnamed (blank) one, which is ignored."""
+    columns = [name.strip() for name in header]
+    named = [name for name in columns if name]
+    unknown = [name for name in named if name not in REQUIRED + OPTIONAL]
+    if unknown:
+        raise UserError(f"unknown column{'s' if len(unknown) > 1 else ''} "
+                        f"{', '.join(map(repr, unknown))}; the columns are: "
+                        f"{', '.join(REQUIRED + OPTIONAL)}", path=path, line=line)
+    twice = list(dict.fromkeys(name for n, name in enumerate(named) if name in named[:n]))
+    if twice:
+        raise UserError(f"column{'s' if len(twice) > 1 else ''} {', '.join(map(repr, twice))} "
+                        f"{'are' if len(twice) > 1 else 'is'} given twice", path=path, line=line)
+    if "patient" not in columns:
+        raise UserError("the column 'patient' is required", path=path, line=line)
+    return columns
 
 
 _COLUMN_OF_OPTION = {"--exercise": "exercises", "--exclude": "exercises", "--dose": "dose",
@@ -114,15 +140,29 @@ def check_row(options: BuildOptions, resources: Resources) -> None:
 
 
 class _CellError(Exception):
-    def __init__(self, column: str, message: str) -> None:
+    """A bad cell: its column's name, or (for a cell with no column name) its number."""
+
+    def __init__(self, column: str, message: str, number: int | None = None) -> None:
         super().__init__(message)
-        self.column, self.message = column, message
+        self.column, self.message, self.number = column, message, number
 
 
-def _options(record: dict[str, str | None], base: BuildOptions) -> BuildOptions:
-    cell = {key: (value or "").strip() for key, value in record.items() if key is not None}
-    if None in record:
-        raise _CellError("patient", "this row has more cells than the header has columns")
+def _cells(columns: list[str], cells: list[str]) -> dict[str, str]:
+    """A record's cells by column name, trimmed; white space collapsed except in notes."""
+    if len(cells) > len(columns):
+        raise _CellError("", "this row has more cells than the header has columns",
+                         len(columns) + 1)
+    cell: dict[str, str] = {}
+    for number, (name, value) in enumerate(zip(columns, cells), start=1):
+        if not name:
+            if value.strip():
+                raise _CellError("", "a value under a column with no name", number)
+        else:
+            cell[name] = value.strip() if name == "notes" else " ".join(value.split())
+    return cell
+
+
+def _options(cell: dict[str, str], base: BuildOptions) -> BuildOptions:
     if not cell.get("patient"):
         raise _CellError("patient", "a patient name is required")
 
@@ -172,15 +212,15 @@ def _date(value: str) -> dt.date:
 
 
 def _weeks(value: str) -> int:
-    if not value.isdigit() or not 0 <= int(value) <= 12:
-        raise ValueError(f"{value!r}: use a whole number from 0 to 12")
+    if not value.isdigit() or not 0 <= int(value) <= MAX_WEEKS:
+        raise ValueError(f"{value!r}: use a whole number from 0 to {MAX_WEEKS}")
     return int(value)
 
 
-def _file_name(record: dict[str, str | None], options: BuildOptions) -> str:
-    name = (record.get("output") or "").strip()
+def _file_name(cell: dict[str, str], options: BuildOptions, pack_id: str) -> str:
+    name = cell.get("output", "")
     if not name:
-        return default_output(options).name
+        return default_output(options, pack_id).name
     stem = slug(Path(name).stem) or "handout"  # never a path separator or a leading dot
     return f"{stem}.pdf"
 
@@ -203,24 +243,27 @@ def _start_worker(data_dir: Path, templates_dir: Path | None) -> None:
     _worker_resources = Resources.load(data_dir, templates_dir)
 
 
-def _build_row(row: Row) -> Outcome:
+def _build_row(row: Row, resources: Resources | None = None) -> Outcome:
     try:
-        build(row.options, row.output, _worker_resources)
+        build(row.options, row.output, resources or _worker_resources)
     except UserError as error:
         # Placed at its row; the file it is about (a logo, the output) stays in the message.
         problem = error.problems[0]
         about = f" ({problem.path})" if problem.path else ""
-        return Outcome(row.line, None, replace(problem, path=row.source, line=row.line,
-                                               column=None, message=problem.message + about))
-    return Outcome(row.line, row.output, None)
+        return Outcome(row.line, replace(problem, path=row.source, line=row.line,
+                                         column=None, message=problem.message + about))
+    return Outcome(row.line, None)
 
 
-def run_batch(rows: Sequence[Row], data_dir: Path, templates_dir: Path | None, jobs: int,
-              ) -> Iterator[Outcome]:
-    """Build every row; outcomes come in row order, as they finish."""
+def run_batch(rows: Sequence[Row], resources: Resources, data_dir: Path,
+              templates_dir: Path | None, jobs: int) -> Iterator[Outcome]:
+    """Build every row; outcomes come in row order, as they finish.
+
+    With one job the rows are built here with ``resources``; otherwise each worker process
+    loads its own from ``data_dir`` and ``templates_dir``.
+    """
     if jobs <= 1:
-        _start_worker(data_dir, templates_dir)
-        yield from map(_build_row, rows)
+        yield from (_build_row(row, resources) for row in rows)
         return
     chunk = max(1, min(16, len(rows) // (jobs * 4) or 1))
     with ProcessPoolExecutor(max_workers=jobs, initializer=_start_worker,

@@ -18,9 +18,12 @@ from . import __version__
 from .errors import UserError
 from .fonts import FontFamily, register_fonts
 from .i18n import Translator
+from .limits import DEFAULT_WEEKS
 from .loading import find_preset, load_pack, load_preset
 from .model import Pack
-from .prescription import PatientDetails, Prescription, check_details, select_exercises
+from .naming import default_output
+from .prescription import (PatientDetails, Prescription, check_details, select_exercises,
+                           single_line_details)
 from .resources import default_pack
 from .templating import STORY_TEMPLATE, Templates
 from .text_check import check_printable
@@ -65,15 +68,28 @@ class Resources:
 
     @classmethod
     def load(cls, data_dir: Path, templates_dir: Path | None = None) -> Resources:
+        """Load and check everything once: a bad pack, template folder, styles or catalogue
+        is reported here, before any handout is built."""
+        from .layout.styles import make_styles
+
         pack = load_pack(data_dir)
         templates = Templates(templates_dir)
-        return cls(pack, templates, templates.read_yaml("styles.yaml") or {},
-                   templates.translator(pack.language))
+        styles = templates.read_yaml("styles.yaml") or {}
+        for large_print in (False, True):
+            try:
+                make_styles(styles, register_fonts(pack.font), large_print)
+            except UserError as error:
+                raise UserError(str(error), path=templates.find("styles.yaml")) from None
+        return cls(pack, templates, styles, templates.translator(pack.language))
 
 
-def build(options: BuildOptions, output: Path, resources: Resources | None = None) -> Path:
-    """Render the handout and write it to ``output`` atomically; returns the path."""
+def build(options: BuildOptions, output: Path | None = None,
+          resources: Resources | None = None) -> Path:
+    """Render the handout and write it atomically to ``output`` (by default
+    ``out/<pack>-handout.pdf`` or ``out/<pack>-<patient>-<date>.pdf``); returns the path."""
+    resources = resources or Resources.load(options.data_dir, options.templates_dir)
     pdf = render_handout(options, resources)
+    output = output or default_output(options, resources.pack.id)
     write_atomically(output, pdf)
     return output
 
@@ -99,17 +115,18 @@ def prescribe(pack: Pack, options: BuildOptions) -> Prescription:
     preset = None
     if options.preset:
         preset = load_preset(find_preset(options.data_dir, options.preset), pack)
-    check_details(options.details)
+    details = single_line_details(options.details)
+    check_details(details)
     exercises = select_exercises(pack, preset, options.exercises, options.exclude, options.doses)
     weeks = options.weeks if options.weeks is not None else (
-        preset.weeks if preset and preset.weeks is not None else 2)
+        preset.weeks if preset and preset.weeks is not None else DEFAULT_WEEKS)
     return Prescription(
         exercises=exercises,
         issued=options.date or dt.date.today(),
         weeks=weeks,
         review=options.review_date,
         preset_notes=preset.notes if preset else None,
-        details=options.details,
+        details=details,
     )
 
 
@@ -128,8 +145,14 @@ def typeset(story_xml: str, resources: Resources, prescription: Prescription,
     def figure(exercise_id: str, width: float, height: float) -> Flowable:
         return exercise_figure(pack.exercise(exercise_id), width, height, ink=ink)
 
+    root = parse_story(story_xml)
+    # The templates' and translations' own wording, not only the pack's and the user's.
+    missing = fonts.missing_characters("".join(root.itertext()))
+    if missing:
+        raise UserError(f"the font cannot print {', '.join(map(repr, missing[:5]))}, used in "
+                        "the templates or their translation", field="story")
     builder = StoryBuilder(styles, figure, prescription.details.logo)
-    story = builder.build(parse_story(story_xml), frame_width(styles, options.page_size))
+    story = builder.build(root, frame_width(styles, options.page_size))
     patient = prescription.details.patient
     info = DocumentInfo(
         title=pack.title,

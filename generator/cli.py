@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 import click
 
 from . import __version__
+from .limits import DEFAULT_WEEKS, MAX_WEEKS
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -86,8 +87,8 @@ def main() -> None:
 @click.option("--dose", "doses", multiple=True, metavar="ID=SPEC",
               help="Dose for one exercise, e.g. bird-dog=2x10, knee-to-chest=hold30,3x, "
                    "clamshell=left,2/day, or note:TEXT.")
-@click.option("--weeks", type=click.IntRange(0, 12), default=None,
-              help="Weeks in the exercise log (default 2; 0 for no log).")
+@click.option("--weeks", type=click.IntRange(0, MAX_WEEKS), default=None,
+              help=f"Weeks in the exercise log (default {DEFAULT_WEEKS}; 0 for no log).")
 @click.option("--patient", help="The patient's name.")
 @click.option("--clinician", help="Your name.")
 @click.option("--clinic", help="The clinic's name.")
@@ -111,7 +112,6 @@ def build(data_dir: Path | None, templates_dir: Path | None, output: Path | None
           page_size: str, large_print: bool, font: Path | None) -> None:
     """Build a handout PDF and print its path."""
     from .build import BuildOptions, build as build_handout
-    from .naming import default_output
     from .prescription import PatientDetails
     from .resources import default_pack
 
@@ -122,8 +122,7 @@ def build(data_dir: Path | None, templates_dir: Path | None, output: Path | None
                                contact=contact, notes=notes, logo=logo),
         date=_date(issued), review_date=_date(review_date), page_size=page_size,  # type: ignore[arg-type]
         large_print=large_print, font=font)
-    path = build_handout(options, output or default_output(options))
-    click.echo(str(path))
+    click.echo(str(build_handout(options, output)))
 
 
 @main.command(name="list")
@@ -223,7 +222,7 @@ def batch(csv_file: Path, output_dir: Path, jobs: int | None, data_dir: Path | N
                                                contact=contact, logo=logo))
     rows, failures = read_rows(csv_file, base, output_dir, resources)
     workers = min(jobs or default_jobs(), max(1, len(rows)))
-    outcomes = run_batch(rows, directory, templates_dir, workers)
+    outcomes = run_batch(rows, resources, directory, templates_dir, workers)
     built = 0
     show_progress = sys.stderr.isatty()
     with click.progressbar(outcomes, length=len(rows), label="Building", file=sys.stderr,

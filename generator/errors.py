@@ -5,6 +5,7 @@ Anything that is not a :class:`UserError` is a bug and keeps its traceback.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -41,8 +42,10 @@ class UserError(Exception):
         super().__init__(str(self.problems[0]))
 
     @classmethod
-    def from_problems(cls, problems: list[Problem]) -> UserError:
+    def from_problems(cls, problems: Sequence[Problem]) -> UserError:
         """One error that carries every problem found (at least one)."""
+        if not problems:
+            raise ValueError("a UserError needs at least one problem")
         error = cls(problems[0].message)
         error.problems = tuple(problems)
         error.args = ("\n".join(str(problem) for problem in problems),)

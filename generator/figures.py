@@ -203,10 +203,14 @@ class _FramedImage(Flowable):
 
 def render_review_sheet(exercises: Sequence[Exercise], fonts: FontFamily) -> bytes:
     """An A4 PDF with every exercise's figure drawn large and labelled, two to a row."""
-    from reportlab.lib.styles import ParagraphStyle
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
     from xml.sax.saxutils import escape
 
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
+
+    from .layout.document import use_binary_streams
+
+    use_binary_streams()
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(buffer, pagesize=A4, invariant=1, initialFontName=fonts.regular,
                             leftMargin=36, rightMargin=36, topMargin=40, bottomMargin=36,

@@ -12,12 +12,9 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
+from .limits import MAX_EXERCISES, MAX_SHORT, MAX_TEXT, MAX_WEEKS
 from .pose import FigureSpec
 
-# Limits on what a pack may hold; docs/robustness.md quotes them.
-MAX_TEXT = 5_000
-MAX_SHORT = 300
-MAX_EXERCISES = 60
 
 ExerciseId = Annotated[
     str,
@@ -144,12 +141,12 @@ class Pack(Frozen):
     )
 
     @model_validator(mode="after")
-    def _unique_exercise_ids(self) -> Pack:
-        seen: set[str] = set()
-        for exercise in self.exercises:
-            if exercise.id in seen:
-                raise ValueError(f"exercise id {exercise.id!r} is used twice")
-            seen.add(exercise.id)
+    def _unique_ids(self) -> Pack:
+        for what, ids in (("exercise", [e.id for e in self.exercises]),
+                          ("section", [s.id for s in self.sections])):
+            twice = sorted({i for i in ids if ids.count(i) > 1})
+            if twice:
+                raise ValueError(f"{what} id {twice[0]!r} is used twice")
         return self
 
     def exercise(self, exercise_id: str) -> Exercise:
@@ -177,4 +174,12 @@ class Preset(Frozen):
     description: Text
     exercises: tuple[ExerciseId | PresetExercise, ...] = Field(min_length=1)
     notes: Text | None = None
-    weeks: int | None = Field(default=None, ge=0, le=12)
+    weeks: int | None = Field(default=None, ge=0, le=MAX_WEEKS)
+
+    @model_validator(mode="after")
+    def _each_exercise_once(self) -> Preset:
+        ids = [e.id if isinstance(e, PresetExercise) else e for e in self.exercises]
+        twice = sorted({i for i in ids if ids.count(i) > 1})
+        if twice:
+            raise ValueError(f"exercise {twice[0]!r} is listed twice")
+        return self

@@ -28,9 +28,9 @@ def slug(text: str, limit: int = 60) -> str:
     return "-".join(re.findall(r"[a-z0-9]+", ascii_text))[:limit].strip("-")
 
 
-def default_output(options: BuildOptions) -> Path:
-    """``out/sciatica-handout.pdf``, or ``out/<pack>-<patient>-<date>.pdf`` for a patient."""
-    pack = slug(options.data_dir.resolve().name) or "handout"
+def default_output(options: BuildOptions, pack_id: str) -> Path:
+    """``out/<pack>-handout.pdf``, or ``out/<pack>-<patient>-<date>.pdf`` for a patient."""
+    pack = slug(pack_id) or "handout"
     patient = options.details.patient
     if not patient:
         return OUTPUT_DIR / f"{pack}-handout.pdf"

@@ -6,7 +6,7 @@ as well as the command line can.
 The ``--dose`` grammar: ``ID=ITEM[,ITEM...]`` where an ITEM is one of
 
     2x10      2 sets of 10 repetitions      hold30 / hold30s   hold 30 seconds
-    10x       10 repetitions                 2/day              2 times a day
+    10x       10 times (no sets)             2/day              2 times a day
     4/week    4 days a week                  daily              every day
     each | left | right | both               which side
     note:TEXT a note (last item; it may contain commas)
@@ -17,17 +17,16 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from pydantic import ValidationError
 
 from .errors import UsageError
 from .loading import unknown_id_message
-from .model import MAX_SHORT, Dose, Exercise, Pack, Preset, PresetExercise
+from .limits import DEFAULT_WEEKS, MAX_NOTES, MAX_SHORT
+from .model import Dose, Exercise, Pack, Preset, PresetExercise
 
-MAX_WEEKS = 12
-MAX_NOTES = 60_000  # characters: room for a 5,000-word note
 
 
 @dataclass(frozen=True)
@@ -54,7 +53,7 @@ class Prescription:
 
     exercises: tuple[PrescribedExercise, ...]
     issued: dt.date
-    weeks: int = 2
+    weeks: int = DEFAULT_WEEKS
     review: dt.date | None = None
     preset_notes: str | None = None
     details: PatientDetails = field(default_factory=PatientDetails)
@@ -103,6 +102,8 @@ def _dose_item(item: str, spec: str) -> dict[str, object]:
             continue
         if kind == "sets_reps":
             return {"sets": int(match[1]), "reps": int(match[2])}
+        if kind == "reps":  # "10x" is 10 times in all: it replaces any sets from the pack
+            return {"reps": int(match[1]), "sets": None}
         if kind == "daily":
             return {"days_per_week": 7}
         if kind == "side":
@@ -152,6 +153,19 @@ def select_exercises(pack: Pack, preset: Preset | None = None, only: Sequence[st
         dose = exercise.dose.merged(overrides.get(exercise_id, Dose()))
         selected.append(PrescribedExercise(exercise, dose))
     return tuple(selected)
+
+
+def single_line_details(details: PatientDetails) -> PatientDetails:
+    """The one-line fields with runs of white space (a pasted line break, a tab) as one space.
+
+    Notes keep their line breaks: blank lines separate their paragraphs.
+    """
+    def one_line(value: str | None) -> str | None:
+        return " ".join(value.split()) or None if value is not None else None
+
+    return replace(details, patient=one_line(details.patient),
+                   clinician=one_line(details.clinician), clinic=one_line(details.clinic),
+                   contact=one_line(details.contact))
 
 
 def check_details(details: PatientDetails) -> None:

@@ -7,17 +7,23 @@ variable is an error, not a blank.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
 import jinja2
 import yaml
 
-from .errors import UserError
+from .errors import Problem, UserError
 from .i18n import Translator
 from .resources import bundled
 
 STORY_TEMPLATE = "handout.xml.j2"
+_PLACEHOLDER = re.compile(r"%\((\w+)\)s")
+
+
+def _placeholders(text: str) -> set[str]:
+    return set(_PLACEHOLDER.findall(text))
 
 
 class Templates:
@@ -56,10 +62,17 @@ class Templates:
 
     def translator(self, language: str) -> Translator:
         """The translator for a language, from ``messages/<language>.yaml`` if there is one."""
+        path = self.find(f"messages/{language}.yaml")
         catalog = self.read_yaml(f"messages/{language}.yaml") or {}
         if not isinstance(catalog, dict):
-            raise UserError("expected a mapping of English text to translation",
-                            path=self.find(f"messages/{language}.yaml"))
+            raise UserError("expected a mapping of English text to translation", path=path)
+        problems = [
+            Problem(f"the translation must use the placeholders {sorted(_placeholders(key))}, "
+                    f"not {sorted(_placeholders(value))}", path=path, field=str(key))
+            for key, value in catalog.items()
+            if _placeholders(str(key)) != _placeholders(str(value))]
+        if problems:
+            raise UserError.from_problems(problems)
         return Translator(language, {str(k): str(v) for k, v in catalog.items()})
 
     def render(self, name: str, context: dict[str, Any], translator: Translator) -> str:

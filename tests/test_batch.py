@@ -9,6 +9,8 @@ import pytest
 from click.testing import CliRunner
 from pdfread import ReadPdf
 
+from generator.batch import Row, read_rows
+from generator.build import BuildOptions, Resources
 from generator.cli import main
 
 HEADER = ["patient", "exercises", "preset", "dose", "date", "large_print", "weeks", "output"]
@@ -93,3 +95,81 @@ def test_missing_patient_name_is_a_row_error(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["batch", str(source), "-o", str(tmp_path / "o")])
     assert result.exit_code == 1
     assert f"error: {source}:2:1: patient: a patient name is required" in result.output
+
+
+def read(path: Path, text: str, resources: Resources) -> tuple[list[Row], list[str]]:
+    """The rows read from this CSV text and its row errors as printed."""
+    path.write_text(text, encoding="utf-8", newline="")
+    rows, failures = read_rows(path, BuildOptions(), path.parent / "o", resources)
+    return rows, [str(failure.problem) for failure in failures]
+
+
+def test_lines_are_physical_lines_after_blank_lines_and_multi_line_cells(
+        tmp_path: Path, resources: Resources) -> None:
+    source = tmp_path / "day.csv"
+    rows, errors = read(source, "\n".join([
+        "patient,exercises,notes",   # 1
+        "Ann,cobra,",                # 2
+        "",                          # 3
+        'Bob,cobra,"Walk daily.',    # 4
+        "",                          # 5
+        'Rest."',                    # 6
+        "Cy,kobra,",                 # 7
+        "",                          # 8
+        '"Di",kobra,"two',           # 9
+        'lines"',                    # 10
+    ]) + "\n", resources)
+    assert [row.line for row in rows] == [2, 4]
+    unknown = "exercises: unknown exercise id 'kobra'; did you mean 'cobra'?"
+    assert errors == [f"{source}:7:2: {unknown}", f"{source}:9:2: {unknown}"]
+
+
+def test_a_column_given_twice_stops_before_anything_is_built(tmp_path: Path) -> None:
+    source = write_csv(tmp_path / "day.csv", [["Ann", "Bob"]], header=["patient", "patient"])
+    out = tmp_path / "pdfs"
+    result = CliRunner().invoke(main, ["batch", str(source), "-o", str(out)])
+    assert result.exit_code == 1
+    assert f"error: {source}:1: column 'patient' is given twice" in result.output
+    assert not out.exists()
+
+
+def test_an_unnamed_column_is_ignored_unless_a_row_fills_it(
+        tmp_path: Path, resources: Resources) -> None:
+    source = tmp_path / "day.csv"
+    rows, errors = read(source, "patient,exercises,\nAnn,cobra,\nBob,cobra, \n"
+                                "Cy,cobra,x\nDi,cobra,,\n", resources)
+    assert [row.options.details.patient for row in rows] == ["Ann", "Bob"]
+    assert errors == [f"{source}:4:3: a value under a column with no name",
+                      f"{source}:5:4: this row has more cells than the header has columns"]
+
+
+def test_resources_are_loaded_once_with_one_job(tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    loads: list[object] = []
+    load = Resources.load
+
+    def counted(cls: type[Resources], *args: object) -> Resources:
+        loads.append(args)
+        return load(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Resources, "load", classmethod(counted))
+    source = write_csv(tmp_path / "day.csv", good_rows(2))
+    result = CliRunner().invoke(main, ["batch", str(source), "-o", str(tmp_path / "o"),
+                                       "-j", "1"])
+    assert result.exit_code == 0, result.output
+    assert len(loads) == 1
+
+
+def test_white_space_is_collapsed_in_single_line_cells_but_notes_keep_their_lines(
+        tmp_path: Path, resources: Resources) -> None:
+    rows, errors = read(tmp_path / "day.csv",
+                        'patient,clinician,exercises,notes,output\n'
+                        '"Jane\nDoe"," Dr\t\tWho ","cobra;\n bird-dog",'
+                        '"Walk daily.\n\nRest.","jane\ndoe"\n', resources)
+    assert errors == []
+    [row] = rows
+    details = row.options.details
+    assert (details.patient, details.clinician) == ("Jane Doe", "Dr Who")
+    assert row.options.exercises == ("cobra", "bird-dog")
+    assert details.notes == "Walk daily.\n\nRest."
+    assert row.output.name == "jane-doe.pdf"

@@ -49,7 +49,7 @@ def test_list_prints_id_name_and_kind(runner: CliRunner, pack: Pack) -> None:
 
 
 @pytest.mark.parametrize("command", [[], ["build"], ["list"], ["validate"], ["schema"],
-                                     ["figures"]])
+                                     ["figures"], ["batch"]])
 def test_help_on_every_command(runner: CliRunner, command: list[str]) -> None:
     result = runner.invoke(main, [*command, "--help"])
     assert result.exit_code == 0
@@ -72,7 +72,7 @@ def test_unknown_exercise_is_a_usage_error_naming_the_nearest(runner: CliRunner,
     result = runner.invoke(main, ["build", "-e", "bird-dgo", "-o", "x.pdf"])
     assert result.exit_code == 2
     assert "bird-dgo" in result.output and "bird-dog" in result.output
-    assert "Traceback" not in result.output
+    assert isinstance(result.exception, SystemExit)  # a clean exit, not a crash
     assert not (tmp_path / "x.pdf").exists()
 
 
@@ -84,7 +84,7 @@ def test_broken_pack_is_a_clean_error_with_file_and_line(runner: CliRunner,
     result = runner.invoke(main, ["build", "--data", str(pack)])
     assert result.exit_code == 1
     assert result.output.startswith(f"error: {pack.resolve() / 'pack.yaml'}:")
-    assert "Traceback" not in result.output
+    assert isinstance(result.exception, SystemExit)  # a clean exit, not a crash
     assert not (tmp_path / "out").exists()
 
 
@@ -95,3 +95,25 @@ def test_schema_is_json_schema_of_a_pack(runner: CliRunner) -> None:
     schema = json.loads(result.output)
     assert schema["title"] == "Pack"
     assert {"title", "exercises", "red_flags", "sources"} <= set(schema["properties"])
+
+
+def test_a_line_break_in_a_name_prints_as_a_space(runner: CliRunner, tmp_path: Path) -> None:
+    result = runner.invoke(main, ["build", "-o", "x.pdf", "--patient", "Jane\nDoe\t",
+                                  "--date", "2026-11-24"])
+    assert result.exit_code == 0, result.output
+    pdf = ReadPdf.from_bytes((tmp_path / "x.pdf").read_bytes())
+    assert "For Jane Doe" in pdf.pages[0]
+    assert all(page.endswith("Exercises for sciatica \u2013 Jane Doe") for page in pdf.pages)
+    assert pdf.reader.metadata.subject == "Sciatica: exercises and advice (Jane Doe)"
+
+
+def test_default_output_is_named_after_the_pack_id(runner: CliRunner, tmp_path: Path) -> None:
+    import shutil
+
+    from generator.resources import default_pack
+
+    shutil.copytree(default_pack(), tmp_path / "my folder")
+    result = runner.invoke(main, ["build", "--data", str(tmp_path / "my folder"),
+                                  "--date", "2026-11-24"])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "out" / "sciatica-handout.pdf").is_file()

@@ -125,3 +125,17 @@ def test_preset_with_unknown_id_names_the_nearest(pack_dir: Path) -> None:
     problem = raised.value.problems[0]
     assert problem.line == line_of(preset, "glute-brigde")
     assert "did you mean 'glute-bridge'?" in problem.message
+
+
+def test_preset_listing_an_exercise_twice_is_refused(pack_dir: Path) -> None:
+    preset = pack_dir / "presets" / "strength.yaml"
+    replace_in(preset, "  - pelvic-tilt\n", "  - pelvic-tilt\n  - pelvic-tilt\n")
+    with pytest.raises(UserError) as raised:
+        load_preset(preset, load_pack(pack_dir))
+    assert "exercise 'pelvic-tilt' is listed twice" in str(raised.value)
+
+
+def test_section_ids_must_be_unique(pack_dir: Path) -> None:
+    replace_in(pack_dir / "pack.yaml", "id: why-exercise-helps", "id: what-is-sciatica")
+    _, problems = check_pack(pack_dir)
+    assert [p.message for p in problems] == ["section id 'what-is-sciatica' is used twice"]

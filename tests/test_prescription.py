@@ -74,8 +74,13 @@ def test_only_keeps_the_given_order_and_exclude_removes(pack: Pack) -> None:
 
 def test_command_line_dose_overrides_only_the_fields_it_names(pack: Pack) -> None:
     (item,) = select_exercises(pack, only=["knee-to-chest"], doses=["knee-to-chest=hold20"])
-    default = pack.exercise("knee-to-chest").dose
-    assert item.dose == default.model_copy(update={"hold_seconds": 20})
+    assert item.dose == Dose(reps=3, hold_seconds=20, times_per_day=1, days_per_week=4,
+                             side="each")  # the pack's dose with only the hold changed
+
+
+def test_repetitions_alone_replace_the_packs_sets(pack: Pack) -> None:
+    (item,) = select_exercises(pack, only=["clamshell"], doses=["clamshell=3x"])
+    assert (item.dose.sets, item.dose.reps) == (None, 3)  # "3 times", not "2 sets of 3"
 
 
 def test_preset_then_command_line(pack: Pack) -> None:

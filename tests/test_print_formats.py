@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from pathlib import Path
 
 from PIL import Image
 from pdfread import ReadPdf, assert_valid_pdf, collapse

@@ -137,7 +137,7 @@ def test_slug(name: str, expected: str) -> None:
 def test_output_name_with_a_patient() -> None:
     options = BuildOptions(details=PatientDetails(patient="Zoë O'Brien"),
                            date=dt.date(2026, 11, 24))
-    assert default_output(options) == Path("out/sciatica-zoe-o-brien-2026-11-24.pdf")
+    assert default_output(options, "sciatica") == Path("out/sciatica-zoe-o-brien-2026-11-24.pdf")
     nameless = BuildOptions(details=PatientDetails(patient="李小龍"), date=dt.date(2026, 11, 24))
-    assert default_output(nameless) == Path("out/sciatica-patient-2026-11-24.pdf")
-    assert default_output(BuildOptions()) == Path("out/sciatica-handout.pdf")
+    assert default_output(nameless, "sciatica") == Path("out/sciatica-patient-2026-11-24.pdf")
+    assert default_output(BuildOptions(), "low-back") == Path("out/low-back-handout.pdf")

@@ -11,7 +11,6 @@ from pdfread import ReadPdf
 from generator.build import BuildOptions, Resources, prescribe, render_handout, render_story
 from generator.errors import UserError
 from generator.resources import default_pack
-from generator.templating import Templates
 
 GOLDEN = Path(__file__).parent / "golden" / "story-default.xml"
 
@@ -62,9 +61,30 @@ def test_values_are_escaped_and_never_evaluated(resources: Resources) -> None:
 def test_misspelt_variable_is_an_error_with_file_and_line(tmp_path: Path,
                                                           resources: Resources) -> None:
     (tmp_path / "sources.xml.j2").write_text("<p>ok</p>\n<p>{{ sorces }}</p>", encoding="utf-8")
-    templates = Templates(tmp_path)
+    own = Resources.load(default_pack(), tmp_path)
     with pytest.raises(UserError) as raised:
-        templates.render("handout.xml.j2", {"x": 1}, resources.translator)
+        render_story(own, prescribe(own.pack, BuildOptions(date=dt.date(2026, 11, 24))))
     problem = raised.value.problems[0]
-    assert problem.message.startswith("template error:")
-    assert problem.path is not None and problem.path.name in {"title.xml.j2", "sources.xml.j2"}
+    assert problem.message == "template error: 'sorces' is undefined"
+    assert (problem.path, problem.line) == (tmp_path / "sources.xml.j2", 2)
+
+
+def test_translation_with_other_placeholders_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "messages").mkdir()
+    (tmp_path / "messages" / "en.yaml").write_text(
+        '"Week %(num)s": "Woche %(nummer)s"\n', encoding="utf-8")
+    with pytest.raises(UserError) as raised:
+        Resources.load(default_pack(), tmp_path)
+    problem = raised.value.problems[0]
+    assert problem.field == "Week %(num)s"
+    assert "placeholders ['num'], not ['nummer']" in problem.message
+
+
+def test_translation_the_font_cannot_print_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "messages").mkdir()
+    (tmp_path / "messages" / "en.yaml").write_text('"Your exercises": "练习"\n',
+                                                   encoding="utf-8")
+    resources = Resources.load(default_pack(), tmp_path)
+    with pytest.raises(UserError) as raised:
+        render_handout(BuildOptions(date=dt.date(2026, 11, 24)), resources)
+    assert "the font cannot print '练'" in str(raised.value)

@@ -18,10 +18,12 @@ from .styles import Styles
 
 PAGE_SIZES = {"a4": A4, "letter": LETTER}
 
-# Binary (Flate only) streams instead of ReportLab's default ASCII85 on top: every PDF is
-# a tenth smaller and quicker to write. ReportLab offers this only as a process-wide
-# setting; every PDF this program writes wants it.
-rl_config.useA85 = 0
+
+def use_binary_streams() -> None:
+    """Flate-only streams instead of ReportLab's default ASCII85 on top: every PDF is a
+    tenth smaller and quicker to write. ReportLab offers this only as a process-wide
+    setting; every PDF this program writes wants it, so each writer calls this first."""
+    rl_config.useA85 = 0
 
 
 @dataclass(frozen=True)
@@ -46,6 +48,7 @@ def frame_width(styles: Styles, page_size: str) -> float:
 
 def render_pdf(story: list[Flowable], styles: Styles, info: DocumentInfo, page_size: str) -> bytes:
     """Lay the story out and return the PDF's bytes."""
+    use_binary_streams()
     buffer = io.BytesIO()
     document = _HandoutDocument(buffer, styles, info, page_size)
     document.build(story, canvasmaker=_canvas_maker(styles, info))
