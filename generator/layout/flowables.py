@@ -78,6 +78,43 @@ class Heading(TextBlock):
         super().draw()
 
 
+class Keep(KeepTogether):
+    """KeepTogether that may hold other KeepTogethers.
+
+    ReportLab's KeepTogether reports a huge height from ``wrap`` to force a ``split``, so
+    one nested inside another would always look taller than the page and be pushed to
+    the next. Keep measures nested ones by their content instead; when it is split,
+    the nested ones flow on and still keep their own content together.
+    """
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
+        nested = self._content
+        self._content = flattened(nested)
+        try:
+            return super().wrap(availWidth, availHeight)
+        finally:
+            self._content = nested
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:  # noqa: N803
+        parts = super().split(availWidth, availHeight)
+        # The page template adds the first part as it is, unsplit; a KeepTogether, whose
+        # wrap reports a huge height, would not fit: let it come back through the queue.
+        if parts and isinstance(parts[0], KeepTogether):
+            parts.insert(0, self.NullActionFlowable())
+        return parts
+
+
+def flattened(content: Sequence[Flowable]) -> list[Flowable]:
+    """The flowables with every KeepTogether replaced by its content, recursively."""
+    flat: list[Flowable] = []
+    for flowable in content:
+        if isinstance(flowable, KeepTogether):
+            flat.extend(flattened(flowable._content))
+        else:
+            flat.append(flowable)
+    return flat
+
+
 def boxed(content: Sequence[Flowable], width: float, *, font: str, padding: float,
           border: float, border_colour: colors.Color, background: colors.Color | None = None,
           space_after: float = 0) -> Table:
@@ -100,7 +137,7 @@ def boxed(content: Sequence[Flowable], width: float, *, font: str, padding: floa
 
 def card(band: Sequence[Flowable], body: Sequence[Flowable], width: float, *,
          font: str, padding: float, band_padding: float, border: float, colour: colors.Color,
-         space_after: float) -> KeepTogether:
+         space_after: float) -> Keep:
     """An exercise card: a coloured band on top, the body below, kept on one page.
 
     KeepTogether moves the card whole to the next page when it does not fit; only a
@@ -120,7 +157,7 @@ def card(band: Sequence[Flowable], body: Sequence[Flowable], width: float, *,
                       ("BOTTOMPADDING", (0, 1), (-1, 1), padding),
                       ("VALIGN", (0, 0), (-1, -1), "TOP"),
                   ]))
-    return KeepTogether([table])
+    return Keep([table])
 
 
 def side_by_side(left: Sequence[Flowable], right: Sequence[Flowable], widths: Sequence[float],

@@ -9,8 +9,9 @@ so what a user typed prints literally.
 from __future__ import annotations
 
 import io
+import math
 import xml.etree.ElementTree as ET
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
@@ -19,10 +20,12 @@ from reportlab.platypus import (Flowable, Image, KeepTogether, ListFlowable, Lis
 
 from ..errors import UserError
 from ..images import print_ready
-from .flowables import Heading, TextBlock, boxed, card, side_by_side
+from .flowables import Heading, Keep, TextBlock, boxed, card, side_by_side
 from .styles import Styles
 
+# (exercise id, width, height) -> the figure; raises KeyError(id) for an id not in the pack.
 FigureFactory = Callable[[str, float, float], Flowable]
+ElementMethod = Callable[[ET.Element, float], Iterator[Flowable]]
 
 _BOX_COLOURS = {  # style -> (border colour, tint) names in styles.yaml
     "info": ("rule", "info_tint"),
@@ -32,6 +35,17 @@ _BOX_COLOURS = {  # style -> (border colour, tint) names in styles.yaml
     "amber": ("amber", "amber_tint"),
     "red": ("red", "red_tint"),
 }
+
+_PARENTS = {  # element -> where it belongs, for a clearer message when it is misplaced
+    "li": "<ul> or <ol>",
+    "row": "<details> or <log>",
+    "week": "<log>",
+    "day": "<week>",
+    "band": "<card>",
+    "column": "<columns>",
+}
+
+_MAX_SPACER = 300  # points: a spacer taller than a page would stop the layout
 
 
 def parse_story(xml: str) -> ET.Element:
@@ -51,15 +65,27 @@ class StoryBuilder:
         self.styles = styles
         self.figure = figure
         self.logo = logo
+        # An explicit table, so no tag can reach a helper method by its name.
+        self.elements: dict[str, ElementMethod] = {
+            "p": self._p, "title": self._title, "h1": self._h1, "h2": self._h2,
+            "ul": self._ul, "ol": self._ol, "box": self._box, "keep": self._keep,
+            "pagebreak": self._pagebreak, "spacer": self._spacer, "header": self._header,
+            "logo": self._logo, "details": self._details, "card": self._card,
+            "columns": self._columns, "figure": self._figure, "dose": self._dose,
+            "log": self._log,
+        }
 
     def build(self, root: ET.Element, width: float) -> list[Flowable]:
-        return list(self._children(root, width))
+        """The flowables for the story's root element."""
+        return keep_headings_with_next(list(self._children(root, width)))
 
     def _children(self, element: ET.Element, width: float) -> Iterator[Flowable]:
         for child in element:
-            method = getattr(self, "_" + child.tag.replace("-", "_"), None)
+            method = self.elements.get(child.tag)
             if method is None:
-                raise UserError(f"unknown element <{child.tag}> in the templates", field="story")
+                where = _PARENTS.get(child.tag)
+                raise UserError(f"<{child.tag}> belongs inside {where}" if where else
+                                f"unknown element <{child.tag}> in the templates", field="story")
             yield from method(child, width)
 
     # text
@@ -94,6 +120,10 @@ class StoryBuilder:
 
     def _list(self, element: ET.Element, width: float, numbered: bool) -> ListFlowable:
         style = self.styles.paragraph(element.get("style", "item"))
+        for child in element:
+            if child.tag != "li":
+                raise UserError(f"<{element.tag}> holds only <li> elements, not <{child.tag}>",
+                                field="story")
         items = [ListItem(TextBlock(self._inline(li), style)) for li in element]
         font = self.styles.fonts.bold if numbered else self.styles.fonts.regular
         return ListFlowable(
@@ -106,7 +136,10 @@ class StoryBuilder:
 
     def _box(self, element: ET.Element, width: float) -> Iterator[Flowable]:
         kind = element.get("style", "info")
-        border_name, tint_name = _BOX_COLOURS.get(kind, _BOX_COLOURS["info"])
+        if kind not in _BOX_COLOURS:
+            raise UserError(f"unknown box style '{kind}'; valid styles: "
+                            + ", ".join(sorted(_BOX_COLOURS)), field="story")
+        border_name, tint_name = _BOX_COLOURS[kind]
         box = self.styles.box
         border = box["danger_border"] if kind == "danger" else box["border"]
         inner = width - 2 * box["padding"] - 2 * border
@@ -115,16 +148,28 @@ class StoryBuilder:
                       border_colour=self.styles.colour(border_name),
                       background=self.styles.colour(tint_name), space_after=box["space_after"])
         # keep="no" lets a long box (free-text notes) start on the current page and split.
-        yield table if element.get("keep") == "no" else KeepTogether([table])
+        yield table if element.get("keep") == "no" else Keep([table])
 
     def _keep(self, element: ET.Element, width: float) -> Iterator[Flowable]:
-        yield KeepTogether(list(self._children(element, width)))
+        content = keep_headings_with_next(list(self._children(element, width)))
+        if len(content) == 1 and isinstance(content[0], KeepTogether):
+            yield content[0]
+        else:
+            yield Keep(content)
 
     def _pagebreak(self, element: ET.Element, width: float) -> Iterator[Flowable]:
         yield PageBreak()
 
     def _spacer(self, element: ET.Element, width: float) -> Iterator[Flowable]:
-        yield Spacer(width, float(element.get("height", "6")) * self.styles.scale)
+        text = element.get("height", "6")
+        try:
+            height = float(text)
+        except ValueError:
+            height = math.nan
+        if not 0 <= height <= _MAX_SPACER:  # also false for nan
+            raise UserError(f"<spacer height=\"{text}\">: the height must be a number of points "
+                            f"from 0 to {_MAX_SPACER}", field="story")
+        yield Spacer(width, height * self.styles.scale)
 
     def _header(self, element: ET.Element, width: float) -> Iterator[Flowable]:
         yield from self._children(element, width)
@@ -180,7 +225,11 @@ class StoryBuilder:
 
     def _columns(self, element: ET.Element, width: float) -> Iterator[Flowable]:
         spec = self.styles.card
-        left, right = element.findall("column")
+        columns = list(element)
+        if len(columns) != 2 or any(column.tag != "column" for column in columns):
+            raise UserError("<columns> needs exactly two <column> elements and nothing else; "
+                            f"found {len(columns)}", field="story")
+        left, right = columns
         left_width = spec["figure_width"]
         right_width = width - left_width - spec["column_gap"]
         yield side_by_side(list(self._children(left, left_width)),
@@ -191,7 +240,15 @@ class StoryBuilder:
 
     def _figure(self, element: ET.Element, width: float) -> Iterator[Flowable]:
         height = self.styles.card["figure_height"]
-        yield self.figure(element.get("exercise", ""), width, height)
+        exercise_id = element.get("exercise", "")
+        try:
+            figure = self.figure(exercise_id, width, height)
+        except KeyError as error:
+            if error.args != (exercise_id,):  # a bug inside the factory, not a bad id
+                raise
+            raise UserError(f"<figure exercise=\"{exercise_id}\">: the pack has no exercise "
+                            f"'{exercise_id}'", field="story") from None
+        yield figure
         yield Spacer(width, 6 * self.styles.scale)
 
     def _dose(self, element: ET.Element, width: float) -> Iterator[Flowable]:
@@ -210,7 +267,7 @@ class StoryBuilder:
         for start in range(0, len(weeks), per_table):
             yield self._log_table(weeks[start:start + per_table], rows, width)
 
-    def _log_table(self, weeks: list[ET.Element], rows: list[ET.Element], width: float) -> Table:
+    def _log_table(self, weeks: list[ET.Element], rows: list[ET.Element], width: float) -> Keep:
         spec = self.styles.log
         cell = self.styles.paragraph("cell")
         label = self.styles.paragraph("label")
@@ -228,6 +285,10 @@ class StoryBuilder:
         header_days = [""] + [" ".join(day.itertext()).strip() for day in days]
         body = [[TextBlock(self._inline(row), cell)] + [""] * len(days) for row in rows]
         grid = self.styles.colour("log_grid")
+        tint = self.styles.colour("info_tint")
+        # Body rows start at table row 2, under the two header rows.
+        score_rows = [("BACKGROUND", (0, number + 2), (-1, number + 2), tint)
+                      for number, row in enumerate(rows) if row.get("kind") == "score"]
         table = Table([header_weeks, header_days, *body],
                       colWidths=[name_width] + [day_width] * len(days),
                       minRowHeights=[0, 0] + [spec["row_height"]] * len(body),
@@ -245,12 +306,43 @@ class StoryBuilder:
                           ("RIGHTPADDING", (0, 0), (-1, -1), 2),
                           ("TOPPADDING", (0, 0), (-1, -1), 3),
                           ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
-                          ("BACKGROUND", (0, len(body) + 1), (-1, -1), self.styles.colour("info_tint")),
+                          *score_rows,
                       ]))
-        return KeepTogether([table])
+        return Keep([table])
 
-    def _week(self, element: ET.Element, width: float) -> Iterator[Flowable]:
-        raise UserError("<week> belongs inside <log>", field="story")
+
+def keep_headings_with_next(flowables: Sequence[Flowable]) -> list[Flowable]:
+    """Each run of keep-with-next flowables (headings, labels) in one Keep with what follows.
+
+    ReportLab's own keepWithNext does not join a heading to a KeepTogether (a box, a
+    card, ``<keep>``) or to a list, so a heading could end a page. A following
+    KeepTogether is merged into the group rather than nested. A list is replaced by its
+    items (as ReportLab does when it splits one) and only the first joins the group:
+    a long list then starts under its heading instead of leaving a gap. A run followed
+    by a page break, or by nothing, stays alone.
+    """
+    grouped: list[Flowable] = []
+    run: list[Flowable] = []
+    for flowable in flowables:
+        if flowable.getKeepWithNext() and not getattr(flowable, "locChanger", False):
+            run.append(flowable)
+            continue
+        if run and not getattr(flowable, "locChanger", False):
+            following: list[Flowable] = [flowable]
+            rest: list[Flowable] = []
+            if isinstance(flowable, KeepTogether):
+                following = list(flowable._content)
+            elif isinstance(flowable, ListFlowable):
+                items = list(flowable._content)
+                following, rest = items[:1], items[1:]
+            grouped.append(Keep([*run, *following]))
+            grouped.extend(rest)
+        else:
+            grouped.extend(run)
+            grouped.append(flowable)
+        run = []
+    grouped.extend(run)
+    return grouped
 
 
 def inline(element: ET.Element, link_colour: str) -> str:

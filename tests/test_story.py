@@ -1,0 +1,121 @@
+"""The story builder: headings kept with what follows, the log's score row, clean errors."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+from reportlab.lib.pagesizes import A4
+from reportlab.platypus import Flowable, KeepTogether, SimpleDocTemplate, Spacer, Table
+
+from generator.build import Resources
+from generator.errors import UserError
+from generator.fonts import register_fonts
+from generator.layout.flowables import Heading
+from generator.layout.story import StoryBuilder, parse_story
+from generator.layout.styles import Styles, make_styles
+
+WIDTH = 400.0
+
+
+@pytest.fixture(scope="module")
+def styles(resources: Resources) -> Styles:
+    return make_styles(resources.styles, register_fonts(), large_print=False)
+
+
+def figure(exercise_id: str, width: float, height: float) -> Flowable:
+    if exercise_id != "cobra":
+        raise KeyError(exercise_id)
+    return Spacer(width, height)
+
+
+def build(styles: Styles, body: str) -> list[Flowable]:
+    return StoryBuilder(styles, figure, None).build(parse_story(f"<story>{body}</story>"), WIDTH)
+
+
+def test_a_heading_is_kept_with_the_first_item_of_a_list(styles: Styles) -> None:
+    story = build(styles, '<h1 id="s">Sources</h1><ol><li>one</li><li>two</li><li>three</li></ol>')
+    group, *rest = story
+    assert isinstance(group, KeepTogether)
+    heading, first = group._content
+    assert isinstance(heading, Heading)
+    assert "one" in first._flowable.text
+    assert [item._flowable.text for item in rest] == ["two", "three"]
+
+
+def test_a_heading_before_a_keep_joins_it_without_nesting(styles: Styles) -> None:
+    story = build(styles, '<h1 id="faq">FAQ</h1><keep><h2 outline="no">Q?</h2><p>A.</p></keep>'
+                          '<keep><h2 outline="no">Q2?</h2><p>A2.</p></keep>')
+    assert len(story) == 2
+    texts = [[flowable.text for flowable in group._content] for group in story]
+    assert texts == [["FAQ", "Q?", "A."], ["Q2?", "A2."]]
+
+
+def test_headings_and_boxes_chain_and_a_page_break_is_left_alone(styles: Styles) -> None:
+    story = build(styles, '<h1 id="a">A</h1><h2 id="b">B</h2><box><p>x</p></box>'
+                          '<h1 id="c">C</h1><pagebreak/><p>y</p>')
+    group = story[0]
+    assert isinstance(group, KeepTogether)
+    assert [type(flowable) for flowable in group._content] == [Heading, Heading, Table]
+    assert isinstance(story[1], Heading)  # nothing to keep it with before the page break
+
+
+def pages_of_headings(story: list[Flowable]) -> dict[str, int]:
+    """Lay the story out on A4 and say on which page each heading was drawn."""
+    pages: dict[str, int] = {}
+
+    class Doc(SimpleDocTemplate):
+        def afterFlowable(self, flowable: Flowable) -> None:  # noqa: N802
+            if isinstance(flowable, Heading):
+                pages[flowable.text] = self.page
+
+    Doc(io.BytesIO(), pagesize=A4).build(story)
+    return pages
+
+
+def test_a_heading_moves_to_the_next_page_with_its_box(styles: Styles) -> None:
+    box = "<box>" + "<p>Some text in the box.</p>" * 8 + "</box>"
+    story = [Spacer(WIDTH, 600), *build(styles, f'<h1 id="x">Heading</h1>{box}')]
+    assert pages_of_headings(story) == {"Heading": 2}
+
+
+def test_a_group_taller_than_a_page_still_splits(styles: Styles) -> None:
+    keep = "<keep>" + "<p>A paragraph of text that fills the page.</p>" * 200 + "</keep>"
+    assert pages_of_headings(build(styles, f'<h1 id="x">Heading</h1>{keep}')) == {"Heading": 1}
+
+
+def test_the_score_row_is_tinted_wherever_it_is(styles: Styles) -> None:
+    log = ('<log><week title="Week 1"><day>1</day><day>2</day></week>'
+           '<row>Cobra</row><row kind="score">Pain</row><row>Bird dog</row></log>')
+    (keep,) = build(styles, log)
+    table = keep._content[0]
+    assert isinstance(table, Table)
+    tinted = [(start, end) for name, start, end, *_ in table._bkgrndcmds if name == "BACKGROUND"]
+    assert tinted == [((0, 3), (-1, 3))]  # two header rows, then Cobra, then Pain
+
+
+def test_a_log_without_a_score_row_tints_nothing(styles: Styles) -> None:
+    (keep,) = build(styles, '<log><week title="W"><day>1</day></week><row>Cobra</row></log>')
+    assert not [command for command in keep._content[0]._bkgrndcmds if command[0] == "BACKGROUND"]
+
+
+@pytest.mark.parametrize(("body", "message"), [
+    ("<heading/>", "unknown element <heading>"),
+    ("<list/>", "unknown element <list>"),
+    ("<inline/>", "unknown element <inline>"),
+    ("<log-table/>", "unknown element <log-table>"),
+    ("<week/>", "<week> belongs inside <log>"),
+    ("<ul><p>x</p></ul>", "<ul> holds only <li> elements, not <p>"),
+    ("<card><columns><column/><column/><column/></columns></card>", "found 3"),
+    ('<spacer height="big"/>', "the height must be a number"),
+    ('<spacer height="-3"/>', "the height must be a number"),
+    ('<spacer height="nan"/>', "the height must be a number"),
+    ('<spacer height="1e9"/>', "the height must be a number"),
+    ('<figure exercise="nope"/>', "the pack has no exercise 'nope'"),
+    ('<box style="sparkly"/>', "valid styles: amber, danger, green, info, red, safety"),
+])
+def test_a_mistake_in_a_template_is_a_clean_error(styles: Styles, body: str, message: str) -> None:
+    with pytest.raises(UserError, match="story: .*" + re.escape(message)) as error:
+        build(styles, body)
+    assert error.value.problems[0].field == "story"
