@@ -135,8 +135,8 @@ _COLUMN_OF_OPTION = {"--exercise": "exercises", "--exclude": "exercises", "--dos
 def check_row(options: BuildOptions, resources: Resources) -> None:
     """Everything about a row that can be wrong, short of laying it out."""
     prescription = prescribe(resources.pack, options)
-    check_printable(resources.pack, prescription,
-                    register_fonts(options.font or resources.pack.font))
+    check_printable(prescription, register_fonts(options.font or resources.pack.font),
+                    resources.pack if options.font else None)
 
 
 class _CellError(Exception):

@@ -72,7 +72,7 @@ class Resources:
         is reported here, before any handout is built."""
         from .layout.styles import make_styles
 
-        pack = load_pack(data_dir)
+        pack = load_pack(data_dir, check_print=True)
         templates = Templates(templates_dir)
         styles = templates.read_yaml("styles.yaml") or {}
         for large_print in (False, True):
@@ -99,7 +99,7 @@ def render_handout(options: BuildOptions, resources: Resources | None = None) ->
     resources = resources or Resources.load(options.data_dir, options.templates_dir)
     prescription = prescribe(resources.pack, options)
     fonts = register_fonts(options.font or resources.pack.font)
-    check_printable(resources.pack, prescription, fonts)
+    check_printable(prescription, fonts, resources.pack if options.font else None)
     story_xml = render_story(resources, prescription)
     return typeset(story_xml, resources, prescription, fonts, options)
 

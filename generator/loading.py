@@ -8,7 +8,7 @@ Every problem is collected first and reported together, each as ``FILE:LINE:COL:
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -152,15 +152,19 @@ def _data_location(data: Any, location: Location, missing: bool) -> Location:
     return tuple(kept)
 
 
-def load_pack(directory: Path) -> Pack:
-    """Load and validate the pack in ``directory``; UserError with every problem found."""
-    pack, problems = check_pack(directory)
+def load_pack(directory: Path, check_print: bool = False) -> Pack:
+    """Load and validate the pack in ``directory``; UserError with every problem found.
+
+    ``check_print``: also check that every text prints in the pack's font (this loads
+    the font, so commands that print nothing skip it).
+    """
+    pack, problems = check_pack(directory, check_print)
     if problems or pack is None:
         raise UserError.from_problems(problems)
     return pack
 
 
-def check_pack(directory: Path) -> tuple[Pack | None, list[Problem]]:
+def check_pack(directory: Path, check_print: bool = False) -> tuple[Pack | None, list[Problem]]:
     """The validated pack (or None) and every problem found in it."""
     directory = directory.resolve()
     if not directory.is_dir():
@@ -208,7 +212,45 @@ def check_pack(directory: Path) -> tuple[Pack | None, list[Problem]]:
         pack = Pack.model_validate(data)
     except ValidationError as error:
         return None, problems + validation_problems(error, document_for)
+    if check_print and not problems:
+        problems.extend(_print_problems(pack, data, document_for))
     return (None if problems else pack), problems
+
+
+_NOT_PRINTED = {"figure", "image", "font", "id"}
+
+
+def _print_problems(pack: Pack, data: Any,
+                    document_for: Callable[[Location], tuple[YamlDocument, Location]],
+                    ) -> list[Problem]:
+    """Text in the pack that its font cannot print, each at its file and line."""
+    from .fonts import register_fonts
+    from .text_check import unprintable
+
+    try:
+        fonts = register_fonts(pack.font)
+    except UserError as error:
+        document, location = document_for(("font",))
+        return [document.problem(location, error.problems[0].message)]
+    problems = []
+    for location, text in _strings(data, ()):
+        message = unprintable(text, fonts)
+        if message:
+            document, inner = document_for(location)
+            problems.append(document.problem(inner, message))
+    return problems
+
+
+def _strings(value: Any, location: Location) -> Iterator[tuple[Location, str]]:
+    if isinstance(value, str):
+        yield location, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            if key not in _NOT_PRINTED:
+                yield from _strings(item, (*location, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _strings(item, (*location, index))
 
 
 def _resolve_files(doc: YamlDocument, directory: Path, keys: Sequence[str],
@@ -287,7 +329,7 @@ def _choices(what: str, names: Sequence[str]) -> str:
 
 def check_all(directory: Path) -> list[Problem]:
     """Every problem in a pack and all of its presets (for ``handout validate``)."""
-    pack, problems = check_pack(directory)
+    pack, problems = check_pack(directory, check_print=True)
     if pack is not None:
         for path in sorted((directory / "presets").glob("*.yaml")):
             problems.extend(check_preset(path, pack)[1])

@@ -139,3 +139,14 @@ def test_section_ids_must_be_unique(pack_dir: Path) -> None:
     replace_in(pack_dir / "pack.yaml", "id: why-exercise-helps", "id: what-is-sciatica")
     _, problems = check_pack(pack_dir)
     assert [p.message for p in problems] == ["section id 'what-is-sciatica' is used twice"]
+
+
+def test_pack_text_the_font_cannot_print_is_found_at_its_line(pack_dir: Path) -> None:
+    path = pack_dir / "exercises" / "cobra.yaml"
+    replace_in(path, "- Relax your back and buttocks.", "- Relax your back 放松.")
+    assert check_pack(pack_dir)[1] == []  # loading alone does not read the font
+    _, problems = check_pack(pack_dir, check_print=True)
+    assert [(p.path, p.line, p.field) for p in problems] == [
+        (path.resolve(), line_of(path, "放松"), "steps.0")]
+    assert problems[0].message.startswith("the font cannot print '放' (U+653E")
+    assert check_all(pack_dir) == problems  # handout validate finds it too

@@ -203,6 +203,10 @@ CASES: dict[str, Case] = {
                           "is 301 characters long; the limit is 300"),
     "notes-too-long": Case(build_with("--notes", "a " * 30_001), 2,
                            "is 60,002 characters long; the limit is 60,000"),
+    "unprintable-in-pack": Case(pack_edit("exercises/cobra.yaml",
+                                          "- Relax your back and buttocks.",
+                                          "- Relax your back 放松."), 1,
+                                "steps.0: the font cannot print '放' (U+653E"),
     "unprintable-character": Case(build_with("--patient", "李小龍"), 1,
                                   "the font cannot print '李' (U+674E"),
     "emoji": Case(build_with("--patient", "Ann \U0001F600"), 1,
@@ -264,18 +268,21 @@ def test_every_case_has_a_row_and_every_row_a_case() -> None:
 
 
 @pytest.mark.parametrize("case_id", sorted(CASES))
-def test_case(case_id: str, tmp_path: Path) -> None:
+def test_case(case_id: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     case = CASES[case_id]
     exit_code, row = document_rows()[case_id]
     assert exit_code == case.exit_code
     assert case.shows.replace("|", "\\|") in row.replace("\\\\", "\\")
     args = case.setup(tmp_path)
+    monkeypatch.chdir(tmp_path)  # a build without -o writes to out/ here, never into the repo
     result = CliRunner().invoke(main, args)
     assert result.exit_code == case.exit_code, result.output
     assert case.shows in result.output
-    assert "Traceback" not in result.output
+    # CliRunner catches exceptions: a crash would be result.exception, not SystemExit.
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    leftovers = [p.name for p in tmp_path.rglob("*") if p.suffix in {".pdf", ".part"}]
     if case.exit_code:
-        assert not (tmp_path / "out.pdf").exists()  # a failed build writes nothing
+        assert leftovers == []  # a failed build writes nothing, not even a temporary file
         assert result.output.count("\n") <= 4  # short: a line or two, not a dump
     else:
         pdf = tmp_path / "out.pdf"
