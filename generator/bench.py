@@ -28,11 +28,9 @@ import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from pathlib import Path
 
-from .build import BuildOptions, Resources, prescribe, render_handout
+from .build import BuildOptions, Resources, prescribe, render_handout, render_story
 from .fonts import register_fonts
 from .resources import default_pack
-from .templating import STORY_TEMPLATE
-from .view import handout_context
 
 DATE = dt.date(2026, 11, 24)
 _TEXT_ELEMENTS = {"title", "p", "li", "h1", "h2", "row", "day"}
@@ -55,10 +53,7 @@ def floor_pdf(resources: Resources, options: BuildOptions) -> Callable[[], bytes
     from .layout.story import inline
 
     fonts = register_fonts()
-    translator = resources.translator
-    story_xml = resources.templates.render(
-        STORY_TEMPLATE, handout_context(resources.pack, prescribe(resources.pack, options),
-                                        translator), translator)
+    story_xml = render_story(resources, prescribe(resources.pack, options))
     markup = [inline(element, "#0b4f9c") for element in ET.fromstring(story_xml).iter()
               if element.tag in _TEXT_ELEMENTS]
     style = ParagraphStyle("body", fontName=fonts.regular, fontSize=12, leading=17,

@@ -98,10 +98,11 @@ def validation_problems(error: ValidationError,
                         ) -> list[Problem]:
     """Pydantic errors as located problems; ``document_for`` says which file a location is in."""
     details = error.errors(include_url=False)
-    inner = {tuple(d["loc"])[:n] for d in details for n in range(len(d["loc"]))}
+    parents = {tuple(d["loc"])[:n] for d in details for n in range(len(d["loc"]))}
     # pydantic counts a list's valid items for min_length: when items are invalid, their own
     # errors say it all and "should have at least 1 item" is noise.
-    details = [d for d in details if not (d["type"] == "too_short" and tuple(d["loc"]) in inner)]
+    details = [d for d in details
+               if not (d["type"] == "too_short" and tuple(d["loc"]) in parents)]
     typos = _typos(details)
     problems = []
     for detail in details:

@@ -27,7 +27,7 @@ SCRIPTS = (
     "אבגדהוזחטיכלמנסעפצקרשת" "ßæøåÆØÅéèêëàâîïôûùüÿñ"
     "<>&\"'{}%#[]()/\\|*=+-_.,;:!?@$^~`"
 )
-text = st.text(alphabet=SCRIPTS + " ", min_size=1, max_size=120).filter(lambda s: s.strip())
+text = st.text(alphabet=SCRIPTS + " \t\n", min_size=1, max_size=120).filter(lambda s: s.strip())
 FAST = {"exercises": ("cobra",), "weeks": 0, "date": dt.date(2026, 11, 24)}
 
 
