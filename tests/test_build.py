@@ -200,3 +200,35 @@ def test_kind_label_is_on_every_card_of_that_kind(default_read: ReadPdf, pack: P
     for exercise in pack.exercises:
         if exercise.kind == kind:
             assert f"{exercise.name} {kind.capitalize()}" in text
+
+
+
+def test_numbered_labels_never_touch_their_text(default_pdf: bytes) -> None:
+    """"10." in a long numbered list ends before its item's text begins."""
+    import io
+    import re
+
+    import pypdf
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    from generator.fonts import register_fonts
+
+    bold = register_fonts().bold
+    checked = 0
+    for page in pypdf.PdfReader(io.BytesIO(default_pdf)).pages:
+        runs: list[tuple[float, float, float, str]] = []
+
+        def visit(text: str, cm: list, tm: list, font: dict, size: float) -> None:
+            if text.strip():
+                x, y = tm[4] + cm[4], tm[5] + cm[5]
+                runs.append((round(y, 1), x, size, text.strip()))
+
+        page.extract_text(visitor_text=visit)
+        for y, x, size, text in runs:
+            if re.fullmatch(r"\d{2}\.", text):
+                after = [other_x for other_y, other_x, _, other in runs
+                         if other_y == y and other_x > x and other != text]
+                assert after, text
+                assert min(after) - (x + stringWidth(text, bold, size)) >= 0.3 * size, text
+                checked += 1
+    assert checked >= 5  # sources 10 to 14 at least

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import (Flowable, Image, KeepTogether, ListFlowable, ListItem, PageBreak,
                                 Spacer, Table, TableStyle)
 
@@ -126,10 +127,14 @@ class StoryBuilder:
                                 field="story")
         items = [ListItem(TextBlock(self._inline(li), style)) for li in element]
         font = self.styles.fonts.bold if numbered else self.styles.fonts.regular
+        # Room for the widest label ("12." in a long numbered list) and a gap after it.
+        widest = f"{len(items)}." if numbered else "\u2022"
+        indent = max(style.fontSize * 1.8,
+                     stringWidth(widest, font, style.fontSize) + style.fontSize * 0.6)
         return ListFlowable(
             items, bulletType="1" if numbered else "bullet", start=None if numbered else "\u2022",
             bulletFontName=font, bulletFontSize=style.fontSize, bulletColor=style.textColor,
-            leftIndent=style.fontSize * 1.8, bulletDedent="auto", spaceAfter=style.spaceAfter * 2,
+            leftIndent=indent, bulletDedent="auto", spaceAfter=style.spaceAfter * 2,
             bulletFormat="%s." if numbered else None)
 
     # blocks
