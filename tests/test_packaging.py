@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import sysconfig
 import zipfile
 from pathlib import Path
 
@@ -35,10 +36,16 @@ def test_wheel_ships_templates_data_and_fonts(wheel: Path) -> None:
 
 def test_installed_wheel_builds_from_another_directory(wheel: Path, tmp_path: Path) -> None:
     venv = tmp_path / "venv"
-    # The dependencies come from this environment; the project itself only from the wheel.
-    subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", str(venv)],
-                   check=True)
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
     python = venv / "bin" / "python"
+    # The dependencies come from the environment running the tests (a .pth line puts its
+    # site-packages after the new venv's own), never from the base interpreter; the project
+    # itself comes only from the wheel.
+    ask = "import sysconfig; print(sysconfig.get_path('purelib'))"
+    new_site = subprocess.run([str(python), "-c", ask], check=True, capture_output=True,
+                              text=True).stdout.strip()
+    running = {sysconfig.get_path("purelib"), sysconfig.get_path("platlib")}
+    Path(new_site, "_running_env.pth").write_text("\n".join(sorted(running)) + "\n")
     subprocess.run([str(python), "-m", "pip", "install", "-q", "--no-deps", "--force-reinstall",
                     str(wheel)], check=True)
     elsewhere = tmp_path / "elsewhere"
