@@ -24,11 +24,15 @@ from reportlab.lib.utils import ImageReader
 from reportlab.platypus import Flowable
 
 from ..images import print_ready
+from .kinematics import FigureBug
 from .scene import Mark, Scene, build_scene
 from .spec import FigureSpec
 
 if TYPE_CHECKING:
     from ..model import Exercise
+
+__all__ = ["FigureBug", "FigureInks", "MAX_HEIGHT", "check_operators", "exercise_figure", "panel_figure",
+           "panel_geometry"]
 
 Variant = Literal["main", "easier"]
 MAX_HEIGHT = 0.5  # of the width (the contract with the layout is at most 0.5): a card can budget for it
@@ -37,11 +41,6 @@ PANEL_GAP = 0.04  # of the figure's width, between the panels
 BADGE = 0.075  # the panel number's disc, of the figure's width (at least MIN_BADGE points)
 MIN_BADGE = 12.0
 PANEL_RULE = 0.75  # points: the outline of each panel
-
-
-class FigureBug(RuntimeError):
-    """A figure would write a number PDF cannot hold (NaN or infinity): a bug, never the
-    user's mistake, since pose data is checked when it is loaded."""
 
 
 @dataclass(frozen=True)

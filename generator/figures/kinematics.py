@@ -10,6 +10,19 @@ import math
 from typing import Any
 
 Vec = tuple[float, float, float]
+
+
+class FigureBug(RuntimeError):
+    """A figure would compute or write a number that is not finite (NaN, infinity): a bug,
+    never the user's mistake, since pose data is range-checked when it is loaded."""
+
+
+def check_finite(points: dict[str, Vec]) -> dict[str, Vec]:
+    """``points``, or a FigureBug naming the first that is not finite."""
+    for name, point in points.items():
+        if not all(math.isfinite(c) for c in point):
+            raise FigureBug(f"the figure's point {name} is not finite: {point}")
+    return points
 Mat = tuple[Vec, Vec, Vec]
 
 # Half the thickness of every limb and of the trunk, and the head: the drawing uses the
@@ -30,9 +43,9 @@ HEEL, TOE = (-2.0, -3.0, 0.0), (14.0, -3.0, 0.0)  # in the foot's frame, from th
 # limb's radius, so a body on its back rests as before; the drawing joins neighbouring
 # sections. (name, spine point, frame, height along it, half-width, front, back)
 TRUNK_SECTIONS: tuple[tuple[str, str, str, float, float, float, float], ...] = (
-    ("hips", "pelvis", "root", -3.0, 11.0, 8.5, 6.5),
+    ("hips", "pelvis", "root", -3.0, 11.0, 9.5, 6.5),
     ("waist", "low_back", "lumbar", 0.0, 10.5, 7.5, 6.5),
-    ("chest", "low_back", "thoracic", 17.0, 13.0, 12.5, 6.5),
+    ("chest", "low_back", "thoracic", 17.0, 13.0, 10.5, 6.5),
     ("shoulders", "chest", "thoracic", -2.0, 12.0, 8.0, 6.5),
 )
 TRUNK_SAMPLES = 16  # points around each section

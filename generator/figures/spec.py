@@ -19,6 +19,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from .kinematics import (
+    check_finite,
     LIMB_RADIUS,
     POINTS,
     Vec,
@@ -286,7 +287,7 @@ def _blend(a: object, b: object, t: float) -> object:
 
 def _place(spec: FigureSpec, frame: Keyframe | SimpleNamespace, reach: tuple[Reach, ...],
            props: bool = True) -> dict[str, Vec]:
-    points = pose_points(frame)
+    points = check_finite(pose_points(frame))
     # Feet first: a hand may hold a leg that a foot reach has just moved.
     for item in sorted(reach, key=lambda item: item.part.endswith("hand")):
         points = reach_target(points, item.part, item.to, item.toward, item.t, item.offset)

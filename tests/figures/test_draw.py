@@ -1,24 +1,33 @@
-"""Figure drawings, pictures in their place, and the clinicians' review sheet."""
+"""Figure drawings: two numbered panels, the tone rule, inks that read, sizes on the card,
+pictures in their place, and the guard that keeps NaN out of the PDF."""
 
 from __future__ import annotations
 
-import io
+import math
 from pathlib import Path
 
-import pypdf
 import pytest
 import yaml
 from PIL import Image
+from reportlab.graphics.shapes import Circle, Group, Polygon, PolyLine, Rect
+from reportlab.lib import colors
+from reportlab.lib.units import mm
 
 from generator.errors import UserError
-from generator.figures import MARGIN, exercise_figure, fit, pose_drawing, render_review_sheet
-from generator.fonts import register_fonts
+from generator.figures.draw import (MAX_HEIGHT, FigureBug, FigureInks, check_operators, exercise_figure,
+                                    panel_figure, panel_geometry)
+from generator.figures.kinematics import HEAD_RADIUS
+from generator.figures.scene import build_scene
+from generator.figures.spec import FigureSpec, project, solve
 from generator.model import Exercise
-from generator.scene import build_scene
+from generator.resources import default_pack
 
-EXERCISES = Path(__file__).resolve().parents[1] / "data" / "sciatica" / "exercises"
+EXERCISES = default_pack() / "exercises"
 IDS = ("knee-to-chest", "standing-hamstring", "piriformis", "cobra", "pelvic-tilt",
        "glute-bridge", "clamshell", "bird-dog")
+STYLES = yaml.safe_load((Path(__file__).resolve().parents[2] / "templates" / "styles.yaml")
+                        .read_text(encoding="utf-8"))
+INKS = FigureInks(**STYLES["figure"])
 
 
 def load_exercise(exercise_id: str) -> Exercise:
@@ -33,61 +42,173 @@ def exercises() -> list[Exercise]:
     return loaded
 
 
-@pytest.fixture(scope="module")
-def sheet(exercises: list[Exercise]) -> bytes:
-    return render_review_sheet(exercises, register_fonts())
-
-
 def _plain(exercise: Exercise, **update: object) -> Exercise:
     return exercise.model_copy(update={"figure": None, "image": None, **update})
 
 
-@pytest.mark.parametrize(("width", "height"), [(240.0, 150.0), (120.0, 200.0), (500.0, 90.0)])
-def test_figure_is_exactly_the_requested_size_and_fits_with_a_margin(
-        exercises: list[Exercise], width: float, height: float) -> None:
+def _shapes(node: object) -> list[object]:
+    """Every leaf shape of a drawing or group, in drawing order."""
+    out = []
+    for shape in node.getContents():  # type: ignore[attr-defined]
+        out += _shapes(shape) if isinstance(shape, Group) else [shape]
+    return out
+
+
+def _luminance(colour: colors.Color) -> float:
+    channel = lambda c: c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4  # noqa: E731
+    return 0.2126 * channel(colour.red) + 0.7152 * channel(colour.green) + 0.0722 * channel(colour.blue)
+
+
+def _contrast_on_white(colour: colors.Color) -> float:
+    return 1.05 / (_luminance(colour) + 0.05)
+
+
+@pytest.mark.parametrize("width", [120.0, 228.0, 300.0, 500.0])
+def test_figure_is_the_width_asked_and_at_most_half_as_tall(exercises: list[Exercise], width: float) -> None:
     for exercise in exercises:
-        flowable = exercise_figure(exercise, width, height)
-        assert flowable.wrap(1000, 1000) == (width, height)
+        for variant in ("main", "easier"):
+            figure = exercise_figure(exercise, width, INKS, variant)  # type: ignore[arg-type]
+            if figure is None:
+                assert variant == "easier" and exercise.figure.easier is None, exercise.id
+                continue
+            w, h = figure.wrap(1000, 1000)
+            assert w == width and 0.2 * width < h <= MAX_HEIGHT * width + 1e-9, (exercise.id, variant, h)
+            # The box is honest: ReportLab's own bounds (stroke centres) lie inside the frame.
+            bx0, by0, bx1, by1 = figure.getBounds()
+            assert bx0 >= 0 and by0 >= 0 and bx1 <= width + 1e-6 and by1 <= h + 1e-6, exercise.id
+
+
+def test_both_panels_are_present_numbered_and_only_the_second_has_the_arrow(exercises: list[Exercise]) -> None:
+    for exercise in exercises:
         scene = build_scene(exercise.figure)
-        scale, dx, dy = fit(scene, width, height)
-        x0, y0, x1, y1 = scene.box
-        margin = MARGIN * min(width, height)
-        assert x0 * scale + dx >= margin - 1e-6 and x1 * scale + dx <= width - margin + 1e-6
-        assert y0 * scale + dy >= margin - 1e-6 and y1 * scale + dy <= height - margin + 1e-6
-        # The box is honest: ReportLab's own bounds (stroke centres) lie inside the frame too.
-        bx0, by0, bx1, by1 = flowable.getBounds()
-        assert bx0 >= 0 and by0 >= 0 and bx1 <= width and by1 <= height, exercise.id
+        assert len(scene.panels) == 2, exercise.id
+        for panel in scene.panels:
+            kinds = [mark.kind for mark in panel]
+            assert kinds.count("head") == 1 and kinds.count("trunk") >= 3, exercise.id
+            assert kinds.count("limb") >= 5 and kinds.count("hand") >= 2, exercise.id
+        assert not any(mark.kind == "arrow" for mark in scene.panels[0]), exercise.id
+        assert any(mark.kind == "arrow" for mark in scene.panels[1]), exercise.id
+        drawing = panel_figure(exercise.figure, 228.0, INKS)
+        shapes = _shapes(drawing)
+        outlines = [s for s in shapes if isinstance(s, Rect)]
+        assert len(outlines) == 2 and outlines[0].x < outlines[1].x, exercise.id
+        assert outlines[1].x >= outlines[0].x + outlines[0].width, exercise.id  # side by side
+        badge = panel_geometry(build_scene(exercise.figure), 228.0).badge
+        badges = [s for s in shapes if isinstance(s, Circle) and s.r == badge]
+        assert len(badges) == 2, exercise.id
+        assert [o.x <= b.cx <= o.x + o.width for o, b in zip(outlines, badges)] == [True, True]
+        assert all(b.cy > o.y + o.height / 2 for o, b in zip(outlines, badges))  # at the top
 
 
-def test_figures_are_cached_per_spec_and_size(exercises: list[Exercise]) -> None:
+def test_no_tone_means_start_both_panels_use_the_same_inks(exercises: list[Exercise]) -> None:
+    for exercise in exercises:
+        scene = build_scene(exercise.figure)
+        body = [{(m.kind, m.ink) for m in panel if m.kind in ("trunk", "head")} for panel in scene.panels]
+        assert body[0] == body[1] == {("trunk", "near"), ("head", "near")}, exercise.id
+
+
+def test_every_colour_drawn_has_3_to_1_contrast_with_the_paper(exercises: list[Exercise]) -> None:
+    seen: set[str] = set()
+    for exercise in exercises:
+        for spec in filter(None, (exercise.figure, exercise.figure.easier)):
+            for shape in _shapes(panel_figure(spec, 228.0, INKS)):
+                for attribute in ("fillColor", "strokeColor"):
+                    colour = getattr(shape, attribute, None)
+                    if colour is None or colour == colors.white:  # the paper: the gaps between limbs
+                        continue
+                    if attribute == "strokeColor" and not getattr(shape, "strokeWidth", 0):
+                        continue
+                    seen.add(colour.hexval())
+                    assert _contrast_on_white(colour) >= 3.0, (exercise.id, colour.hexval())
+    # Every ink of the tone rule is actually used, so the check above covered it.
+    assert {colors.HexColor(getattr(INKS, role)).hexval() for role in ("near", "far", "arrow", "prop")} <= seen
+
+
+def test_the_inks_stay_apart_in_greyscale() -> None:
+    greys = {role: _luminance(colors.HexColor(getattr(INKS, role))) for role in ("near", "far", "arrow")}
+    contrast = lambda a, b: (max(a, b) + 0.05) / (min(a, b) + 0.05)  # noqa: E731
+    assert contrast(greys["far"], greys["near"]) >= 2.5
+    assert contrast(greys["arrow"], greys["near"]) >= 2.0
+
+
+def test_far_limbs_are_lighter_and_near_limbs_parted_by_white(exercises: list[Exercise]) -> None:
+    spec = next(e.figure for e in exercises if e.id == "bird-dog")
+    end = {name: project(p, spec.camera) for name, p in solve(spec, "end").items()}
+    marks = build_scene(spec).panels[1]
+    by_points = {mark.points: mark for mark in marks if mark.kind == "limb"}
+    leg = lambda side: tuple(end[f"{side}_{p}"][:2] for p in ("hip", "knee", "ankle", "heel", "toe"))  # noqa: E731
+    near, far = ("right", "left") if end["right_hip"][2] > end["left_hip"][2] else ("left", "right")
+    assert by_points[leg(near)].ink == "near" and by_points[leg(far)].ink == "far"
+    assert any(mark.kind == "casing" and mark.ink == "paper" for mark in marks)
+
+
+def test_the_head_has_a_nose_that_shows_which_way_the_person_faces(exercises: list[Exercise]) -> None:
+    for exercise_id, up in (("knee-to-chest", True), ("cobra", False)):
+        spec = next(e.figure for e in exercises if e.id == exercise_id)
+        panel = build_scene(spec).panels[0]
+        head = next(m for m in panel if m.kind == "head").points[0]
+        nose = next(m for m in panel if m.kind == "nose").points[1]
+        assert (nose[1] > head[1]) == up, exercise_id  # on the back the face looks up
+        assert math.dist(nose, head) > HEAD_RADIUS
+
+
+def test_hands_that_hold_are_drawn_over_what_they_hold(exercises: list[Exercise]) -> None:
+    spec = next(e.figure for e in exercises if e.id == "knee-to-chest")
+    marks = build_scene(spec).panels[1]
+    hands = [i for i, mark in enumerate(marks) if mark.kind == "hand" and mark.ink != "paper"]
+    last_limb = max(i for i, mark in enumerate(marks) if mark.kind == "limb")
+    assert len(hands) == 2 and min(hands) > last_limb
+    assert marks[min(hands) - 1].kind == "hand" and marks[min(hands) - 1].ink == "paper"  # a white rim
+
+
+def test_the_easier_versions_are_drawn_for_three_exercises(exercises: list[Exercise]) -> None:
+    with_easier = {e.id for e in exercises if exercise_figure(e, 200.0, INKS, "easier") is not None}
+    assert with_easier == {"knee-to-chest", "piriformis", "cobra"}
+    towel = next(e.figure.easier for e in exercises if e.id == "knee-to-chest")
+    assert any(mark.kind == "towel" for mark in build_scene(towel).panels[1])
+    chair = next(e.figure.easier for e in exercises if e.id == "piriformis")
+    assert [prop.kind for prop in chair.props] == ["chair"]
+
+
+def test_figures_are_cached_per_spec_width_and_inks(exercises: list[Exercise]) -> None:
     spec = exercises[0].figure
-    assert pose_drawing(spec, 200.0, 120.0) is pose_drawing(spec, 200.0, 120.0)
-    assert pose_drawing(spec, 200.0, 120.0) is not pose_drawing(spec, 201.0, 120.0)
+    assert panel_figure(spec, 200.0, INKS) is panel_figure(spec, 200.0, INKS)
+    assert panel_figure(spec, 200.0, INKS) is not panel_figure(spec, 201.0, INKS)
 
 
-def test_drawing_uses_one_ink_tints_and_round_caps(exercises: list[Exercise]) -> None:
-    drawing = pose_drawing(exercises[0].figure, 240.0, 150.0, "#1d3557")
-    shapes = list(drawing.getContents())
-    widths = {round(s.strokeWidth, 2) for s in shapes if type(s).__name__ == "PolyLine"
-              and s.strokeColor.hexval() != "0xffffff" and s.strokeWidth > 4}
-    assert len(widths) == 1, widths  # one uniform limb weight
-    caps = {s.strokeLineCap for s in shapes if type(s).__name__ == "PolyLine"}
-    assert caps == {1}
+def test_limbs_share_one_weight_and_round_caps(exercises: list[Exercise]) -> None:
+    shapes = _shapes(panel_figure(exercises[0].figure, 240.0, INKS))
+    near = colors.HexColor(INKS.near)
+    widths = {round(s.strokeWidth, 2) for s in shapes if isinstance(s, PolyLine) and s.strokeColor == near}
+    neck_and_limbs = sorted(widths)
+    assert len(neck_and_limbs) == 2, widths  # the neck, and one uniform limb weight
+    assert {s.strokeLineCap for s in shapes if isinstance(s, PolyLine)} == {1}
+
+
+def test_old_style_pose_data_still_draws() -> None:
+    old = {"layout": "overlay", "highlight": "low_back", "moving": "low_back",
+           "start": {"pelvis": {"pitch": 90}}, "end": {"pelvis": {"pitch": 90}, "spine": 10}}
+    spec = FigureSpec.model_validate(old)
+    assert len(build_scene(spec).panels) == 2
+    assert panel_figure(spec, 200.0, INKS).height <= 100
 
 
 def test_empty_slot_when_no_picture(exercises: list[Exercise]) -> None:
-    flowable = exercise_figure(_plain(exercises[0]), 180, 120)
-    assert flowable.wrap(1000, 1000) == (180, 120)
+    flowable = exercise_figure(_plain(exercises[0]), 180, INKS)
+    w, h = flowable.wrap(1000, 1000)
+    assert w == 180 and 0 < h <= 90
+    assert exercise_figure(_plain(exercises[0]), 180, INKS, "easier") is None
 
 
 def test_image_is_scaled_into_the_frame_keeping_its_shape(exercises: list[Exercise], tmp_path: Path) -> None:
     path = tmp_path / "wide.png"
     Image.new("RGB", (400, 100), (200, 30, 30)).save(path)
-    flowable = exercise_figure(_plain(exercises[0], image=path), 300, 300)
-    assert flowable.wrap(1000, 1000) == (300, 300)
-    w, h = flowable.image_size
-    assert w / h == pytest.approx(4.0)
-    assert w <= 300 and w > 250  # fills the width, less the margin
+    flowable = exercise_figure(_plain(exercises[0], image=path), 300, INKS)
+    w, h = flowable.wrap(1000, 1000)
+    assert w == 300 and h <= 150
+    iw, ih = flowable.image_size
+    assert iw / ih == pytest.approx(4.0)
+    assert 250 < iw <= 300  # fills the width, less the margin
 
 
 @pytest.mark.parametrize("content", [None, b"not a picture at all", b"\x89PNG\r\n\x1a\n" + b"\0" * 40])
@@ -97,105 +218,59 @@ def test_unreadable_image_names_the_file(exercises: list[Exercise], tmp_path: Pa
     if content is not None:
         path.write_bytes(content)
     with pytest.raises(UserError, match="picture") as error:
-        exercise_figure(_plain(exercises[0], image=path), 200, 200)
+        exercise_figure(_plain(exercises[0], image=path), 200, INKS)
     assert str(path) in str(error.value)
     assert error.value.problems[0].path == path
 
 
-def test_review_sheet_labels_every_exercise_once(sheet: bytes, exercises: list[Exercise]) -> None:
-    reader = pypdf.PdfReader(io.BytesIO(sheet))
-    text = " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
-    for exercise in exercises:
-        assert text.count(f"({exercise.id})") == 1, exercise.id
-        assert " ".join(exercise.name.split()) in text
+@pytest.mark.parametrize("operators", ["1 0 0 1 -nan 3 cm", "inf 2 m", "10 NaN l", "0 0 m -Infinity 1 l"])
+def test_the_drawing_guard_refuses_numbers_that_are_not_finite(operators: str) -> None:
+    with pytest.raises(FigureBug):
+        check_operators(operators)
+    assert not isinstance(FigureBug("x"), UserError)  # a bug keeps its traceback
+    check_operators("q 1 0 0 1 10.5 20 cm 0.114 0.208 0.341 RG Q")  # ordinary operators pass
 
 
-def test_review_sheet_embeds_only_truetype_fonts(sheet: bytes) -> None:
-    reader = pypdf.PdfReader(io.BytesIO(sheet))
-    seen = 0
-    for page in reader.pages:
-        fonts = page["/Resources"].get_object().get("/Font", {})
-        for ref in fonts.get_object().values():
-            font = ref.get_object()
-            seen += 1
-            assert "Helvetica" not in str(font["/BaseFont"])
-            descriptor = font.get("/FontDescriptor")
-            if descriptor is None:  # composite font: the descriptor sits on the descendant
-                descriptor = font["/DescendantFonts"][0].get_object()["/FontDescriptor"]
-            assert "/FontFile2" in descriptor.get_object(), font["/BaseFont"]
-    assert seen >= 2
-    assert b"Helvetica" not in sheet
+def test_a_nan_that_slipped_past_validation_is_a_bug_not_a_silent_pdf(exercises: list[Exercise]) -> None:
+    good = exercises[0].figure
+    pelvis = good.start.pelvis.model_construct(**{**good.start.pelvis.model_dump(), "x": float("nan")})
+    start = good.start.model_construct(**{**dict(good.start), "pelvis": pelvis})
+    broken = good.model_construct(**{**dict(good), "start": start})
+    with pytest.raises(FigureBug):
+        panel_figure(broken, 210.0, INKS).getBounds()
 
 
-def test_eight_figures_cost_under_30_kb(sheet: bytes, exercises: list[Exercise]) -> None:
-    empty = render_review_sheet([_plain(exercise) for exercise in exercises], register_fonts())
-    added = len(sheet) - len(empty)
-    assert 1_000 < added < 30_000, added
-
-
-def test_an_arrow_swept_by_the_head_runs_clear_of_the_head(exercises: list[Exercise]) -> None:
-    import math
-
-    from generator.skeleton import HEAD_RADIUS
-    spec = next(exercise.figure for exercise in exercises if exercise.id == "standing-hamstring")
-    assert "head" in spec.moving
-    scene = build_scene(spec)
-    heads = [mark.points[0] for mark in scene.marks if mark.kind == "head"]
-    arrows = [mark for mark in scene.marks if mark.kind == "arrow"]
-    assert arrows
-    closest = min(math.dist(point, head) for arrow in arrows for point in arrow.points for head in heads)
-    assert closest >= HEAD_RADIUS + arrows[0].radius, closest
-
-
-def test_every_arrow_stays_clear_of_the_solid_head(exercises: list[Exercise]) -> None:
-    import math
-
-    from generator.skeleton import HEAD_RADIUS
+def test_panel_geometry_keeps_a_margin_and_the_height_cap(exercises: list[Exercise]) -> None:
     for exercise in exercises:
         scene = build_scene(exercise.figure)
-        head = [mark.points[0] for mark in scene.marks if mark.kind == "head"][-1]  # the end pose's
-        for arrow in (mark for mark in scene.marks if mark.kind == "arrow"):
-            closest = min(math.dist(point, head) for point in arrow.points)
-            # The arrowhead is about three shaft radii wide each side.
-            assert closest >= HEAD_RADIUS + 3 * arrow.radius - 1e-6, (exercise.id, closest)
+        for width in (160.0, 228.0, 400.0):
+            g = panel_geometry(scene, width)
+            x0, y0, x1, y1 = scene.box
+            assert x0 * g.scale + g.dx >= 0 and x1 * g.scale + g.dx <= g.panel_width + 1e-6
+            assert y0 * g.scale + g.dy >= 0 and y1 * g.scale + g.dy <= g.height - 2 * g.badge
+            assert g.height <= MAX_HEIGHT * width + 1e-9
+            assert g.lefts[1] - g.lefts[0] >= g.panel_width
 
 
-def test_emphasised_far_limb_is_solid_cased_and_on_top(exercises: list[Exercise]) -> None:
-    from generator.pose import project, solve
-    from generator.scene import END_NEAR
+@pytest.mark.parametrize(("page_size", "large_print", "at_least_mm"),
+                         [("a4", False, 80), ("letter", False, 80), ("a4", True, 80), ("letter", True, 80)])
+def test_panels_are_at_least_80_mm_wide_on_the_card(monkeypatch: pytest.MonkeyPatch, resources: object,
+                                                    page_size: str, large_print: bool, at_least_mm: float) -> None:
+    import generator.figures.draw as draw
+    from generator.build import BuildOptions, render_handout
 
-    spec = next(exercise.figure for exercise in exercises if exercise.id == "piriformis")
-    assert spec.emphasis == ("right_leg",)
-    end = {name: project(p, spec.camera) for name, p in solve(spec, "end").items()}
-    assert end["right_hip"][2] < end["left_hip"][2]  # it is the far leg
-    leg = tuple(end[p][:2] for p in ("right_hip", "right_knee", "right_ankle", "right_heel", "right_toe"))
-    marks = build_scene(spec).marks
-    index = next(i for i, mark in enumerate(marks) if mark.kind == "limb" and mark.points == leg)
-    assert marks[index].tone == END_NEAR
-    assert marks[index - 1].kind == "casing" and marks[index - 1].points == leg
-    assert marks[index - 1].radius > marks[index].radius
-    later = [mark.kind for mark in marks[index + 1:]]
-    assert "limb" not in later and "torso" not in later  # drawn over the held thigh
-    drawing = pose_drawing(spec, 240.0, 150.0)
-    assert sum(type(s).__name__ == "PolyLine" and s.strokeColor.hexval() == "0xffffff"
-               for s in drawing.getContents()) >= 2  # the casing is printed, start and end
+    asked: list[tuple[str, float, float]] = []
+    original = draw.exercise_figure
 
+    def recording(exercise: Exercise, width: float, inks: FigureInks, variant: str = "main") -> object:
+        figure = original(exercise, width, inks, variant)  # type: ignore[arg-type]
+        if figure is not None:
+            asked.append((exercise.id, width, figure.wrap(width, 1000)[1]))
+        return figure
 
-def test_lift_arrow_rises_straight_from_just_above_the_lifted_part(exercises: list[Exercise]) -> None:
-    import math
-
-    from generator.pose import project, solve
-    from generator.skeleton import body_samples
-
-    spec = next(exercise.figure for exercise in exercises if exercise.id == "glute-bridge")
-    assert spec.arrow == "lift"
-    end = {name: project(p, spec.camera) for name, p in solve(spec, "end").items()}
-    (arrow,) = [mark for mark in build_scene(spec).marks if mark.kind == "arrow"]
-    (x0, y0), (x1, y1) = arrow.points[0], arrow.points[-1]
-    assert x0 == pytest.approx(x1) == pytest.approx(end["pelvis"][0])
-    assert y1 - y0 >= 26 and y0 > end["pelvis"][1]  # upward, above the hips
-    # Shaft, casing and head all clear of the solid body.
-    for _, point, radius in body_samples(end):
-        for t in (i / 20 for i in range(21)):
-            p = (x0 + (x1 - x0) * t, y0 + (y1 - y0) * t)
-            assert math.dist(p, point[:2]) >= radius + arrow.radius * 2.5, (point, p)
+    monkeypatch.setattr(draw, "exercise_figure", recording)
+    render_handout(BuildOptions(page_size=page_size, large_print=large_print), resources)  # type: ignore[arg-type]
+    assert {exercise_id for exercise_id, _, _ in asked} == set(IDS)
+    for exercise_id, width, height in asked:
+        assert width >= at_least_mm * mm, (exercise_id, width / mm)
+        assert height <= MAX_HEIGHT * width + 1e-9
