@@ -238,7 +238,7 @@ def _shape(mark: Mark, points: list[tuple[float, float]], scale: float, inks: Fi
         return PolyLine(flat, strokeColor=color, strokeWidth=width, strokeLineCap=1, strokeLineJoin=1)
     if mark.kind in ("trunk", "nose"):
         return Polygon(flat, fillColor=color, strokeColor=color, strokeWidth=width, strokeLineJoin=1)
-    if mark.kind in ("head", "hand"):
+    if mark.kind in ("head", "hand", "eye"):
         return Circle(*points[0], round(mark.radius * scale, 2), fillColor=color, strokeColor=None)
     if mark.kind == "prop":
         return Polygon(flat, fillColor=colors.white, strokeColor=color, strokeWidth=width, strokeLineJoin=1)

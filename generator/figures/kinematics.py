@@ -49,7 +49,7 @@ TRUNK_SECTIONS: tuple[tuple[str, str, str, float, float, float, float], ...] = (
     ("shoulders", "chest", "thoracic", -2.0, 12.0, 8.0, 6.5),
 )
 TRUNK_SAMPLES = 16  # points around each section
-NOSE = HEAD_RADIUS + 4.0  # the tip of the nose, from the head's centre
+NOSE = HEAD_RADIUS + 3.5  # the tip of the nose, from the head's centre
 CHAINS: dict[str, tuple[str, ...]] = {
     "trunk": ("pelvis", "low_back", "chest"),
     "left_leg": ("left_hip", "left_knee", "left_ankle", "left_heel", "left_toe"),

@@ -26,6 +26,7 @@ HEAD_CLEAR = HEAD_RADIUS + 3 * LIMB_RADIUS * ARROW_WIDTH  # an arrow's path keep
 LIFT_GAP = 9.0  # from a lifted part's outline to the tail of its lift arrow (casing included)
 CASING = 2.2  # the white gap around a limb that crosses another
 NECK_RADIUS = 4.5
+EYE_RADIUS = 2.0
 HAND_RADIUS = 7.5  # a hand is a knob wider than the forearm, so it reads as a hand
 TOWEL_RADIUS = 3.0
 HOLD_REACH = 16.0  # a hand reaching within this of a body point holds it
@@ -37,7 +38,7 @@ INKS = ("near", "far", "arrow", "prop", "paper")
 class Mark:
     """One thing to draw: a stroked polyline, a filled disc or polygon, or an arrow."""
 
-    kind: str  # "limb", "casing", "trunk", "head", "nose", "hand", "prop", "towel", "floor", "arrow"
+    kind: str  # "limb", "casing", "trunk", "head", "nose", "eye", "hand", "prop", "towel", "floor", "arrow"
     points: tuple[Point, ...]
     ink: str = "near"  # one of INKS
     radius: float = LIMB_RADIUS  # half the stroke width, or the disc radius
@@ -152,13 +153,19 @@ def _trunk_marks(points: dict[str, Vec]) -> tuple[Mark, ...]:
     length = math.hypot(dx, dy)
     if length > HEAD_RADIUS + 1.5:  # seen face-on or from behind, a nose would not show
         ux, uy = dx / length, dy / length
-        base = HEAD_RADIUS - 2.0
-        spread = 0.42
+        base = HEAD_RADIUS - 1.0
+        spread = 0.5
         left = (head[0] + base * (ux * math.cos(spread) - uy * math.sin(spread)),
                 head[1] + base * (uy * math.cos(spread) + ux * math.sin(spread)))
         right = (head[0] + base * (ux * math.cos(spread) + uy * math.sin(spread)),
                  head[1] + base * (uy * math.cos(spread) - ux * math.sin(spread)))
-        marks.append(Mark("nose", (left, nose, right), "near", 0.5))
+        marks.append(Mark("nose", (left, nose, right), "near", 0.8))
+        # An eye: a white dot toward the face and the crown, so the face reads at a glance.
+        cx, cy = head[0] - chest[0], head[1] - chest[1]
+        crown = math.hypot(cx, cy) or 1.0
+        eye = (head[0] + ux * HEAD_RADIUS * 0.42 + cx / crown * HEAD_RADIUS * 0.3,
+               head[1] + uy * HEAD_RADIUS * 0.42 + cy / crown * HEAD_RADIUS * 0.3)
+        marks.append(Mark("eye", (eye,), "paper", EYE_RADIUS))
     return tuple(marks)
 
 
@@ -190,7 +197,12 @@ def _prop_marks(spec: FigureSpec) -> tuple[Mark, ...]:
 
 
 def _prop_parts(kind: str, low: Vec, high: Vec) -> list[tuple[Vec, Vec]]:
-    """A chair is a seat slab, a back and legs; other props are one box."""
+    """A chair is a seat slab, a back and legs; a rail a bar on two posts; other props one box."""
+    if kind == "rail":
+        (x0, _, z0), (x1, top, z1) = low, high
+        post = 3.0
+        return [((x0, top - 5, z0), (x1, top, z1)), ((x0 + 4, 0, z0), (x0 + 4 + post, top - 5, z1)),
+                ((x1 - 4 - post, 0, z0), (x1 - 4, top - 5, z1))]
     if kind != "chair":
         return [(low, high)]
     x0, seat, z0 = low

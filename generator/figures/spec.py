@@ -147,16 +147,17 @@ class Camera(_Base):
 
 
 PROP_SIZES: dict[str, tuple[float, float, float]] = {
-    "mat": (200, 70, 3), "step": (36, 40, 20), "chair": (44, 44, 46), "wall": (4, 90, 170),
+    "mat": (200, 70, 3), "step": (36, 40, 20), "chair": (44, 44, 46), "rail": (50, 4, 95),
     "towel": (3, 3, 3),
 }
 
 
 class Prop(_Base):
-    """A box the body can rest on (a mat, a low step, a chair seat with a back), a wall to
-    hold, or a towel: a strap drawn from the hands round ``around`` (a body point)."""
+    """A box the body can rest on (a mat, a low step, a chair seat with a back), a rail
+    to hold (a wall rail or a worktop's edge: its top is where a hand rests), or a towel: a
+    strap drawn from the hands round ``around`` (a body point)."""
 
-    kind: Literal["mat", "step", "chair", "wall", "towel"]
+    kind: Literal["mat", "step", "chair", "rail", "towel"]
     around: PointName | None = Field(  # type: ignore[valid-type]
         default=None, description="towel: the body point it loops round (the hands hold its ends).")
     x: Position | PointName | None = Field(  # type: ignore[valid-type]
