@@ -52,7 +52,6 @@ class FigureInks:
     arrow: str
     prop: str
     number: str
-    number_text: str = "#ffffff"
 
     def colour(self, role: str) -> colors.Color:
         """The colour for a mark's ink role (``paper`` is the page's white)."""
@@ -140,7 +139,6 @@ class PanelGeometry:
     badge's radius and the scene's (scale, dx, dy) inside a panel."""
 
     panel_width: float
-    panel_height: float
     lefts: tuple[float, ...]
     badge: float
     scale: float
@@ -164,7 +162,7 @@ def panel_geometry(scene: Scene, width: float) -> PanelGeometry:
     dx = (panel_width - (x1 - x0) * scale) / 2 - x0 * scale
     dy = margin - y0 * scale
     lefts = tuple(i * (panel_width + gap) for i in range(count))
-    return PanelGeometry(panel_width, height, lefts, badge, scale, dx, dy, height)
+    return PanelGeometry(panel_width, lefts, badge, scale, dx, dy, height)
 
 
 @lru_cache(maxsize=256)
@@ -216,13 +214,13 @@ _DIGITS: dict[int, tuple[tuple[tuple[float, float], ...], ...]] = {
 
 
 def _badge(x: float, y: float, radius: float, number: int, inks: FigureInks) -> Group:
-    """A panel's number: a white digit, drawn with strokes, on a disc."""
+    """A panel's number: a digit in the paper's white, drawn with strokes, on a disc."""
     group = Group(Circle(x, y, radius, fillColor=inks.colour("number"), strokeColor=None))
     size = radius * 1.05
     left, bottom = x - 0.3 * size, y - 0.5 * size
     for stroke in _DIGITS[number]:
         flat = [round(v, 2) for px, py in stroke for v in (left + px * size, bottom + py * size)]
-        group.add(PolyLine(flat, strokeColor=colors.HexColor(inks.number_text), strokeWidth=radius * 0.26,
+        group.add(PolyLine(flat, strokeColor=inks.colour("paper"), strokeWidth=radius * 0.26,
                            strokeLineCap=1, strokeLineJoin=1))
     return group
 

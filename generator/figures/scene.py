@@ -80,11 +80,6 @@ def _flat(spec: FigureSpec, point: Vec) -> Vec:
     return project(point, spec.camera)
 
 
-def _extent(points: list[Vec]) -> tuple[float, float, float, float]:
-    xs, ys = [p[0] for p in points], [p[1] for p in points]
-    return (min(xs), min(ys), max(xs), max(ys))
-
-
 def _body_marks(points: dict[str, Vec], emphasis: tuple[str, ...] = (),
                 holding: tuple[str, ...] = ()) -> tuple[Mark, ...]:
     """The far side's limbs, then the trunk, neck and head, then the near side's limbs.
