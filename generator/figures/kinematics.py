@@ -126,6 +126,9 @@ def pose_points(frame: Any) -> dict[str, Vec]:
     points["head"] = _add(points["chest"], _apply(neck, (0, SEGMENT_LENGTHS["chest", "head"], 0)))
     # Not body points a pose can name: the face cue and the trunk's outline.
     points["nose"] = _add(points["head"], _apply(neck, (NOSE, -2.0, 0)))
+    for side, sign in (("left", -1.0), ("right", 1.0)):
+        points[f"{side}_eye"] = _add(points["head"], _apply(neck, (0.8 * HEAD_RADIUS, 0.25 * HEAD_RADIUS,
+                                                                  sign * 0.45 * HEAD_RADIUS)))
     frames = {"root": root, "lumbar": lumbar, "thoracic": thoracic}
     for name, at, frame_name, height, half_width, front, back in TRUNK_SECTIONS:
         centre = _add(points[at], _apply(frames[frame_name], (0, height, 0)))

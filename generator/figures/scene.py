@@ -155,12 +155,12 @@ def _trunk_marks(points: dict[str, Vec]) -> tuple[Mark, ...]:
         right = (head[0] + base * (ux * math.cos(spread) + uy * math.sin(spread)),
                  head[1] + base * (uy * math.cos(spread) - ux * math.sin(spread)))
         marks.append(Mark("nose", (left, nose, right), "near", 0.8))
-        # An eye: a white dot toward the face and the crown, so the face reads at a glance.
-        cx, cy = head[0] - chest[0], head[1] - chest[1]
-        crown = math.hypot(cx, cy) or 1.0
-        eye = (head[0] + ux * HEAD_RADIUS * 0.42 + cx / crown * HEAD_RADIUS * 0.3,
-               head[1] + uy * HEAD_RADIUS * 0.42 + cy / crown * HEAD_RADIUS * 0.3)
-        marks.append(Mark("eye", (eye,), "paper", EYE_RADIUS))
+    # The eyes that face the viewer: white dots, so the face reads at a glance (both when
+    # the person faces the viewer, one from the side, none from behind).
+    for side in ("left", "right"):
+        eye = points[f"{side}_eye"]
+        if eye[2] > points["head"][2] + 0.3 * HEAD_RADIUS:
+            marks.append(Mark("eye", (eye[:2],), "paper", EYE_RADIUS))
     return tuple(marks)
 
 

@@ -274,3 +274,9 @@ def test_panels_are_at_least_80_mm_wide_on_the_card(monkeypatch: pytest.MonkeyPa
     for exercise_id, width, height in asked:
         assert width >= at_least_mm * mm, (exercise_id, width / mm)
         assert height <= MAX_HEIGHT * width + 1e-9
+
+
+def test_eyes_show_only_on_the_side_of_the_head_that_faces_the_viewer(exercises: list[Exercise]) -> None:
+    eyes = {e.id: sum(m.kind == "eye" for m in build_scene(e.figure).panels[0]) for e in exercises}
+    assert eyes["clamshell"] == 2  # lying on the side, facing us
+    assert eyes["knee-to-chest"] == eyes["cobra"] == 1  # seen from the side
