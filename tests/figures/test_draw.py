@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from PIL import Image
 from reportlab.graphics.shapes import Circle, Group, Polygon, PolyLine, Rect
 from reportlab.lib import colors
@@ -280,3 +282,22 @@ def test_eyes_show_only_on_the_side_of_the_head_that_faces_the_viewer(exercises:
     eyes = {e.id: sum(m.kind == "eye" for m in build_scene(e.figure).panels[0]) for e in exercises}
     assert eyes["clamshell"] == 2  # lying on the side, facing us
     assert eyes["knee-to-chest"] == eyes["cobra"] == 1  # seen from the side
+
+
+@settings(max_examples=40, deadline=None)
+@given(position=st.tuples(*[st.floats(-400, 400)] * 3), offset=st.tuples(*[st.floats(-100, 100)] * 3),
+       knee=st.floats(0, 150), hip=st.floats(-30, 135), spine=st.floats(-60, 90),
+       pitch=st.floats(-180, 180), camera=st.floats(0, 90))
+def test_any_pose_in_range_draws_finite_operators(position: tuple[float, float, float],
+                                                  offset: tuple[float, float, float], knee: float, hip: float,
+                                                  spine: float, pitch: float, camera: float) -> None:
+    from generator.figures.draw import _operators_of
+
+    x, y, z = position
+    frame = {"pelvis": {"x": x, "y": y, "z": z, "pitch": pitch}, "spine": spine, "left_knee": knee,
+             "right_hip": hip, "reach": [{"part": "left_hand", "to": "right_knee", "offset": list(offset)}]}
+    spec = FigureSpec.model_validate({"camera": {"pitch": camera}, "start": {}, "end": frame,
+                                      "moving": "left_hand", "props": [{"kind": "mat"}]})
+    drawing = panel_figure(spec, 200.0, INKS)
+    check_operators(_operators_of(drawing))  # raises FigureBug on NaN or infinity
+    assert 0 < drawing.height <= 100
