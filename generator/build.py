@@ -133,17 +133,17 @@ def prescribe(pack: Pack, options: BuildOptions) -> Prescription:
 def typeset(story_xml: str, resources: Resources, prescription: Prescription,
             fonts: FontFamily, options: BuildOptions) -> bytes:
     """Lay out the rendered story with ReportLab (imported here: only rendering needs it)."""
-    from .figures import exercise_figure
+    from .figures import FigureInks, exercise_figure
     from .layout.document import DocumentInfo, frame_width, render_pdf
     from .layout.story import StoryBuilder, parse_story
     from .layout.styles import make_styles
 
     pack, translator = resources.pack, resources.translator
     styles = make_styles(resources.styles, fonts, options.large_print)
-    ink = styles.colours["accent"].hexval().replace("0x", "#")
+    inks = FigureInks(**styles.figure)
 
-    def figure(exercise_id: str, width: float, height: float) -> Flowable:
-        return exercise_figure(pack.exercise(exercise_id), width, height, ink=ink)
+    def figure(exercise_id: str, width: float, variant: str) -> Flowable | None:
+        return exercise_figure(pack.exercise(exercise_id), width, inks, variant)  # type: ignore[arg-type]
 
     root = parse_story(story_xml)
     # The templates' and translations' own wording, not only the pack's and the user's.

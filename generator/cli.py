@@ -172,14 +172,15 @@ def schema() -> None:
 @reports_user_errors()
 def figures(data_dir: Path | None, output: Path) -> None:
     """Draw every exercise's figure large on a review sheet."""
-    from .build import write_atomically
-    from .figures import render_review_sheet
+    from .build import Resources, write_atomically
+    from .figures import FigureInks, render_review_sheet
     from .fonts import register_fonts
-    from .loading import load_pack
+    from .layout.styles import make_styles
     from .resources import default_pack
 
-    pack = load_pack(data_dir or default_pack())
-    write_atomically(output, render_review_sheet(pack.exercises, register_fonts(pack.font)))
+    resources = Resources.load(data_dir or default_pack())
+    styles = make_styles(resources.styles, register_fonts(resources.pack.font), large_print=False)
+    write_atomically(output, render_review_sheet(resources.pack.exercises, styles, FigureInks(**styles.figure)))
     click.echo(str(output))
 
 

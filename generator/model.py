@@ -13,7 +13,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from .limits import MAX_EXERCISES, MAX_SHORT, MAX_TEXT, MAX_WEEKS
-from .pose import FigureSpec
+from .figures.spec import FigureSpec
 
 
 ExerciseId = Annotated[

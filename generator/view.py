@@ -61,6 +61,8 @@ def _exercise(number: int, item: PrescribedExercise, tr: Translator) -> dict[str
         "feel": exercise.feel,
         "stop_if": exercise.stop_if,
         "easier": exercise.easier,
+        # Whether <figure variant="easier"> draws anything: the easier version has its own pose.
+        "easier_drawn": exercise.figure is not None and exercise.figure.easier is not None,
         "harder": exercise.harder,
     }
 

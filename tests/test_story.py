@@ -24,10 +24,10 @@ def styles(resources: Resources) -> Styles:
     return make_styles(resources.styles, register_fonts(), large_print=False)
 
 
-def figure(exercise_id: str, width: float, height: float) -> Flowable:
+def figure(exercise_id: str, width: float, variant: str) -> Flowable | None:
     if exercise_id != "cobra":
         raise KeyError(exercise_id)
-    return Spacer(width, height)
+    return Spacer(width, width / 2) if variant == "main" else None
 
 
 def build(styles: Styles, body: str) -> list[Flowable]:
@@ -113,9 +113,16 @@ def test_a_log_without_a_score_row_tints_nothing(styles: Styles) -> None:
     ('<spacer height="nan"/>', "the height must be a number"),
     ('<spacer height="1e9"/>', "the height must be a number"),
     ('<figure exercise="nope"/>', "the pack has no exercise 'nope'"),
+    ('<figure exercise="cobra" variant="harder"/>', "the variants are main and easier"),
     ('<box style="sparkly"/>', "valid styles: amber, danger, green, info, red, safety"),
 ])
 def test_a_mistake_in_a_template_is_a_clean_error(styles: Styles, body: str, message: str) -> None:
     with pytest.raises(UserError, match="story: .*" + re.escape(message)) as error:
         build(styles, body)
     assert error.value.problems[0].field == "story"
+
+
+def test_a_figure_is_as_wide_as_its_place_and_an_undrawn_variant_is_skipped(styles: Styles) -> None:
+    main = build(styles, '<figure exercise="cobra"/>')
+    assert main[0].wrap(WIDTH, 1000) == (WIDTH, WIDTH / 2)
+    assert build(styles, '<figure exercise="cobra" variant="easier"/>') == []

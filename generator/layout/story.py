@@ -24,8 +24,10 @@ from ..images import print_ready
 from .flowables import Heading, Keep, TextBlock, boxed, card, side_by_side
 from .styles import Styles
 
-# (exercise id, width, height) -> the figure; raises KeyError(id) for an id not in the pack.
-FigureFactory = Callable[[str, float, float], Flowable]
+# (exercise id, width, variant) -> the figure, its height decided by the figure (at most half
+# the width); None when there is nothing to draw (an exercise with no easier version drawn).
+# Raises KeyError(id) for an id not in the pack. Variants: "main", "easier".
+FigureFactory = Callable[[str, float, str], "Flowable | None"]
 ElementMethod = Callable[[ET.Element, float], Iterator[Flowable]]
 
 _BOX_COLOURS = {  # style -> (border colour, tint) names in styles.yaml
@@ -244,15 +246,20 @@ class StoryBuilder:
                            space_after=self.styles.paragraph("body").spaceAfter)
 
     def _figure(self, element: ET.Element, width: float) -> Iterator[Flowable]:
-        height = self.styles.card["figure_height"]
         exercise_id = element.get("exercise", "")
+        variant = element.get("variant", "main")
+        if variant not in ("main", "easier"):
+            raise UserError(f"<figure variant=\"{variant}\">: the variants are main and easier",
+                            field="story")
         try:
-            figure = self.figure(exercise_id, width, height)
+            figure = self.figure(exercise_id, width, variant)
         except KeyError as error:
             if error.args != (exercise_id,):  # a bug inside the factory, not a bad id
                 raise
             raise UserError(f"<figure exercise=\"{exercise_id}\">: the pack has no exercise "
                             f"'{exercise_id}'", field="story") from None
+        if figure is None:
+            return
         yield figure
         yield Spacer(width, 6 * self.styles.scale)
 

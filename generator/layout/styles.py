@@ -6,7 +6,7 @@ Paragraph styles inherit through ``parent:``; large print scales every size at o
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from reportlab.lib import colors
@@ -33,6 +33,7 @@ class Styles:
     log: Mapping[str, float]
     fonts: FontFamily
     scale: float
+    figure: Mapping[str, str] = field(default_factory=dict)  # figure inks by role, "#rrggbb"
 
     def paragraph(self, name: str) -> ParagraphStyle:
         try:
@@ -71,10 +72,27 @@ def make_styles(data: Mapping[str, Any], fonts: FontFamily, large_print: bool) -
         scales = {"size": scale, "leading": leading_scale, "space_before": space_scale,
                   "space_after": space_scale}
         paragraphs = {name: _paragraph(name, specs, fonts, colours, scales) for name in specs}
+        figure = _figure_inks(data["figure"])
     except (KeyError, TypeError, ValueError, AttributeError) as error:
         raise UserError(f"styles.yaml: missing or bad value: {error}") from None
     return Styles(paragraphs, colours, page, sections["box"], sections["card"],
-                  sections["log"], fonts, scale)
+                  sections["log"], fonts, scale, figure)
+
+
+FIGURE_INKS = ("near", "far", "arrow", "prop", "number")
+
+
+def _figure_inks(data: Mapping[str, Any]) -> dict[str, str]:
+    """The figure's inks, each a colour ReportLab reads, by role."""
+    unknown = sorted(set(data) - set(FIGURE_INKS))
+    if unknown:
+        raise UserError(f"styles.yaml: figure: unknown ink {unknown[0]!r} "
+                        f"(the inks are {', '.join(FIGURE_INKS)})")
+    inks = {}
+    for role in FIGURE_INKS:
+        colour = colors.HexColor(data[role])
+        inks[role] = "#" + colour.hexval()[2:]
+    return inks
 
 
 def _resolved(name: str, specs: Mapping[str, Mapping[str, Any]], seen: tuple[str, ...] = ()

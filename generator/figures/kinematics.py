@@ -1,15 +1,28 @@
 """The skeleton behind the figures: segment lengths, forward kinematics, reach, resting.
 
-Pure Python and free of pydantic and ReportLab; ``pose.py`` holds the models that feed it.
+Pure Python and free of pydantic and ReportLab; ``spec.py`` holds the models that feed it.
 Rotation matrices are 3x3 tuples of rows; positions are (x, y, z) tuples.
 """
 
 from __future__ import annotations
 
 import math
-from typing import Any, Iterator
+from typing import Any
 
 Vec = tuple[float, float, float]
+
+
+class FigureBug(RuntimeError):
+    """A figure would compute or write a number that is not finite (NaN, infinity): a bug,
+    never the user's mistake, since pose data is range-checked when it is loaded."""
+
+
+def check_finite(points: dict[str, Vec]) -> dict[str, Vec]:
+    """``points``, or a FigureBug naming the first that is not finite."""
+    for name, point in points.items():
+        if not all(math.isfinite(c) for c in point):
+            raise FigureBug(f"the figure's point {name} is not finite: {point}")
+    return points
 Mat = tuple[Vec, Vec, Vec]
 
 # Half the thickness of every limb and of the trunk, and the head: the drawing uses the
@@ -24,12 +37,19 @@ THIGH, SHIN = 43.0, 43.0
 UPPER_ARM, FOREARM = 30.0, 29.0
 HEEL, TOE = (-2.0, -3.0, 0.0), (14.0, -3.0, 0.0)  # in the foot's frame, from the ankle
 
-# The torso is two quads (hips to waist, waist to shoulders), so it has width when seen
-# from the front and follows the spine's curve when seen from the side.
-TORSO: tuple[tuple[str, ...], ...] = (
-    ("left_hip", "right_hip", "right_waist", "left_waist"),
-    ("left_waist", "right_waist", "right_shoulder", "left_shoulder"),
+# The trunk is a stack of cross-sections (hips, waist, chest, shoulders), each an oval
+# deeper in front than behind: seen from the side it shows the chest and the buttocks, so
+# lying on the back reads apart from lying on the front. The back is never deeper than a
+# limb's radius, so a body on its back rests as before; the drawing joins neighbouring
+# sections. (name, spine point, frame, height along it, half-width, front, back)
+TRUNK_SECTIONS: tuple[tuple[str, str, str, float, float, float, float], ...] = (
+    ("hips", "pelvis", "root", -3.0, 11.0, 9.5, 6.5),
+    ("waist", "low_back", "lumbar", 0.0, 10.5, 7.5, 6.5),
+    ("chest", "low_back", "thoracic", 17.0, 13.0, 10.5, 6.5),
+    ("shoulders", "chest", "thoracic", -2.0, 12.0, 8.0, 6.5),
 )
+TRUNK_SAMPLES = 16  # points around each section
+NOSE = HEAD_RADIUS + 3.5  # the tip of the nose, from the head's centre
 CHAINS: dict[str, tuple[str, ...]] = {
     "trunk": ("pelvis", "low_back", "chest"),
     "left_leg": ("left_hip", "left_knee", "left_ankle", "left_heel", "left_toe"),
@@ -104,6 +124,19 @@ def pose_points(frame: Any) -> dict[str, Vec]:
     points["chest"] = _add(points["low_back"], _apply(thoracic, (0, THORACIC, 0)))
     neck = _mul(thoracic, _rot(2, -frame.neck))
     points["head"] = _add(points["chest"], _apply(neck, (0, SEGMENT_LENGTHS["chest", "head"], 0)))
+    # Not body points a pose can name: the face cue and the trunk's outline.
+    points["nose"] = _add(points["head"], _apply(neck, (NOSE, -2.0, 0)))
+    for side, sign in (("left", -1.0), ("right", 1.0)):
+        points[f"{side}_eye"] = _add(points["head"], _apply(neck, (0.8 * HEAD_RADIUS, 0.25 * HEAD_RADIUS,
+                                                                  sign * 0.45 * HEAD_RADIUS)))
+    frames = {"root": root, "lumbar": lumbar, "thoracic": thoracic}
+    for name, at, frame_name, height, half_width, front, back in TRUNK_SECTIONS:
+        centre = _add(points[at], _apply(frames[frame_name], (0, height, 0)))
+        for i in range(TRUNK_SAMPLES):
+            angle = 2 * math.pi * i / TRUNK_SAMPLES
+            forward = math.cos(angle) * (front if math.cos(angle) > 0 else back)
+            points[f"trunk_{name}_{i}"] = _add(
+                centre, _apply(frames[frame_name], (forward, 0, half_width * math.sin(angle))))
     for side, sign in (("left", -1.0), ("right", 1.0)):
         hip_angles = getattr(frame, f"{side}_hip")
         hip = _add(origin, _apply(root, (0, 0, sign * HIP_HALF)))
@@ -193,17 +226,7 @@ def _unit(v: Vec) -> Vec:
 
 
 _EDGES = tuple([pair for chain in CHAINS.values() for pair in zip(chain, chain[1:])]
-               + [(quad[i], quad[(i + 1) % 4]) for quad in TORSO for i in range(4)])
-
-
-def body_samples(points: dict[str, Vec], step: float = 4.0) -> Iterator[tuple[str, Vec, float]]:
-    """Points along every drawn segment, with the body's radius there (head included)."""
-    for first, second in _EDGES:
-        a, b = points[first], points[second]
-        count = max(1, math.ceil(math.dist(a, b) / step))
-        for i in range(count + 1):
-            yield first, _add(a, _add(b, a, -1.0), i / count), LIMB_RADIUS
-    yield "head", points["head"], HEAD_RADIUS
+               + [("left_hip", "right_hip"), ("left_shoulder", "right_shoulder")])
 
 
 def surface_height(x: float, z: float, boxes: list[tuple[Vec, Vec]]) -> float:
@@ -215,19 +238,20 @@ def surface_height(x: float, z: float, boxes: list[tuple[Vec, Vec]]) -> float:
     return top
 
 
-def clearance(point: Vec, radius: float, boxes: list[tuple[Vec, Vec]]) -> float:
-    """Gap between the drawn outline around ``point`` and the surface under it (< 0: sunk)."""
-    return point[1] - radius - surface_height(point[0], point[2], boxes)
-
-
 def drop_offset(points: dict[str, Vec], boxes: list[tuple[Vec, Vec]], step: float = 4.0) -> float:
     """How far to move the body up (+) or down (-) so it just rests on the surfaces.
 
-    The same samples as ``body_samples`` and ``clearance``, in one tight loop: the arrow
-    paths place the body a dozen times per figure, so this is the figures' hot spot.
+    Samples along every segment (at a limb's radius), the head and the trunk's outline,
+    in one tight loop: the arrow paths place the body a dozen times per figure, so this
+    is the figures' hot spot. The tests sample the same surface the slow way.
     """
     lowest = points["head"][1] - HEAD_RADIUS - surface_height(points["head"][0],
                                                               points["head"][2], boxes)
+    for name in TRUNK_POINTS:
+        x, y, z = points[name]
+        gap = y - surface_height(x, z, boxes)
+        if gap < lowest:
+            lowest = gap
     for first, second in _EDGES:
         ax, ay, az = points[first]
         bx, by, bz = points[second]
@@ -242,6 +266,9 @@ def drop_offset(points: dict[str, Vec], boxes: list[tuple[Vec, Vec]], step: floa
             if y - top < lowest + LIMB_RADIUS:
                 lowest = y - top - LIMB_RADIUS
     return -lowest
+
+
+TRUNK_POINTS = tuple(f"trunk_{section[0]}_{i}" for section in TRUNK_SECTIONS for i in range(TRUNK_SAMPLES))
 
 
 def point_radius(name: str) -> float:

@@ -1,4 +1,4 @@
-"""Pose data for exercise figures: the YAML models and a small 3-D skeleton.
+"""Pose data for exercise figures: the YAML models, and solving them into 3-D points.
 
 Pure Python and ignorant of PDF. World axes, in body-length units (a standing adult
 is about 175 tall): X runs to the right of the picture, Y up, Z toward the viewer.
@@ -18,7 +18,8 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
-from .skeleton import (
+from .kinematics import (
+    check_finite,
     LIMB_RADIUS,
     POINTS,
     Vec,
@@ -30,10 +31,18 @@ from .skeleton import (
 )
 
 __all__ = [
-    "Camera", "FigureSpec", "Hip", "Keyframe", "LIMB_RADIUS", "LimbName", "POINTS", "Pelvis", "PointName",
-    "Prop", "Reach", "Shoulder", "Vec", "interpolate", "project", "prop_boxes", "solve",
-    "surface_height",
+    "Camera", "FigureSpec", "Hip", "Keyframe", "LIMB_RADIUS", "LimbName", "POINTS", "POSITION_LIMIT",
+    "Pelvis", "PointName", "Prop", "Reach", "Shoulder", "Vec", "interpolate", "project", "prop_boxes",
+    "solve", "surface_height",
 ]
+
+# Positions and offsets are body units (a standing adult is about 175 tall): a pose or a
+# prop further than this from the origin is a typing mistake, and NaN or infinity would
+# reach the PDF. docs/figures.md lists every range.
+POSITION_LIMIT = 400.0
+OFFSET_LIMIT = 100.0
+Position = Annotated[float, Field(ge=-POSITION_LIMIT, le=POSITION_LIMIT, allow_inf_nan=False)]
+Offset = Annotated[float, Field(ge=-OFFSET_LIMIT, le=OFFSET_LIMIT, allow_inf_nan=False)]
 
 
 class _Base(BaseModel):
@@ -44,6 +53,8 @@ def _human(low: float, high: float, what: str) -> AfterValidator:
     """A range check whose message says which joint and why, not just a bound."""
 
     def check(value: float) -> float:
+        if not math.isfinite(value):
+            raise ValueError(f"{what}: needs a finite number of degrees, not {value}")
         if not low <= value <= high:
             raise ValueError(
                 f"{value:g} degrees is outside the human range {low:g}..{high:g} for {what}"
@@ -71,9 +82,9 @@ Neck = Annotated[float, _human(-50, 70, "the neck (+ chin down, - head back)")]
 class Pelvis(_Base):
     """Where the body is and how it lies: the root of the skeleton."""
 
-    x: float = Field(default=0, description="Position along the picture, centre of the hips.")
-    y: float | None = Field(default=None, description="Height; omit to rest on the floor/props.")
-    z: float = 0
+    x: Position = Field(default=0, description="Position along the picture, centre of the hips.")
+    y: Position | None = Field(default=None, description="Height; omit to rest on the floor/props.")
+    z: Position = 0
     pitch: Degrees = Field(default=0, description="90: on the back, head left; -90: face down, head right.")
     roll: Degrees = Field(default=0, description="Turn about the body's long axis (side-lying: 90).")
     yaw: Degrees = Field(default=0, description="Turn about the vertical axis.")
@@ -98,8 +109,8 @@ class Reach(_Base):
     toward: PointName | None = Field(  # type: ignore[valid-type]
         default=None, description="Slide from `to` toward this point by `t`, e.g. down the shin."
     )
-    t: float = Field(default=0, ge=0, le=1)
-    offset: tuple[float, float, float] = Field(
+    t: float = Field(default=0, ge=0, le=1, allow_inf_nan=False)
+    offset: tuple[Offset, Offset, Offset] = Field(
         default=(0, 0, 0), description="Added to the target in world units, e.g. a palm beside the chest."
     )
 
@@ -136,23 +147,28 @@ class Camera(_Base):
 
 
 PROP_SIZES: dict[str, tuple[float, float, float]] = {
-    "mat": (200, 70, 3), "step": (36, 40, 20), "chair": (44, 44, 46),
+    "mat": (200, 70, 3), "step": (36, 40, 20), "chair": (44, 44, 46), "rail": (50, 4, 95),
+    "towel": (3, 3, 3),
 }
 
 
 class Prop(_Base):
-    """A box the body can rest on: a mat, a low step, or a chair seat (with a back)."""
+    """A box the body can rest on (a mat, a low step, a chair seat with a back), a rail
+    to hold (a wall rail or a worktop's edge: its top is where a hand rests), or a towel: a
+    strap drawn from the hands round ``around`` (a body point)."""
 
-    kind: Literal["mat", "step", "chair"]
-    x: float | PointName | None = Field(  # type: ignore[valid-type]
+    kind: Literal["mat", "step", "chair", "rail", "towel"]
+    around: PointName | None = Field(  # type: ignore[valid-type]
+        default=None, description="towel: the body point it loops round (the hands hold its ends).")
+    x: Position | PointName | None = Field(  # type: ignore[valid-type]
         default=None,
         description="Centre along X, or a point of the start pose to centre under; "
         "omitted, a mat spans both poses and other props stand at 0.",
     )
-    z: float = 0
-    width: float | None = Field(default=None, gt=0, le=400, description="Along X.")
-    depth: float | None = Field(default=None, gt=0, le=200, description="Along Z.")
-    height: float | None = Field(default=None, gt=0, le=120)
+    z: Position = 0
+    width: float | None = Field(default=None, gt=0, le=400, allow_inf_nan=False, description="Along X.")
+    depth: float | None = Field(default=None, gt=0, le=200, allow_inf_nan=False, description="Along Z.")
+    height: float | None = Field(default=None, gt=0, le=120, allow_inf_nan=False)
 
     def size(self) -> tuple[float, float, float]:
         """(width, depth, height), the kind's defaults filling what is not given."""
@@ -161,11 +177,16 @@ class Prop(_Base):
 
 
 class FigureSpec(_Base):
-    """Everything needed to draw one exercise: the camera, two keyframes, props, what moves."""
+    """Everything needed to draw one exercise: the camera, two keyframes, props, what moves.
+
+    It is drawn as two numbered panels, 1 the start and 2 the end with the movement arrow;
+    ``easier`` may hold a second, smaller pair for the easier version.
+    """
 
     camera: Camera = Camera()
     layout: Literal["overlay", "panels"] = Field(
-        default="overlay", description="overlay: start faded behind end; panels: side by side."
+        default="panels", description="Kept so older pose data loads: every figure is now "
+        "drawn as two numbered panels, start and end."
     )
     start: Keyframe
     end: Keyframe
@@ -182,7 +203,8 @@ class FigureSpec(_Base):
         "end, or (lift) rise straight up from the floor to just under the part's end position.",
     )
     highlight: PointName | None = Field(  # type: ignore[valid-type]
-        default=None, description="A point to mark, e.g. low_back when the movement is small."
+        default=None, description="A point the movement is about (e.g. low_back); kept so older "
+        "pose data loads, and no longer drawn: an unexplained patch confused readers."
     )
     emphasis: Annotated[
         tuple[LimbName, ...],
@@ -191,8 +213,14 @@ class FigureSpec(_Base):
               "e.g. the crossed leg of a figure-4 stretch; cased in white where they cross."),
     ] = ()
 
+    easier: FigureSpec | None = Field(
+        default=None, description="The easier version, where it is another position (its own "
+        "camera, keyframes and props); drawn small beside the \"Too hard?\" line.")
+
     @model_validator(mode="after")
     def _reaches_distinct(self) -> FigureSpec:
+        if self.easier is not None and self.easier.easier is not None:
+            raise ValueError("an easier version cannot have an easier version of its own")
         for frame in (self.start, self.end):
             parts = [reach.part for reach in frame.reach]
             if len(parts) != len(set(parts)):
@@ -231,6 +259,8 @@ def prop_boxes(spec: FigureSpec) -> tuple[tuple[str, Vec, Vec], ...]:
     start = _place(spec, spec.start, tuple(spec.start.reach), props=False)
     boxes = []
     for prop in spec.props:
+        if prop.kind == "towel":  # a strap in the hands, not something to rest on
+            continue
         width, depth, height = prop.size()
         x = prop.x
         if isinstance(x, str):
@@ -258,7 +288,7 @@ def _blend(a: object, b: object, t: float) -> object:
 
 def _place(spec: FigureSpec, frame: Keyframe | SimpleNamespace, reach: tuple[Reach, ...],
            props: bool = True) -> dict[str, Vec]:
-    points = pose_points(frame)
+    points = check_finite(pose_points(frame))
     # Feet first: a hand may hold a leg that a foot reach has just moved.
     for item in sorted(reach, key=lambda item: item.part.endswith("hand")):
         points = reach_target(points, item.part, item.to, item.toward, item.t, item.offset)
@@ -269,10 +299,3 @@ def _place(spec: FigureSpec, frame: Keyframe | SimpleNamespace, reach: tuple[Rea
     return {name: (x, y + dy, z) for name, (x, y, z) in points.items()}
 
 
-def angle_between(a: Vec, b: Vec, c: Vec) -> float:
-    """Angle ABC in degrees (180 for a straight limb)."""
-    u = [a[i] - b[i] for i in range(3)]
-    v = [c[i] - b[i] for i in range(3)]
-    dot = sum(p * q for p, q in zip(u, v))
-    norm = math.dist(a, b) * math.dist(c, b)
-    return math.degrees(math.acos(max(-1.0, min(1.0, dot / norm))))

@@ -1,8 +1,10 @@
-"""A figure as flat 2-D marks in body units: what to draw, in which order and tone.
+"""A figure as flat 2-D marks in body units: what to draw, in which panel and ink.
 
-The step between the skeleton (``pose``) and ReportLab (``figures``): it projects both
-keyframes, the props and the motion arrows, and knows nothing of PDF or colours.
-A tone is a fraction of the ink: 1 is solid, small numbers are light tints.
+The step between the skeleton (``spec``, ``kinematics``) and ReportLab (``draw``): it
+projects the start and end keyframes into two panels, with the props and the motion
+arrow, and knows nothing of PDF or colours. Each mark names its ink by role: ``near``
+(limbs on the viewer's side, trunk and head), ``far`` (the other side's limbs), ``arrow``,
+``prop`` or ``paper`` (the white gaps that keep crossing limbs apart).
 """
 
 from __future__ import annotations
@@ -11,121 +13,169 @@ import math
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .pose import FigureSpec, interpolate, project, prop_boxes, solve
-from .skeleton import CHAINS, HEAD_RADIUS, LIMB_RADIUS, TORSO, Vec, point_radius
+from .kinematics import (CHAINS, HEAD_RADIUS, LIMB_RADIUS, TRUNK_SAMPLES, TRUNK_SECTIONS, Vec,
+                         point_radius)
+from .spec import FigureSpec, interpolate, project, prop_boxes, solve
 
 Point = tuple[float, float]
 
-# Tones (fraction of ink). The faded start must stay lighter than the far limbs of the
-# end pose, or in greyscale the two poses blur into one.
-END_NEAR, END_FAR, START_NEAR, START_FAR = 1.0, 0.55, 0.3, 0.22
 ARROW_WIDTH = 0.42  # of the limb width: clearly a sign, not a limb
 ARROW_GAP = LIMB_RADIUS + 5.0  # arrows run this far outside the moving point
 MIN_ARROW = 26.0
 HEAD_CLEAR = HEAD_RADIUS + 3 * LIMB_RADIUS * ARROW_WIDTH  # an arrow's path keeps this far from a head
 LIFT_GAP = 9.0  # from a lifted part's outline to the tail of its lift arrow (casing included)
-PANEL_GAP = 34.0
-CASING = 2.0  # the white edge around an emphasised limb
+CASING = 2.2  # the white gap around a limb that crosses another
+NECK_RADIUS = 4.5
+EYE_RADIUS = 2.0
+HAND_RADIUS = 7.5  # a hand is a knob wider than the forearm, so it reads as a hand
+TOWEL_RADIUS = 3.0
+HOLD_REACH = 16.0  # a hand reaching within this of a body point holds it
 ARROW_STEPS = 10  # samples along the path: smooth enough at handout sizes
+INKS = ("near", "far", "arrow", "prop", "paper")
 
 
 @dataclass(frozen=True)
 class Mark:
     """One thing to draw: a stroked polyline, a filled disc or polygon, or an arrow."""
 
-    kind: str  # "limb", "casing", "torso", "head", "prop", "floor", "arrow", "halo", "chevron"
+    kind: str  # "limb", "casing", "trunk", "head", "nose", "eye", "hand", "prop", "towel", "floor", "arrow"
     points: tuple[Point, ...]
-    tone: float = 1.0
+    ink: str = "near"  # one of INKS
     radius: float = LIMB_RADIUS  # half the stroke width, or the disc radius
 
 
 @dataclass(frozen=True)
 class Scene:
-    """Marks in drawing order, and the box (x0, y0, x1, y1) they cover."""
+    """Panels of marks in drawing order (1: start, 2: end with the arrow), the box
+    (x0, y0, x1, y1) every panel shares, and the floor's height (None: seen from above)."""
 
-    marks: tuple[Mark, ...]
+    panels: tuple[tuple[Mark, ...], ...]
     box: tuple[float, float, float, float]
     floor_y: float | None
+
+    @property
+    def marks(self) -> tuple[Mark, ...]:
+        """Every mark of every panel."""
+        return tuple(mark for panel in self.panels for mark in panel)
 
 
 @lru_cache(maxsize=128)
 def build_scene(spec: FigureSpec) -> Scene:
-    """Project ``spec`` into marks; cached because FigureSpec is frozen and hashable."""
+    """Project ``spec`` into two panels; cached because FigureSpec is frozen and hashable."""
     start, end = solve(spec, "start"), solve(spec, "end")
     flat = lambda points: {name: _flat(spec, p) for name, p in points.items()}  # noqa: E731
     start2, end2 = flat(start), flat(end)
     props = _prop_marks(spec)
-    floor_y = _floor_y(spec)
+    # A hand placed on the body (not set off from it, like a palm on the floor) holds it.
+    holding = lambda frame: tuple(r.part for r in frame.reach  # noqa: E731
+                                  if r.part.endswith("hand") and math.hypot(*r.offset) < HOLD_REACH)
     arrows = _arrow_marks(spec, end2, (end2["head"][:2],))
-    halo: tuple[Mark, ...] = ()
-    if spec.highlight is not None:
-        halo = (_halo(spec.highlight, end2),)
-    if spec.layout == "panels":
-        shift = _extent(list(start2.values()) + list(end2.values()))
-        dx = shift[2] - shift[0] + PANEL_GAP
-        moved = {name: (p[0] + dx, p[1], p[2]) for name, p in end2.items()}
-        marks = (props + _body_marks(start2, START_NEAR * 2.5, START_FAR * 2.5, spec.emphasis)
-                 + _shifted(props + halo, dx) + _body_marks(moved, END_NEAR, END_FAR, spec.emphasis)
-                 + _shifted(arrows, dx) + (_chevron(shift),))
-    else:
-        marks = (props + halo + _body_marks(start2, START_NEAR, START_FAR, spec.emphasis)
-                 + _body_marks(end2, END_NEAR, END_FAR, spec.emphasis) + arrows)
-    return Scene(marks, _mark_box(marks), floor_y)
-
-
-def _halo(name: str, points: dict[str, Vec]) -> Mark:
-    """A wide pale band under a body part (the low back: along the lumbar spine)."""
-    if name == "low_back":
-        chest, low = points["chest"], points["low_back"]
-        upper = tuple((low[i] + chest[i]) / 2 for i in range(2))
-        path = (points["pelvis"][:2], low[:2], upper)
-    else:
-        path = (points[name][:2], points[name][:2])
-    return Mark("halo", path, 1.0, LIMB_RADIUS + 5)
+    panel_start = props + _with_towel(spec, start2, _body_marks(start2, spec.emphasis, holding(spec.start)))
+    panel_end = props + _with_towel(spec, end2, _body_marks(end2, spec.emphasis, holding(spec.end))) + arrows
+    box = _mark_box(panel_start + panel_end)
+    return Scene((panel_start, panel_end), box, _floor_y(spec))
 
 
 def _flat(spec: FigureSpec, point: Vec) -> Vec:
     return project(point, spec.camera)
 
 
-def _extent(points: list[Vec]) -> tuple[float, float, float, float]:
-    xs, ys = [p[0] for p in points], [p[1] for p in points]
-    return (min(xs), min(ys), max(xs), max(ys))
+def _body_marks(points: dict[str, Vec], emphasis: tuple[str, ...] = (),
+                holding: tuple[str, ...] = ()) -> tuple[Mark, ...]:
+    """The far side's limbs, then the trunk, neck and head, then the near side's limbs.
 
-
-def _body_marks(points: dict[str, Vec], near_tone: float, far_tone: float,
-                emphasis: tuple[str, ...] = ()) -> tuple[Mark, ...]:
-    """Limbs far-to-near; a side clearly behind the other gets the lighter tone.
-
-    An emphasised limb keeps the near tone wherever it is, is drawn over the other limbs
-    and is cased in white, so it stays distinct where it rests across them (the crossed
-    leg of a figure 4).
+    A side clearly behind the other is drawn in the far ink. Near limbs carry a white
+    casing (starting just past the joint, so they stay attached) that parts them from
+    what they cross. An emphasised limb keeps the near ink wherever it is and is drawn on
+    top (the crossed leg of a figure 4). A hand that holds something is drawn last, over
+    what it holds.
     """
-    roots = ("left_hip", "right_hip", "left_shoulder", "right_shoulder")
-    # Trunk and head sit at the body's mid-depth, between the two sides.
-    mid = sum(points[p][2] for p in roots) / 4
-    items: list[tuple[bool, float, tuple[Mark, ...]]] = []
-    for quad in TORSO:
-        items.append((False, mid, (Mark("torso", tuple(points[p][:2] for p in quad), near_tone),)))
+    far: list[Mark] = []
+    near: list[tuple[float, tuple[Mark, ...], tuple[Mark, ...], Mark]] = []
+    hands: list[Mark] = []
     for name, chain in CHAINS.items():
-        if name == "trunk":  # inside the torso quads
+        if name == "trunk":
             continue
         side = name.split("_")[0]
-        tone, depth = near_tone, mid
-        if side in ("left", "right"):
-            other = "right" if side == "left" else "left"
-            root = "hip" if name.endswith("leg") else "shoulder"
-            if points[f"{side}_{root}"][2] < points[f"{other}_{root}"][2] - 4 and name not in emphasis:
-                tone = far_tone
-            depth = sum(points[p][2] for p in chain) / len(chain)
+        ink = "far" if _is_far(points, name) and name not in emphasis else "near"
         line = tuple(points[p][:2] for p in chain)
-        marks = (Mark("limb", line, tone),)
-        if name in emphasis:
-            marks = (Mark("casing", line, 1.0, LIMB_RADIUS + CASING),) + marks
-        items.append((tone == far_tone, depth + (1000 if name in emphasis else 0), marks))
-    items.append((False, mid, (Mark("head", (points["head"][:2],), near_tone, HEAD_RADIUS),)))
-    ordered = sorted(items, key=lambda item: (not item[0], item[1]))
-    return tuple(mark for _, _, marks in ordered for mark in marks)
+        hand = ()
+        if name.endswith("arm"):
+            disc = Mark("hand", (points[f"{side}_hand"][:2],), ink, HAND_RADIUS)
+            if f"{side}_hand" in holding:
+                hands += [Mark("hand", disc.points, "paper", HAND_RADIUS + CASING), disc]
+            else:
+                hand = (disc,)
+        if ink == "far":
+            far += [Mark("limb", line, ink), *hand]
+            continue
+        depth = sum(points[p][2] for p in chain) / len(chain) + (1000 if name in emphasis else 0)
+        cased = Mark("casing", _past_joint(line), "paper", LIMB_RADIUS + CASING)
+        near.append((depth, (cased,) if name in emphasis else (), (Mark("limb", line, ink),) + hand,
+                     cased))
+    near.sort(key=lambda item: item[0])
+    # The near limbs' white casings part them from the far limbs; the trunk is drawn over
+    # the casings, so an arm along the body shows no white seam on it.
+    casings = tuple(item[3] for item in near if not item[1])
+    ordered = [mark for _, first, marks, _ in near for mark in first + marks]
+    return tuple(far) + casings + _trunk_marks(points) + tuple(ordered) + tuple(hands)
+
+
+def _is_far(points: dict[str, Vec], limb: str) -> bool:
+    side = limb.split("_")[0]
+    other = "right" if side == "left" else "left"
+    root = "hip" if limb.endswith("leg") else "shoulder"
+    return points[f"{side}_{root}"][2] < points[f"{other}_{root}"][2] - 4
+
+
+def _past_joint(line: tuple[Point, ...], fraction: float = 0.45) -> tuple[Point, ...]:
+    """The polyline without the first part of its first segment: a casing that does not
+    cut the limb off the trunk at the hip or shoulder."""
+    (x0, y0), (x1, y1) = line[0], line[1]
+    return ((x0 + (x1 - x0) * fraction, y0 + (y1 - y0) * fraction),) + line[1:]
+
+
+def _trunk_marks(points: dict[str, Vec]) -> tuple[Mark, ...]:
+    """The trunk (neighbouring cross-sections joined), the neck, the head and the nose."""
+    sections = [[points[f"trunk_{name}_{i}"][:2] for i in range(TRUNK_SAMPLES)]
+                for name, *_ in TRUNK_SECTIONS]
+    marks = [Mark("trunk", tuple(_hull(a + b)), "near", 0.5) for a, b in zip(sections, sections[1:])]
+    head, chest = points["head"][:2], points["chest"][:2]
+    marks.append(Mark("limb", (chest, head), "near", NECK_RADIUS))
+    marks.append(Mark("head", (head,), "near", HEAD_RADIUS))
+    nose = points["nose"][:2]
+    dx, dy = nose[0] - head[0], nose[1] - head[1]
+    length = math.hypot(dx, dy)
+    if length > HEAD_RADIUS + 1.5:  # seen face-on or from behind, a nose would not show
+        ux, uy = dx / length, dy / length
+        base = HEAD_RADIUS - 1.0
+        spread = 0.5
+        left = (head[0] + base * (ux * math.cos(spread) - uy * math.sin(spread)),
+                head[1] + base * (uy * math.cos(spread) + ux * math.sin(spread)))
+        right = (head[0] + base * (ux * math.cos(spread) + uy * math.sin(spread)),
+                 head[1] + base * (uy * math.cos(spread) - ux * math.sin(spread)))
+        marks.append(Mark("nose", (left, nose, right), "near", 0.8))
+    # The eyes that face the viewer: white dots, so the face reads at a glance (both when
+    # the person faces the viewer, one from the side, none from behind).
+    for side in ("left", "right"):
+        eye = points[f"{side}_eye"]
+        if eye[2] > points["head"][2] + 0.3 * HEAD_RADIUS:
+            marks.append(Mark("eye", (eye[:2],), "paper", EYE_RADIUS))
+    return tuple(marks)
+
+
+def _with_towel(spec: FigureSpec, points: dict[str, Vec], body: tuple[Mark, ...]) -> tuple[Mark, ...]:
+    """The body with any towel over it: a strap from one hand round a body point to the
+    other hand, parted from the limbs by white, and the hands drawn again over its ends."""
+    marks = []
+    for prop in spec.props:
+        if prop.kind == "towel" and prop.around is not None:
+            path = (points["left_hand"][:2], points[prop.around][:2], points["right_hand"][:2])
+            marks += [Mark("casing", path, "paper", TOWEL_RADIUS + CASING), Mark("towel", path, "prop", TOWEL_RADIUS)]
+    if not marks:
+        return body
+    hands = tuple(mark for mark in body if mark.kind == "hand" and mark.ink != "paper")
+    return body + tuple(marks) + hands
 
 
 def _prop_marks(spec: FigureSpec) -> tuple[Mark, ...]:
@@ -135,14 +185,19 @@ def _prop_marks(spec: FigureSpec) -> tuple[Mark, ...]:
             corners = [(x, y, z) for x in (box_low[0], box_high[0]) for y in (box_low[1], box_high[1])
                        for z in (box_low[2], box_high[2])]
             hull = _hull([_flat(spec, c)[:2] for c in corners])
-            marks.append(Mark("prop", tuple(hull), 0.0, 1.2))
+            marks.append(Mark("prop", tuple(hull), "prop", 1.2))
     if spec.floor and _floor_y(spec) is not None:
-        marks.insert(0, Mark("floor", (), 0.0, 1.5))
+        marks.insert(0, Mark("floor", (), "prop", 1.5))
     return tuple(marks)
 
 
 def _prop_parts(kind: str, low: Vec, high: Vec) -> list[tuple[Vec, Vec]]:
-    """A chair is a seat slab, a back and legs; other props are one box."""
+    """A chair is a seat slab, a back and legs; a rail a bar on two posts; other props one box."""
+    if kind == "rail":
+        (x0, _, z0), (x1, top, z1) = low, high
+        post = 3.0
+        return [((x0, top - 5, z0), (x1, top, z1)), ((x0 + 4, 0, z0), (x0 + 4 + post, top - 5, z1)),
+                ((x1 - 4 - post, 0, z0), (x1 - 4, top - 5, z1))]
     if kind != "chair":
         return [(low, high)]
     x0, seat, z0 = low
@@ -170,7 +225,7 @@ def _arrow_marks(spec: FigureSpec, end2: dict[str, Vec], heads: tuple[Point, ...
     floor = _floor_y(spec)
     for name in spec.moving:
         if spec.arrow == "lift":
-            marks.append(Mark("arrow", _lift_path(end2[name][:2], point_radius(name)), 1.0,
+            marks.append(Mark("arrow", _lift_path(end2[name][:2], point_radius(name)), "arrow",
                               LIMB_RADIUS * ARROW_WIDTH))
             continue
         path = _arrow_path([_flat(spec, frame[name])[:2] for frame in frames], centre, spec.arrow,
@@ -178,7 +233,7 @@ def _arrow_marks(spec: FigureSpec, end2: dict[str, Vec], heads: tuple[Point, ...
         if floor is not None:  # an arc swept out from a hand on the floor must not dip under it
             path = [(x, max(y, floor + ARROW_GAP / 2)) for x, y in path]
         path = _clear_of(path, heads, HEAD_CLEAR)
-        marks.append(Mark("arrow", tuple(path), 1.0, LIMB_RADIUS * ARROW_WIDTH))
+        marks.append(Mark("arrow", tuple(path), "arrow", LIMB_RADIUS * ARROW_WIDTH))
     return tuple(marks)
 
 
@@ -281,21 +336,11 @@ def _circle_centre(a: Point, b: Point, c: Point) -> Point | None:
 
 
 def _trim(path: list[Point], amount: float) -> list[Point]:
-    """Cut ``amount`` off the start so the arrow does not begin on the faded limb."""
+    """Cut ``amount`` off the start so the arrow does not begin on the limb it follows."""
     while len(path) > 2 and math.dist(path[0], path[1]) < amount:
         amount -= math.dist(path[0], path[1])
         path = path[1:]
     return path
-
-
-def _chevron(extent: tuple[float, float, float, float]) -> Mark:
-    x = extent[2] + PANEL_GAP / 2
-    y = (extent[1] + extent[3]) / 2
-    return Mark("chevron", ((x - 5, y + 9), (x + 5, y), (x - 5, y - 9)), 1.0, LIMB_RADIUS * ARROW_WIDTH)
-
-
-def _shifted(marks: tuple[Mark, ...], dx: float) -> tuple[Mark, ...]:
-    return tuple(Mark(m.kind, tuple((x + dx, y) for x, y in m.points), m.tone, m.radius) for m in marks)
 
 
 def _centroid(points: list[Point]) -> Point:

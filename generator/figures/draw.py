@@ -1,0 +1,302 @@
+"""Exercise figures as ReportLab vector drawings: two numbered panels, start and end.
+
+Pictogram style: thick round-capped strokes, a head with a nose on a neck, hands as
+knobs. One tone rule in every drawing: the near side's limbs, the trunk and the head in
+the near ink, the far side's limbs in a lighter far ink, the movement in an accent
+colour, props as grey outlines. The inks come from the ``figure:`` section of
+``templates/styles.yaml``. The layout asks for a width; the figure decides its height,
+never more than half the width.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
+
+from reportlab.graphics.shapes import Circle, Drawing, Group, Line, Polygon, PolyLine, Rect
+from reportlab.lib import colors
+from reportlab.lib.utils import ImageReader
+from reportlab.platypus import Flowable
+
+from ..images import print_ready
+from .kinematics import FigureBug
+from .scene import Mark, Scene, build_scene
+from .spec import FigureSpec
+
+if TYPE_CHECKING:
+    from ..model import Exercise
+
+__all__ = ["FigureBug", "FigureInks", "MAX_HEIGHT", "check_operators", "exercise_figure", "panel_figure",
+           "panel_geometry"]
+
+Variant = Literal["main", "easier"]
+MAX_HEIGHT = 0.5  # of the width (the contract with the layout is at most 0.5): a card can budget for it
+MARGIN = 0.04  # of a panel's width, kept clear all round
+PANEL_GAP = 0.04  # of the figure's width, between the panels
+BADGE = 0.075  # the panel number's disc, of the figure's width (at least MIN_BADGE points)
+MIN_BADGE = 12.0
+PANEL_RULE = 0.75  # points: the outline of each panel
+
+
+@dataclass(frozen=True)
+class FigureInks:
+    """The figure's colours, by role (``figure:`` in styles.yaml), as #rrggbb."""
+
+    near: str
+    far: str
+    arrow: str
+    prop: str
+    number: str
+
+    def colour(self, role: str) -> colors.Color:
+        """The colour for a mark's ink role (``paper`` is the page's white)."""
+        return colors.white if role == "paper" else colors.HexColor(getattr(self, role))
+
+
+class _Figure(Drawing):
+    """A Drawing whose PDF operators are made once per process and replayed on every page.
+
+    A figure is pure vector graphics with no text, images or other page resources, so
+    its operators do not depend on the document: rendering them again for every handout
+    was a tenth of a build. They are made on a scratch canvas whose font is the drawing's
+    own, so ReportLab's renderer emits no setFont (which would pull an unembedded
+    Helvetica into the PDF).
+    """
+
+    _operators: str | None = None
+
+    def draw(self, showBoundary: object = None) -> None:  # noqa: D102, N803
+        if self._operators is None:
+            self._operators = _operators_of(self)
+        self.canv.addLiteral(self._operators)
+
+
+def _operators_of(drawing: Drawing) -> str:
+    from reportlab.graphics import renderPDF
+    from reportlab.pdfgen.canvas import Canvas
+
+    scratch = Canvas(io.BytesIO())
+    drawing.initialFontName, drawing.initialFontSize = scratch._fontname, scratch._fontsize
+    renderPDF.draw(drawing, scratch, 0, 0)
+    # The renderer sets the font around groups even with no text in them: drop those, as
+    # they name the scratch document's font.
+    operators = "\n".join(line for line in scratch._code if not _SET_FONT.fullmatch(line))
+    if "/" in operators:  # a named resource (font, image, transparency): not replayable
+        raise ValueError("a figure's drawing refers to page resources and cannot be replayed")
+    check_operators(operators)
+    return operators
+
+
+_SET_FONT = re.compile(r"BT /\S+ [\d.]+ Tf [\d.]+ TL ET")
+_NOT_A_NUMBER = re.compile(r"(?i)(?<![a-z])-?(nan|inf)")
+
+
+def check_operators(operators: str) -> None:
+    """The guard at the drawing layer: no NaN or infinity reaches a PDF operator.
+
+    Poppler drops the rest of a page after a ``-nan`` operator, steps and dose included,
+    so this is checked on every figure and raised as a bug, not a user error.
+    """
+    found = _NOT_A_NUMBER.search(operators)
+    if found:
+        raise FigureBug(f"a figure's PDF operators contain {found.group(0)!r}: "
+                        "a number that is not finite reached the drawing")
+
+
+def _finite(*values: float) -> None:
+    if not all(math.isfinite(value) for value in values):
+        raise FigureBug(f"a figure's size or position is not finite: {values}")
+
+
+def exercise_figure(exercise: Exercise, width: float, inks: FigureInks,
+                    variant: Variant = "main") -> Flowable | None:
+    """The exercise's figure ``width`` points wide (its height at most half that).
+
+    ``main``: the numbered start and end panels, the exercise's own picture, or an empty
+    slot. ``easier``: the easier version's panels, or None when it has none drawn.
+    """
+    width = float(width)
+    _finite(width)
+    if variant == "easier":
+        if exercise.figure is None or exercise.figure.easier is None:
+            return None
+        return panel_figure(exercise.figure.easier, width, inks)
+    if exercise.figure is not None:
+        return panel_figure(exercise.figure, width, inks)
+    if exercise.image is not None:
+        return _FramedImage(Path(exercise.image), width, width * MAX_HEIGHT * 0.8)
+    return _empty_slot(width, width * MAX_HEIGHT * 0.6, inks)
+
+
+@dataclass(frozen=True)
+class PanelGeometry:
+    """Where the panels sit in a figure: the panel size, each panel's left edge, the
+    badge's radius and the scene's (scale, dx, dy) inside a panel."""
+
+    panel_width: float
+    lefts: tuple[float, ...]
+    badge: float
+    scale: float
+    dx: float
+    dy: float
+    height: float
+
+
+def panel_geometry(scene: Scene, width: float) -> PanelGeometry:
+    """The panels laid out in ``width``: as large as they fit, at most half as tall as wide."""
+    count = len(scene.panels)
+    gap = PANEL_GAP * width
+    panel_width = (width - gap * (count - 1)) / count
+    margin = MARGIN * panel_width
+    badge = max(MIN_BADGE, BADGE * width) / 2
+    top = 2 * badge + margin  # the number sits above the drawing
+    x0, y0, x1, y1 = scene.box
+    scale = min((panel_width - 2 * margin) / (x1 - x0),
+                (width * MAX_HEIGHT - top - 2 * margin) / (y1 - y0))
+    height = (y1 - y0) * scale + top + 2 * margin
+    dx = (panel_width - (x1 - x0) * scale) / 2 - x0 * scale
+    dy = margin - y0 * scale
+    lefts = tuple(i * (panel_width + gap) for i in range(count))
+    return PanelGeometry(panel_width, lefts, badge, scale, dx, dy, height)
+
+
+@lru_cache(maxsize=256)
+def panel_figure(spec: FigureSpec, width: float, inks: FigureInks) -> Drawing:
+    """Both panels of ``spec`` in a figure ``width`` points wide (cached: drawn once per
+    size and inks). The numbers are drawn as strokes, not text: no font, and nothing
+    stray in the page's text for a screen reader or a search."""
+    width = float(width)
+    scene = build_scene(spec)
+    geometry = panel_geometry(scene, width)
+    drawing = _Figure(width, geometry.height)
+    scale = geometry.scale
+    rule = inks.colour("prop")
+    for number, (left, marks) in enumerate(zip(geometry.lefts, scene.panels), start=1):
+        dx = left + geometry.dx
+
+        def at(point: tuple[float, float], dx: float = dx) -> tuple[float, float]:
+            return (round(point[0] * scale + dx, 1), round(point[1] * scale + geometry.dy, 1))
+
+        inset = PANEL_RULE / 2
+        drawing.add(Rect(left + inset, inset, geometry.panel_width - 2 * inset, geometry.height - 2 * inset,
+                         rx=geometry.badge * 0.6, ry=geometry.badge * 0.6, fillColor=None,
+                         strokeColor=rule, strokeWidth=PANEL_RULE))
+        if scene.floor_y is not None:
+            y = round(scene.floor_y * scale + geometry.dy, 1)
+            margin = MARGIN * geometry.panel_width
+            drawing.add(Line(left + margin, y, left + geometry.panel_width - margin, y, strokeColor=rule,
+                             strokeWidth=round(1.5 * scale, 2), strokeLineCap=1))
+        for mark in marks:
+            shape = _shape(mark, [at(p) for p in mark.points], scale, inks)
+            if shape is not None:
+                drawing.add(shape)
+        pad = geometry.badge * 0.35 + PANEL_RULE
+        drawing.add(_badge(left + pad + geometry.badge, geometry.height - pad - geometry.badge,
+                           geometry.badge, number, inks))
+    return drawing
+
+
+# Digits as strokes in a box 0.6 wide and 1 tall (origin at the bottom left).
+_DIGITS: dict[int, tuple[tuple[tuple[float, float], ...], ...]] = {
+    1: (((0.12, 0.78), (0.38, 1.0), (0.38, 0.0)),),
+    2: (tuple((0.3 + 0.26 * math.cos(math.radians(a)), 0.72 + 0.26 * math.sin(math.radians(a)))
+              for a in range(165, -46, -15)) + ((0.02, 0.0), (0.6, 0.0)),),
+    3: (tuple((0.3 + 0.25 * math.cos(math.radians(a)), 0.75 + 0.25 * math.sin(math.radians(a)))
+              for a in range(160, -91, -25)) + tuple(
+        (0.3 + 0.27 * math.cos(math.radians(a)), 0.27 + 0.27 * math.sin(math.radians(a)))
+        for a in range(90, -181, -30)),),
+}
+
+
+def _badge(x: float, y: float, radius: float, number: int, inks: FigureInks) -> Group:
+    """A panel's number: a digit in the paper's white, drawn with strokes, on a disc."""
+    group = Group(Circle(x, y, radius, fillColor=inks.colour("number"), strokeColor=None))
+    size = radius * 1.05
+    left, bottom = x - 0.3 * size, y - 0.5 * size
+    for stroke in _DIGITS[number]:
+        flat = [round(v, 2) for px, py in stroke for v in (left + px * size, bottom + py * size)]
+        group.add(PolyLine(flat, strokeColor=inks.colour("paper"), strokeWidth=radius * 0.26,
+                           strokeLineCap=1, strokeLineJoin=1))
+    return group
+
+
+def _shape(mark: Mark, points: list[tuple[float, float]], scale: float, inks: FigureInks) -> object:
+    flat = [c for p in points for c in p]
+    _finite(*flat)
+    width = round(2 * mark.radius * scale, 2)
+    color = inks.colour(mark.ink)
+    if mark.kind in ("limb", "casing", "towel"):
+        if len(points) == 1 or all(p == points[0] for p in points):
+            return Circle(*points[0], width / 2, fillColor=color, strokeColor=None)
+        return PolyLine(flat, strokeColor=color, strokeWidth=width, strokeLineCap=1, strokeLineJoin=1)
+    if mark.kind in ("trunk", "nose"):
+        return Polygon(flat, fillColor=color, strokeColor=color, strokeWidth=width, strokeLineJoin=1)
+    if mark.kind in ("head", "hand", "eye"):
+        return Circle(*points[0], round(mark.radius * scale, 2), fillColor=color, strokeColor=None)
+    if mark.kind == "prop":
+        return Polygon(flat, fillColor=colors.white, strokeColor=color, strokeWidth=width, strokeLineJoin=1)
+    if mark.kind == "arrow":
+        return _arrow(points, width, color)
+    return None
+
+
+def _arrow(points: list[tuple[float, float]], width: float, ink: colors.Color) -> Group:
+    """A shaft with a filled head, cased in white so it reads where it crosses a limb."""
+    group = Group()
+    tip, before = points[-1], points[-2]
+    size = width * 2.2
+    ux, uy = tip[0] - before[0], tip[1] - before[1]
+    norm = math.hypot(ux, uy) or 1.0
+    ux, uy = ux / norm, uy / norm
+    # The shaft stops inside the head so its round cap does not poke out of the point.
+    shaft = [c for p in points[:-1] + [(tip[0] - ux * size, tip[1] - uy * size)] for c in p]
+    base = (tip[0] - ux * size * 1.3, tip[1] - uy * size * 1.3)
+    head_points = [round(v, 1) for v in (
+        tip[0] + ux * width * 0.3, tip[1] + uy * width * 0.3,
+        base[0] - uy * size * 0.7, base[1] + ux * size * 0.7,
+        base[0] + uy * size * 0.7, base[1] - ux * size * 0.7)]
+    casing = width * 1.6
+    for color, extra in ((colors.white, casing), (ink, 0.0)):
+        group.add(PolyLine(shaft, strokeColor=color, strokeWidth=width + extra, strokeLineCap=1, strokeLineJoin=1))
+        group.add(Polygon(head_points, fillColor=color, strokeColor=color, strokeWidth=width * 0.4 + extra,
+                          strokeLineJoin=1))
+    return group
+
+
+def _empty_slot(width: float, height: float, inks: FigureInks) -> Drawing:
+    drawing = _Figure(width, height)
+    inset = MARGIN * min(width, height)
+    drawing.add(Rect(inset, inset, width - 2 * inset, height - 2 * inset, rx=inset, ry=inset,
+                     fillColor=colors.white, strokeColor=inks.colour("prop"), strokeWidth=1,
+                     strokeDashArray=[3, 3]))
+    return drawing
+
+
+class _FramedImage(Flowable):
+    """A picture scaled to fit a fixed frame, aspect ratio kept, centred.
+
+    The picture is checked and shrunk to print size first (``images.print_ready``), the
+    same way as a clinic's logo: a broken, truncated or huge file is a clear error.
+    """
+
+    def __init__(self, path: Path, width: float, height: float) -> None:
+        super().__init__()
+        self.path, self.width, self.height = path, width, height
+        self.reader = ImageReader(io.BytesIO(print_ready(path)))
+        pixels_w, pixels_h = (int(side) for side in self.reader.getSize())
+        margin = MARGIN * min(width, height)
+        scale = min((width - 2 * margin) / pixels_w, (height - 2 * margin) / pixels_h)
+        self.image_size = (pixels_w * scale, pixels_h * scale)
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        return self.width, self.height
+
+    def draw(self) -> None:
+        w, h = self.image_size
+        self.canv.drawImage(self.reader, (self.width - w) / 2, (self.height - h) / 2, w, h,
+                            mask="auto")

@@ -1,0 +1,60 @@
+"""The clinicians' review sheet: every exercise's panels large and labelled, two a row.
+
+It goes through the handout's own document writer (``layout.document``), so fonts,
+metadata and page furniture are the same as in a handout.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+from xml.sax.saxutils import escape
+
+from reportlab.platypus import Flowable, Spacer, Table, TableStyle
+
+from ..layout.document import DocumentInfo, frame_width, render_pdf
+from ..layout.flowables import TextBlock
+from .draw import FigureInks, exercise_figure
+
+if TYPE_CHECKING:
+    from ..layout.styles import Styles
+    from ..model import Exercise
+
+REVIEW_DATE = dt.date(2026, 1, 1)  # a fixed date: the same pack gives the same bytes
+
+
+def render_review_sheet(exercises: Sequence[Exercise], styles: Styles, inks: FigureInks,
+                        page_size: str = "a4") -> bytes:
+    """A PDF with every exercise's figure drawn large, its easier version beside its name."""
+    width = frame_width(styles, page_size)
+    gap = 14.0
+    cell = (width - gap) / 2
+    cells = [_cell(exercise, cell, styles, inks) for exercise in exercises]
+    rows = [cells[i:i + 2] + ([""] if i + 1 == len(cells) else []) for i in range(0, len(cells), 2)]
+    table = Table(rows, colWidths=[cell + gap / 2] * 2)
+    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
+                               ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                               ("RIGHTPADDING", (0, 0), (-1, -1), gap / 2),
+                               ("BOTTOMPADDING", (0, 0), (-1, -1), 12),
+                               ("FONTNAME", (0, 0), (-1, -1), styles.fonts.regular)]))
+    legend = "1 = start, 2 = end, arrow = movement. Dark: the near side; lighter: the far side."
+    story: list[Flowable] = [TextBlock("Exercise figures: review sheet", styles.paragraph("h1")),
+                             TextBlock(escape(legend), styles.paragraph("small")), Spacer(1, 6), table]
+    info = DocumentInfo(title="Figure review sheet", author="handout", subject="Exercise figures",
+                        keywords=(), language="en", creator="handout", date=REVIEW_DATE,
+                        footer="Figure review sheet", page_label="Page %(page)s of %(pages)s")
+    return render_pdf(story, styles, info, page_size)
+
+
+def _cell(exercise: Exercise, width: float, styles: Styles, inks: FigureInks) -> list[Flowable]:
+    label = styles.paragraph("label")
+    parts: list[Flowable] = [
+        exercise_figure(exercise, width, inks) or Spacer(width, 1),
+        TextBlock(f"{escape(exercise.name)} <font name='{styles.fonts.regular}'>({escape(exercise.id)})</font>",
+                  label),
+    ]
+    easier = exercise_figure(exercise, width * 0.62, inks, "easier")
+    if easier is not None:
+        parts += [TextBlock("Easier version:", styles.paragraph("small")), easier]
+    return parts

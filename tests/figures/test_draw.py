@@ -1,0 +1,303 @@
+"""Figure drawings: two numbered panels, the tone rule, inks that read, sizes on the card,
+pictures in their place, and the guard that keeps NaN out of the PDF."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from PIL import Image
+from reportlab.graphics.shapes import Circle, Group, Polygon, PolyLine, Rect
+from reportlab.lib import colors
+from reportlab.lib.units import mm
+
+from generator.errors import UserError
+from generator.figures.draw import (MAX_HEIGHT, FigureBug, FigureInks, check_operators, exercise_figure,
+                                    panel_figure, panel_geometry)
+from generator.figures.kinematics import HEAD_RADIUS
+from generator.figures.scene import build_scene
+from generator.figures.spec import FigureSpec, project, solve
+from generator.model import Exercise
+from generator.resources import default_pack
+
+EXERCISES = default_pack() / "exercises"
+IDS = ("knee-to-chest", "standing-hamstring", "piriformis", "cobra", "pelvic-tilt",
+       "glute-bridge", "clamshell", "bird-dog")
+STYLES = yaml.safe_load((Path(__file__).resolve().parents[2] / "templates" / "styles.yaml")
+                        .read_text(encoding="utf-8"))
+INKS = FigureInks(**STYLES["figure"])
+
+
+def load_exercise(exercise_id: str) -> Exercise:
+    data = yaml.safe_load((EXERCISES / f"{exercise_id}.yaml").read_text(encoding="utf-8"))
+    return Exercise.model_validate(data)
+
+
+@pytest.fixture(scope="module")
+def exercises() -> list[Exercise]:
+    loaded = [load_exercise(exercise_id) for exercise_id in IDS]
+    assert all(exercise.figure is not None for exercise in loaded)
+    return loaded
+
+
+def _plain(exercise: Exercise, **update: object) -> Exercise:
+    return exercise.model_copy(update={"figure": None, "image": None, **update})
+
+
+def _shapes(node: object) -> list[object]:
+    """Every leaf shape of a drawing or group, in drawing order."""
+    out = []
+    for shape in node.getContents():  # type: ignore[attr-defined]
+        out += _shapes(shape) if isinstance(shape, Group) else [shape]
+    return out
+
+
+def _luminance(colour: colors.Color) -> float:
+    channel = lambda c: c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4  # noqa: E731
+    return 0.2126 * channel(colour.red) + 0.7152 * channel(colour.green) + 0.0722 * channel(colour.blue)
+
+
+def _contrast_on_white(colour: colors.Color) -> float:
+    return 1.05 / (_luminance(colour) + 0.05)
+
+
+@pytest.mark.parametrize("width", [120.0, 228.0, 300.0, 500.0])
+def test_figure_is_the_width_asked_and_at_most_half_as_tall(exercises: list[Exercise], width: float) -> None:
+    for exercise in exercises:
+        for variant in ("main", "easier"):
+            figure = exercise_figure(exercise, width, INKS, variant)  # type: ignore[arg-type]
+            if figure is None:
+                assert variant == "easier" and exercise.figure.easier is None, exercise.id
+                continue
+            w, h = figure.wrap(1000, 1000)
+            assert w == width and 0.2 * width < h <= MAX_HEIGHT * width + 1e-9, (exercise.id, variant, h)
+            # The box is honest: ReportLab's own bounds (stroke centres) lie inside the frame.
+            bx0, by0, bx1, by1 = figure.getBounds()
+            assert bx0 >= 0 and by0 >= 0 and bx1 <= width + 1e-6 and by1 <= h + 1e-6, exercise.id
+
+
+def test_both_panels_are_present_numbered_and_only_the_second_has_the_arrow(exercises: list[Exercise]) -> None:
+    for exercise in exercises:
+        scene = build_scene(exercise.figure)
+        assert len(scene.panels) == 2, exercise.id
+        for panel in scene.panels:
+            kinds = [mark.kind for mark in panel]
+            assert kinds.count("head") == 1 and kinds.count("trunk") >= 3, exercise.id
+            assert kinds.count("limb") >= 5 and kinds.count("hand") >= 2, exercise.id
+        assert not any(mark.kind == "arrow" for mark in scene.panels[0]), exercise.id
+        assert any(mark.kind == "arrow" for mark in scene.panels[1]), exercise.id
+        drawing = panel_figure(exercise.figure, 228.0, INKS)
+        shapes = _shapes(drawing)
+        outlines = [s for s in shapes if isinstance(s, Rect)]
+        assert len(outlines) == 2 and outlines[0].x < outlines[1].x, exercise.id
+        assert outlines[1].x >= outlines[0].x + outlines[0].width, exercise.id  # side by side
+        badge = panel_geometry(build_scene(exercise.figure), 228.0).badge
+        badges = [s for s in shapes if isinstance(s, Circle) and s.r == badge]
+        assert len(badges) == 2, exercise.id
+        assert [o.x <= b.cx <= o.x + o.width for o, b in zip(outlines, badges)] == [True, True]
+        assert all(b.cy > o.y + o.height / 2 for o, b in zip(outlines, badges))  # at the top
+
+
+def test_no_tone_means_start_both_panels_use_the_same_inks(exercises: list[Exercise]) -> None:
+    for exercise in exercises:
+        scene = build_scene(exercise.figure)
+        body = [{(m.kind, m.ink) for m in panel if m.kind in ("trunk", "head")} for panel in scene.panels]
+        assert body[0] == body[1] == {("trunk", "near"), ("head", "near")}, exercise.id
+
+
+def test_every_colour_drawn_has_3_to_1_contrast_with_the_paper(exercises: list[Exercise]) -> None:
+    seen: set[str] = set()
+    for exercise in exercises:
+        for spec in filter(None, (exercise.figure, exercise.figure.easier)):
+            for shape in _shapes(panel_figure(spec, 228.0, INKS)):
+                for attribute in ("fillColor", "strokeColor"):
+                    colour = getattr(shape, attribute, None)
+                    if colour is None or colour == colors.white:  # the paper: the gaps between limbs
+                        continue
+                    if attribute == "strokeColor" and not getattr(shape, "strokeWidth", 0):
+                        continue
+                    seen.add(colour.hexval())
+                    assert _contrast_on_white(colour) >= 3.0, (exercise.id, colour.hexval())
+    # Every ink of the tone rule is actually used, so the check above covered it.
+    assert {colors.HexColor(getattr(INKS, role)).hexval() for role in ("near", "far", "arrow", "prop")} <= seen
+
+
+def test_the_inks_stay_apart_in_greyscale() -> None:
+    greys = {role: _luminance(colors.HexColor(getattr(INKS, role))) for role in ("near", "far", "arrow")}
+    contrast = lambda a, b: (max(a, b) + 0.05) / (min(a, b) + 0.05)  # noqa: E731
+    assert contrast(greys["far"], greys["near"]) >= 2.5
+    assert contrast(greys["arrow"], greys["near"]) >= 2.0
+
+
+def test_far_limbs_are_lighter_and_near_limbs_parted_by_white(exercises: list[Exercise]) -> None:
+    spec = next(e.figure for e in exercises if e.id == "bird-dog")
+    end = {name: project(p, spec.camera) for name, p in solve(spec, "end").items()}
+    marks = build_scene(spec).panels[1]
+    by_points = {mark.points: mark for mark in marks if mark.kind == "limb"}
+    leg = lambda side: tuple(end[f"{side}_{p}"][:2] for p in ("hip", "knee", "ankle", "heel", "toe"))  # noqa: E731
+    near, far = ("right", "left") if end["right_hip"][2] > end["left_hip"][2] else ("left", "right")
+    assert by_points[leg(near)].ink == "near" and by_points[leg(far)].ink == "far"
+    assert any(mark.kind == "casing" and mark.ink == "paper" for mark in marks)
+
+
+def test_the_head_has_a_nose_that_shows_which_way_the_person_faces(exercises: list[Exercise]) -> None:
+    for exercise_id, up in (("knee-to-chest", True), ("cobra", False)):
+        spec = next(e.figure for e in exercises if e.id == exercise_id)
+        panel = build_scene(spec).panels[0]
+        head = next(m for m in panel if m.kind == "head").points[0]
+        nose = next(m for m in panel if m.kind == "nose").points[1]
+        assert (nose[1] > head[1]) == up, exercise_id  # on the back the face looks up
+        assert math.dist(nose, head) > HEAD_RADIUS
+
+
+def test_hands_that_hold_are_drawn_over_what_they_hold(exercises: list[Exercise]) -> None:
+    spec = next(e.figure for e in exercises if e.id == "knee-to-chest")
+    marks = build_scene(spec).panels[1]
+    hands = [i for i, mark in enumerate(marks) if mark.kind == "hand" and mark.ink != "paper"]
+    last_limb = max(i for i, mark in enumerate(marks) if mark.kind == "limb")
+    assert len(hands) == 2 and min(hands) > last_limb
+    assert marks[min(hands) - 1].kind == "hand" and marks[min(hands) - 1].ink == "paper"  # a white rim
+
+
+def test_the_easier_versions_are_drawn_for_three_exercises(exercises: list[Exercise]) -> None:
+    with_easier = {e.id for e in exercises if exercise_figure(e, 200.0, INKS, "easier") is not None}
+    assert with_easier == {"knee-to-chest", "piriformis", "cobra"}
+    towel = next(e.figure.easier for e in exercises if e.id == "knee-to-chest")
+    assert any(mark.kind == "towel" for mark in build_scene(towel).panels[1])
+    chair = next(e.figure.easier for e in exercises if e.id == "piriformis")
+    assert [prop.kind for prop in chair.props] == ["chair"]
+
+
+def test_figures_are_cached_per_spec_width_and_inks(exercises: list[Exercise]) -> None:
+    spec = exercises[0].figure
+    assert panel_figure(spec, 200.0, INKS) is panel_figure(spec, 200.0, INKS)
+    assert panel_figure(spec, 200.0, INKS) is not panel_figure(spec, 201.0, INKS)
+
+
+def test_limbs_share_one_weight_and_round_caps(exercises: list[Exercise]) -> None:
+    shapes = _shapes(panel_figure(exercises[0].figure, 240.0, INKS))
+    near = colors.HexColor(INKS.near)
+    widths = {round(s.strokeWidth, 2) for s in shapes if isinstance(s, PolyLine) and s.strokeColor == near}
+    neck_and_limbs = sorted(widths)
+    assert len(neck_and_limbs) == 2, widths  # the neck, and one uniform limb weight
+    assert {s.strokeLineCap for s in shapes if isinstance(s, PolyLine)} == {1}
+
+
+def test_old_style_pose_data_still_draws() -> None:
+    old = {"layout": "overlay", "highlight": "low_back", "moving": "low_back",
+           "start": {"pelvis": {"pitch": 90}}, "end": {"pelvis": {"pitch": 90}, "spine": 10}}
+    spec = FigureSpec.model_validate(old)
+    assert len(build_scene(spec).panels) == 2
+    assert panel_figure(spec, 200.0, INKS).height <= 100
+
+
+def test_empty_slot_when_no_picture(exercises: list[Exercise]) -> None:
+    flowable = exercise_figure(_plain(exercises[0]), 180, INKS)
+    w, h = flowable.wrap(1000, 1000)
+    assert w == 180 and 0 < h <= 90
+    assert exercise_figure(_plain(exercises[0]), 180, INKS, "easier") is None
+
+
+def test_image_is_scaled_into_the_frame_keeping_its_shape(exercises: list[Exercise], tmp_path: Path) -> None:
+    path = tmp_path / "wide.png"
+    Image.new("RGB", (400, 100), (200, 30, 30)).save(path)
+    flowable = exercise_figure(_plain(exercises[0], image=path), 300, INKS)
+    w, h = flowable.wrap(1000, 1000)
+    assert w == 300 and h <= 150
+    iw, ih = flowable.image_size
+    assert iw / ih == pytest.approx(4.0)
+    assert 250 < iw <= 300  # fills the width, less the margin
+
+
+@pytest.mark.parametrize("content", [None, b"not a picture at all", b"\x89PNG\r\n\x1a\n" + b"\0" * 40])
+def test_unreadable_image_names_the_file(exercises: list[Exercise], tmp_path: Path,
+                                         content: bytes | None) -> None:
+    path = tmp_path / "broken.png"
+    if content is not None:
+        path.write_bytes(content)
+    with pytest.raises(UserError, match="picture") as error:
+        exercise_figure(_plain(exercises[0], image=path), 200, INKS)
+    assert str(path) in str(error.value)
+    assert error.value.problems[0].path == path
+
+
+@pytest.mark.parametrize("operators", ["1 0 0 1 -nan 3 cm", "inf 2 m", "10 NaN l", "0 0 m -Infinity 1 l"])
+def test_the_drawing_guard_refuses_numbers_that_are_not_finite(operators: str) -> None:
+    with pytest.raises(FigureBug):
+        check_operators(operators)
+    assert not isinstance(FigureBug("x"), UserError)  # a bug keeps its traceback
+    check_operators("q 1 0 0 1 10.5 20 cm 0.114 0.208 0.341 RG Q")  # ordinary operators pass
+
+
+def test_a_nan_that_slipped_past_validation_is_a_bug_not_a_silent_pdf(exercises: list[Exercise]) -> None:
+    good = exercises[0].figure
+    pelvis = good.start.pelvis.model_construct(**{**good.start.pelvis.model_dump(), "x": float("nan")})
+    start = good.start.model_construct(**{**dict(good.start), "pelvis": pelvis})
+    broken = good.model_construct(**{**dict(good), "start": start})
+    with pytest.raises(FigureBug):
+        panel_figure(broken, 210.0, INKS).getBounds()
+
+
+def test_panel_geometry_keeps_a_margin_and_the_height_cap(exercises: list[Exercise]) -> None:
+    for exercise in exercises:
+        scene = build_scene(exercise.figure)
+        for width in (160.0, 228.0, 400.0):
+            g = panel_geometry(scene, width)
+            x0, y0, x1, y1 = scene.box
+            assert x0 * g.scale + g.dx >= 0 and x1 * g.scale + g.dx <= g.panel_width + 1e-6
+            assert y0 * g.scale + g.dy >= 0 and y1 * g.scale + g.dy <= g.height - 2 * g.badge
+            assert g.height <= MAX_HEIGHT * width + 1e-9
+            assert g.lefts[1] - g.lefts[0] >= g.panel_width
+
+
+@pytest.mark.parametrize(("page_size", "large_print", "at_least_mm"),
+                         [("a4", False, 80), ("letter", False, 80), ("a4", True, 80), ("letter", True, 80)])
+def test_panels_are_at_least_80_mm_wide_on_the_card(monkeypatch: pytest.MonkeyPatch, resources: object,
+                                                    page_size: str, large_print: bool, at_least_mm: float) -> None:
+    import generator.figures.draw as draw
+    from generator.build import BuildOptions, render_handout
+
+    asked: list[tuple[str, float, float]] = []
+    original = draw.exercise_figure
+
+    def recording(exercise: Exercise, width: float, inks: FigureInks, variant: str = "main") -> object:
+        figure = original(exercise, width, inks, variant)  # type: ignore[arg-type]
+        if figure is not None:
+            asked.append((exercise.id, width, figure.wrap(width, 1000)[1]))
+        return figure
+
+    monkeypatch.setattr(draw, "exercise_figure", recording)
+    render_handout(BuildOptions(page_size=page_size, large_print=large_print), resources)  # type: ignore[arg-type]
+    assert {exercise_id for exercise_id, _, _ in asked} == set(IDS)
+    for exercise_id, width, height in asked:
+        assert width >= at_least_mm * mm, (exercise_id, width / mm)
+        assert height <= MAX_HEIGHT * width + 1e-9
+
+
+def test_eyes_show_only_on_the_side_of_the_head_that_faces_the_viewer(exercises: list[Exercise]) -> None:
+    eyes = {e.id: sum(m.kind == "eye" for m in build_scene(e.figure).panels[0]) for e in exercises}
+    assert eyes["clamshell"] == 2  # lying on the side, facing us
+    assert eyes["knee-to-chest"] == eyes["cobra"] == 1  # seen from the side
+
+
+@settings(max_examples=40, deadline=None)
+@given(position=st.tuples(*[st.floats(-400, 400)] * 3), offset=st.tuples(*[st.floats(-100, 100)] * 3),
+       knee=st.floats(0, 150), hip=st.floats(-30, 135), spine=st.floats(-60, 90),
+       pitch=st.floats(-180, 180), camera=st.floats(0, 90))
+def test_any_pose_in_range_draws_finite_operators(position: tuple[float, float, float],
+                                                  offset: tuple[float, float, float], knee: float, hip: float,
+                                                  spine: float, pitch: float, camera: float) -> None:
+    from generator.figures.draw import _operators_of
+
+    x, y, z = position
+    frame = {"pelvis": {"x": x, "y": y, "z": z, "pitch": pitch}, "spine": spine, "left_knee": knee,
+             "right_hip": hip, "reach": [{"part": "left_hand", "to": "right_knee", "offset": list(offset)}]}
+    spec = FigureSpec.model_validate({"camera": {"pitch": camera}, "start": {}, "end": frame,
+                                      "moving": "left_hand", "props": [{"kind": "mat"}]})
+    drawing = panel_figure(spec, 200.0, INKS)
+    check_operators(_operators_of(drawing))  # raises FigureBug on NaN or infinity
+    assert 0 < drawing.height <= 100
