@@ -65,6 +65,10 @@ pack_option = click.option(
 templates_option = click.option(
     "--templates", "templates_dir", type=click.Path(file_okay=False, path_type=Path),
     default=None, help="Folder of your own templates; each file overrides the bundled one.")
+lang_option = click.option(
+    "--lang", "language", metavar="CODE", default=None,
+    help="Print in this language of the pack, e.g. sv (default: a preset's language, "
+         "else the pack's own). Ids, presets and doses are the same in every language.")
 DATE = click.DateTime(formats=["%Y-%m-%d"])
 
 
@@ -103,13 +107,14 @@ def main() -> None:
 @click.option("--large-print", is_flag=True, help="Body text 16 pt and larger figures.")
 @click.option("--font", type=click.Path(dir_okay=False, path_type=Path),
               help="A TrueType font (.ttf) for all text, for scripts the bundled font lacks.")
+@lang_option
 @reports_user_errors(first_only=True)
 def build(data_dir: Path | None, templates_dir: Path | None, output: Path | None,
           preset: str | None, exercises: tuple[str, ...], exclude: tuple[str, ...],
           doses: tuple[str, ...], weeks: int | None, patient: str | None,
           clinician: str | None, clinic: str | None, contact: str | None, logo: Path | None,
           notes: str | None, issued: dt.datetime | None, review_date: dt.datetime | None,
-          page_size: str, large_print: bool, font: Path | None) -> None:
+          page_size: str, large_print: bool, font: Path | None, language: str | None) -> None:
     """Build a handout PDF and print its path."""
     from .build import BuildOptions, build as build_handout
     from .prescription import PatientDetails
@@ -121,19 +126,20 @@ def build(data_dir: Path | None, templates_dir: Path | None, output: Path | None
         details=PatientDetails(patient=patient, clinician=clinician, clinic=clinic,
                                contact=contact, notes=notes, logo=logo),
         date=_date(issued), review_date=_date(review_date), page_size=page_size,  # type: ignore[arg-type]
-        large_print=large_print, font=font)
+        large_print=large_print, font=font, language=language)
     click.echo(str(build_handout(options, output)))
 
 
 @main.command(name="list")
 @pack_option
+@lang_option
 @reports_user_errors()
-def list_exercises(data_dir: Path | None) -> None:
+def list_exercises(data_dir: Path | None, language: str | None) -> None:
     """List the pack's exercises: id, name and kind, one a line."""
     from .loading import load_pack
     from .resources import default_pack
 
-    pack = load_pack(data_dir or default_pack())
+    pack = load_pack(data_dir or default_pack(), language=language)
     width = max(len(exercise.id) for exercise in pack.exercises)
     for exercise in pack.exercises:
         click.echo(f"{exercise.id:<{width}}  {exercise.name}  ({exercise.kind})")
@@ -141,18 +147,24 @@ def list_exercises(data_dir: Path | None) -> None:
 
 @main.command()
 @pack_option
+@templates_option
+@lang_option
 @reports_user_errors()
-def validate(data_dir: Path | None) -> None:
-    """Check a content pack and its presets; report every problem at once."""
+def validate(data_dir: Path | None, templates_dir: Path | None, language: str | None) -> None:
+    """Check a content pack and its presets; report every problem at once.
+
+    With --lang, check that language: every untranslated message, missing exercise text or
+    mismatched placeholder, with file and line. Without it, check every language the pack has.
+    """
     from .errors import UserError
-    from .loading import check_all
+    from .languages import check_languages
     from .resources import default_pack
 
     directory = data_dir or default_pack()
-    problems = check_all(directory)
+    checked, problems = check_languages(directory, templates_dir, language)
     if problems:
         raise UserError.from_problems(problems)
-    click.echo(f"{directory}: OK")
+    click.echo(f"{directory}: OK ({', '.join(checked)})")
 
 
 @main.command()
@@ -169,17 +181,22 @@ def schema() -> None:
 @pack_option
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               default=Path("out") / "figures.pdf", show_default=True, help="PDF to write.")
+@lang_option
 @reports_user_errors()
-def figures(data_dir: Path | None, output: Path) -> None:
+def figures(data_dir: Path | None, output: Path, language: str | None) -> None:
     """Draw every exercise's figure large on a review sheet."""
     from .build import write_atomically
     from .figures import render_review_sheet
     from .fonts import register_fonts
     from .loading import load_pack
     from .resources import default_pack
+    from .templating import Templates
 
-    pack = load_pack(data_dir or default_pack())
-    write_atomically(output, render_review_sheet(pack.exercises, register_fonts(pack.font)))
+    pack = load_pack(data_dir or default_pack(), language=language)
+    translator = Templates().translator(pack.language)
+    write_atomically(output, render_review_sheet(
+        pack.exercises, register_fonts(pack.font),
+        heading=translator.gettext("Exercise figures: review sheet"), language=pack.language))
     click.echo(str(output))
 
 

@@ -201,7 +201,9 @@ class _FramedImage(Flowable):
                             mask="auto")
 
 
-def render_review_sheet(exercises: Sequence[Exercise], fonts: FontFamily) -> bytes:
+def render_review_sheet(exercises: Sequence[Exercise], fonts: FontFamily,
+                        heading: str = "Exercise figures: review sheet",
+                        language: str = "en") -> bytes:
     """An A4 PDF with every exercise's figure drawn large and labelled, two to a row."""
     from xml.sax.saxutils import escape
 
@@ -214,9 +216,9 @@ def render_review_sheet(exercises: Sequence[Exercise], fonts: FontFamily) -> byt
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(buffer, pagesize=A4, invariant=1, initialFontName=fonts.regular,
                             leftMargin=36, rightMargin=36, topMargin=40, bottomMargin=36,
-                            title="Figure review sheet", author="handout", creator="handout")
+                            title=heading, author="handout", creator="handout", lang=language)
     label = ParagraphStyle("label", fontName=fonts.bold, fontSize=10, leading=13)
-    heading = ParagraphStyle("heading", fontName=fonts.bold, fontSize=14, leading=18, spaceAfter=8)
+    heading_style = ParagraphStyle("heading", fontName=fonts.bold, fontSize=14, leading=18, spaceAfter=8)
     cell_w = (doc.width - 12) / 2
     cell_h = cell_w * 0.57  # eight figures, two a row, fit one A4 page
     cells = [[exercise_figure(exercise, cell_w, cell_h),
@@ -228,5 +230,5 @@ def render_review_sheet(exercises: Sequence[Exercise], fonts: FontFamily) -> byt
                                ("LEFTPADDING", (0, 0), (-1, -1), 3), ("RIGHTPADDING", (0, 0), (-1, -1), 3),
                                ("BOTTOMPADDING", (0, 0), (-1, -1), 10),
                                ("FONTNAME", (0, 0), (-1, -1), fonts.regular)]))
-    doc.build([Paragraph("Exercise figures: review sheet", heading), table])
+    doc.build([Paragraph(escape(heading), heading_style), table])
     return buffer.getvalue()

@@ -47,8 +47,10 @@ class Styles:
             raise UserError(f"unknown colour {name!r} (see styles.yaml)") from None
 
 
-def make_styles(data: Mapping[str, Any], fonts: FontFamily, large_print: bool) -> Styles:
-    """Build the styles from the parsed ``styles.yaml``."""
+def make_styles(data: Mapping[str, Any], fonts: FontFamily, large_print: bool,
+                language: str = "") -> Styles:
+    """Build the styles from the parsed ``styles.yaml``; ``language`` (a BCP 47 tag) picks
+    the hyphenation, for the languages ``styles.yaml`` names."""
     try:
         large = data["large_print"]
         scale = float(large["scale"]) if large_print else 1.0
@@ -70,11 +72,29 @@ def make_styles(data: Mapping[str, Any], fonts: FontFamily, large_print: bool) -
         specs = data["paragraph"]
         scales = {"size": scale, "leading": leading_scale, "space_before": space_scale,
                   "space_after": space_scale}
-        paragraphs = {name: _paragraph(name, specs, fonts, colours, scales) for name in specs}
+        hyphenation = _hyphenation(data.get("hyphenation") or {}, language)
+        paragraphs = {name: _paragraph(name, specs, fonts, colours, scales, hyphenation)
+                      for name in specs}
     except (KeyError, TypeError, ValueError, AttributeError) as error:
         raise UserError(f"styles.yaml: missing or bad value: {error}") from None
     return Styles(paragraphs, colours, page, sections["box"], sections["card"],
                   sections["log"], fonts, scale)
+
+
+def _hyphenation(spec: Mapping[str, Any], language: str) -> dict[str, Any]:
+    """ReportLab's hyphenation settings for a language: pyphen's dictionary, and the
+    shortest word worth breaking (long compounds only: a hyphen costs the reader a little)."""
+    code = language.split("-")[0]
+    if code not in spec.get("languages", ()):
+        return {}
+    import pyphen
+
+    dictionary = next((tag for tag in (language.replace("-", "_"), code)
+                       if tag in pyphen.LANGUAGES), None)
+    if dictionary is None:
+        raise UserError(f"styles.yaml: hyphenation: pyphen has no dictionary for {language!r}")
+    return {"hyphenationLang": dictionary,
+            "hyphenationMinWordLength": int(spec.get("min_word_length", 5))}
 
 
 def _resolved(name: str, specs: Mapping[str, Mapping[str, Any]], seen: tuple[str, ...] = ()
@@ -87,7 +107,8 @@ def _resolved(name: str, specs: Mapping[str, Mapping[str, Any]], seen: tuple[str
 
 
 def _paragraph(name: str, specs: Mapping[str, Mapping[str, Any]], fonts: FontFamily,
-               colours: Mapping[str, colors.Color], scales: Mapping[str, float]) -> ParagraphStyle:
+               colours: Mapping[str, colors.Color], scales: Mapping[str, float],
+               hyphenation: Mapping[str, Any]) -> ParagraphStyle:
     spec = _resolved(name, specs)
     values = {key: float(spec.get(key, 0)) * scales[key] for key in _SCALED}
     return ParagraphStyle(
@@ -104,4 +125,5 @@ def _paragraph(name: str, specs: Mapping[str, Mapping[str, Any]], fonts: FontFam
         splitLongWords=True,
         allowWidows=0,
         allowOrphans=0,
+        **hyphenation,
     )
