@@ -213,16 +213,18 @@ def figures(data_dir: Path | None, output: Path, language: str | None) -> None:
 @click.option("--contact", help="A phone number or email address, on every handout.")
 @click.option("--logo", type=click.Path(dir_okay=False, path_type=Path),
               help="The clinic's logo, PNG or JPEG, on every handout.")
+@lang_option
 @reports_user_errors()
 def batch(csv_file: Path, output_dir: Path, jobs: int | None, data_dir: Path | None,
           templates_dir: Path | None, clinician: str | None, clinic: str | None,
-          contact: str | None, logo: Path | None) -> None:
+          contact: str | None, logo: Path | None, language: str | None) -> None:
     """Build one handout per row of a CSV file (a clinic's day list).
 
     Columns: patient (required); exercises (ids separated by ;), preset, dose (;-separated
     --dose specs), clinician, clinic, contact, notes, date, review_date, page_size,
-    large_print (yes/no), weeks, output (a file name). A bad row is reported with its line
-    and column, and the other rows are still built; the exit status is 1 if any row failed.
+    large_print (yes/no), weeks, output (a file name), language (e.g. sv). A bad row is
+    reported with its line and column, and the other rows are still built; the exit status
+    is 1 if any row failed.
     """
     from .batch import default_jobs, read_rows, run_batch
     from .build import BuildOptions, Resources
@@ -231,10 +233,10 @@ def batch(csv_file: Path, output_dir: Path, jobs: int | None, data_dir: Path | N
     from .resources import default_pack
 
     directory = data_dir or default_pack()
-    resources = Resources.load(directory, templates_dir)  # a bad pack stops before any row
+    resources = Resources.load(directory, templates_dir, language)  # a bad pack stops before any row
     if logo is not None:
         print_ready(logo)  # a bad logo stops before any row, not once per row
-    base = BuildOptions(data_dir=directory, templates_dir=templates_dir,
+    base = BuildOptions(data_dir=directory, templates_dir=templates_dir, language=language,
                         details=PatientDetails(clinician=clinician, clinic=clinic,
                                                contact=contact, logo=logo))
     rows, failures = read_rows(csv_file, base, output_dir, resources)

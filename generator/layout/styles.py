@@ -125,5 +125,5 @@ def _paragraph(name: str, specs: Mapping[str, Mapping[str, Any]], fonts: FontFam
         splitLongWords=True,
         allowWidows=0,
         allowOrphans=0,
-        **hyphenation,
+        **(hyphenation if spec.get("hyphenate", True) else {}),
     )
