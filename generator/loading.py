@@ -291,8 +291,11 @@ def _overlaid(base: dict[str, Any], translation: YamlDocument, folder: Path,
     for key in refused_fields(translation.data, base_only):
         problems.append(translation.problem((key,), "comes from the base pack and is the same "
                                             "in every language: remove it here"))
+    unknown = [str(key) for key in translation.data if key not in base]
     for location, message in missing_text(base, translation.data, skip=(*base_only, *optional)):
-        problems.append(translation.problem(location, message))
+        close = difflib.get_close_matches(str(location[-1]), unknown, n=1) if len(location) == 1 else []
+        hint = f"; is {close[0]!r} a misspelling?" if close else ""
+        problems.append(translation.problem(location, message + hint))
     merged = {**base, **{key: value for key, value in translation.data.items()
                          if key not in base_only}}
     if "language" in optional:
@@ -434,9 +437,15 @@ def _translated_preset(doc: YamlDocument, path: Path, pack: Pack,
     if notes:
         text_base["exercises"] = notes
     merged = _overlaid(text_base, translation, folders[0], BASE_ONLY_PRESET, (), problems)
+    entries = translation.data.get("exercises") or []
+    for index, entry in enumerate(entries if isinstance(entries, list) else []):
+        for key in (entry if isinstance(entry, dict) else {}):
+            if key not in ("id", "note"):
+                problems.append(translation.problem(("exercises", index, key), (
+                    "comes from the base preset and is the same in every language: "
+                    "remove it here")))
     translated_notes = {entry.get("id"): entry.get("note")
-                        for entry in translation.data.get("exercises") or []
-                        if isinstance(entry, dict)}
+                        for entry in entries if isinstance(entry, dict)}
     merged["exercises"] = [
         {**entry, "note": translated_notes.get(entry.get("id"), entry["note"])}
         if isinstance(entry, dict) and "note" in entry else entry
