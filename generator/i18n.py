@@ -62,6 +62,8 @@ class Translator:
         entry = self.catalog.get(singular)
         if isinstance(entry, Mapping):
             text = entry.get(category) or entry.get("other") or plural
+        elif entry is not None:  # one form for every count (validate asks for the forms)
+            text = entry
         else:  # untranslated: English's own rule
             text = singular if Locale("en").plural_form(count) == "one" else plural
         return text % self._formatted({"num": count, **values})

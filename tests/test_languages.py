@@ -105,7 +105,7 @@ def test_the_safety_net_is_complete_in_swedish(sv_read: ReadPdf) -> None:
     """The design issue's safety net: sex problems and walking in the urgent box; foot drop the
     same day, a fall, osteoporosis or steroids; heat, the pharmacy, no heat on numb skin."""
     text = " ".join(page_texts(sv_read))
-    for fact in ("Nya problem med sexlivet", "Du går på ett nytt sätt",
+    for fact in ("Nya problem med sexlivet", "Du har börjat gå på ett annat sätt", "droppfot",
                  "Samma dag: svaghet eller domningar i ena benet eller foten",
                  "Samma dag: du har ramlat", "benskörhet (osteoporos)", "kortison",
                  "Fråga på apoteket", "Lägg aldrig en värmekudde på hud som är domnad",
