@@ -88,7 +88,7 @@ def missing_text(base: Any, translated: Any, location: tuple[str | int, ...] = (
             and location[-1] not in FREE_LISTS:
         base_ids = [item.get("id") for item in base if isinstance(item, dict)]
         ids = [item.get("id") for item in translated if isinstance(item, dict)]
-        if base_ids and ids != base_ids:
+        if any(i is not None for i in base_ids) and ids != base_ids:
             problems.append((location, f"must list the ids {base_ids} in this order, as the "
                              f"base does (ids are the same in every language), not {ids}"))
         else:

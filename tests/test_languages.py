@@ -11,7 +11,10 @@ import shutil
 from pathlib import Path
 
 import pytest
+import yaml
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pdfread import ReadPdf, assert_valid_pdf
 
 from generator.build import BuildOptions, Resources, render_handout
@@ -345,3 +348,27 @@ def test_ids_and_doses_come_only_from_the_base(tmp_path: Path) -> None:
     stray.write_text("name: Kobra\n", encoding="utf-8")
     assert any(p.path == stray and "no exercise 'kobra'" in p.message
                for p in check_all(pack_dir, "sv"))
+
+
+TEXT_FIELDS = ("name", "start_position", "steps", "benefit", "caution", "areas", "feel",
+               "stop_if", "easier", "harder")
+
+
+@settings(max_examples=25, deadline=None)
+@given(removed=st.sets(st.sampled_from(TEXT_FIELDS), min_size=1),
+       exercise=st.sampled_from(("cobra", "clamshell", "bird-dog")))
+def test_each_untranslated_field_is_reported_once_at_its_file(
+        tmp_path_factory: pytest.TempPathFactory, removed: set[str], exercise: str) -> None:
+    from generator.loading import check_pack
+
+    pack_dir = tmp_path_factory.mktemp("pack") / "pack"
+    shutil.copytree(default_pack(), pack_dir)
+    path = pack_dir / "sv" / "exercises" / f"{exercise}.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    path.write_text(yaml.safe_dump({k: v for k, v in data.items() if k not in removed},
+                                   allow_unicode=True), encoding="utf-8")
+    pack, problems = check_pack(pack_dir, language="sv")
+    assert pack is None
+    reported = sorted(p.field for p in problems)
+    assert reported == sorted(removed)
+    assert all(p.path == path and "not translated" in p.message for p in problems)
