@@ -18,6 +18,7 @@ from . import __version__
 from .errors import UserError
 from .fonts import FontFamily, register_fonts
 from .i18n import Translator
+from .languages import primary
 from .limits import DEFAULT_WEEKS
 from .loading import find_preset, load_pack, load_preset, preset_language
 from .model import Pack
@@ -102,6 +103,9 @@ def render_handout(options: BuildOptions, resources: Resources | None = None) ->
     """The handout PDF's bytes for these options."""
     resources = resources or Resources.load(options.data_dir, options.templates_dir,
                                             language_of(options))
+    if options.language and primary(options.language) != primary(resources.pack.language):
+        raise ValueError(f"resources in {resources.pack.language!r} were passed for a "
+                         f"handout in {options.language!r}")  # a caller's bug, not the user's
     prescription = prescribe(resources.pack, options)
     fonts = register_fonts(options.font or resources.pack.font)
     check_printable(prescription, fonts, resources.pack if options.font else None)

@@ -372,3 +372,8 @@ def test_each_untranslated_field_is_reported_once_at_its_file(
     reported = sorted(p.field for p in problems)
     assert reported == sorted(removed)
     assert all(p.path == path and "not translated" in p.message for p in problems)
+
+
+def test_resources_in_another_language_are_a_callers_bug(resources: Resources) -> None:
+    with pytest.raises(ValueError, match="resources in 'en-GB' were passed for a handout in 'sv'"):
+        render_handout(BuildOptions(date=DATE, language="sv"), resources)
