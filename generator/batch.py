@@ -16,7 +16,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from .build import BuildOptions, Resources, build, prescribe
+from .build import BuildOptions, Resources, build, language_of, prescribe
 from .errors import Problem, UserError
 from .fonts import register_fonts
 from .limits import MAX_WEEKS
@@ -26,9 +26,26 @@ from .text_check import check_printable
 
 REQUIRED = ("patient",)
 OPTIONAL = ("exercises", "preset", "dose", "clinician", "clinic", "contact", "notes", "date",
-            "review_date", "page_size", "large_print", "weeks", "output")
+            "review_date", "page_size", "large_print", "weeks", "output", "language")
 _TRUE = {"yes", "true", "1", "y"}
 _FALSE = {"no", "false", "0", "n", ""}
+
+
+class ResourcesByLanguage:
+    """The pack and templates loaded once per language that rows ask for."""
+
+    def __init__(self, data_dir: Path, templates_dir: Path | None,
+                 first: Resources | None = None, first_language: str | None = None) -> None:
+        """``first``: resources already loaded, in ``first_language``."""
+        self.data_dir, self.templates_dir = data_dir, templates_dir
+        self._loaded: dict[str | None, Resources] = {first_language: first} if first else {}
+
+    def get(self, language: str | None) -> Resources:
+        """The resources in ``language`` (None: the pack's own); a UserError if the pack
+        lacks it or its translation has problems."""
+        if language not in self._loaded:
+            self._loaded[language] = Resources.load(self.data_dir, self.templates_dir, language)
+        return self._loaded[language]
 
 
 @dataclass(frozen=True)
@@ -49,7 +66,8 @@ class Outcome:
     problem: Problem | None
 
 
-def read_rows(path: Path, base: BuildOptions, out_dir: Path, resources: Resources,
+def read_rows(path: Path, base: BuildOptions, out_dir: Path,
+              resources: Resources | ResourcesByLanguage,
               ) -> tuple[list[Row], list[Outcome]]:
     """The good rows as build options and a failed outcome for each bad row.
 
@@ -70,6 +88,9 @@ def read_rows(path: Path, base: BuildOptions, out_dir: Path, resources: Resource
     rows: list[Row] = []
     failures: list[Outcome] = []
     used: set[Path] = set()
+    by_language = (resources if isinstance(resources, ResourcesByLanguage)
+                   else ResourcesByLanguage(base.data_dir, base.templates_dir, resources,
+                                            base.language))
     records = _records(text, path)
     header_line, header = next(records, (1, []))
     columns = _columns(header, path, header_line)
@@ -77,8 +98,10 @@ def read_rows(path: Path, base: BuildOptions, out_dir: Path, resources: Resource
         try:
             cell = _cells(columns, cells)
             options = _options(cell, base)
-            check_row(options, resources)
-            output = _unique(out_dir / _file_name(cell, options, resources.pack.id), used)
+            options = replace(options, language=language_of(options))
+            row_resources = by_language.get(options.language)
+            check_row(options, row_resources)
+            output = _unique(out_dir / _file_name(cell, options, row_resources.pack.id), used)
             rows.append(Row(path, line, options, output))
         except _CellError as error:
             failures.append(Outcome(line, Problem(
@@ -129,7 +152,8 @@ def _columns(header: list[str], path: Path, line: int) -> list[str]:
 
 _COLUMN_OF_OPTION = {"--exercise": "exercises", "--exclude": "exercises", "--dose": "dose",
                      "--preset": "preset", "--patient": "patient", "--clinician": "clinician",
-                     "--clinic": "clinic", "--contact": "contact", "--notes": "notes"}
+                     "--clinic": "clinic", "--contact": "contact", "--notes": "notes",
+                     "--lang": "language"}
 
 
 def check_row(options: BuildOptions, resources: Resources) -> None:
@@ -197,6 +221,7 @@ def _options(cell: dict[str, str], base: BuildOptions) -> BuildOptions:
         review_date=parsed("review_date", _date),  # type: ignore[arg-type]
         page_size=page_size,  # type: ignore[arg-type]
         large_print=large in _TRUE or base.large_print,
+        language=cell.get("language") or base.language,
     )
 
 
@@ -234,18 +259,20 @@ def _unique(path: Path, used: set[Path]) -> Path:
     return candidate
 
 
-# Each worker process loads the pack and templates once, then builds many rows.
-_worker_resources: Resources | None = None
+# Each worker process loads the pack and templates once per language, then builds many rows.
+_worker_resources: ResourcesByLanguage | None = None
 
 
 def _start_worker(data_dir: Path, templates_dir: Path | None) -> None:
     global _worker_resources  # noqa: PLW0603 - one per worker process, by design
-    _worker_resources = Resources.load(data_dir, templates_dir)
+    _worker_resources = ResourcesByLanguage(data_dir, templates_dir)
 
 
-def _build_row(row: Row, resources: Resources | None = None) -> Outcome:
+def _build_row(row: Row, resources: ResourcesByLanguage | None = None) -> Outcome:
     try:
-        build(row.options, row.output, resources or _worker_resources)
+        languages = resources or _worker_resources
+        assert languages is not None, "a worker builds rows only after _start_worker"
+        build(row.options, row.output, languages.get(row.options.language))
     except UserError as error:
         # Placed at its row; the file it is about (a logo, the output) stays in the message.
         problem = error.problems[0]
@@ -255,7 +282,7 @@ def _build_row(row: Row, resources: Resources | None = None) -> Outcome:
     return Outcome(row.line, None)
 
 
-def run_batch(rows: Sequence[Row], resources: Resources, data_dir: Path,
+def run_batch(rows: Sequence[Row], resources: Resources | ResourcesByLanguage, data_dir: Path,
               templates_dir: Path | None, jobs: int) -> Iterator[Outcome]:
     """Build every row; outcomes come in row order, as they finish.
 
@@ -263,7 +290,9 @@ def run_batch(rows: Sequence[Row], resources: Resources, data_dir: Path,
     loads its own from ``data_dir`` and ``templates_dir``.
     """
     if jobs <= 1:
-        yield from (_build_row(row, resources) for row in rows)
+        languages = (resources if isinstance(resources, ResourcesByLanguage)
+                     else ResourcesByLanguage(data_dir, templates_dir, resources))
+        yield from (_build_row(row, languages) for row in rows)
         return
     chunk = max(1, min(16, len(rows) // (jobs * 4) or 1))
     with ProcessPoolExecutor(max_workers=jobs, initializer=_start_worker,

@@ -18,8 +18,9 @@ from . import __version__
 from .errors import UserError
 from .fonts import FontFamily, register_fonts
 from .i18n import Translator
+from .languages import primary
 from .limits import DEFAULT_WEEKS
-from .loading import find_preset, load_pack, load_preset
+from .loading import find_preset, load_pack, load_preset, preset_language
 from .model import Pack
 from .naming import default_output
 from .prescription import (PatientDetails, Prescription, check_details, select_exercises,
@@ -52,6 +53,7 @@ class BuildOptions:
     page_size: PageSize = "a4"
     large_print: bool = False
     font: Path | None = None
+    language: str | None = None  # a language of the pack (e.g. sv); None: the preset's or the pack's own
 
 
 @dataclass(frozen=True)
@@ -67,17 +69,19 @@ class Resources:
     translator: Translator
 
     @classmethod
-    def load(cls, data_dir: Path, templates_dir: Path | None = None) -> Resources:
+    def load(cls, data_dir: Path, templates_dir: Path | None = None,
+             language: str | None = None) -> Resources:
         """Load and check everything once: a bad pack, template folder, styles or catalogue
-        is reported here, before any handout is built."""
+        is reported here, before any handout is built. ``language``: the pack's text and the
+        templates' wording in this language (None: the pack's own)."""
         from .layout.styles import make_styles
 
-        pack = load_pack(data_dir, check_print=True)
+        pack = load_pack(data_dir, check_print=True, language=language)
         templates = Templates(templates_dir)
         styles = templates.read_yaml("styles.yaml") or {}
         for large_print in (False, True):
             try:
-                make_styles(styles, register_fonts(pack.font), large_print)
+                make_styles(styles, register_fonts(pack.font), large_print, pack.language)
             except UserError as error:
                 raise UserError(str(error), path=templates.find("styles.yaml")) from None
         return cls(pack, templates, styles, templates.translator(pack.language))
@@ -87,7 +91,8 @@ def build(options: BuildOptions, output: Path | None = None,
           resources: Resources | None = None) -> Path:
     """Render the handout and write it atomically to ``output`` (by default
     ``out/<pack>-handout.pdf`` or ``out/<pack>-<patient>-<date>.pdf``); returns the path."""
-    resources = resources or Resources.load(options.data_dir, options.templates_dir)
+    resources = resources or Resources.load(options.data_dir, options.templates_dir,
+                                            language_of(options))
     pdf = render_handout(options, resources)
     output = output or default_output(options, resources.pack.id)
     write_atomically(output, pdf)
@@ -96,7 +101,11 @@ def build(options: BuildOptions, output: Path | None = None,
 
 def render_handout(options: BuildOptions, resources: Resources | None = None) -> bytes:
     """The handout PDF's bytes for these options."""
-    resources = resources or Resources.load(options.data_dir, options.templates_dir)
+    resources = resources or Resources.load(options.data_dir, options.templates_dir,
+                                            language_of(options))
+    if options.language and primary(options.language) != primary(resources.pack.language):
+        raise ValueError(f"resources in {resources.pack.language!r} were passed for a "
+                         f"handout in {options.language!r}")  # a caller's bug, not the user's
     prescription = prescribe(resources.pack, options)
     fonts = register_fonts(options.font or resources.pack.font)
     check_printable(prescription, fonts, resources.pack if options.font else None)
@@ -108,6 +117,13 @@ def render_story(resources: Resources, prescription: Prescription) -> str:
     """The templates rendered: the handout as story XML, before any layout."""
     context = handout_context(resources.pack, prescription, resources.translator)
     return resources.templates.render(STORY_TEMPLATE, context, resources.translator)
+
+
+def language_of(options: BuildOptions) -> str | None:
+    """The language to print in: ``--lang``, else the preset's, else None (the pack's own)."""
+    if options.language or not options.preset:
+        return options.language
+    return preset_language(find_preset(options.data_dir, options.preset))
 
 
 def prescribe(pack: Pack, options: BuildOptions) -> Prescription:
@@ -139,7 +155,7 @@ def typeset(story_xml: str, resources: Resources, prescription: Prescription,
     from .layout.styles import make_styles
 
     pack, translator = resources.pack, resources.translator
-    styles = make_styles(resources.styles, fonts, options.large_print)
+    styles = make_styles(resources.styles, fonts, options.large_print, pack.language)
     inks = FigureInks(**styles.figure)
 
     def figure(exercise_id: str, width: float, variant: str) -> Flowable | None:

@@ -65,6 +65,10 @@ pack_option = click.option(
 templates_option = click.option(
     "--templates", "templates_dir", type=click.Path(file_okay=False, path_type=Path),
     default=None, help="Folder of your own templates; each file overrides the bundled one.")
+lang_option = click.option(
+    "--lang", "language", metavar="CODE", default=None,
+    help="Print in this language of the pack, e.g. sv (default: a preset's language, "
+         "else the pack's own). Ids, presets and doses are the same in every language.")
 DATE = click.DateTime(formats=["%Y-%m-%d"])
 
 
@@ -103,13 +107,14 @@ def main() -> None:
 @click.option("--large-print", is_flag=True, help="Body text 16 pt and larger figures.")
 @click.option("--font", type=click.Path(dir_okay=False, path_type=Path),
               help="A TrueType font (.ttf) for all text, for scripts the bundled font lacks.")
+@lang_option
 @reports_user_errors(first_only=True)
 def build(data_dir: Path | None, templates_dir: Path | None, output: Path | None,
           preset: str | None, exercises: tuple[str, ...], exclude: tuple[str, ...],
           doses: tuple[str, ...], weeks: int | None, patient: str | None,
           clinician: str | None, clinic: str | None, contact: str | None, logo: Path | None,
           notes: str | None, issued: dt.datetime | None, review_date: dt.datetime | None,
-          page_size: str, large_print: bool, font: Path | None) -> None:
+          page_size: str, large_print: bool, font: Path | None, language: str | None) -> None:
     """Build a handout PDF and print its path."""
     from .build import BuildOptions, build as build_handout
     from .prescription import PatientDetails
@@ -121,19 +126,20 @@ def build(data_dir: Path | None, templates_dir: Path | None, output: Path | None
         details=PatientDetails(patient=patient, clinician=clinician, clinic=clinic,
                                contact=contact, notes=notes, logo=logo),
         date=_date(issued), review_date=_date(review_date), page_size=page_size,  # type: ignore[arg-type]
-        large_print=large_print, font=font)
+        large_print=large_print, font=font, language=language)
     click.echo(str(build_handout(options, output)))
 
 
 @main.command(name="list")
 @pack_option
+@lang_option
 @reports_user_errors()
-def list_exercises(data_dir: Path | None) -> None:
+def list_exercises(data_dir: Path | None, language: str | None) -> None:
     """List the pack's exercises: id, name and kind, one a line."""
     from .loading import load_pack
     from .resources import default_pack
 
-    pack = load_pack(data_dir or default_pack())
+    pack = load_pack(data_dir or default_pack(), language=language)
     width = max(len(exercise.id) for exercise in pack.exercises)
     for exercise in pack.exercises:
         click.echo(f"{exercise.id:<{width}}  {exercise.name}  ({exercise.kind})")
@@ -141,18 +147,24 @@ def list_exercises(data_dir: Path | None) -> None:
 
 @main.command()
 @pack_option
+@templates_option
+@lang_option
 @reports_user_errors()
-def validate(data_dir: Path | None) -> None:
-    """Check a content pack and its presets; report every problem at once."""
+def validate(data_dir: Path | None, templates_dir: Path | None, language: str | None) -> None:
+    """Check a content pack and its presets; report every problem at once.
+
+    With --lang, check that language: every untranslated message, missing exercise text or
+    mismatched placeholder, with file and line. Without it, check every language the pack has.
+    """
     from .errors import UserError
-    from .loading import check_all
+    from .languages import check_languages
     from .resources import default_pack
 
     directory = data_dir or default_pack()
-    problems = check_all(directory)
+    checked, problems = check_languages(directory, templates_dir, language)
     if problems:
         raise UserError.from_problems(problems)
-    click.echo(f"{directory}: OK")
+    click.echo(f"{directory}: OK ({', '.join(checked)})")
 
 
 @main.command()
@@ -169,8 +181,9 @@ def schema() -> None:
 @pack_option
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               default=Path("out") / "figures.pdf", show_default=True, help="PDF to write.")
+@lang_option
 @reports_user_errors()
-def figures(data_dir: Path | None, output: Path) -> None:
+def figures(data_dir: Path | None, output: Path, language: str | None) -> None:
     """Draw every exercise's figure large on a review sheet."""
     from .build import Resources, write_atomically
     from .figures import FigureInks, render_review_sheet
@@ -178,9 +191,12 @@ def figures(data_dir: Path | None, output: Path) -> None:
     from .layout.styles import make_styles
     from .resources import default_pack
 
-    resources = Resources.load(data_dir or default_pack())
-    styles = make_styles(resources.styles, register_fonts(resources.pack.font), large_print=False)
-    write_atomically(output, render_review_sheet(resources.pack.exercises, styles, FigureInks(**styles.figure)))
+    resources = Resources.load(data_dir or default_pack(), language=language)
+    styles = make_styles(resources.styles, register_fonts(resources.pack.font), large_print=False,
+                         language=resources.pack.language)
+    sheet = render_review_sheet(resources.pack.exercises, styles, FigureInks(**styles.figure),
+                                resources.translator)
+    write_atomically(output, sheet)
     click.echo(str(output))
 
 
@@ -197,16 +213,18 @@ def figures(data_dir: Path | None, output: Path) -> None:
 @click.option("--contact", help="A phone number or email address, on every handout.")
 @click.option("--logo", type=click.Path(dir_okay=False, path_type=Path),
               help="The clinic's logo, PNG or JPEG, on every handout.")
+@lang_option
 @reports_user_errors()
 def batch(csv_file: Path, output_dir: Path, jobs: int | None, data_dir: Path | None,
           templates_dir: Path | None, clinician: str | None, clinic: str | None,
-          contact: str | None, logo: Path | None) -> None:
+          contact: str | None, logo: Path | None, language: str | None) -> None:
     """Build one handout per row of a CSV file (a clinic's day list).
 
     Columns: patient (required); exercises (ids separated by ;), preset, dose (;-separated
     --dose specs), clinician, clinic, contact, notes, date, review_date, page_size,
-    large_print (yes/no), weeks, output (a file name). A bad row is reported with its line
-    and column, and the other rows are still built; the exit status is 1 if any row failed.
+    large_print (yes/no), weeks, output (a file name), language (e.g. sv). A bad row is
+    reported with its line and column, and the other rows are still built; the exit status
+    is 1 if any row failed.
     """
     from .batch import default_jobs, read_rows, run_batch
     from .build import BuildOptions, Resources
@@ -215,10 +233,10 @@ def batch(csv_file: Path, output_dir: Path, jobs: int | None, data_dir: Path | N
     from .resources import default_pack
 
     directory = data_dir or default_pack()
-    resources = Resources.load(directory, templates_dir)  # a bad pack stops before any row
+    resources = Resources.load(directory, templates_dir, language)  # a bad pack stops before any row
     if logo is not None:
         print_ready(logo)  # a bad logo stops before any row, not once per row
-    base = BuildOptions(data_dir=directory, templates_dir=templates_dir,
+    base = BuildOptions(data_dir=directory, templates_dir=templates_dir, language=language,
                         details=PatientDetails(clinician=clinician, clinic=clinic,
                                                contact=contact, logo=logo))
     rows, failures = read_rows(csv_file, base, output_dir, resources)

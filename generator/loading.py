@@ -17,6 +17,8 @@ import yaml
 from pydantic import ValidationError
 
 from .errors import Problem, UsageError, UserError
+from .languages import (BASE_ONLY_EXERCISE, BASE_ONLY_PACK, BASE_ONLY_PRESET, OPTIONAL_PACK,
+                        check_tag, missing_text, primary, refused_fields, translation_folder)
 from .model import Pack, Preset, PresetExercise
 
 Location = tuple[str | int, ...]
@@ -153,20 +155,25 @@ def _data_location(data: Any, location: Location, missing: bool) -> Location:
     return tuple(kept)
 
 
-def load_pack(directory: Path, check_print: bool = False) -> Pack:
+def load_pack(directory: Path, check_print: bool = False, language: str | None = None) -> Pack:
     """Load and validate the pack in ``directory``; UserError with every problem found.
 
     ``check_print``: also check that every text prints in the pack's font (this loads
-    the font, so commands that print nothing skip it).
+    the font, so commands that print nothing skip it). ``language``: the pack's text in
+    this language (see languages.py); None for the pack's own language.
     """
-    pack, problems = check_pack(directory, check_print)
+    pack, problems = check_pack(directory, check_print, language)
     if problems or pack is None:
         raise UserError.from_problems(problems)
     return pack
 
 
-def check_pack(directory: Path, check_print: bool = False) -> tuple[Pack | None, list[Problem]]:
-    """The validated pack (or None) and every problem found in it."""
+def check_pack(directory: Path, check_print: bool = False, language: str | None = None,
+               ) -> tuple[Pack | None, list[Problem]]:
+    """The validated pack (or None) and every problem found in it.
+
+    A language the pack lacks is a UsageError naming the languages it has.
+    """
     directory = directory.resolve()
     if not directory.is_dir():
         return None, [Problem("content pack folder not found", directory)]
@@ -177,6 +184,10 @@ def check_pack(directory: Path, check_print: bool = False) -> tuple[Pack | None,
         return None, [*problems, pack_doc.problem((), "expected a mapping of pack fields")]
 
     data = dict(pack_doc.data)
+    folder = translation_folder(directory, str(data.get("language", "")), language)
+    translation = _read_translation(folder / "pack.yaml", problems) if folder else None
+    if folder is not None and translation is not None:
+        data = _overlaid(data, translation, folder, BASE_ONLY_PACK, OPTIONAL_PACK, problems)
     exercise_docs: dict[int, YamlDocument] = {}
     ids = data.get("exercises")
     if isinstance(ids, list):
@@ -196,9 +207,15 @@ def check_pack(directory: Path, check_print: bool = False) -> tuple[Pack | None,
             problems.extend(doc_problems)
             if isinstance(doc.data, dict) and doc.data.get("id") != exercise_id:
                 problems.append(doc.problem(("id",), f"must be {exercise_id!r}, as the file name"))
+            exercise_data = _resolve_files(doc, directory, ("image",), problems)
+            if folder is not None:
+                exercise_data, doc = _translated_exercise(exercise_data, doc, folder,
+                                                          exercise_id, problems)
             exercise_docs[len(exercises)] = doc
-            exercises.append(_resolve_files(doc, directory, ("image",), problems))
+            exercises.append(exercise_data)
         data["exercises"] = exercises
+        if folder is not None:
+            problems.extend(_stray_translations(folder / "exercises", ids, "exercise"))
     data = _resolve_files(YamlDocument(pack_doc.path, data, pack_doc.marks), directory,
                           ("font",), problems)
 
@@ -207,6 +224,8 @@ def check_pack(directory: Path, check_print: bool = False) -> tuple[Pack | None,
     def document_for(location: Location) -> tuple[YamlDocument, Location]:
         if len(location) >= 2 and location[0] == "exercises" and location[1] in exercise_docs:
             return exercise_docs[location[1]], location[2:]  # type: ignore[index]
+        if translation is not None and location and location[0] in translation.data:
+            return YamlDocument(translation.path, data, translation.marks), location
         return assembled, location
 
     try:
@@ -254,6 +273,71 @@ def _strings(value: Any, location: Location) -> Iterator[tuple[Location, str]]:
             yield from _strings(item, (*location, index))
 
 
+def _read_translation(path: Path, problems: list[Problem]) -> YamlDocument | None:
+    """A translation file as a mapping, or None (with the problem noted)."""
+    doc, doc_problems = read_yaml(path)
+    problems.extend(doc_problems)
+    if doc is not None and not isinstance(doc.data, dict):
+        problems.append(doc.problem((), "expected a mapping of translated fields"))
+        return None
+    return doc
+
+
+def _overlaid(base: dict[str, Any], translation: YamlDocument, folder: Path,
+              base_only: Sequence[str], optional: Sequence[str],
+              problems: list[Problem]) -> dict[str, Any]:
+    """The base's data with the translation's text laid over it; what the translation
+    leaves out or must not repeat is a problem at its file and line."""
+    for key in refused_fields(translation.data, base_only):
+        problems.append(translation.problem((key,), "comes from the base pack and is the same "
+                                            "in every language: remove it here"))
+    unknown = [str(key) for key in translation.data if key not in base]
+    for location, message in missing_text(base, translation.data, skip=(*base_only, *optional)):
+        close = difflib.get_close_matches(str(location[-1]), unknown, n=1) if len(location) == 1 else []
+        hint = f"; is {close[0]!r} a misspelling?" if close else ""
+        problems.append(translation.problem(location, message + hint))
+    merged = {**base, **{key: value for key, value in translation.data.items()
+                         if key not in base_only}}
+    if "language" in optional:
+        tag = translation.data.get("language", folder.name)
+        wrong = check_tag(folder, tag)
+        if wrong:
+            problems.append(translation.problem(("language",), wrong))
+        merged["language"] = tag
+    return merged
+
+
+def _translated_exercise(base: Any, base_doc: YamlDocument, folder: Path, exercise_id: str,
+                         problems: list[Problem]) -> tuple[Any, YamlDocument]:
+    """An exercise with its translated text, and the file its text now comes from."""
+    path = folder / "exercises" / f"{exercise_id}.yaml"
+    if not path.is_file():
+        problems.append(Problem(f"missing exercise text: no file {folder.name}/exercises/"
+                                f"{exercise_id}.yaml (copy exercises/{exercise_id}.yaml and "
+                                "translate its text)", path))
+        return base, base_doc
+    translation = _read_translation(path, problems)
+    if translation is None or not isinstance(base, dict):
+        return base, base_doc
+    if translation.data.get("id", exercise_id) != exercise_id:
+        problems.append(translation.problem(("id",), f"must be {exercise_id!r}, as the file name"))
+    data = {key: value for key, value in translation.data.items() if key != "id"}
+    merged = _overlaid(base, YamlDocument(path, data, translation.marks), folder,
+                       BASE_ONLY_EXERCISE, ("id",), problems)
+    # Errors in the merged exercise are placed in the translation (the text is its own);
+    # the base-only fields keep their lines from the base file.
+    marks = {**{key: mark for key, mark in base_doc.marks.items() if key[:1] != ()
+                and key[0] in BASE_ONLY_EXERCISE}, **translation.marks}
+    return merged, YamlDocument(path, merged, marks)
+
+
+def _stray_translations(folder: Path, ids: Any, what: str) -> list[Problem]:
+    """Translation files with no matching file in the base (a typo in the name)."""
+    known = set(ids) if isinstance(ids, list) else set()
+    return [Problem(f"no {what} {path.stem!r} in the base pack: rename or remove this file",
+                    path) for path in sorted(folder.glob("*.yaml")) if path.stem not in known]
+
+
 def _resolve_files(doc: YamlDocument, directory: Path, keys: Sequence[str],
                    problems: list[Problem]) -> Any:
     """The document's data with file fields made absolute; a missing file is a problem."""
@@ -290,6 +374,14 @@ def find_preset(directory: Path, name_or_file: str) -> Path:
     return path
 
 
+def preset_language(path: Path) -> str | None:
+    """The ``language`` a preset file asks for, read before the pack is loaded (the pack's
+    language depends on it); the preset is fully checked when it is loaded."""
+    doc, _ = read_yaml(path)
+    language = doc.data.get("language") if doc is not None and isinstance(doc.data, dict) else None
+    return language if isinstance(language, str) else None
+
+
 def load_preset(path: Path, pack: Pack) -> Preset:
     """Load a preset and check that every exercise it names is in the pack."""
     preset, problems = check_preset(path, pack)
@@ -299,10 +391,14 @@ def load_preset(path: Path, pack: Pack) -> Preset:
 
 
 def check_preset(path: Path, pack: Pack) -> tuple[Preset | None, list[Problem]]:
-    """The validated preset (or None) and every problem found in it."""
+    """The validated preset (or None) and every problem found in it.
+
+    A preset shipped in a pack is read with its translation into the pack's language.
+    """
     doc, problems = read_yaml(path)
     if doc is None:
         return None, problems
+    doc = _translated_preset(doc, path, pack, problems)
     try:
         preset = Preset.model_validate(doc.data)
     except ValidationError as error:
@@ -317,6 +413,46 @@ def check_preset(path: Path, pack: Pack) -> tuple[Preset | None, list[Problem]]:
     return (None if problems else preset), problems
 
 
+def _translated_preset(doc: YamlDocument, path: Path, pack: Pack,
+                       problems: list[Problem]) -> YamlDocument:
+    """The preset with its text from the pack's translation folder, when it has one."""
+    directory = path.parent.parent
+    folders = [directory / code for code in dict.fromkeys((pack.language, primary(pack.language)))
+               if (directory / code / "pack.yaml").is_file()]
+    if path.parent.name != "presets" or not folders or not isinstance(doc.data, dict):
+        return doc
+    translated = folders[0] / "presets" / path.name
+    if not translated.is_file():
+        problems.append(Problem(f"missing preset text: no file {folders[0].name}/presets/"
+                                f"{path.name} (copy presets/{path.name} and translate its "
+                                "name, description and notes)", translated))
+        return doc
+    translation = _read_translation(translated, problems)
+    if translation is None:
+        return doc
+    base = dict(doc.data)
+    notes = [{"id": entry.get("id"), "note": entry["note"]} for entry in base.get("exercises", [])
+             if isinstance(entry, dict) and "note" in entry]
+    text_base = {key: value for key, value in base.items() if key not in ("exercises",)}
+    if notes:
+        text_base["exercises"] = notes
+    merged = _overlaid(text_base, translation, folders[0], BASE_ONLY_PRESET, (), problems)
+    entries = translation.data.get("exercises") or []
+    for index, entry in enumerate(entries if isinstance(entries, list) else []):
+        for key in (entry if isinstance(entry, dict) else {}):
+            if key not in ("id", "note"):
+                problems.append(translation.problem(("exercises", index, key), (
+                    "comes from the base preset and is the same in every language: "
+                    "remove it here")))
+    translated_notes = {entry.get("id"): entry.get("note")
+                        for entry in entries if isinstance(entry, dict)}
+    merged["exercises"] = [
+        {**entry, "note": translated_notes.get(entry.get("id"), entry["note"])}
+        if isinstance(entry, dict) and "note" in entry else entry
+        for entry in base.get("exercises", [])]
+    return YamlDocument(translated, merged, {**doc.marks, **translation.marks})
+
+
 def unknown_id_message(exercise_id: str, pack: Pack) -> str:
     """'unknown exercise id' with the nearest valid id, for any place an id is typed."""
     close = difflib.get_close_matches(exercise_id, pack.exercise_ids, n=1, cutoff=0.4)
@@ -328,9 +464,10 @@ def _choices(what: str, names: Sequence[str]) -> str:
     return f"valid {what}: {', '.join(names)}" if names else f"there are no {what}"
 
 
-def check_all(directory: Path) -> list[Problem]:
-    """Every problem in a pack and all of its presets (for ``handout validate``)."""
-    pack, problems = check_pack(directory, check_print=True)
+def check_all(directory: Path, language: str | None = None) -> list[Problem]:
+    """Every problem in a pack and all of its presets (for ``handout validate``), in the
+    pack's own language or in ``language``."""
+    pack, problems = check_pack(directory, check_print=True, language=language)
     if pack is not None:
         for path in sorted((directory / "presets").glob("*.yaml")):
             problems.extend(check_preset(path, pack)[1])

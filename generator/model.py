@@ -24,6 +24,7 @@ ExerciseId = Annotated[
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_TEXT)]
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_SHORT)]
 Side = Literal["each", "left", "right", "both"]
+LanguageCode = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Z]{2})?$")]
 
 
 class Frozen(BaseModel):
@@ -124,7 +125,8 @@ class Pack(Frozen):
     title: ShortText
     subtitle: ShortText | None = None
     condition: ShortText
-    language: Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Z]{2})?$")]
+    language: LanguageCode = Field(
+        description="BCP 47 tag of the pack's own text, e.g. en-GB; translations are folders.")
     version: ShortText
     last_reviewed: dt.date
     publisher: ShortText
@@ -175,6 +177,8 @@ class Preset(Frozen):
     exercises: tuple[ExerciseId | PresetExercise, ...] = Field(min_length=1)
     notes: Text | None = None
     weeks: int | None = Field(default=None, ge=0, le=MAX_WEEKS)
+    language: LanguageCode | None = Field(
+        default=None, description="Print in this language of the pack (as --lang), e.g. sv.")
 
     @model_validator(mode="after")
     def _each_exercise_once(self) -> Preset:

@@ -81,10 +81,10 @@ def parse_dose(spec: str, pack: Pack) -> tuple[str, Dose]:
     fields: dict[str, object] = {}
     rest = items
     while rest:
-        item, _, rest = rest.partition(",")
+        item, comma, rest = rest.partition(",")
         item = item.strip()
         if item.lower().startswith("note:"):
-            fields["note"] = (item[5:] + ("," + rest if rest else "")).strip()
+            fields["note"] = (item[5:] + comma + rest).strip()  # "note:," keeps its comma
             break
         fields.update(_dose_item(item, spec))
     try:

@@ -142,7 +142,7 @@ def test_metadata(default_read: ReadPdf, pack: Pack) -> None:
     assert "sciatica" in meta["/Keywords"]
     assert meta["/CreationDate"].startswith("D:20261124000000")
     assert meta["/ModDate"].startswith("D:20261124000000")
-    assert str(default_read.reader.trailer["/Root"]["/Lang"]) == "en"
+    assert str(default_read.reader.trailer["/Root"]["/Lang"]) == "en-GB"
 
 
 def test_page_size_is_a4_and_footer_numbers_pages(default_read: ReadPdf) -> None:

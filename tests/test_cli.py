@@ -64,7 +64,7 @@ def test_version(runner: CliRunner) -> None:
 def test_validate_the_bundled_pack(runner: CliRunner) -> None:
     result = runner.invoke(main, ["validate"])
     assert result.exit_code == 0, result.output
-    assert result.output.strip().endswith(": OK")
+    assert result.output.strip().endswith(": OK (en, sv)")
 
 
 def test_unknown_exercise_is_a_usage_error_naming_the_nearest(runner: CliRunner,

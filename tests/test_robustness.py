@@ -163,6 +163,24 @@ def not_a_font(folder: Path) -> list[str]:
     return build_with("--font", str(folder / "x.ttf"))(folder)
 
 
+def in_swedish(setup: Callable[[Path], list[str]]) -> Callable[[Path], list[str]]:
+    return lambda folder: [*setup(folder), "--lang", "sv"]
+
+
+def own_catalog(text: str) -> Callable[[Path], list[str]]:
+    def setup(folder: Path) -> list[str]:
+        (folder / "own" / "messages").mkdir(parents=True)
+        (folder / "own" / "messages" / "sv.yaml").write_text(text, encoding="utf-8")
+        return ["build", "--lang", "sv", "--templates", str(folder / "own")]
+    return setup
+
+
+def missing_translation(folder: Path) -> list[str]:
+    pack = copy_pack(folder)
+    (pack / "sv" / "exercises" / "cobra.yaml").unlink()
+    return ["build", "--data", str(pack), "--lang", "sv"]
+
+
 WORDS = " ".join(["Keep", "walking", "every", "day,", "a", "little", "further."] * 715)
 
 CASES: dict[str, Case] = {
@@ -239,6 +257,25 @@ CASES: dict[str, Case] = {
     "template-box-style": Case(template_override('<box style="sparkly"><p>x</p></box>'), 1,
                                "unknown box style 'sparkly'; valid styles: amber, danger, green, "
                                "info, red, safety"),
+    "unknown-language": Case(build_with("--lang", "fi"), 2,
+                             "--lang: the pack 'sciatica' has no text in 'fi'; its languages: en, sv"),
+    "bad-language-code": Case(build_with("--lang", "Swedish"), 2,
+                              "'Swedish' is not a language code such as sv or en-GB"),
+    "untranslated-field": Case(in_swedish(pack_edit("sv/exercises/cobra.yaml", "feel:", "feal:")),
+                               1, "feel: not translated (the base text would print): add it in "
+                               "this language; is 'feal' a misspelling?"),
+    "translation-repeats-dose": Case(in_swedish(pack_edit("sv/exercises/cobra.yaml", "benefit:",
+                                                          "dose: {reps: 9}\nbenefit:")), 1,
+                                     "dose: comes from the base pack and is the same in every "
+                                     "language: remove it here"),
+    "missing-translation": Case(missing_translation, 1,
+                                "missing exercise text: no file sv/exercises/cobra.yaml"),
+    "translation-placeholder": Case(own_catalog('"Week %(num)s": "Vecka %(nummer)s"\n'), 1,
+                                    "the translation must use the placeholders ['num'], not "
+                                    "['nummer']"),
+    "plural-missing-form": Case(own_catalog('"%(num)s second":\n  one: "%(num)s sekund"\n'), 1,
+                                "a plural message needs the forms ['one', 'other'] of 'sv-SE' "
+                                "(CLDR); missing ['other']"),
     "output-is-folder": Case(lambda f: ["build", "-o", str(f)], 2, "is a directory"),
     "output-not-writable": Case(under_a_file, 1, "is a file, not a folder"),
     # extreme but valid: these build

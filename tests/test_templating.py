@@ -46,7 +46,7 @@ def test_fixed_wording_goes_through_the_translation_hook(tmp_path: Path) -> None
     assert "Dina övningar" in pdf.text and "Your exercises" not in pdf.text
     assert "Sida 1 av" in pdf.pages[0]
     assert "Håll: 30 seconds" in pdf.text  # Python's own wording uses the same hook
-    assert "24 november 2026" in pdf.pages[0]
+    assert "24 November 2026" in pdf.pages[0]  # dates are the language's own (CLDR), en-GB here
 
 
 def test_values_are_escaped_and_never_evaluated(resources: Resources) -> None:

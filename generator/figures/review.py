@@ -18,6 +18,7 @@ from ..layout.flowables import TextBlock
 from .draw import FigureInks, exercise_figure
 
 if TYPE_CHECKING:
+    from ..i18n import Translator
     from ..layout.styles import Styles
     from ..model import Exercise
 
@@ -25,12 +26,14 @@ REVIEW_DATE = dt.date(2026, 1, 1)  # a fixed date: the same pack gives the same 
 
 
 def render_review_sheet(exercises: Sequence[Exercise], styles: Styles, inks: FigureInks,
-                        page_size: str = "a4") -> bytes:
-    """A PDF with every exercise's figure drawn large, its easier version beside its name."""
+                        translator: Translator, page_size: str = "a4") -> bytes:
+    """A PDF with every exercise's figure drawn large, its easier version beside its name,
+    its wording in the translator's language."""
+    _ = translator.gettext
     width = frame_width(styles, page_size)
     gap = 14.0
     cell = (width - gap) / 2
-    cells = [_cell(exercise, cell, styles, inks) for exercise in exercises]
+    cells = [_cell(exercise, cell, styles, inks, _("Easier version:")) for exercise in exercises]
     rows = [cells[i:i + 2] + ([""] if i + 1 == len(cells) else []) for i in range(0, len(cells), 2)]
     table = Table(rows, colWidths=[cell + gap / 2] * 2)
     table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -38,16 +41,18 @@ def render_review_sheet(exercises: Sequence[Exercise], styles: Styles, inks: Fig
                                ("RIGHTPADDING", (0, 0), (-1, -1), gap / 2),
                                ("BOTTOMPADDING", (0, 0), (-1, -1), 12),
                                ("FONTNAME", (0, 0), (-1, -1), styles.fonts.regular)]))
-    legend = "1 = start, 2 = end, arrow = movement. Dark: the near side; lighter: the far side."
-    story: list[Flowable] = [TextBlock("Exercise figures: review sheet", styles.paragraph("h1")),
+    heading = _("Exercise figures: review sheet")
+    legend = _("1 = start, 2 = end, arrow = movement. Dark: the near side; lighter: the far side.")
+    story: list[Flowable] = [TextBlock(escape(heading), styles.paragraph("h1")),
                              TextBlock(escape(legend), styles.paragraph("small")), Spacer(1, 6), table]
-    info = DocumentInfo(title="Figure review sheet", author="handout", subject="Exercise figures",
-                        keywords=(), language="en", creator="handout", date=REVIEW_DATE,
-                        footer="Figure review sheet", page_label="Page %(page)s of %(pages)s")
+    info = DocumentInfo(title=heading, author="handout", subject=heading, keywords=(),
+                        language=translator.language, creator="handout", date=REVIEW_DATE,
+                        footer=heading, page_label=_("Page %(page)s of %(pages)s"))
     return render_pdf(story, styles, info, page_size)
 
 
-def _cell(exercise: Exercise, width: float, styles: Styles, inks: FigureInks) -> list[Flowable]:
+def _cell(exercise: Exercise, width: float, styles: Styles, inks: FigureInks,
+          easier_label: str) -> list[Flowable]:
     label = styles.paragraph("label")
     parts: list[Flowable] = [
         exercise_figure(exercise, width, inks) or Spacer(width, 1),
@@ -56,5 +61,5 @@ def _cell(exercise: Exercise, width: float, styles: Styles, inks: FigureInks) ->
     ]
     easier = exercise_figure(exercise, width * 0.62, inks, "easier")
     if easier is not None:
-        parts += [TextBlock("Easier version:", styles.paragraph("small")), easier]
+        parts += [TextBlock(escape(easier_label), styles.paragraph("small")), easier]
     return parts

@@ -48,8 +48,10 @@ class Styles:
             raise UserError(f"unknown colour {name!r} (see styles.yaml)") from None
 
 
-def make_styles(data: Mapping[str, Any], fonts: FontFamily, large_print: bool) -> Styles:
-    """Build the styles from the parsed ``styles.yaml``."""
+def make_styles(data: Mapping[str, Any], fonts: FontFamily, large_print: bool,
+                language: str = "") -> Styles:
+    """Build the styles from the parsed ``styles.yaml``; ``language`` (a BCP 47 tag) picks
+    the hyphenation, for the languages ``styles.yaml`` names."""
     try:
         large = data["large_print"]
         scale = float(large["scale"]) if large_print else 1.0
@@ -71,7 +73,9 @@ def make_styles(data: Mapping[str, Any], fonts: FontFamily, large_print: bool) -
         specs = data["paragraph"]
         scales = {"size": scale, "leading": leading_scale, "space_before": space_scale,
                   "space_after": space_scale}
-        paragraphs = {name: _paragraph(name, specs, fonts, colours, scales) for name in specs}
+        hyphenation = _hyphenation(data.get("hyphenation") or {}, language)
+        paragraphs = {name: _paragraph(name, specs, fonts, colours, scales, hyphenation)
+                      for name in specs}
         figure = _figure_inks(data["figure"])
     except (KeyError, TypeError, ValueError, AttributeError) as error:
         raise UserError(f"styles.yaml: missing or bad value: {error}") from None
@@ -95,6 +99,22 @@ def _figure_inks(data: Mapping[str, Any]) -> dict[str, str]:
     return inks
 
 
+def _hyphenation(spec: Mapping[str, Any], language: str) -> dict[str, Any]:
+    """ReportLab's hyphenation settings for a language: pyphen's dictionary, and the
+    shortest word worth breaking (long compounds only: a hyphen costs the reader a little)."""
+    code = language.split("-")[0]
+    if code not in spec.get("languages", ()):
+        return {}
+    import pyphen
+
+    dictionary = next((tag for tag in (language.replace("-", "_"), code)
+                       if tag in pyphen.LANGUAGES), None)
+    if dictionary is None:
+        raise UserError(f"styles.yaml: hyphenation: pyphen has no dictionary for {language!r}")
+    return {"hyphenationLang": dictionary,
+            "hyphenationMinWordLength": int(spec.get("min_word_length", 5))}
+
+
 def _resolved(name: str, specs: Mapping[str, Mapping[str, Any]], seen: tuple[str, ...] = ()
               ) -> dict[str, Any]:
     if name in seen:
@@ -105,7 +125,8 @@ def _resolved(name: str, specs: Mapping[str, Mapping[str, Any]], seen: tuple[str
 
 
 def _paragraph(name: str, specs: Mapping[str, Mapping[str, Any]], fonts: FontFamily,
-               colours: Mapping[str, colors.Color], scales: Mapping[str, float]) -> ParagraphStyle:
+               colours: Mapping[str, colors.Color], scales: Mapping[str, float],
+               hyphenation: Mapping[str, Any]) -> ParagraphStyle:
     spec = _resolved(name, specs)
     values = {key: float(spec.get(key, 0)) * scales[key] for key in _SCALED}
     return ParagraphStyle(
@@ -122,4 +143,5 @@ def _paragraph(name: str, specs: Mapping[str, Mapping[str, Any]], fonts: FontFam
         splitLongWords=True,
         allowWidows=0,
         allowOrphans=0,
+        **(hyphenation if spec.get("hyphenate", True) else {}),
     )

@@ -23,7 +23,8 @@ def exercises() -> list[Exercise]:
 
 def _sheet(exercises: list[Exercise], resources: object) -> bytes:
     styles = make_styles(resources.styles, register_fonts(), large_print=False)  # type: ignore[attr-defined]
-    return render_review_sheet(exercises, styles, FigureInks(**styles.figure))
+    return render_review_sheet(exercises, styles, FigureInks(**styles.figure),
+                               resources.translator)  # type: ignore[attr-defined]
 
 
 @pytest.fixture(scope="module")

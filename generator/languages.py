@@ -1,0 +1,136 @@
+"""A pack in more than one language: translations laid over the pack's own text.
+
+The pack's own files are its base language. A translation is a folder named by its
+language code beside them, holding the same text fields and nothing else::
+
+    data/sciatica/pack.yaml              base (language: en-GB)
+    data/sciatica/sv/pack.yaml           the Swedish text of pack.yaml
+    data/sciatica/sv/exercises/<id>.yaml the Swedish text of each exercise
+    data/sciatica/sv/presets/<name>.yaml the Swedish text of each preset
+
+Ids, doses, pose data, fonts and the exercise order come from the base only, so a preset,
+a ``--dose`` or a CSV row works unchanged in every language. Every text field the base has
+must be translated: a handout is never printed half in one language.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from .errors import Problem, UsageError
+
+LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(-[A-Z]{2})?$")
+
+# Fields that only the base pack gives: ids, order, doses, drawings, files, versions.
+BASE_ONLY_PACK = ("id", "exercises", "font", "version")
+BASE_ONLY_EXERCISE = ("kind", "dose", "figure", "image")
+BASE_ONLY_PRESET = ("weeks", "language")
+# Fields that are not text but that a translation may set for itself.
+OPTIONAL_PACK = ("language", "last_reviewed")
+# Lists whose items a translation writes afresh (a Swedish source list is its own list);
+# every other list must keep the base's ids, in the base's order.
+FREE_LISTS = ("safety", "emergency", "soon", "faq", "sources", "keywords", "steps", "areas",
+              "paragraphs", "points")
+
+
+def primary(language: str) -> str:
+    """'sv-SE' -> 'sv'."""
+    return language.split("-")[0]
+
+
+def pack_languages(directory: Path, base_language: str) -> tuple[str, ...]:
+    """The languages a pack can print: its base language's code, then each translation's."""
+    folders = sorted(path.name for path in directory.iterdir()
+                     if path.is_dir() and LANGUAGE_CODE.match(path.name)
+                     and (path / "pack.yaml").is_file()) if directory.is_dir() else []
+    return (primary(base_language), *(code for code in folders if code != primary(base_language)))
+
+
+def translation_folder(directory: Path, base_language: str, language: str | None) -> Path | None:
+    """The folder of the translation asked for, or None for the base language.
+
+    A language the pack lacks is a usage error that lists the languages it has.
+    """
+    if language is None or language in (base_language, primary(base_language)):
+        return None
+    if not LANGUAGE_CODE.match(language):
+        raise UsageError(f"{language!r} is not a language code such as sv or en-GB",
+                         field="--lang")
+    for code in (language, primary(language)):
+        if (directory / code / "pack.yaml").is_file():
+            return directory / code
+    languages = ", ".join(pack_languages(directory, base_language))
+    raise UsageError(f"the pack {directory.name!r} has no text in {language!r}; "
+                     f"its languages: {languages}", field="--lang")
+
+
+def missing_text(base: Any, translated: Any, location: tuple[str | int, ...] = (),
+                 skip: Iterable[str] = ()) -> list[tuple[tuple[str | int, ...], str]]:
+    """Every text field of ``base`` that ``translated`` leaves out, as (location, message).
+
+    Mappings must have every key the base has (but ``skip``); lists of mappings with ids
+    must keep the base's ids in order; other lists only need to be there.
+    """
+    problems: list[tuple[tuple[str | int, ...], str]] = []
+    if isinstance(base, dict) and isinstance(translated, dict):
+        for key, value in base.items():
+            if key in skip:
+                continue
+            if key not in translated:
+                problems.append(((*location, key), "not translated (the base text would "
+                                 "print): add it in this language"))
+            else:
+                problems.extend(missing_text(value, translated[key], (*location, key)))
+    elif isinstance(base, list) and isinstance(translated, list) and location \
+            and location[-1] not in FREE_LISTS:
+        base_ids = [item.get("id") for item in base if isinstance(item, dict)]
+        ids = [item.get("id") for item in translated if isinstance(item, dict)]
+        if any(i is not None for i in base_ids) and ids != base_ids:
+            problems.append((location, f"must list the ids {base_ids} in this order, as the "
+                             f"base does (ids are the same in every language), not {ids}"))
+        else:
+            for index, (item, other) in enumerate(zip(base, translated)):
+                problems.extend(missing_text(item, other, (*location, index)))
+    return problems
+
+
+def refused_fields(translated: Any, base_only: Iterable[str]) -> list[str]:
+    """Base-only fields a translation repeats (they would silently differ by language)."""
+    if not isinstance(translated, dict):
+        return []
+    return [key for key in base_only if key in translated]
+
+
+def check_tag(folder: Path, tag: Any) -> str | None:
+    """What is wrong with a translation's ``language`` tag, if anything."""
+    if not isinstance(tag, str) or not LANGUAGE_CODE.match(tag):
+        return "must be a language code such as sv or sv-SE"
+    if tag != folder.name and primary(tag) != folder.name:
+        return f"must be {folder.name!r} or {folder.name!r} with a region, as the folder name"
+    return None
+
+
+def check_languages(directory: Path, templates_dir: Path | None, language: str | None,
+                    ) -> tuple[list[str], list[Problem]]:
+    """Every problem in a pack, its presets and the templates' wording, in ``language`` or
+    (None) in each language the pack has; returns the languages checked and the problems."""
+    from .loading import check_all, read_yaml
+    from .templating import Templates
+
+    doc, _ = read_yaml(directory / "pack.yaml")
+    base = doc.data.get("language") if doc is not None and isinstance(doc.data, dict) else None
+    base = base if isinstance(base, str) else ""
+    codes = [language] if language else list(pack_languages(directory, base)) or [""]
+    templates = Templates(templates_dir)
+    problems: list[Problem] = []
+    for code in codes:
+        problems.extend(check_all(directory, code or None))
+        tag = base if code in ("", primary(base)) else code
+        if primary(tag) == "en":  # the messages are English: only check the catalog, if any
+            problems.extend(templates.catalog(tag)[1] if tag else [])
+        else:
+            problems.extend(templates.untranslated(tag))
+    return [code or "?" for code in codes], problems
