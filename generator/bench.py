@@ -28,7 +28,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from pathlib import Path
 
-from .build import BuildOptions, Resources, prescribe, render_handout, render_story
+from .build import BuildOptions, Resources, render_handout, render_story
 from .fonts import register_fonts
 from .resources import default_pack
 
@@ -53,7 +53,7 @@ def floor_pdf(resources: Resources, options: BuildOptions) -> Callable[[], bytes
     from .layout.story import inline
 
     fonts = register_fonts()
-    story_xml = render_story(resources, prescribe(resources.pack, options))
+    story_xml = render_story(resources, resources.prescribe(options))
     markup = [inline(element, "#0b4f9c") for element in ET.fromstring(story_xml).iter()
               if element.tag in _TEXT_ELEMENTS]
     style = ParagraphStyle("body", fontName=fonts.regular, fontSize=12, leading=17,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import signal
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -111,18 +112,19 @@ def build(data_dir: Path | None, templates_dir: Path | None, output: Path | None
           notes: str | None, issued: dt.datetime | None, review_date: dt.datetime | None,
           page_size: str, large_print: bool, font: Path | None) -> None:
     """Build a handout PDF and print its path."""
-    from .build import BuildOptions, build as build_handout
+    from .build import BuildOptions, Resources, build as build_handout
     from .prescription import PatientDetails
-    from .resources import default_pack
 
     options = BuildOptions(
-        data_dir=data_dir or default_pack(), templates_dir=templates_dir, preset=preset,
-        exercises=exercises, exclude=exclude, doses=doses, weeks=weeks,
+        preset=preset, exercises=exercises, exclude=exclude, doses=doses, weeks=weeks,
         details=PatientDetails(patient=patient, clinician=clinician, clinic=clinic,
                                contact=contact, notes=notes, logo=logo),
         date=_date(issued), review_date=_date(review_date), page_size=page_size,  # type: ignore[arg-type]
         large_print=large_print, font=font)
-    click.echo(str(build_handout(options, output)))
+    resources = Resources.load(data_dir, templates_dir)
+    written = build_handout(options, output, resources,
+                            notice=lambda message: click.echo(f"note: {message}", err=True))
+    click.echo(str(written))
 
 
 @main.command(name="list")
@@ -145,11 +147,13 @@ def list_exercises(data_dir: Path | None) -> None:
 def validate(data_dir: Path | None) -> None:
     """Check a content pack and its presets; report every problem at once."""
     from .errors import UserError
-    from .loading import check_all
+    from .loading import check_all, unlisted_exercises
     from .resources import default_pack
 
     directory = data_dir or default_pack()
     problems = check_all(directory)
+    for warning in unlisted_exercises(directory):
+        click.echo(f"warning: {warning}", err=True)
     if problems:
         raise UserError.from_problems(problems)
     click.echo(f"{directory}: OK")
@@ -172,13 +176,15 @@ def schema() -> None:
 @reports_user_errors()
 def figures(data_dir: Path | None, output: Path) -> None:
     """Draw every exercise's figure large on a review sheet."""
-    from .build import write_atomically
     from .figures import render_review_sheet
     from .fonts import register_fonts
     from .loading import load_pack
     from .resources import default_pack
+    from .writing import check_output, write_atomically
 
-    pack = load_pack(data_dir or default_pack())
+    directory = data_dir or default_pack()
+    check_output(output, input_folders=[directory])
+    pack = load_pack(directory)
     write_atomically(output, render_review_sheet(pack.exercises, register_fonts(pack.font)))
     click.echo(str(output))
 
@@ -196,10 +202,13 @@ def figures(data_dir: Path | None, output: Path) -> None:
 @click.option("--contact", help="A phone number or email address, on every handout.")
 @click.option("--logo", type=click.Path(dir_okay=False, path_type=Path),
               help="The clinic's logo, PNG or JPEG, on every handout.")
+@click.option("--overwrite", is_flag=True,
+              help="Replace PDFs already in the folder (by default a taken name gets the "
+                   "next free one, and nothing is replaced).")
 @reports_user_errors()
 def batch(csv_file: Path, output_dir: Path, jobs: int | None, data_dir: Path | None,
           templates_dir: Path | None, clinician: str | None, clinic: str | None,
-          contact: str | None, logo: Path | None) -> None:
+          contact: str | None, logo: Path | None, overwrite: bool) -> None:
     """Build one handout per row of a CSV file (a clinic's day list).
 
     Columns: patient (required); exercises (ids separated by ;), preset, dose (;-separated
@@ -207,33 +216,52 @@ def batch(csv_file: Path, output_dir: Path, jobs: int | None, data_dir: Path | N
     large_print (yes/no), weeks, output (a file name). A bad row is reported with its line
     and column, and the other rows are still built; the exit status is 1 if any row failed.
     """
-    from .batch import default_jobs, read_rows, run_batch
+    from .batch import Interrupted, default_jobs, read_rows, run_batch
     from .build import BuildOptions, Resources
     from .images import print_ready
     from .prescription import PatientDetails
-    from .resources import default_pack
 
-    directory = data_dir or default_pack()
-    resources = Resources.load(directory, templates_dir)  # a bad pack stops before any row
+    resources = Resources.load(data_dir, templates_dir)  # a bad pack stops before any row
     if logo is not None:
         print_ready(logo)  # a bad logo stops before any row, not once per row
-    base = BuildOptions(data_dir=directory, templates_dir=templates_dir,
-                        details=PatientDetails(clinician=clinician, clinic=clinic,
+    base = BuildOptions(details=PatientDetails(clinician=clinician, clinic=clinic,
                                                contact=contact, logo=logo))
     rows, failures = read_rows(csv_file, base, output_dir, resources)
     workers = min(jobs or default_jobs(), max(1, len(rows)))
-    outcomes = run_batch(rows, resources, directory, templates_dir, workers)
-    built = 0
+    outcomes = run_batch(rows, resources, workers, overwrite)
+    done: set[int] = set()
+    built, notes, interrupted = 0, [], None
     show_progress = sys.stderr.isatty()
-    with click.progressbar(outcomes, length=len(rows), label="Building", file=sys.stderr,
-                           hidden=not show_progress) as progress:
-        for outcome in progress:
-            if outcome.problem is None:
-                built += 1
-            else:
-                failures.append(outcome)
+    try:
+        with click.progressbar(outcomes, length=len(rows), label="Building", file=sys.stderr,
+                               hidden=not show_progress) as progress:
+            for outcome in progress:
+                done.add(outcome.line)
+                if outcome.problem is None:
+                    built += 1
+                    if outcome.note:
+                        notes.append(f"note: line {outcome.line}: {outcome.note}")
+                else:
+                    failures.append(outcome)
+    except Interrupted as stop:
+        interrupted = stop
+    except KeyboardInterrupt:  # before the batch's own handler was in place
+        interrupted = Interrupted(signal.SIGINT)
+    finally:
+        outcomes.close()  # stops the workers if they are still running
+    for note in notes:
+        click.echo(note, err=True)
     for failure in sorted(failures, key=lambda outcome: outcome.line):
         click.echo(f"error: {failure.problem}", err=True)
-    click.echo(f"built {built}, failed {len(failures)} (in {output_dir})")
+        if failure.traceback:
+            click.echo(failure.traceback.rstrip(), err=True)
+    summary = f"built {built}, failed {len(failures)}"
+    if interrupted is not None:
+        not_run = [row.line for row in rows if row.line not in done]
+        lines = ", ".join(map(str, not_run[:20])) + (", ..." if len(not_run) > 20 else "")
+        click.echo(f"interrupted ({interrupted}): {summary}, not run {len(not_run)}"
+                   + (f" (lines {lines})" if not_run else "") + f" (in {output_dir})")
+        sys.exit(128 + interrupted.signal_number)
+    click.echo(f"{summary} (in {output_dir})")
     if failures:
         sys.exit(1)

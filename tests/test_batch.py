@@ -12,6 +12,7 @@ from pdfread import ReadPdf
 from generator.batch import Row, read_rows
 from generator.build import BuildOptions, Resources
 from generator.cli import main
+from generator.naming import name_tag
 
 HEADER = ["patient", "exercises", "preset", "dose", "date", "large_print", "weeks", "output"]
 
@@ -76,8 +77,11 @@ def test_same_names_get_distinct_files(tmp_path: Path) -> None:
     out = tmp_path / "pdfs"
     result = CliRunner().invoke(main, ["batch", str(source), "-o", str(out), "-j", "1"])
     assert result.exit_code == 0, result.output
+    # The same patient twice: numbered; another patient whose name gives the same file
+    # name: a tag of that name.
     assert sorted(p.name for p in out.iterdir()) == [
-        "evil.pdf", "sciatica-patient-0-2026-11-24-2.pdf", "sciatica-patient-0-2026-11-24-3.pdf",
+        "evil.pdf", "sciatica-patient-0-2026-11-24-2.pdf",
+        f"sciatica-patient-0-2026-11-24-{name_tag('Other')}.pdf",
         "sciatica-patient-0-2026-11-24.pdf"]
 
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from generator import build as build_module
-from generator.build import write_atomically
+from generator import writing as writing_module
+from generator.writing import write_atomically
 from generator.errors import UserError
 
 
@@ -21,7 +21,7 @@ def test_interrupted_write_keeps_the_old_file_and_leaves_no_temporary(
     def interrupted(source: str, destination: Path) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(build_module.os, "replace", interrupted)
+    monkeypatch.setattr(writing_module.os, "replace", interrupted)
     with pytest.raises(KeyboardInterrupt):
         write_atomically(target, b"%PDF- the new handout")
     assert target.read_bytes() == b"%PDF- the old handout"
