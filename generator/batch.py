@@ -7,8 +7,9 @@ still build. Output names are unique within the run, and an existing file is nev
 replaced unless asked (``overwrite``): a taken name gives the next free one, even when
 another batch writes into the same folder at the same time.
 
-SIGINT or SIGTERM stops the run cleanly: the workers are stopped, no partial file is
-left, and the outcomes received so far tell which rows did not run.
+SIGINT or SIGTERM stops the run cleanly: no new row starts, the rows being built finish
+(within a second or so; no partial file is ever left), the workers exit, and the outcomes
+tell exactly which rows were written and which did not run.
 """
 
 from __future__ import annotations
@@ -16,12 +17,12 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import multiprocessing
 import os
 import signal
 import threading
 import traceback
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, replace
 from pathlib import Path
 from types import FrameType
@@ -276,16 +277,9 @@ _worker_resources: Resources | None = None
 
 def _start_worker(data_dir: Path, templates_dir: Path | None) -> None:
     global _worker_resources  # noqa: PLW0603 - one per worker process, by design
-    # Ctrl-C reaches the whole process group: the parent alone decides, and stops us
-    # with SIGTERM, which unwinds the row being written (no partial file is left).
+    # Ctrl-C reaches the whole process group: the parent alone decides when to stop.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, _stop_worker)
     _worker_resources = Resources.load(data_dir, templates_dir)
-
-
-def _stop_worker(signal_number: int, frame: FrameType | None) -> None:
-    signal.signal(signal.SIGTERM, signal.SIG_IGN)  # once: the clean-up must not be cut short
-    raise SystemExit(128 + signal_number)
 
 
 def _build_row(row: Row, resources: Resources | None = None, overwrite: bool = False,
@@ -305,44 +299,63 @@ def _build_row(row: Row, resources: Resources | None = None, overwrite: bool = F
     return Outcome(row.line, None, written, notes[0] if notes else None)
 
 
-def _build_in_worker(job: tuple[Row, bool]) -> Outcome:
-    row, overwrite = job
-    return _build_row(row, overwrite=overwrite)
-
-
 def run_batch(rows: Sequence[Row], resources: Resources, jobs: int,
               overwrite: bool = False) -> Iterator[Outcome]:
     """Build every row; outcomes come as rows finish (not necessarily in order).
 
     With one job the rows are built here with ``resources``; otherwise each worker process
-    loads its own from the same folders. SIGINT or SIGTERM raises :class:`Interrupted`
-    here, after every worker has stopped.
+    loads its own from the same folders. On SIGINT or SIGTERM no new row starts, the rows
+    being built are finished (so every file written is counted, and none is partial),
+    their outcomes come, and then :class:`Interrupted` is raised.
     """
+    stop: list[int] = []
+
     def interrupt(signal_number: int, frame: FrameType | None) -> None:
-        raise Interrupted(signal_number)
+        stop.append(signal_number)
 
     # Signal handlers belong to the main thread (a web handler's thread leaves them be).
     in_main = threading.current_thread() is threading.main_thread()
     previous = {number: signal.signal(number, interrupt)
                 for number in (signal.SIGINT, signal.SIGTERM)} if in_main else {}
-    pool = None
     try:
         if jobs <= 1:
             for row in rows:
+                if stop:
+                    break
                 yield _build_row(row, resources, overwrite)
-            return
-        pool = multiprocessing.Pool(jobs, initializer=_start_worker,
-                                    initargs=(resources.pack_dir, resources.templates_dir))
-        yield from pool.imap_unordered(_build_in_worker, [(row, overwrite) for row in rows])
-        pool.close()
-        pool.join()
-        pool = None
+        else:
+            yield from _in_workers(rows, resources, jobs, overwrite, stop)
+        if stop:
+            raise Interrupted(stop[0])
     finally:
-        if pool is not None:
-            pool.terminate()  # SIGTERM to each worker; they remove what they were writing
-            pool.join()
         for number, handler in previous.items():
             signal.signal(number, handler)
+
+
+def _in_workers(rows: Sequence[Row], resources: Resources, jobs: int, overwrite: bool,
+                stop: list[int]) -> Iterator[Outcome]:
+    pool = ProcessPoolExecutor(jobs, initializer=_start_worker,
+                               initargs=(resources.pack_dir, resources.templates_dir))
+    try:
+        pending = {pool.submit(_build_row, row, None, overwrite): row for row in rows}
+        while pending and not stop:
+            done, _ = wait(pending, timeout=0.1, return_when=FIRST_COMPLETED)
+            for future in done:
+                yield _outcome(future, pending.pop(future))
+        if stop:
+            pool.shutdown(wait=True, cancel_futures=True)  # the running rows finish
+            for future, row in pending.items():
+                if future.done() and not future.cancelled():
+                    yield _outcome(future, row)
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _outcome(future: Future[Outcome], row: Row) -> Outcome:
+    try:
+        return future.result()
+    except Exception as error:  # the worker process died (a crash in a C library, a kill)
+        return _crashed(row.line, row.source, error)
 
 
 def default_jobs() -> int:

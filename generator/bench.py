@@ -30,6 +30,7 @@ from pathlib import Path
 
 from .build import BuildOptions, Resources, render_handout, render_story
 from .fonts import register_fonts
+from .prescription import PatientDetails
 from .resources import default_pack
 
 DATE = dt.date(2026, 11, 24)
@@ -104,6 +105,19 @@ def day_list(path: Path, rows: int) -> None:
                              str(number % 4)])
 
 
+def linearity(resources: Resources, repeat: int) -> tuple[str, str]:
+    """Layout time of 100 and of 200 paragraphs of notes, beyond the handout without them:
+    about 2x when layout time grows linearly with content."""
+    def notes_ms(count: int) -> float:
+        notes = "\n\n".join(["Walk a little further each day; rest when you need to. " * 4]
+                             * count)
+        options = BuildOptions(date=DATE, details=PatientDetails(notes=notes))
+        return median_ms(lambda: render_handout(options, resources), max(3, repeat // 5))
+    none, single, double = notes_ms(0), notes_ms(100), notes_ms(200)
+    return ("layout time, notes 200 / 100 paragraphs",
+            f"{(double - none) / (single - none):.2f}x (linear: about 2x)")
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m generator.bench", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -128,6 +142,7 @@ def main(argv: list[str] | None = None) -> None:
         ("plain-paragraph floor, same text", f"{floor_ms:.1f} ms"),
         ("warm build / floor", f"{warm / floor_ms:.2f}x"),
         ("PDF size, default handout", f"{len(pdf) / 1024:.1f} KiB"),
+        linearity(resources, args.repeat),
     ]
     with tempfile.TemporaryDirectory() as folder:
         work = Path(folder)

@@ -225,7 +225,7 @@ def find_preset(directory: Path, name_or_file: str) -> Path:
     """The preset file for a name in the pack's ``presets/`` or a path to a YAML file."""
     candidate = Path(name_or_file)
     if candidate.suffix in {".yaml", ".yml"} or len(candidate.parts) > 1:
-        if not candidate.is_file():
+        if not candidate.exists():
             raise UsageError("preset file not found", path=candidate)
         return candidate
     path = directory / "presets" / f"{name_or_file}.yaml"
@@ -280,7 +280,9 @@ def unlisted_exercises(directory: Path) -> list[str]:
     document, _ = read_yaml(directory / "pack.yaml")
     data = document.data if document is not None else None
     ids = data.get("exercises") if isinstance(data, dict) else None
-    listed = {i for i in ids if isinstance(i, str)} if isinstance(ids, list) else set()
+    if not isinstance(ids, list):
+        return []  # the pack's own problems say what is wrong
+    listed = {i for i in ids if isinstance(i, str)}
     return [f"{path}: not listed under 'exercises:' in pack.yaml, so it is not printed"
             for path in sorted((directory / "exercises").glob("*.yaml"))
             if path.stem not in listed]

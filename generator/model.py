@@ -10,7 +10,8 @@ import datetime as dt
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt, StringConstraints, model_validator
+from pydantic import (BaseModel, ConfigDict, Discriminator, Field, StrictInt, StringConstraints,
+                      Tag, model_validator)
 
 from .limits import (MAX_AREAS, MAX_EXERCISES, MAX_ITEMS, MAX_KEYWORDS, MAX_PARAGRAPHS,
                      MAX_POINTS, MAX_SECTIONS, MAX_SHORT, MAX_STEPS, MAX_TEXT, MAX_WEEKS)
@@ -170,13 +171,24 @@ class PresetExercise(Dose):
     id: ExerciseId
 
 
+def _entry_kind(value: object) -> str:
+    return "id" if isinstance(value, str) else "entry"
+
+
+# An id alone, or an id with dose fields: chosen by the value's type, so an error in the
+# dose fields is reported as such (not also as "should be a valid string").
+PresetEntry = Annotated[
+    Annotated[ExerciseId, Tag("id")] | Annotated[PresetExercise, Tag("entry")],
+    Discriminator(_entry_kind),
+]
+
+
 class Preset(Frozen):
     """A named selection of exercises with doses and notes, shipped with a pack."""
 
     name: ShortText
     description: Text
-    exercises: tuple[ExerciseId | PresetExercise, ...] = Field(min_length=1,
-                                                              max_length=MAX_EXERCISES)
+    exercises: tuple[PresetEntry, ...] = Field(min_length=1, max_length=MAX_EXERCISES)
     notes: Text | None = None
     weeks: StrictInt | None = Field(default=None, ge=0, le=MAX_WEEKS)
 

@@ -145,6 +145,9 @@ _ITEM_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
 
 def parse_dose(spec: str, pack: Pack) -> tuple[str, Dose]:
     """``ID=ITEM,...`` as the exercise id and the dose fields it sets."""
+    if re.search(rf"\d{{{MAX_DIGITS + 1}}}", spec):
+        raise UsageError(f"{spec[:40]!r}...: a number of more than {MAX_DIGITS} digits",
+                         field="--dose")
     exercise_id, equals, items = spec.partition("=")
     exercise_id = exercise_id.strip()
     if not equals or not items.strip():
@@ -175,9 +178,6 @@ def parse_dose(spec: str, pack: Pack) -> tuple[str, Dose]:
 
 
 def _dose_item(item: str, spec: str) -> dict[str, object]:
-    if sum(char.isdigit() for char in item) > MAX_DIGITS:
-        raise UsageError(f"{spec!r}: {item[:20]}...: a number of more than {MAX_DIGITS} "
-                         "digits", field="--dose")
     for pattern, kind in _ITEM_PATTERNS:
         match = pattern.fullmatch(item.lower())
         if match is None:

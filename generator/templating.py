@@ -88,8 +88,9 @@ class Templates:
     def find(self, name: str) -> Path | None:
         """The first folder's copy of a non-template file (styles, messages), if any."""
         for folder in self.folders:
-            if (folder / name).is_file():
-                return folder / name
+            path = folder / name
+            if path.exists() or path.is_symlink():  # not is_file(): a FIFO must not be skipped
+                return path
         return None
 
     def read_document(self, name: str) -> YamlDocument | None:

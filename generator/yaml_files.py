@@ -92,11 +92,11 @@ def _walk(root: yaml.Node, marks: dict[Location, tuple[int, int]], path: Path,
         if id(node) in seen:
             refused.append(Problem("YAML aliases (*name) are not supported; write the value "
                                    "out", path, line, column, field))
-            continue
+            break  # one is enough: a chain of them is the attack
         seen.add(id(node))
         if len(location) > MAX_YAML_DEPTH:
             refused.append(Problem(f"nested more than {MAX_YAML_DEPTH} levels deep",
-                                   path, line, column, field))
+                                   path, line, column))
             break
         marks.setdefault(location, (line, column))
         if isinstance(node, yaml.MappingNode):
