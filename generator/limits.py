@@ -22,6 +22,9 @@ MAX_POINTS = 20          # bullet points in a section
 MAX_ITEMS = 30           # safety items, red flags of each kind, FAQ entries, sources
 MAX_KEYWORDS = 20        # keywords in a pack
 
+# Styles
+MAX_STYLES = 100         # paragraph styles, and colours, in styles.yaml
+
 # Counts
 MAX_WEEKS = 12           # weeks in the tick log
 DEFAULT_WEEKS = 2

@@ -6,6 +6,8 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from PIL import Image
 from pdfread import ReadPdf, assert_valid_pdf
 
@@ -162,3 +164,14 @@ def test_names_that_differ_keep_different_files(pack: Pack) -> None:
     names = ["Μαρία", "Иван", "דוד כהן", "Zoë", "Zoe"]
     paths = {default_output(prescription_for(name, pack), "sciatica") for name in names}
     assert len(paths) == len(names)
+
+
+@given(st.text(max_size=400))
+def test_any_name_gives_a_safe_short_file_name(name: str) -> None:
+    made = slug(name)
+    assert "/" not in made and "\\" not in made and "\x00" not in made
+    assert not made.startswith((".", "-")) and not made.endswith("-")
+    path = default_output(Prescription(exercises=(), issued=dt.date(2026, 11, 24),
+                                       details=PatientDetails(patient=name or None)), "sciatica")
+    assert path.parent == Path("out") and len(path.name.encode("utf-8")) <= 200
+    assert path.name.endswith(".pdf")

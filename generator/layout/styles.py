@@ -129,8 +129,16 @@ STYLE_RANGES: tuple[tuple[str, float, float], ...] = (
 
 
 def check_style_values(document: YamlDocument) -> list[Problem]:
-    """Every number in styles.yaml finite and within its range, at its line."""
+    """Every number in styles.yaml finite and within its range, at its line; at most
+    MAX_STYLES paragraph styles and colours (a parent chain is followed recursively)."""
+    from ..limits import MAX_STYLES
+
     problems = []
+    data = document.data if isinstance(document.data, dict) else {}
+    for section in ("paragraph", "colours"):
+        if isinstance(data.get(section), dict) and len(data[section]) > MAX_STYLES:
+            problems.append(document.problem((section,), f"{len(data[section])} entries; the "
+                                                          f"limit is {MAX_STYLES}"))
     for location, value in _numbers(document.data, ()):
         dotted = ".".join(str(part) for part in location)
         low, high = next((low, high) for pattern, low, high in STYLE_RANGES
