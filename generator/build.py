@@ -90,7 +90,8 @@ class Resources:
     def inputs(self, options: BuildOptions) -> tuple[list[Path], list[Path]]:
         """The files and the folders a handout with these options is read from."""
         files = [path for path in (options.font, options.details.logo) if path is not None]
-        if options.preset and Path(options.preset).suffix in {".yaml", ".yml"}:
+        if options.preset and (Path(options.preset).suffix in {".yaml", ".yml"}
+                               or len(Path(options.preset).parts) > 1):  # as find_preset
             files.append(Path(options.preset))
         folders = [self.pack_dir, *([self.templates_dir] if self.templates_dir else [])]
         return files, folders

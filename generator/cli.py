@@ -172,20 +172,30 @@ def schema() -> None:
 @main.command()
 @pack_option
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              default=Path("out") / "figures.pdf", show_default=True, help="PDF to write.")
+              default=None, help="PDF to write (default: out/figures.pdf, or the next free "
+                                 "name if that exists).")
 @reports_user_errors()
-def figures(data_dir: Path | None, output: Path) -> None:
+def figures(data_dir: Path | None, output: Path | None) -> None:
     """Draw every exercise's figure large on a review sheet."""
     from .figures import render_review_sheet
     from .fonts import register_fonts
     from .loading import load_pack
     from .resources import default_pack
-    from .writing import check_output, write_atomically
+    from .naming import alternatives
+    from .writing import check_output, write_atomically, write_new
 
     directory = data_dir or default_pack()
-    check_output(output, input_folders=[directory])
+    if output is not None:
+        check_output(output, input_folders=[directory])
     pack = load_pack(directory)
-    write_atomically(output, render_review_sheet(pack.exercises, register_fonts(pack.font)))
+    sheet = render_review_sheet(pack.exercises, register_fonts(pack.font))
+    if output is not None:
+        write_atomically(output, sheet)
+    else:  # a name we chose never replaces a file
+        planned = Path("out") / "figures.pdf"
+        output = write_new(planned, sheet, alternatives(planned))
+        if output != planned:
+            click.echo(f"note: {planned} exists; wrote {output.name} beside it", err=True)
     click.echo(str(output))
 
 
