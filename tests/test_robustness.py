@@ -450,7 +450,15 @@ CASES: dict[str, Case] = {
     "template-recursion": Case(template_override("{% include 'faq.xml.j2' %}"), 1,
                                "includes or calls itself without end"),
     "template-huge-range": Case(template_override("{{ range(10**8)|list }}"), 1,
-                                "The sandbox blocks ranges larger than MAX_RANGE (100000)"),
+                                "template error: a number above 100,000 in a calculation"),
+    "template-busy-loop": Case(template_override(
+        "{% for i in range(99999) %}{% for j in range(99999) %}{% endfor %}{% endfor %}"), 1,
+        "the templates did more than 1,000,000 steps of work"),
+    "template-doubling": Case(template_override(
+        "{% macro f(n) %}{% if n %}{% set s = f(n-1) %}{{ s }}{{ s }}{% else %}x{% endif %}"
+        "{% endmacro %}{{ f(40) }}"), 1, "a value of more than 5,000,000 characters or items"),
+    "template-wide-format": Case(template_override("{{ '%999999999s' % 1 }}"), 1,
+                                 "a format with a width of a million or more"),
     "template-runaway-output": Case(template_override(
         "{% for i in range(99999) %}{% for j in range(99999) %}xxxxxxxxxx{% endfor %}"
         "{% endfor %}"), 1, "the templates wrote more than 5,000,000 characters"),
