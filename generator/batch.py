@@ -21,7 +21,7 @@ import os
 import signal
 import threading
 import traceback
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -63,6 +63,42 @@ class Outcome:
     output: Path | None = None
     note: str | None = None
     traceback: str | None = None
+
+
+@dataclass(frozen=True)
+class Report:
+    """What a batch did: rows built (with notes on renamed files), rows failed (in line
+    order), and, if it was interrupted, by which signal and which rows did not run."""
+
+    built: int
+    notes: tuple[str, ...]
+    failures: tuple[Outcome, ...]
+    interrupted: Interrupted | None = None
+    not_run: tuple[int, ...] = ()
+
+
+def collect(outcomes: Iterable[Outcome], rows: Sequence[Row], failures: Sequence[Outcome],
+            ) -> Report:
+    """Gather the outcomes of :func:`run_batch` (and the rows that failed before it)."""
+    done: set[int] = set()
+    built, notes, failed = 0, [], list(failures)
+    interrupted = None
+    try:
+        for outcome in outcomes:
+            done.add(outcome.line)
+            if outcome.problem is None:
+                built += 1
+                if outcome.note:
+                    notes.append(f"note: line {outcome.line}: {outcome.note}")
+            else:
+                failed.append(outcome)
+    except Interrupted as stop:
+        interrupted = stop
+    except KeyboardInterrupt:  # before the batch's own handler was in place
+        interrupted = Interrupted(signal.SIGINT)
+    not_run = tuple(row.line for row in rows if row.line not in done) if interrupted else ()
+    return Report(built, tuple(notes), tuple(sorted(failed, key=lambda o: o.line)),
+                  interrupted, not_run)
 
 
 class Interrupted(BaseException):

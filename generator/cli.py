@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import signal
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -226,7 +225,7 @@ def batch(csv_file: Path, output_dir: Path, jobs: int | None, data_dir: Path | N
     large_print (yes/no), weeks, output (a file name). A bad row is reported with its line
     and column, and the other rows are still built; the exit status is 1 if any row failed.
     """
-    from .batch import Interrupted, default_jobs, read_rows, run_batch
+    from .batch import collect, default_jobs, read_rows, run_batch
     from .build import BuildOptions, Resources
     from .images import print_ready
     from .prescription import PatientDetails
@@ -239,39 +238,23 @@ def batch(csv_file: Path, output_dir: Path, jobs: int | None, data_dir: Path | N
     rows, failures = read_rows(csv_file, base, output_dir, resources)
     workers = min(jobs or default_jobs(), max(1, len(rows)))
     outcomes = run_batch(rows, resources, workers, overwrite)
-    done: set[int] = set()
-    built, notes, interrupted = 0, [], None
-    show_progress = sys.stderr.isatty()
-    try:
-        with click.progressbar(outcomes, length=len(rows), label="Building", file=sys.stderr,
-                               hidden=not show_progress) as progress:
-            for outcome in progress:
-                done.add(outcome.line)
-                if outcome.problem is None:
-                    built += 1
-                    if outcome.note:
-                        notes.append(f"note: line {outcome.line}: {outcome.note}")
-                else:
-                    failures.append(outcome)
-    except Interrupted as stop:
-        interrupted = stop
-    except KeyboardInterrupt:  # before the batch's own handler was in place
-        interrupted = Interrupted(signal.SIGINT)
-    finally:
-        outcomes.close()  # stops the workers if they are still running
-    for note in notes:
+    with click.progressbar(outcomes, length=len(rows), label="Building", file=sys.stderr,
+                           hidden=not sys.stderr.isatty()) as progress:
+        report = collect(progress, rows, failures)
+    for note in report.notes:
         click.echo(note, err=True)
-    for failure in sorted(failures, key=lambda outcome: outcome.line):
+    for failure in report.failures:
         click.echo(f"error: {failure.problem}", err=True)
         if failure.traceback:
             click.echo(failure.traceback.rstrip(), err=True)
-    summary = f"built {built}, failed {len(failures)}"
-    if interrupted is not None:
-        not_run = [row.line for row in rows if row.line not in done]
-        lines = ", ".join(map(str, not_run[:20])) + (", ..." if len(not_run) > 20 else "")
-        click.echo(f"interrupted ({interrupted}): {summary}, not run {len(not_run)}"
-                   + (f" (lines {lines})" if not_run else "") + f" (in {output_dir})")
-        sys.exit(128 + interrupted.signal_number)
+    summary = f"built {report.built}, failed {len(report.failures)}"
+    if report.interrupted is not None:
+        lines = ", ".join(map(str, report.not_run[:20])) + (
+            ", ..." if len(report.not_run) > 20 else "")
+        click.echo(f"interrupted ({report.interrupted}): {summary}, not run "
+                   f"{len(report.not_run)}" + (f" (lines {lines})" if report.not_run else "")
+                   + f" (in {output_dir})")
+        sys.exit(128 + report.interrupted.signal_number)
     click.echo(f"{summary} (in {output_dir})")
-    if failures:
+    if report.failures:
         sys.exit(1)

@@ -229,6 +229,9 @@ def find_preset(directory: Path, name_or_file: str) -> Path:
             raise UsageError("preset file not found", path=candidate)
         return candidate
     path = directory / "presets" / f"{name_or_file}.yaml"
+    if path.exists() and not is_inside(path, directory):
+        raise UserError("lies outside the pack folder (a symbolic link?); a pack must hold "
+                        "its own files", path=path)
     if not re.fullmatch(EXERCISE_ID, name_or_file) or not path.exists():
         names = preset_names(directory)
         raise UsageError(f"unknown preset {name_or_file!r}; {_choices('presets', names)}",
@@ -293,5 +296,9 @@ def check_all(directory: Path) -> list[Problem]:
     pack, problems = check_pack(directory, check_print=True)
     if pack is not None:
         for path in sorted((directory / "presets").glob("*.yaml")):
+            if not is_inside(path, directory):
+                problems.append(Problem("lies outside the pack folder (a symbolic link?); a "
+                                        "pack must hold its own files", path))
+                continue
             problems.extend(check_preset(path, pack)[1])
     return problems
