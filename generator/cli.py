@@ -142,15 +142,23 @@ def list_exercises(data_dir: Path | None) -> None:
 
 @main.command()
 @pack_option
+@templates_option
 @reports_user_errors()
-def validate(data_dir: Path | None) -> None:
-    """Check a content pack and its presets; report every problem at once."""
+def validate(data_dir: Path | None, templates_dir: Path | None) -> None:
+    """Check a content pack and its presets (and a template folder's styles and
+    translations); report every problem at once."""
+    from .build import Resources
     from .errors import UserError
     from .loading import check_all, unlisted_exercises
     from .resources import default_pack
 
     directory = data_dir or default_pack()
     problems = check_all(directory)
+    if not problems:
+        try:  # the styles and translations the pack would print with
+            Resources.load(directory, templates_dir)
+        except UserError as error:
+            problems.extend(error.problems)
     for warning in unlisted_exercises(directory):
         click.echo(f"warning: {warning}", err=True)
     if problems:

@@ -21,9 +21,14 @@ from .limits import MAX_DIGITS, MAX_YAML_BYTES, MAX_YAML_DEPTH
 Location = tuple[str | int, ...]
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-_INT = "tag:yaml.org,2002:int"
-_FLOAT = "tag:yaml.org,2002:float"
-_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+_TAG = "tag:yaml.org,2002:"
+_INT, _FLOAT = _TAG + "int", _TAG + "float"
+# Plain data only: !!set (unordered: the output would change from run to run), !!binary,
+# !!omap and the rest are refused, so every value is one the models expect.
+_PLAIN_TAGS = {_TAG + name for name in ("str", "int", "float", "bool", "null", "timestamp",
+                                        "seq", "map")}
+# Scalars whose text may not make a value: made once here, so a bad one is located.
+_CHECKED_SCALARS = {_INT, _FLOAT, _TAG + "bool", _TAG + "timestamp", _TAG + "null"}
 
 
 @dataclass(frozen=True)
@@ -99,6 +104,11 @@ def _walk(root: yaml.Node, marks: dict[Location, tuple[int, int]], path: Path,
                                    path, line, column))
             break
         marks.setdefault(location, (line, column))
+        if node.tag not in _PLAIN_TAGS:
+            refused.append(Problem(f"the YAML tag {node.tag.replace(_TAG, '!!')} is not "
+                                   "supported; write plain text, numbers, lists and mappings",
+                                   path, line, column, field))
+            break
         if isinstance(node, yaml.MappingNode):
             children = []
             for key_node, value_node in node.value:
@@ -128,9 +138,11 @@ def _walk(root: yaml.Node, marks: dict[Location, tuple[int, int]], path: Path,
 def _scalar_problem(node: yaml.ScalarNode, loader: Any) -> str | None:
     if node.tag in (_INT, _FLOAT) and sum(char.isdigit() for char in node.value) > MAX_DIGITS:
         return f"a number of more than {MAX_DIGITS} digits"
-    if node.tag == _TIMESTAMP:
+    if node.tag in _CHECKED_SCALARS:
         try:
-            loader.construct_yaml_timestamp(node)
-        except (ValueError, OverflowError):
-            return f"{node.value!r} is not a real date"
+            loader.yaml_constructors[node.tag](loader, node)
+        except (ValueError, OverflowError, KeyError, AttributeError, TypeError):
+            what = node.tag.replace(_TAG, "")
+            return (f"{node.value!r} is not a real date" if what == "timestamp"
+                    else f"{node.value!r} is not a valid {what}")
     return None
