@@ -14,13 +14,15 @@ from pathlib import Path
 
 from .errors import UserError
 
+_NONBLOCK = getattr(os, "O_NONBLOCK", 0)  # POSIX; Windows has no FIFOs to wait on
+
 
 def read_bytes(path: Path, limit: int, what: str = "file") -> bytes:
     """The bytes of the regular file at ``path``; UserError if it is missing, not a regular
     file, unreadable or larger than ``limit`` bytes. ``what`` names it in messages."""
     try:
         # O_NONBLOCK: opening a FIFO with no writer returns at once instead of waiting.
-        handle = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
+        handle = os.open(path, os.O_RDONLY | _NONBLOCK | getattr(os, "O_NOCTTY", 0))
     except FileNotFoundError:
         raise UserError(f"{what} not found", path=path) from None
     except PermissionError:
@@ -34,7 +36,8 @@ def read_bytes(path: Path, limit: int, what: str = "file") -> bytes:
         if not stat.S_ISREG(mode):
             raise UserError(f"is not a regular file (a device, pipe or socket); "
                             f"give a {what} saved on disk", path=path)
-        os.set_blocking(handle, True)
+        if _NONBLOCK:
+            os.set_blocking(handle, True)
         chunks: list[bytes] = []
         total = 0
         while True:
