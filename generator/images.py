@@ -49,9 +49,10 @@ def print_ready(path: Path) -> bytes:
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise UserError(f"picture is too large; the limit is {MAX_SOURCE_PIXELS:,} pixels",
                         path=path) from None
-    except (OSError, SyntaxError, ValueError, struct.error) as error:
-        raise UserError(f"cannot read picture (damaged or truncated?): {error}",
-                        path=path) from None
+    except (OSError, SyntaxError, ValueError, struct.error):
+        # Pillow's own message may quote the file's bytes ("broken PNG file (chunk b'...')").
+        raise UserError("cannot read picture: it is damaged or truncated; save it again as "
+                        "PNG or JPEG", path=path) from None
 
 
 def _normalised(image: object, original: bytes) -> bytes:

@@ -384,7 +384,7 @@ CASES: dict[str, Case] = {
     "logo-missing": Case(build_with("--logo", "no-such-logo.png"), 1, "picture not found"),
     "logo-not-an-image": Case(picture(lambda p: p.write_text("hello", encoding="utf-8")), 1,
                               "is not a picture Pillow can read"),
-    "logo-truncated": Case(picture(truncated_png), 1, "damaged or truncated"),
+    "logo-truncated": Case(picture(truncated_png), 1, "it is damaged or truncated"),
     "logo-huge": Case(picture(huge_png), 1, "the limit is 50,000,000 pixels"),
     "font-not-a-font": Case(not_a_font, 1, "cannot use font"),
     "image-missing": Case(exercise_image("cobra.png"), 1, "file not found"),
