@@ -283,7 +283,7 @@ def _date(value: str) -> dt.date:
 
 
 def _weeks(value: str) -> int:
-    if not value.isdigit() or len(value) > 2 or not 0 <= int(value) <= MAX_WEEKS:
+    if not (value.isascii() and value.isdigit()) or len(value) > 2 or int(value) > MAX_WEEKS:
         raise ValueError(f"{value!r}: use a whole number from 0 to {MAX_WEEKS}")
     return int(value)
 
