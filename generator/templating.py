@@ -4,30 +4,27 @@ A user's ``--templates DIR`` overrides the bundled templates file by file. Autoe
 on for every template (the story is XML and ReportLab paragraph markup), and a misspelt
 variable is an error, not a blank.
 
-A template folder may come from anyone, so it is data, not code: templates render in
-Jinja's immutable sandbox (no attribute tricks reach Python), files are read only from
-inside their folder and only if they are regular files, and a template that fails,
-recurses or runs away with its output is a clean error naming its file and line.
+A template folder may come from anyone, so it is data, not code: templates render in a
+bounded sandbox (``sandbox.py``), files are read only from inside their folder and only
+if they are regular files, and a template that fails, recurses or runs away with its
+output is a clean error naming its file and line.
 """
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Callable
-from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
 import jinja2
-import jinja2.sandbox
-import jinja2.utils
 
 from .errors import Problem, UserError
 from .files import is_inside, read_bytes
 from .i18n import Translator
-from .limits import MAX_STORY_CHARS, MAX_TEMPLATE_BYTES, MAX_TEMPLATE_NUMBER, MAX_TEMPLATE_WORK
+from .limits import MAX_STORY_CHARS, MAX_TEMPLATE_BYTES
 from .resources import bundled
+from .sandbox import BoundedSandbox, TemplateLimit, end_work_budget, start_work_budget
 from .yaml_files import YamlDocument, read_yaml
 
 STORY_TEMPLATE = "handout.xml.j2"
@@ -71,118 +68,6 @@ class _RunawayOutput(Exception):
     """Thrown into a template that writes more than MAX_STORY_CHARS."""
 
 
-class _TemplateLimit(Exception):
-    """A template went beyond what one handout needs: too much work, too big a value."""
-
-
-# The work left for the render in progress (a list, so it can be counted down in place);
-# a context variable, so renders in several threads (a web server) each have their own.
-_work_left: ContextVar[list[int]] = ContextVar("template_work_left")
-# A width or precision of six digits or more in a format string: "%999999s", "{:999999}".
-_WIDE_FORMAT = re.compile(r"%[-+ #0*]*\d{6,}|%[-+ #0]*\d*\.\d{6,}|\{[^}]*:[^}]*\d{6,}")
-
-
-def _charge(units: int) -> None:
-    left = _work_left.get(None)
-    if left is None:
-        return
-    left[0] -= units
-    if left[0] < 0:
-        raise _TemplateLimit(f"the templates did more than {MAX_TEMPLATE_WORK:,} steps of "
-                             "work (a runaway loop or recursion?)")
-
-
-def _charge_value(value: object) -> object:
-    """Count a value's size as work; refuse one larger than a whole story."""
-    if isinstance(value, (str, list, tuple)):
-        if len(value) > MAX_STORY_CHARS:
-            raise _TemplateLimit(f"a value of more than {MAX_STORY_CHARS:,} characters or items")
-        _charge(len(value) // 100)
-    return value
-
-
-def _check_numbers(values: Any) -> None:
-    for value in values:
-        if isinstance(value, int) and not isinstance(value, bool) and (
-                abs(value) > MAX_TEMPLATE_NUMBER):
-            raise _TemplateLimit(f"a number above {MAX_TEMPLATE_NUMBER:,} in a calculation, "
-                                 "call or filter (a handout needs none so large)")
-
-
-def _check_format(text: object) -> None:
-    if isinstance(text, str) and _WIDE_FORMAT.search(text):
-        raise _TemplateLimit("a format with a width of a million or more")
-
-
-def _counted_range(*args: int) -> range:
-    _check_numbers(args)
-    numbers = range(*args)
-    _charge(len(numbers))
-    return numbers
-
-
-class _CountedNamespace(jinja2.utils.Namespace):
-    """``namespace()`` whose values are counted and bounded: ``ns.s = ns.s ~ ns.s`` in a
-    loop would otherwise double a string without end."""
-
-    def __setitem__(self, name: str, value: Any) -> None:
-        _charge(1)
-        super().__setitem__(name, _charge_value(value))
-
-
-def _guarded_filter(function: Callable[..., Any]) -> Callable[..., Any]:
-    @functools.wraps(function)  # keeps Jinja's pass_context and similar marks
-    def guarded(*args: Any, **kwargs: Any) -> Any:
-        if function.__name__ == "do_format":
-            _check_format(next((arg for arg in args if isinstance(arg, str)), None))
-        _check_numbers(args[1:])
-        _check_numbers(kwargs.values())
-        _charge(1)
-        return _charge_value(function(*args, **kwargs))
-    return guarded
-
-
-class _BoundedSandbox(jinja2.sandbox.ImmutableSandboxedEnvironment):
-    """The immutable sandbox, with the work of one render counted and every value bounded,
-    so a template can neither reach Python nor exhaust the machine."""
-
-    intercepted_binops = frozenset({"*", "**", "%"})
-
-    def __init__(self, **options: Any) -> None:
-        super().__init__(**options)
-        self.globals["range"] = _counted_range
-        self.globals["namespace"] = _CountedNamespace
-        self.globals.pop("lipsum", None)  # text generation is no part of a handout
-        self.filters = {name: _guarded_filter(function)
-                        for name, function in self.filters.items()}
-
-    def call(__self, __context: jinja2.runtime.Context, __obj: Any,  # noqa: N805
-             *args: Any, **kwargs: Any) -> Any:
-        _check_numbers(args)
-        _check_numbers(kwargs.values())
-        _charge(1)
-        return _charge_value(super().call(__context, __obj, *args, **kwargs))
-
-    def call_binop(self, context: jinja2.runtime.Context, operator: str, left: Any,
-                   right: Any) -> Any:
-        _charge(1)
-        if operator == "**":
-            _check_numbers((left, right))
-            if isinstance(right, (int, float)) and abs(right) > 64:
-                raise _TemplateLimit("a power above 64")
-        elif operator == "*":
-            _check_numbers((left, right))
-        elif operator == "%":
-            _check_format(left)
-        return _charge_value(super().call_binop(context, operator, left, right))
-
-    def wrap_str_format(self, value: Any) -> Callable[..., str] | None:
-        wrapped = super().wrap_str_format(value)
-        if wrapped is not None:
-            _check_format(value.__self__)
-        return wrapped
-
-
 class Templates:
     """The template folders in override order, with the Jinja environment over them."""
 
@@ -191,7 +76,7 @@ class Templates:
             raise UserError("templates folder not found", path=user_dir)
         self.folders: tuple[Path, ...] = tuple(
             folder for folder in (user_dir, bundled("templates")) if folder is not None)
-        self.environment = _BoundedSandbox(
+        self.environment = BoundedSandbox(
             loader=_FolderLoader(self.folders),
             autoescape=True,
             undefined=jinja2.StrictUndefined,
@@ -258,7 +143,7 @@ class Templates:
         """Render one template; template mistakes become user errors with file and line."""
         # The translation hook is passed per render, so one environment serves every language.
         hooks = {"_": translator.gettext, "ngettext": translator.ngettext}
-        budget = _work_left.set([MAX_TEMPLATE_WORK])
+        budget = start_work_budget()
         try:
             return _bounded(self.environment.get_template(name).generate({**context, **hooks}),
                             name)
@@ -270,7 +155,7 @@ class Templates:
             raise UserError(f"template error: {error.message}", path=path, line=line) from None
         except jinja2.TemplateNotFound as error:
             raise UserError(f"template not found: {error.name}", path=Path(name)) from None
-        except _TemplateLimit as error:
+        except TemplateLimit as error:
             path, line = _template_position(error, name)
             raise UserError(f"template error: {error}", path=path, line=line) from None
         except _RunawayOutput as error:
@@ -288,7 +173,7 @@ class Templates:
                     if isinstance(error, RecursionError) else str(error) or type(error).__name__)
             raise UserError(f"template error: {what}", path=path, line=line) from None
         finally:
-            _work_left.reset(budget)
+            end_work_budget(budget)
 
 
 def _bounded(pieces: Any, name: str) -> str:
