@@ -10,6 +10,7 @@ process takes it at the same moment).
 from __future__ import annotations
 
 import errno
+import itertools
 import os
 import secrets
 import stat
@@ -18,6 +19,8 @@ from pathlib import Path
 
 from .errors import UserError
 from .files import is_inside
+
+MAX_ALTERNATIVES = 1_000  # names tried after a taken one, before giving up
 
 
 def check_output(output: Path, inputs: Iterable[Path] = (),
@@ -62,7 +65,7 @@ def write_new(output: Path, data: bytes, alternatives: Iterable[Path] = ()) -> P
     ``alternatives``; never replaces a file. Returns the path written."""
     temporary = _write_temporary(output, data)
     try:
-        for candidate in (output, *_lazy(alternatives)):
+        for candidate in (output, *itertools.islice(alternatives, MAX_ALTERNATIVES)):
             if _link(temporary, candidate):
                 return candidate
         raise UserError("the file exists (and every alternative name)", path=output)
@@ -70,13 +73,6 @@ def write_new(output: Path, data: bytes, alternatives: Iterable[Path] = ()) -> P
         raise UserError(f"cannot write: {error.strerror}", path=output) from None
     finally:
         temporary.unlink(missing_ok=True)
-
-
-def _lazy(paths: Iterable[Path]) -> Iterable[Path]:
-    for count, path in enumerate(paths):
-        if count >= 1000:
-            return
-        yield path
 
 
 def _link(temporary: Path, candidate: Path) -> bool:
