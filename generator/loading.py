@@ -25,6 +25,7 @@ __all__ = ["Location", "YamlDocument", "read_yaml", "load_pack", "check_pack", "
            "check_preset", "find_preset", "preset_names", "check_all", "unlisted_exercises",
            "unknown_id_message", "validation_problems"]
 
+
 def validation_problems(error: ValidationError,
                         document_for: Callable[[Location], tuple[YamlDocument, Location]],
                         ) -> list[Problem]:
