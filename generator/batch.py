@@ -2,7 +2,14 @@
 
 Rows are read and checked first; every good row is built (by ``jobs`` worker processes,
 each loading the pack and templates once); bad rows are reported with their line and
-column. Output names are made unique within the run, so nothing is overwritten silently.
+column, and a row that crashes (a bug) is reported with its traceback while the others
+still build. Output names are unique within the run, and an existing file is never
+replaced unless asked (``overwrite``): a taken name gives the next free one, even when
+another batch writes into the same folder at the same time.
+
+SIGINT or SIGTERM stops the run cleanly: no new row starts, the rows being built finish
+(within a second or so; no partial file is ever left), the workers exit, and the outcomes
+tell exactly which rows were written and which did not run.
 """
 
 from __future__ import annotations
@@ -11,18 +18,22 @@ import csv
 import datetime as dt
 import io
 import os
-from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+import signal
+import threading
+import traceback
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, replace
 from pathlib import Path
+from types import FrameType
 
-from .build import BuildOptions, Resources, build, language_of, prescribe
+from .build import BuildOptions, Resources, build, language_of
 from .errors import Problem, UserError
-from .fonts import register_fonts
-from .limits import MAX_WEEKS
-from .naming import default_output, slug
-from .prescription import PatientDetails
-from .text_check import check_printable
+from .files import read_bytes
+from .limits import MAX_CSV_BYTES, MAX_CSV_ROWS, MAX_WEEKS
+from .naming import alternatives, default_output, fitted_name, slug
+from .prescription import PatientDetails, Prescription
+from .writing import check_output
 
 REQUIRED = ("patient",)
 OPTIONAL = ("exercises", "preset", "dose", "clinician", "clinic", "contact", "notes", "date",
@@ -48,6 +59,14 @@ class ResourcesByLanguage:
         return self._loaded[language]
 
 
+def _by_language(resources: Resources | ResourcesByLanguage,
+                 language: str | None = None) -> ResourcesByLanguage:
+    """``resources`` as a per-language set, the given ones kept for ``language``."""
+    if isinstance(resources, ResourcesByLanguage):
+        return resources
+    return ResourcesByLanguage(resources.pack_dir, resources.templates_dir, resources, language)
+
+
 @dataclass(frozen=True)
 class Row:
     """One CSV row made into build options, with where it came from."""
@@ -60,10 +79,59 @@ class Row:
 
 @dataclass(frozen=True)
 class Outcome:
-    """A row's result: built (no problem) or the problem that stopped it."""
+    """A row's result: built (no problem; ``output`` is the file written, ``note`` says
+    if it is not the planned name) or the problem that stopped it (with the traceback
+    when it was a bug)."""
 
     line: int
     problem: Problem | None
+    output: Path | None = None
+    note: str | None = None
+    traceback: str | None = None
+
+
+@dataclass(frozen=True)
+class Report:
+    """What a batch did: rows built (with notes on renamed files), rows failed (in line
+    order), and, if it was interrupted, by which signal and which rows did not run."""
+
+    built: int
+    notes: tuple[str, ...]
+    failures: tuple[Outcome, ...]
+    interrupted: Interrupted | None = None
+    not_run: tuple[int, ...] = ()
+
+
+def collect(outcomes: Iterable[Outcome], rows: Sequence[Row], failures: Sequence[Outcome],
+            ) -> Report:
+    """Gather the outcomes of :func:`run_batch` (and the rows that failed before it)."""
+    done: set[int] = set()
+    built, notes, failed = 0, [], list(failures)
+    interrupted = None
+    try:
+        for outcome in outcomes:
+            done.add(outcome.line)
+            if outcome.problem is None:
+                built += 1
+                if outcome.note:
+                    notes.append(f"note: line {outcome.line}: {outcome.note}")
+            else:
+                failed.append(outcome)
+    except Interrupted as stop:
+        interrupted = stop
+    except KeyboardInterrupt:  # before the batch's own handler was in place
+        interrupted = Interrupted(signal.SIGINT)
+    not_run = tuple(row.line for row in rows if row.line not in done) if interrupted else ()
+    return Report(built, tuple(notes), tuple(sorted(failed, key=lambda o: o.line)),
+                  interrupted, not_run)
+
+
+class Interrupted(BaseException):
+    """SIGINT or SIGTERM arrived during a batch (a BaseException: never a row's failure)."""
+
+    def __init__(self, signal_number: int) -> None:
+        super().__init__(signal.Signals(signal_number).name)
+        self.signal_number = signal_number
 
 
 def read_rows(path: Path, base: BuildOptions, out_dir: Path,
@@ -77,31 +145,32 @@ def read_rows(path: Path, base: BuildOptions, out_dir: Path,
     multi-line cell is at its first line).
     """
     try:
-        text = path.read_text(encoding="utf-8-sig")  # spreadsheets often add a BOM
-    except FileNotFoundError:
-        raise UserError("CSV file not found", path=path) from None
+        # Spreadsheets often add a BOM.
+        text = read_bytes(path, MAX_CSV_BYTES, "CSV file").decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise UserError(f"not UTF-8 text (byte {error.start}); save the CSV as UTF-8",
                         path=path) from None
-    except OSError as error:
-        raise UserError(f"cannot read: {error.strerror}", path=path) from None
+    by_language = _by_language(resources, base.language)
+    inputs, folders = by_language.get(base.language).inputs(base)
     rows: list[Row] = []
     failures: list[Outcome] = []
-    used: set[Path] = set()
-    by_language = (resources if isinstance(resources, ResourcesByLanguage)
-                   else ResourcesByLanguage(base.data_dir, base.templates_dir, resources,
-                                            base.language))
+    used: dict[Path, str | None] = {}
     records = _records(text, path)
     header_line, header = next(records, (1, []))
     columns = _columns(header, path, header_line)
-    for line, cells in records:
+    for count, (line, cells) in enumerate(records, start=1):
+        if count > MAX_CSV_ROWS:
+            raise UserError(f"more than {MAX_CSV_ROWS:,} rows; split the file", path=path,
+                            line=line)
         try:
             cell = _cells(columns, cells)
             options = _options(cell, base)
-            options = replace(options, language=language_of(options))
+            options = replace(options, language=language_of(options, by_language.data_dir))
             row_resources = by_language.get(options.language)
-            check_row(options, row_resources)
-            output = _unique(out_dir / _file_name(cell, options, row_resources.pack.id), used)
+            prescription = check_row(options, row_resources)
+            planned = out_dir / _file_name(cell, prescription, row_resources.pack.id)
+            output = _unique(planned, used, prescription.details.patient)
+            check_output(output, [*inputs, path], folders)
             rows.append(Row(path, line, options, output))
         except _CellError as error:
             failures.append(Outcome(line, Problem(
@@ -114,7 +183,15 @@ def read_rows(path: Path, base: BuildOptions, out_dir: Path,
                 problem.message, path, line,
                 columns.index(column) + 1 if column in columns else None,
                 column or problem.field)))
+        except Exception as error:  # a bug: this row fails with its traceback, not the run
+            failures.append(_crashed(line, path, error))
     return rows, failures
+
+
+def _crashed(line: int, source: Path, error: Exception) -> Outcome:
+    return Outcome(line, Problem(f"internal error (a bug, please report it): "
+                                 f"{type(error).__name__}: {error}", source, line),
+                   traceback="".join(traceback.format_exception(error)))
 
 
 def _records(text: str, path: Path) -> Iterator[tuple[int, list[str]]]:
@@ -156,11 +233,11 @@ _COLUMN_OF_OPTION = {"--exercise": "exercises", "--exclude": "exercises", "--dos
                      "--lang": "language"}
 
 
-def check_row(options: BuildOptions, resources: Resources) -> None:
+def check_row(options: BuildOptions, resources: Resources) -> Prescription:
     """Everything about a row that can be wrong, short of laying it out."""
-    prescription = prescribe(resources.pack, options)
-    check_printable(prescription, register_fonts(options.font or resources.pack.font),
-                    resources.pack if options.font else None)
+    prescription = resources.prescribe(options)
+    resources.check_printable(prescription, options)
+    return prescription
 
 
 class _CellError(Exception):
@@ -237,25 +314,27 @@ def _date(value: str) -> dt.date:
 
 
 def _weeks(value: str) -> int:
-    if not value.isdigit() or not 0 <= int(value) <= MAX_WEEKS:
+    if not (value.isascii() and value.isdigit()) or len(value) > 2 or int(value) > MAX_WEEKS:
         raise ValueError(f"{value!r}: use a whole number from 0 to {MAX_WEEKS}")
     return int(value)
 
 
-def _file_name(cell: dict[str, str], options: BuildOptions, pack_id: str) -> str:
+def _file_name(cell: dict[str, str], prescription: Prescription, pack_id: str) -> str:
     name = cell.get("output", "")
     if not name:
-        return default_output(options, pack_id).name
-    stem = slug(Path(name).stem) or "handout"  # never a path separator or a leading dot
-    return f"{stem}.pdf"
+        return default_output(prescription, pack_id).name
+    # Never a path separator or a leading dot.
+    return fitted_name("", slug(Path(name).stem) or "handout", ".pdf")
 
 
-def _unique(path: Path, used: set[Path]) -> Path:
-    candidate, number = path, 2
-    while candidate in used:
-        candidate = path.with_name(f"{path.stem}-{number}{path.suffix}")
-        number += 1
-    used.add(candidate)
+def _unique(path: Path, used: dict[Path, str | None], owner: str | None) -> Path:
+    """``path`` or the first of its alternatives no other row of this run has taken: a
+    tag of the patient's name when another patient has it, a number for the same one."""
+    candidate = path
+    if candidate in used:
+        tag_owner = owner if used[candidate] != owner else None
+        candidate = next(name for name in alternatives(path, tag_owner) if name not in used)
+    used[candidate] = owner
     return candidate
 
 
@@ -265,39 +344,88 @@ _worker_resources: ResourcesByLanguage | None = None
 
 def _start_worker(data_dir: Path, templates_dir: Path | None) -> None:
     global _worker_resources  # noqa: PLW0603 - one per worker process, by design
+    # Ctrl-C reaches the whole process group: the parent alone decides when to stop.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     _worker_resources = ResourcesByLanguage(data_dir, templates_dir)
 
 
-def _build_row(row: Row, resources: ResourcesByLanguage | None = None) -> Outcome:
+def _build_row(row: Row, resources: ResourcesByLanguage | None = None, overwrite: bool = False,
+               ) -> Outcome:
+    notes: list[str] = []
     try:
         languages = resources or _worker_resources
         assert languages is not None, "a worker builds rows only after _start_worker"
-        build(row.options, row.output, languages.get(row.options.language))
+        written = build(row.options, row.output, languages.get(row.options.language),
+                        overwrite=overwrite, notice=notes.append)
     except UserError as error:
         # Placed at its row; the file it is about (a logo, the output) stays in the message.
         problem = error.problems[0]
         about = f" ({problem.path})" if problem.path else ""
         return Outcome(row.line, replace(problem, path=row.source, line=row.line,
                                          column=None, message=problem.message + about))
-    return Outcome(row.line, None)
+    except Exception as error:  # a bug: reported for its row, with its traceback
+        return _crashed(row.line, row.source, error)
+    return Outcome(row.line, None, written, notes[0] if notes else None)
 
 
-def run_batch(rows: Sequence[Row], resources: Resources | ResourcesByLanguage, data_dir: Path,
-              templates_dir: Path | None, jobs: int) -> Iterator[Outcome]:
-    """Build every row; outcomes come in row order, as they finish.
+def run_batch(rows: Sequence[Row], resources: Resources | ResourcesByLanguage, jobs: int,
+              overwrite: bool = False) -> Iterator[Outcome]:
+    """Build every row; outcomes come as rows finish (not necessarily in order).
 
     With one job the rows are built here with ``resources``; otherwise each worker process
-    loads its own from ``data_dir`` and ``templates_dir``.
+    loads its own from the same folders. On SIGINT or SIGTERM no new row starts, the rows
+    being built are finished (so every file written is counted, and none is partial),
+    their outcomes come, and then :class:`Interrupted` is raised.
     """
-    if jobs <= 1:
-        languages = (resources if isinstance(resources, ResourcesByLanguage)
-                     else ResourcesByLanguage(data_dir, templates_dir, resources))
-        yield from (_build_row(row, languages) for row in rows)
-        return
-    chunk = max(1, min(16, len(rows) // (jobs * 4) or 1))
-    with ProcessPoolExecutor(max_workers=jobs, initializer=_start_worker,
-                             initargs=(data_dir, templates_dir)) as pool:
-        yield from pool.map(_build_row, rows, chunksize=chunk)
+    stop: list[int] = []
+
+    def interrupt(signal_number: int, frame: FrameType | None) -> None:
+        stop.append(signal_number)
+
+    # Signal handlers belong to the main thread (a web handler's thread leaves them be).
+    in_main = threading.current_thread() is threading.main_thread()
+    previous = {number: signal.signal(number, interrupt)
+                for number in (signal.SIGINT, signal.SIGTERM)} if in_main else {}
+    languages = _by_language(resources)
+    try:
+        if jobs <= 1:
+            for row in rows:
+                if stop:
+                    break
+                yield _build_row(row, languages, overwrite)
+        else:
+            yield from _in_workers(rows, languages, jobs, overwrite, stop)
+        if stop:
+            raise Interrupted(stop[0])
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+
+
+def _in_workers(rows: Sequence[Row], languages: ResourcesByLanguage, jobs: int,
+                overwrite: bool, stop: list[int]) -> Iterator[Outcome]:
+    pool = ProcessPoolExecutor(jobs, initializer=_start_worker,
+                               initargs=(languages.data_dir, languages.templates_dir))
+    try:
+        pending = {pool.submit(_build_row, row, None, overwrite): row for row in rows}
+        while pending and not stop:
+            done, _ = wait(pending, timeout=0.1, return_when=FIRST_COMPLETED)
+            for future in done:
+                yield _outcome(future, pending.pop(future))
+        if stop:
+            pool.shutdown(wait=True, cancel_futures=True)  # the running rows finish
+            for future, row in pending.items():
+                if future.done() and not future.cancelled():
+                    yield _outcome(future, row)
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _outcome(future: Future[Outcome], row: Row) -> Outcome:
+    try:
+        return future.result()
+    except Exception as error:  # the worker process died (a crash in a C library, a kill)
+        return _crashed(row.line, row.source, error)
 
 
 def default_jobs() -> int:

@@ -28,8 +28,9 @@ import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from pathlib import Path
 
-from .build import BuildOptions, Resources, prescribe, render_handout, render_story
+from .build import BuildOptions, Resources, render_handout, render_story
 from .fonts import register_fonts
+from .prescription import PatientDetails
 from .resources import default_pack
 
 DATE = dt.date(2026, 11, 24)
@@ -53,7 +54,7 @@ def floor_pdf(resources: Resources, options: BuildOptions) -> Callable[[], bytes
     from .layout.story import inline
 
     fonts = register_fonts()
-    story_xml = render_story(resources, prescribe(resources.pack, options))
+    story_xml = render_story(resources, resources.prescribe(options))
     markup = [inline(element, "#0b4f9c") for element in ET.fromstring(story_xml).iter()
               if element.tag in _TEXT_ELEMENTS]
     style = ParagraphStyle("body", fontName=fonts.regular, fontSize=12, leading=17,
@@ -104,6 +105,19 @@ def day_list(path: Path, rows: int) -> None:
                              str(number % 4)])
 
 
+def linearity(resources: Resources, repeat: int) -> tuple[str, str]:
+    """Layout time of 100 and of 200 paragraphs of notes, beyond the handout without them:
+    about 2x when layout time grows linearly with content."""
+    def notes_ms(count: int) -> float:
+        notes = "\n\n".join(["Walk a little further each day; rest when you need to. " * 4]
+                             * count)
+        options = BuildOptions(date=DATE, details=PatientDetails(notes=notes))
+        return median_ms(lambda: render_handout(options, resources), max(3, repeat // 5))
+    none, single, double = notes_ms(0), notes_ms(100), notes_ms(200)
+    return ("layout time, notes 200 / 100 paragraphs",
+            f"{(double - none) / (single - none):.2f}x (linear: about 2x)")
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m generator.bench", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -128,6 +142,7 @@ def main(argv: list[str] | None = None) -> None:
         ("plain-paragraph floor, same text", f"{floor_ms:.1f} ms"),
         ("warm build / floor", f"{warm / floor_ms:.2f}x"),
         ("PDF size, default handout", f"{len(pdf) / 1024:.1f} KiB"),
+        linearity(resources, args.repeat),
     ]
     with tempfile.TemporaryDirectory() as folder:
         work = Path(folder)

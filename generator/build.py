@@ -6,59 +6,37 @@ worker or a web handler calls it with :class:`BuildOptions` and gets a file.
 
 from __future__ import annotations
 
-import datetime as dt
-import os
-import secrets
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
 from . import __version__
 from .errors import UserError
 from .fonts import FontFamily, register_fonts
 from .i18n import Translator
 from .languages import primary
-from .limits import DEFAULT_WEEKS
 from .loading import find_preset, load_pack, load_preset, preset_language
-from .model import Pack
-from .naming import default_output
-from .prescription import (PatientDetails, Prescription, check_details, select_exercises,
-                           single_line_details)
+from .model import Pack, Preset
+from .naming import alternatives, default_output
+from .prescription import BuildOptions, PageSize, Prescription, prescribe, printed_texts
 from .resources import default_pack
 from .templating import STORY_TEMPLATE, Templates
 from .text_check import check_printable
 from .view import handout_context
+from .writing import check_output, write_atomically, write_new
 
 if TYPE_CHECKING:
     from reportlab.platypus import Flowable
 
-PageSize = Literal["a4", "letter"]
-
-
-@dataclass(frozen=True)
-class BuildOptions:
-    """Everything a clinician can choose for one handout."""
-
-    data_dir: Path = field(default_factory=default_pack)
-    templates_dir: Path | None = None
-    preset: str | None = None
-    exercises: tuple[str, ...] = ()
-    exclude: tuple[str, ...] = ()
-    doses: tuple[str, ...] = ()
-    weeks: int | None = None
-    details: PatientDetails = field(default_factory=PatientDetails)
-    date: dt.date | None = None
-    review_date: dt.date | None = None
-    page_size: PageSize = "a4"
-    large_print: bool = False
-    font: Path | None = None
-    language: str | None = None  # a language of the pack (e.g. sv); None: the preset's or the pack's own
+__all__ = ["BuildOptions", "PageSize", "Resources", "build", "language_of", "render_handout",
+           "render_story", "typeset", "write_atomically"]
 
 
 @dataclass(frozen=True)
 class Resources:
-    """The content pack, templates, styles and wording, loaded and checked once.
+    """The content pack, templates, styles and wording, loaded and checked once, with the
+    folders they came from (the one source of the pack folder for a build).
 
     Many builds share one (a batch worker, a web server): nothing in it changes per build.
     """
@@ -67,48 +45,99 @@ class Resources:
     templates: Templates
     styles: Mapping[str, Any]
     translator: Translator
+    pack_dir: Path
+    templates_dir: Path | None = None
 
     @classmethod
-    def load(cls, data_dir: Path, templates_dir: Path | None = None,
+    def load(cls, data_dir: Path | None = None, templates_dir: Path | None = None,
              language: str | None = None) -> Resources:
-        """Load and check everything once: a bad pack, template folder, styles or catalogue
-        is reported here, before any handout is built. ``language``: the pack's text and the
-        templates' wording in this language (None: the pack's own)."""
-        from .layout.styles import make_styles
+        """Load and check everything once (the bundled pack without ``data_dir``): a bad
+        pack, template folder, styles or catalogue is reported here, before any handout.
+        ``language``: the pack's text and the templates' wording in this language (None:
+        the pack's own)."""
+        from .layout.styles import check_style_values, make_styles
 
+        data_dir = (data_dir or default_pack()).resolve()
         pack = load_pack(data_dir, check_print=True, language=language)
         templates = Templates(templates_dir)
-        styles = templates.read_yaml("styles.yaml") or {}
+        styles_doc = templates.read_document("styles.yaml")
+        styles = styles_doc.data if styles_doc and isinstance(styles_doc.data, dict) else {}
+        if styles_doc is not None:
+            problems = check_style_values(styles_doc)
+            if problems:
+                raise UserError.from_problems(problems)
         for large_print in (False, True):
             try:
                 make_styles(styles, register_fonts(pack.font), large_print, pack.language)
             except UserError as error:
                 raise UserError(str(error), path=templates.find("styles.yaml")) from None
-        return cls(pack, templates, styles, templates.translator(pack.language))
+        return cls(pack, templates, styles, templates.translator(pack.language), data_dir,
+                   templates_dir)
+
+    def preset(self, name_or_file: str | None) -> Preset | None:
+        """The preset a clinician named (one of this pack's, or a YAML file), checked."""
+        if name_or_file is None:
+            return None
+        return load_preset(find_preset(self.pack_dir, name_or_file), self.pack)
+
+    def prescribe(self, options: BuildOptions) -> Prescription:
+        """The options applied to this pack, with the preset they name."""
+        return prescribe(self.pack, options, self.preset(options.preset))
+
+    def check_printable(self, prescription: Prescription, options: BuildOptions) -> FontFamily:
+        """The fonts the handout prints in, once every text has been found printable in them."""
+        fonts = register_fonts(options.font or self.pack.font)
+        # The pack's own text was checked against its font when loaded: again only for --font.
+        check_printable(printed_texts(prescription, self.pack if options.font else None), fonts)
+        return fonts
+
+    def inputs(self, options: BuildOptions) -> tuple[list[Path], list[Path]]:
+        """The files and the folders a handout with these options is read from."""
+        files = [path for path in (options.font, options.details.logo) if path is not None]
+        if options.preset and (Path(options.preset).suffix in {".yaml", ".yml"}
+                               or len(Path(options.preset).parts) > 1):  # as find_preset
+            files.append(Path(options.preset))
+        folders = [self.pack_dir, *([self.templates_dir] if self.templates_dir else [])]
+        return files, folders
 
 
 def build(options: BuildOptions, output: Path | None = None,
-          resources: Resources | None = None) -> Path:
-    """Render the handout and write it atomically to ``output`` (by default
-    ``out/<pack>-handout.pdf`` or ``out/<pack>-<patient>-<date>.pdf``); returns the path."""
-    resources = resources or Resources.load(options.data_dir, options.templates_dir,
-                                            language_of(options))
-    pdf = render_handout(options, resources)
-    output = output or default_output(options, resources.pack.id)
-    write_atomically(output, pdf)
-    return output
+          resources: Resources | None = None, *, overwrite: bool = True,
+          notice: Callable[[str], None] | None = None) -> Path:
+    """Render the handout and write it atomically; returns the path written.
+
+    ``output`` given: it must be a new path or a regular file that is not an input; an
+    old file there is replaced if ``overwrite``. Without it the name comes from the
+    prescription (``out/<pack>-handout.pdf`` or ``out/<pack>-<patient>-<date>.pdf``) and
+    never replaces a file. A name that is not replaced gives the next free one, and
+    ``notice`` is told.
+    """
+    resources = resources or Resources.load(language=language_of(options))
+    if output is not None:
+        check_output(output, *resources.inputs(options))
+    prescription = resources.prescribe(options)
+    pdf = _render(resources, prescription, options)
+    if output is not None and overwrite:
+        write_atomically(output, pdf)
+        return output
+    planned = output or default_output(prescription, resources.pack.id)
+    written = write_new(planned, pdf, alternatives(planned, prescription.details.patient))
+    if written != planned and notice is not None:
+        notice(f"{planned} exists; wrote {written.name} beside it")
+    return written
 
 
 def render_handout(options: BuildOptions, resources: Resources | None = None) -> bytes:
-    """The handout PDF's bytes for these options."""
-    resources = resources or Resources.load(options.data_dir, options.templates_dir,
-                                            language_of(options))
+    """The handout PDF's bytes for these options (the bundled pack without ``resources``)."""
+    resources = resources or Resources.load(language=language_of(options))
+    return _render(resources, resources.prescribe(options), options)
+
+
+def _render(resources: Resources, prescription: Prescription, options: BuildOptions) -> bytes:
     if options.language and primary(options.language) != primary(resources.pack.language):
         raise ValueError(f"resources in {resources.pack.language!r} were passed for a "
                          f"handout in {options.language!r}")  # a caller's bug, not the user's
-    prescription = prescribe(resources.pack, options)
-    fonts = register_fonts(options.font or resources.pack.font)
-    check_printable(prescription, fonts, resources.pack if options.font else None)
+    fonts = resources.check_printable(prescription, options)
     story_xml = render_story(resources, prescription)
     return typeset(story_xml, resources, prescription, fonts, options)
 
@@ -119,31 +148,12 @@ def render_story(resources: Resources, prescription: Prescription) -> str:
     return resources.templates.render(STORY_TEMPLATE, context, resources.translator)
 
 
-def language_of(options: BuildOptions) -> str | None:
-    """The language to print in: ``--lang``, else the preset's, else None (the pack's own)."""
+def language_of(options: BuildOptions, data_dir: Path | None = None) -> str | None:
+    """The language to print in: ``--lang``, else the preset's, else None (the pack's own).
+    ``data_dir``: the pack folder a preset name is looked up in (the bundled one if None)."""
     if options.language or not options.preset:
         return options.language
-    return preset_language(find_preset(options.data_dir, options.preset))
-
-
-def prescribe(pack: Pack, options: BuildOptions) -> Prescription:
-    """Apply the preset, then the command line, to the pack's defaults."""
-    preset = None
-    if options.preset:
-        preset = load_preset(find_preset(options.data_dir, options.preset), pack)
-    details = single_line_details(options.details)
-    check_details(details)
-    exercises = select_exercises(pack, preset, options.exercises, options.exclude, options.doses)
-    weeks = options.weeks if options.weeks is not None else (
-        preset.weeks if preset and preset.weeks is not None else DEFAULT_WEEKS)
-    return Prescription(
-        exercises=exercises,
-        issued=options.date or dt.date.today(),
-        weeks=weeks,
-        review=options.review_date,
-        preset_notes=preset.notes if preset else None,
-        details=details,
-    )
+    return preset_language(find_preset(data_dir or default_pack(), options.preset))
 
 
 def typeset(story_xml: str, resources: Resources, prescription: Prescription,
@@ -163,10 +173,8 @@ def typeset(story_xml: str, resources: Resources, prescription: Prescription,
 
     root = parse_story(story_xml)
     # The templates' and translations' own wording, not only the pack's and the user's.
-    missing = fonts.missing_characters("".join(root.itertext()))
-    if missing:
-        raise UserError(f"the font cannot print {', '.join(map(repr, missing[:5]))}, used in "
-                        "the templates or their translation", field="story")
+    check_printable([("story (the templates or their translation)",
+                      "".join(root.itertext()))], fonts)
     builder = StoryBuilder(styles, figure, prescription.details.logo)
     story = builder.build(root, frame_width(styles, options.page_size))
     patient = prescription.details.patient
@@ -183,29 +191,3 @@ def typeset(story_xml: str, resources: Resources, prescription: Prescription,
         page_label=translator.gettext("Page %(page)s of %(pages)s"),
     )
     return render_pdf(story, styles, info, options.page_size)
-
-
-def write_atomically(output: Path, data: bytes) -> None:
-    """Write to a temporary file beside ``output``, then rename it into place.
-
-    A failure or Ctrl-C leaves no partial PDF and never damages an existing one.
-    """
-    for folder in (output.parent, *output.parent.parents):
-        if folder.exists() and not folder.is_dir():
-            raise UserError(f"cannot write here: {folder} is a file, not a folder", path=output)
-    temporary = output.with_name(f".{output.name}.{secrets.token_hex(4)}.part")
-    try:
-        output.parent.mkdir(parents=True, exist_ok=True)
-        # Mode 0o666 and the umask, like any new file (mkstemp would make it private).
-        handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-    except OSError as error:
-        raise UserError(f"cannot write here: {error.strerror}", path=output) from None
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        os.replace(temporary, output)
-    except BaseException as error:
-        temporary.unlink(missing_ok=True)
-        if isinstance(error, OSError):
-            raise UserError(f"cannot write: {error.strerror}", path=output) from None
-        raise

@@ -116,18 +116,19 @@ def build(data_dir: Path | None, templates_dir: Path | None, output: Path | None
           notes: str | None, issued: dt.datetime | None, review_date: dt.datetime | None,
           page_size: str, large_print: bool, font: Path | None, language: str | None) -> None:
     """Build a handout PDF and print its path."""
-    from .build import BuildOptions, build as build_handout
+    from .build import BuildOptions, Resources, build as build_handout, language_of
     from .prescription import PatientDetails
-    from .resources import default_pack
 
     options = BuildOptions(
-        data_dir=data_dir or default_pack(), templates_dir=templates_dir, preset=preset,
-        exercises=exercises, exclude=exclude, doses=doses, weeks=weeks,
+        preset=preset, exercises=exercises, exclude=exclude, doses=doses, weeks=weeks,
         details=PatientDetails(patient=patient, clinician=clinician, clinic=clinic,
                                contact=contact, notes=notes, logo=logo),
         date=_date(issued), review_date=_date(review_date), page_size=page_size,  # type: ignore[arg-type]
         large_print=large_print, font=font, language=language)
-    click.echo(str(build_handout(options, output)))
+    resources = Resources.load(data_dir, templates_dir, language_of(options, data_dir))
+    written = build_handout(options, output, resources,
+                            notice=lambda message: click.echo(f"note: {message}", err=True))
+    click.echo(str(written))
 
 
 @main.command(name="list")
@@ -151,17 +152,27 @@ def list_exercises(data_dir: Path | None, language: str | None) -> None:
 @lang_option
 @reports_user_errors()
 def validate(data_dir: Path | None, templates_dir: Path | None, language: str | None) -> None:
-    """Check a content pack and its presets; report every problem at once.
+    """Check a content pack and its presets (and a template folder's styles and
+    translations); report every problem at once.
 
     With --lang, check that language: every untranslated message, missing exercise text or
     mismatched placeholder, with file and line. Without it, check every language the pack has.
     """
+    from .build import Resources
     from .errors import UserError
     from .languages import check_languages
+    from .loading import unlisted_exercises
     from .resources import default_pack
 
     directory = data_dir or default_pack()
     checked, problems = check_languages(directory, templates_dir, language)
+    if not problems:
+        try:  # the styles and translations the pack would print with
+            Resources.load(directory, templates_dir, language)
+        except UserError as error:
+            problems.extend(error.problems)
+    for warning in unlisted_exercises(directory):
+        click.echo(f"warning: {warning}", err=True)
     if problems:
         raise UserError.from_problems(problems)
     click.echo(f"{directory}: OK ({', '.join(checked)})")
@@ -180,23 +191,35 @@ def schema() -> None:
 @main.command()
 @pack_option
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              default=Path("out") / "figures.pdf", show_default=True, help="PDF to write.")
+              default=None, help="PDF to write (default: out/figures.pdf, or the next free "
+                                 "name if that exists).")
 @lang_option
 @reports_user_errors()
-def figures(data_dir: Path | None, output: Path, language: str | None) -> None:
+def figures(data_dir: Path | None, output: Path | None, language: str | None) -> None:
     """Draw every exercise's figure large on a review sheet."""
-    from .build import Resources, write_atomically
+    from .build import Resources
     from .figures import FigureInks, render_review_sheet
     from .fonts import register_fonts
     from .layout.styles import make_styles
     from .resources import default_pack
+    from .naming import alternatives
+    from .writing import check_output, write_atomically, write_new
 
-    resources = Resources.load(data_dir or default_pack(), language=language)
+    directory = data_dir or default_pack()
+    if output is not None:
+        check_output(output, input_folders=[directory])
+    resources = Resources.load(directory, language=language)
     styles = make_styles(resources.styles, register_fonts(resources.pack.font), large_print=False,
                          language=resources.pack.language)
     sheet = render_review_sheet(resources.pack.exercises, styles, FigureInks(**styles.figure),
                                 resources.translator)
-    write_atomically(output, sheet)
+    if output is not None:
+        write_atomically(output, sheet)
+    else:  # a name we chose never replaces a file
+        planned = Path("out") / "figures.pdf"
+        output = write_new(planned, sheet, alternatives(planned))
+        if output != planned:
+            click.echo(f"note: {planned} exists; wrote {output.name} beside it", err=True)
     click.echo(str(output))
 
 
@@ -213,11 +236,14 @@ def figures(data_dir: Path | None, output: Path, language: str | None) -> None:
 @click.option("--contact", help="A phone number or email address, on every handout.")
 @click.option("--logo", type=click.Path(dir_okay=False, path_type=Path),
               help="The clinic's logo, PNG or JPEG, on every handout.")
+@click.option("--overwrite", is_flag=True,
+              help="Replace PDFs already in the folder (by default a taken name gets the "
+                   "next free one, and nothing is replaced).")
 @lang_option
 @reports_user_errors()
 def batch(csv_file: Path, output_dir: Path, jobs: int | None, data_dir: Path | None,
           templates_dir: Path | None, clinician: str | None, clinic: str | None,
-          contact: str | None, logo: Path | None, language: str | None) -> None:
+          contact: str | None, logo: Path | None, overwrite: bool, language: str | None) -> None:
     """Build one handout per row of a CSV file (a clinic's day list).
 
     Columns: patient (required); exercises (ids separated by ;), preset, dose (;-separated
@@ -226,33 +252,37 @@ def batch(csv_file: Path, output_dir: Path, jobs: int | None, data_dir: Path | N
     reported with its line and column, and the other rows are still built; the exit status
     is 1 if any row failed.
     """
-    from .batch import default_jobs, read_rows, run_batch
+    from .batch import collect, default_jobs, read_rows, run_batch
     from .build import BuildOptions, Resources
     from .images import print_ready
     from .prescription import PatientDetails
-    from .resources import default_pack
 
-    directory = data_dir or default_pack()
-    resources = Resources.load(directory, templates_dir, language)  # a bad pack stops before any row
+    resources = Resources.load(data_dir, templates_dir, language)  # a bad pack stops before any row
     if logo is not None:
         print_ready(logo)  # a bad logo stops before any row, not once per row
-    base = BuildOptions(data_dir=directory, templates_dir=templates_dir, language=language,
+    base = BuildOptions(language=language,
                         details=PatientDetails(clinician=clinician, clinic=clinic,
                                                contact=contact, logo=logo))
     rows, failures = read_rows(csv_file, base, output_dir, resources)
     workers = min(jobs or default_jobs(), max(1, len(rows)))
-    outcomes = run_batch(rows, resources, directory, templates_dir, workers)
-    built = 0
-    show_progress = sys.stderr.isatty()
+    outcomes = run_batch(rows, resources, workers, overwrite)
     with click.progressbar(outcomes, length=len(rows), label="Building", file=sys.stderr,
-                           hidden=not show_progress) as progress:
-        for outcome in progress:
-            if outcome.problem is None:
-                built += 1
-            else:
-                failures.append(outcome)
-    for failure in sorted(failures, key=lambda outcome: outcome.line):
+                           hidden=not sys.stderr.isatty()) as progress:
+        report = collect(progress, rows, failures)
+    for note in report.notes:
+        click.echo(note, err=True)
+    for failure in report.failures:
         click.echo(f"error: {failure.problem}", err=True)
-    click.echo(f"built {built}, failed {len(failures)} (in {output_dir})")
-    if failures:
+        if failure.traceback:
+            click.echo(failure.traceback.rstrip(), err=True)
+    summary = f"built {report.built}, failed {len(report.failures)}"
+    if report.interrupted is not None:
+        lines = ", ".join(map(str, report.not_run[:20])) + (
+            ", ..." if len(report.not_run) > 20 else "")
+        click.echo(f"interrupted ({report.interrupted}): {summary}, not run "
+                   f"{len(report.not_run)}" + (f" (lines {lines})" if report.not_run else "")
+                   + f" (in {output_dir})")
+        sys.exit(128 + report.interrupted.signal_number)
+    click.echo(f"{summary} (in {output_dir})")
+    if report.failures:
         sys.exit(1)

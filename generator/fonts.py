@@ -7,11 +7,15 @@ letters), so patients' names in most scripts print without any system font.
 from __future__ import annotations
 
 import hashlib
+import io
+import struct
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from .errors import UserError
+from .files import read_bytes
+from .limits import MAX_FONT_BYTES
 
 FONT_DIR = Path(__file__).parent / "fonts"
 BUNDLED_REGULAR = FONT_DIR / "DejaVuSans.ttf"
@@ -51,10 +55,20 @@ def _register(regular: Path, bold: Path) -> FontFamily:
     names = []
     for path in (regular, bold):
         name = "F" + hashlib.sha1(str(path).encode()).hexdigest()[:10]
+        data = read_bytes(path, MAX_FONT_BYTES, "font")  # regular files only, bounded
         try:
-            pdfmetrics.registerFont(TTFont(name, str(path)))
-        except (OSError, TTFError) as error:
-            raise UserError(f"cannot use font {path}: {error}", path=path) from None
+            font = TTFont(name, io.BytesIO(data))
+        except TTFError as error:
+            # ReportLab's messages may quote the file's bytes: only its own wording is kept.
+            reason = str(error).split(":")[0] if "postscript" in str(error).lower() else (
+                "not a TrueType font, or a damaged one")
+            raise UserError(f"cannot use font: {reason}; use a .ttf file", path=path) from None
+        except (struct.error, IndexError, KeyError, ValueError, OverflowError, AssertionError,
+                ZeroDivisionError):
+            # A truncated or damaged file trips the parser wherever it ends.
+            raise UserError("cannot use font: a damaged or truncated TrueType file",
+                            path=path) from None
+        pdfmetrics.registerFont(font)
         names.append(name)
     family = FontFamily(regular=names[0], bold=names[1])
     for bold_flag, italic_flag, face in ((0, 0, family.regular), (1, 0, family.bold),

@@ -1,17 +1,22 @@
-"""Raster pictures (a clinic's logo, an exercise's own picture): checked, and shrunk to print size.
+"""Raster pictures (a clinic's logo, an exercise's own picture): checked and made print-ready.
 
 A picture that is missing, not an image, truncated or absurdly large is a clear error
-naming the file; a large but sane one is downscaled so the PDF stays small.
+naming the file. A good one is normalised before it reaches the PDF: turned upright as
+its EXIF orientation says, 16-bit grey scaled to 8 bits (not clipped to white), palette
+and transparency flattened onto white paper, and shrunk to print size.
 """
 
 from __future__ import annotations
 
 import io
+import struct
 import warnings
 from functools import lru_cache
 from pathlib import Path
 
 from .errors import UserError
+from .files import read_bytes
+from .limits import MAX_PICTURE_BYTES
 
 MAX_SOURCE_PIXELS = 50_000_000   # refuse beyond this: decoding it would take gigabytes
 MAX_PRINT_SIDE = 1_200           # pixels on the long side: 300 dpi at 10 cm, plenty for print
@@ -20,13 +25,15 @@ FORMATS = {"PNG", "JPEG"}
 
 @lru_cache(maxsize=32)
 def print_ready(path: Path) -> bytes:
-    """The picture as PNG or JPEG bytes no larger than print needs (cached per file)."""
+    """The picture as PNG or JPEG bytes, upright, 8-bit grey or RGB on white, no larger
+    than print needs (cached per file)."""
     from PIL import Image, UnidentifiedImageError
 
+    data = read_bytes(path, MAX_PICTURE_BYTES, "picture")
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(path) as image:
+            with Image.open(io.BytesIO(data)) as image:
                 if image.format not in FORMATS:
                     raise UserError(f"is {image.format or 'not'} an image; use PNG or JPEG",
                                     path=path)
@@ -36,29 +43,47 @@ def print_ready(path: Path) -> bytes:
                         f"picture is {width} x {height} pixels; the limit is "
                         f"{MAX_SOURCE_PIXELS:,} pixels in all (shrink it first)", path=path)
                 image.load()  # decode now: a truncated file fails here, not mid-layout
-                if max(width, height) <= MAX_PRINT_SIDE:
-                    return path.read_bytes()
-                source_format = image.format
-                image.thumbnail((MAX_PRINT_SIDE, MAX_PRINT_SIDE))
-                buffer = io.BytesIO()
-                if source_format == "JPEG":
-                    image.convert("RGB").save(buffer, format="JPEG", quality=88)
-                else:
-                    if image.mode not in {"RGB", "RGBA", "L", "LA"}:
-                        image = image.convert("RGBA")
-                    image.save(buffer, format="PNG", optimize=True)
-                return buffer.getvalue()
-    except FileNotFoundError:
-        raise UserError("picture not found", path=path) from None
-    except IsADirectoryError:
-        raise UserError("is a folder, not a picture", path=path) from None
-    except PermissionError:
-        raise UserError("cannot read picture: permission denied", path=path) from None
+                return _normalised(image, data)
     except UnidentifiedImageError:
         raise UserError("is not a picture Pillow can read; use PNG or JPEG", path=path) from None
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise UserError(f"picture is too large; the limit is {MAX_SOURCE_PIXELS:,} pixels",
                         path=path) from None
-    except (OSError, SyntaxError, ValueError) as error:
-        raise UserError(f"cannot read picture (damaged or truncated?): {error}",
-                        path=path) from None
+    except (OSError, SyntaxError, ValueError, struct.error):
+        # Pillow's own message may quote the file's bytes ("broken PNG file (chunk b'...')").
+        raise UserError("cannot read picture: it is damaged or truncated; save it again as "
+                        "PNG or JPEG", path=path) from None
+
+
+def _normalised(image: object, original: bytes) -> bytes:
+    """The decoded picture as print-ready bytes; the original bytes when they already are."""
+    from PIL import Image, ImageOps
+
+    assert isinstance(image, Image.Image)
+    source_format = image.format
+    orientation = image.getexif().get(0x0112, 1)
+    if (orientation == 1 and image.mode in {"RGB", "L"}
+            and max(image.size) <= MAX_PRINT_SIDE):
+        return original
+    picture = ImageOps.exif_transpose(image) if orientation != 1 else image
+    if picture.mode in {"I;16", "I;16L", "I;16B", "I;16N", "I"}:
+        # 16-bit grey: scale to 8 bits (convert("L") would clip nearly all of it to white).
+        picture = picture.convert("I").point(lambda value: value * (1 / 256)).convert("L")
+    if picture.mode == "P":
+        picture = picture.convert("RGBA" if "transparency" in picture.info else "RGB")
+    if picture.mode in {"RGBA", "LA", "PA"} or "transparency" in picture.info:
+        rgba = picture.convert("RGBA")
+        paper = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+        picture = Image.alpha_composite(paper, rgba).convert("RGB")
+    if picture.mode not in {"RGB", "L"}:
+        picture = picture.convert("RGB")  # CMYK, 1-bit and the rest
+    if max(picture.size) > MAX_PRINT_SIDE:
+        picture = picture.copy()
+        picture.thumbnail((MAX_PRINT_SIDE, MAX_PRINT_SIDE))
+    buffer = io.BytesIO()
+    if source_format == "JPEG":
+        picture.save(buffer, format="JPEG", quality=88)
+    else:
+        picture.save(buffer, format="PNG", optimize=True)
+    return buffer.getvalue()
+

@@ -8,91 +8,24 @@ Every problem is collected first and reported together, each as ``FILE:LINE:COL:
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import ValidationError
 
 from .errors import Problem, UsageError, UserError
+from .files import is_inside
 from .languages import (BASE_ONLY_EXERCISE, BASE_ONLY_PACK, BASE_ONLY_PRESET, OPTIONAL_PACK,
                         check_tag, missing_text, primary, refused_fields, translation_folder)
-from .model import Pack, Preset, PresetExercise
+from .limits import MAX_PACK_TEXT
+from .model import EXERCISE_ID, Pack, Preset, PresetExercise
+from .yaml_files import Location, YamlDocument, read_yaml
 
-Location = tuple[str | int, ...]
-
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-MAX_FILE_BYTES = 2_000_000
-
-
-@dataclass(frozen=True)
-class YamlDocument:
-    """Parsed YAML plus the 1-based (line, column) of every key and item, by location."""
-
-    path: Path
-    data: Any
-    marks: dict[Location, tuple[int, int]]
-
-    def problem(self, location: Location, message: str) -> Problem:
-        """A problem at ``location``, placed at the nearest position we know."""
-        known = location
-        while known and known not in self.marks:
-            known = known[:-1]
-        line, column = self.marks.get(known, (None, None))
-        field = ".".join(str(part) for part in location) or None
-        return Problem(message, self.path, line, column, field)
-
-
-def read_yaml(path: Path) -> tuple[YamlDocument | None, list[Problem]]:
-    """Parse one YAML file; syntax errors and duplicate keys are problems, not exceptions."""
-    try:
-        if path.stat().st_size > MAX_FILE_BYTES:
-            return None, [Problem(f"file is larger than {MAX_FILE_BYTES:,} bytes", path)]
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return None, [Problem("file not found", path)]
-    except UnicodeDecodeError as error:
-        return None, [Problem(f"not UTF-8 text ({error.reason} at byte {error.start})", path)]
-    except OSError as error:
-        return None, [Problem(f"cannot read file: {error.strerror}", path)]
-    loader = _Loader(text)
-    try:
-        node = loader.get_single_node()
-        data = loader.construct_document(node) if node is not None else None
-    except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line, column = (mark.line + 1, mark.column + 1) if mark else (None, None)
-        return None, [Problem(f"YAML syntax: {error.problem or error}", path, line, column)]
-    except yaml.YAMLError as error:
-        return None, [Problem(f"YAML syntax: {error}", path)]
-    finally:
-        loader.dispose()
-    marks: dict[Location, tuple[int, int]] = {}
-    problems: list[Problem] = []
-    if node is not None:
-        _collect_marks(node, (), marks, problems, path)
-    return YamlDocument(path, data, marks), problems
-
-
-def _collect_marks(node: yaml.Node, location: Location, marks: dict[Location, tuple[int, int]],
-                   problems: list[Problem], path: Path) -> None:
-    marks.setdefault(location, (node.start_mark.line + 1, node.start_mark.column + 1))
-    if isinstance(node, yaml.MappingNode):
-        for key_node, value_node in node.value:
-            key = key_node.value
-            child = (*location, key)
-            if child in marks:
-                field = ".".join(str(part) for part in child)
-                line, column = key_node.start_mark.line + 1, key_node.start_mark.column + 1
-                problems.append(Problem("key given twice", path, line, column, field))
-            marks[child] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
-            _collect_marks(value_node, child, marks, problems, path)
-    elif isinstance(node, yaml.SequenceNode):
-        for index, item in enumerate(node.value):
-            _collect_marks(item, (*location, index), marks, problems, path)
+__all__ = ["Location", "YamlDocument", "read_yaml", "load_pack", "check_pack", "load_preset",
+           "check_preset", "find_preset", "preset_names", "check_all", "unlisted_exercises",
+           "unknown_id_message", "validation_problems"]
 
 
 def validation_problems(error: ValidationError,
@@ -193,10 +126,18 @@ def check_pack(directory: Path, check_print: bool = False, language: str | None 
     if isinstance(ids, list):
         exercises: list[Any] = []
         for index, exercise_id in enumerate(ids):
-            if not isinstance(exercise_id, str):
-                problems.append(pack_doc.problem(("exercises", index), "expected an exercise id"))
+            # The id becomes a file name: check it before it touches the disk.
+            if not isinstance(exercise_id, str) or not re.fullmatch(EXERCISE_ID, exercise_id):
+                problems.append(pack_doc.problem(
+                    ("exercises", index), "expected an exercise id: lower-case words joined "
+                    "by hyphens, e.g. knee-to-chest"))
                 continue
             exercise_path = directory / "exercises" / f"{exercise_id}.yaml"
+            if exercise_path.exists() and not is_inside(exercise_path, directory):
+                problems.append(pack_doc.problem(
+                    ("exercises", index), f"exercises/{exercise_id}.yaml lies outside the "
+                    "pack folder (a symbolic link?); a pack must hold its own files"))
+                continue
             doc, doc_problems = read_yaml(exercise_path)
             if doc is None:
                 if not exercise_path.exists():
@@ -232,6 +173,10 @@ def check_pack(directory: Path, check_print: bool = False, language: str | None 
         pack = Pack.model_validate(data)
     except ValidationError as error:
         return None, problems + validation_problems(error, document_for)
+    total = sum(len(text) for _, text in _strings(data, ()))
+    if total > MAX_PACK_TEXT:
+        problems.append(pack_doc.problem((), f"the pack holds {total:,} characters of text; "
+                                             f"the limit is {MAX_PACK_TEXT:,}"))
     if check_print and not problems:
         problems.extend(_print_problems(pack, data, document_for))
     return (None if problems else pack), problems
@@ -245,7 +190,7 @@ def _print_problems(pack: Pack, data: Any,
                     ) -> list[Problem]:
     """Text in the pack that its font cannot print, each at its file and line."""
     from .fonts import register_fonts
-    from .text_check import unprintable
+    from .text_check import unprintable_texts
 
     try:
         fonts = register_fonts(pack.font)
@@ -253,11 +198,9 @@ def _print_problems(pack: Pack, data: Any,
         document, location = document_for(("font",))
         return [document.problem(location, error.problems[0].message)]
     problems = []
-    for location, text in _strings(data, ()):
-        message = unprintable(text, fonts)
-        if message:
-            document, inner = document_for(location)
-            problems.append(document.problem(inner, message))
+    for location, message in unprintable_texts(_strings(data, ()), fonts):
+        document, inner = document_for(location)
+        problems.append(document.problem(inner, message))
     return problems
 
 
@@ -340,7 +283,8 @@ def _stray_translations(folder: Path, ids: Any, what: str) -> list[Problem]:
 
 def _resolve_files(doc: YamlDocument, directory: Path, keys: Sequence[str],
                    problems: list[Problem]) -> Any:
-    """The document's data with file fields made absolute; a missing file is a problem."""
+    """The document's data with file fields made absolute; a missing file, or one outside
+    the pack folder, is a problem (a shared pack must not read the rest of the disk)."""
     if not isinstance(doc.data, dict):
         return doc.data
     data = dict(doc.data)
@@ -348,8 +292,11 @@ def _resolve_files(doc: YamlDocument, directory: Path, keys: Sequence[str],
         value = data.get(key)
         if isinstance(value, str):
             resolved = (directory / value).resolve()
-            if not resolved.is_file():
-                problems.append(doc.problem((key,), f"file not found: {resolved}"))
+            if not is_inside(resolved, directory):
+                problems.append(doc.problem((key,), f"{value!r} lies outside the pack folder; "
+                                                    "keep the file in the pack"))
+            elif not resolved.is_file():
+                problems.append(doc.problem((key,), f"file not found: {value}"))
             data[key] = resolved
     return data
 
@@ -363,11 +310,14 @@ def find_preset(directory: Path, name_or_file: str) -> Path:
     """The preset file for a name in the pack's ``presets/`` or a path to a YAML file."""
     candidate = Path(name_or_file)
     if candidate.suffix in {".yaml", ".yml"} or len(candidate.parts) > 1:
-        if not candidate.is_file():
+        if not candidate.exists():
             raise UsageError("preset file not found", path=candidate)
         return candidate
     path = directory / "presets" / f"{name_or_file}.yaml"
-    if not path.is_file():
+    if path.exists() and not is_inside(path, directory):
+        raise UserError("lies outside the pack folder (a symbolic link?); a pack must hold "
+                        "its own files", path=path)
+    if not re.fullmatch(EXERCISE_ID, name_or_file) or not path.exists():
         names = preset_names(directory)
         raise UsageError(f"unknown preset {name_or_file!r}; {_choices('presets', names)}",
                          field="--preset")
@@ -464,11 +414,29 @@ def _choices(what: str, names: Sequence[str]) -> str:
     return f"valid {what}: {', '.join(names)}" if names else f"there are no {what}"
 
 
+def unlisted_exercises(directory: Path) -> list[str]:
+    """Exercise files in the pack folder that pack.yaml does not list (they are not
+    printed: a clinic that adds one and forgets the list should hear of it)."""
+    document, _ = read_yaml(directory / "pack.yaml")
+    data = document.data if document is not None else None
+    ids = data.get("exercises") if isinstance(data, dict) else None
+    if not isinstance(ids, list):
+        return []  # the pack's own problems say what is wrong
+    listed = {i for i in ids if isinstance(i, str)}
+    return [f"{path}: not listed under 'exercises:' in pack.yaml, so it is not printed"
+            for path in sorted((directory / "exercises").glob("*.yaml"))
+            if path.stem not in listed]
+
+
 def check_all(directory: Path, language: str | None = None) -> list[Problem]:
     """Every problem in a pack and all of its presets (for ``handout validate``), in the
     pack's own language or in ``language``."""
     pack, problems = check_pack(directory, check_print=True, language=language)
     if pack is not None:
         for path in sorted((directory / "presets").glob("*.yaml")):
+            if not is_inside(path, directory):
+                problems.append(Problem("lies outside the pack folder (a symbolic link?); a "
+                                        "pack must hold its own files", path))
+                continue
             problems.extend(check_preset(path, pack)[1])
     return problems

@@ -10,15 +10,19 @@ import datetime as dt
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (BaseModel, ConfigDict, Discriminator, Field, StrictInt, StringConstraints,
+                      Tag, model_validator)
 
-from .limits import MAX_EXERCISES, MAX_SHORT, MAX_TEXT, MAX_WEEKS
 from .figures.spec import FigureSpec
+from .limits import (MAX_AREAS, MAX_EXERCISES, MAX_ITEMS, MAX_KEYWORDS, MAX_PARAGRAPHS,
+                     MAX_POINTS, MAX_SECTIONS, MAX_SHORT, MAX_STEPS, MAX_TEXT, MAX_WEEKS)
 
+# An id names a file (exercises/<id>.yaml): checked with this before it touches the disk.
+EXERCISE_ID = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 
 ExerciseId = Annotated[
     str,
-    StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=60),
+    StringConstraints(pattern=EXERCISE_ID, max_length=60),
     Field(description="Lower-case words joined by hyphens, e.g. knee-to-chest."),
 ]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_TEXT)]
@@ -36,11 +40,11 @@ class Frozen(BaseModel):
 class Dose(Frozen):
     """How much and how often. Every field is optional; a pack gives defaults."""
 
-    sets: int | None = Field(default=None, ge=1, le=20)
-    reps: int | None = Field(default=None, ge=1, le=100, description="Repetitions in each set.")
-    hold_seconds: int | None = Field(default=None, ge=1, le=600)
-    times_per_day: int | None = Field(default=None, ge=1, le=12)
-    days_per_week: int | None = Field(default=None, ge=1, le=7)
+    sets: StrictInt | None = Field(default=None, ge=1, le=20)
+    reps: StrictInt | None = Field(default=None, ge=1, le=100, description="Repetitions in each set.")
+    hold_seconds: StrictInt | None = Field(default=None, ge=1, le=600)
+    times_per_day: StrictInt | None = Field(default=None, ge=1, le=12)
+    days_per_week: StrictInt | None = Field(default=None, ge=1, le=7)
     side: Side | None = Field(
         default=None,
         description="each: do both sides; left/right: one side only; both: both legs at once.",
@@ -59,11 +63,11 @@ class Exercise(Frozen):
     name: ShortText
     kind: Literal["stretch", "strengthen"]
     start_position: Text
-    steps: tuple[Text, ...] = Field(min_length=1, max_length=12)
+    steps: tuple[Text, ...] = Field(min_length=1, max_length=MAX_STEPS)
     dose: Dose
     benefit: Text
     caution: Text
-    areas: tuple[ShortText, ...] = Field(min_length=1, description="Body areas the exercise works.")
+    areas: tuple[ShortText, ...] = Field(min_length=1, max_length=MAX_AREAS, description="Body areas the exercise works.")
     feel: Text = Field(description="What you should feel.")
     stop_if: Text = Field(description="When to stop.")
     easier: Text
@@ -85,18 +89,18 @@ class Section(Frozen):
 
     id: ExerciseId
     title: ShortText
-    paragraphs: tuple[Text, ...] = ()
-    points: tuple[Text, ...] = ()
+    paragraphs: tuple[Text, ...] = Field(default=(), max_length=MAX_PARAGRAPHS)
+    points: tuple[Text, ...] = Field(default=(), max_length=MAX_POINTS)
 
 
 class RedFlags(Frozen):
     """When to get help: the emergency list and the see-a-doctor-soon list."""
 
     emergency_intro: Text
-    emergency: tuple[Text, ...] = Field(min_length=1)
+    emergency: tuple[Text, ...] = Field(min_length=1, max_length=MAX_ITEMS)
     emergency_why: Text
     soon_intro: Text
-    soon: tuple[Text, ...] = Field(min_length=1)
+    soon: tuple[Text, ...] = Field(min_length=1, max_length=MAX_ITEMS)
 
 
 class PainGuide(Frozen):
@@ -130,13 +134,13 @@ class Pack(Frozen):
     version: ShortText
     last_reviewed: dt.date
     publisher: ShortText
-    keywords: tuple[ShortText, ...] = ()
-    sections: tuple[Section, ...] = Field(min_length=1)
-    safety: tuple[Text, ...] = Field(min_length=1)
+    keywords: tuple[ShortText, ...] = Field(default=(), max_length=MAX_KEYWORDS)
+    sections: tuple[Section, ...] = Field(min_length=1, max_length=MAX_SECTIONS)
+    safety: tuple[Text, ...] = Field(min_length=1, max_length=MAX_ITEMS)
     red_flags: RedFlags
     pain_guide: PainGuide
-    faq: tuple[Question, ...] = ()
-    sources: tuple[Source, ...] = Field(min_length=1)
+    faq: tuple[Question, ...] = Field(default=(), max_length=MAX_ITEMS)
+    sources: tuple[Source, ...] = Field(min_length=1, max_length=MAX_ITEMS)
     exercises: tuple[Exercise, ...] = Field(min_length=1, max_length=MAX_EXERCISES)
     font: Path | None = Field(
         default=None, description="A TrueType font file, relative to the pack, for every text."
@@ -169,14 +173,26 @@ class PresetExercise(Dose):
     id: ExerciseId
 
 
+def _entry_kind(value: object) -> str:
+    return "id" if isinstance(value, str) else "entry"
+
+
+# An id alone, or an id with dose fields: chosen by the value's type, so an error in the
+# dose fields is reported as such (not also as "should be a valid string").
+PresetEntry = Annotated[
+    Annotated[ExerciseId, Tag("id")] | Annotated[PresetExercise, Tag("entry")],
+    Discriminator(_entry_kind),
+]
+
+
 class Preset(Frozen):
     """A named selection of exercises with doses and notes, shipped with a pack."""
 
     name: ShortText
     description: Text
-    exercises: tuple[ExerciseId | PresetExercise, ...] = Field(min_length=1)
+    exercises: tuple[PresetEntry, ...] = Field(min_length=1, max_length=MAX_EXERCISES)
     notes: Text | None = None
-    weeks: int | None = Field(default=None, ge=0, le=MAX_WEEKS)
+    weeks: StrictInt | None = Field(default=None, ge=0, le=MAX_WEEKS)
     language: LanguageCode | None = Field(
         default=None, description="Print in this language of the pack (as --lang), e.g. sv.")
 

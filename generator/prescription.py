@@ -16,17 +16,19 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any, Literal
 
 from pydantic import ValidationError
 
 from .errors import UsageError
+from .limits import DEFAULT_WEEKS, MAX_DIGITS, MAX_NOTE_PARAGRAPHS, MAX_NOTES, MAX_SHORT
 from .loading import unknown_id_message
-from .limits import DEFAULT_WEEKS, MAX_NOTES, MAX_SHORT
 from .model import Dose, Exercise, Pack, Preset, PresetExercise
 
+PageSize = Literal["a4", "letter"]
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,26 @@ class PatientDetails:
     contact: str | None = None
     notes: str | None = None
     logo: Path | None = None
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    """Everything a clinician can choose for one handout, as given (cleaned by
+    :func:`prescribe`). Where the pack and templates come from is not a choice made
+    per handout: :class:`generator.build.Resources` holds that."""
+
+    preset: str | None = None
+    exercises: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    doses: tuple[str, ...] = ()
+    weeks: int | None = None
+    details: PatientDetails = field(default_factory=PatientDetails)
+    date: dt.date | None = None
+    review_date: dt.date | None = None
+    page_size: PageSize = "a4"
+    large_print: bool = False
+    font: Path | None = None
+    language: str | None = None  # a language of the pack (e.g. sv); None: the preset's or the pack's own
 
 
 @dataclass(frozen=True)
@@ -59,6 +81,58 @@ class Prescription:
     details: PatientDetails = field(default_factory=PatientDetails)
 
 
+def prescribe(pack: Pack, options: BuildOptions, preset: Preset | None) -> Prescription:
+    """Apply the preset (``options.preset`` loaded, or None), then the command line, to
+    the pack's defaults. The result holds the cleaned values the page prints."""
+    if (preset is None) != (options.preset is None):
+        raise ValueError("pass the preset that options.preset names, and only then")
+    details = single_line_details(options.details)
+    check_details(details)
+    exercises = select_exercises(pack, preset, options.exercises, options.exclude, options.doses)
+    weeks = options.weeks if options.weeks is not None else (
+        preset.weeks if preset and preset.weeks is not None else DEFAULT_WEEKS)
+    return Prescription(
+        exercises=exercises,
+        issued=options.date or dt.date.today(),
+        weeks=weeks,
+        review=options.review_date,
+        preset_notes=preset.notes if preset else None,
+        details=details,
+    )
+
+
+def printed_texts(prescription: Prescription, pack: Pack | None = None,
+                  ) -> Iterator[tuple[str, str]]:
+    """(field, text) for every text the user or the preset adds to the page; with ``pack``,
+    the pack's own text too (needed when it prints in another font than the pack's)."""
+    details = prescription.details
+    for name in ("patient", "clinician", "clinic", "contact", "notes"):
+        value = getattr(details, name)
+        if value:
+            yield f"--{name}", value
+    if prescription.preset_notes:
+        yield "preset.notes", prescription.preset_notes
+    for item in prescription.exercises:
+        if item.dose.note:
+            yield f"{item.exercise.id}.note", item.dose.note
+    if pack is not None:
+        yield from _model_texts(pack.model_dump(exclude={"exercises", "font"}), "pack")
+        for item in prescription.exercises:
+            yield from _model_texts(item.exercise.model_dump(exclude={"figure", "image"}),
+                                    item.exercise.id)
+
+
+def _model_texts(value: Any, path: str) -> Iterator[tuple[str, str]]:
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _model_texts(item, f"{path}.{key}")
+    elif isinstance(value, (list, tuple)):
+        for index, item in enumerate(value):
+            yield from _model_texts(item, f"{path}.{index}")
+
+
 _ITEM_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"(\d+)x(\d+)"), "sets_reps"),
     (re.compile(r"(\d+)x"), "reps"),
@@ -72,6 +146,9 @@ _ITEM_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
 
 def parse_dose(spec: str, pack: Pack) -> tuple[str, Dose]:
     """``ID=ITEM,...`` as the exercise id and the dose fields it sets."""
+    if re.search(rf"\d{{{MAX_DIGITS + 1}}}", spec):
+        raise UsageError(f"{spec[:40]!r}...: a number of more than {MAX_DIGITS} digits",
+                         field="--dose")
     exercise_id, equals, items = spec.partition("=")
     exercise_id = exercise_id.strip()
     if not equals or not items.strip():
@@ -79,14 +156,20 @@ def parse_dose(spec: str, pack: Pack) -> tuple[str, Dose]:
     if exercise_id not in pack.exercise_ids:
         raise UsageError(f"{spec!r}: {unknown_id_message(exercise_id, pack)}", field="--dose")
     fields: dict[str, object] = {}
+    given: dict[str, str] = {}  # field -> the item that set it
     rest = items
     while rest:
         item, comma, rest = rest.partition(",")
         item = item.strip()
         if item.lower().startswith("note:"):
-            fields["note"] = (item[5:] + comma + rest).strip()  # "note:," keeps its comma
+            fields["note"] = (item[5:] + comma + rest).strip()  # the note keeps its commas
             break
-        fields.update(_dose_item(item, spec))
+        for name, value in _dose_item(item, spec).items():
+            if name in given:
+                raise UsageError(f"{spec!r}: {given[name]!r} and {item!r} both set "
+                                 f"{name.replace('_', ' ')}; give it once", field="--dose")
+            given[name] = item
+            fields[name] = value
     try:
         return exercise_id, Dose(**fields)
     except ValidationError as error:
@@ -178,3 +261,9 @@ def check_details(details: PatientDetails) -> None:
         if value is not None and len(value) > limit:
             raise UsageError(f"is {len(value):,} characters long; the limit is {limit:,}",
                              field=option)
+    # Counted as the page splits them (view.py): at blank lines.
+    notes = (details.notes or "").replace("\r\n", "\n").split("\n\n")
+    paragraphs = sum(1 for block in notes if block.split())
+    if paragraphs > MAX_NOTE_PARAGRAPHS:
+        raise UsageError(f"has {paragraphs:,} paragraphs; the limit is {MAX_NOTE_PARAGRAPHS}",
+                         field="--notes")

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator
-from typing import Any
-
+from collections.abc import Iterable
+from typing import TypeVar
 
 from .errors import Problem, UserError
 from .fonts import FontFamily
-from .model import Pack
-from .prescription import Prescription
 
+Key = TypeVar("Key")
 
 _NOT_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 
@@ -42,46 +40,23 @@ def unprintable(text: str, fonts: FontFamily) -> str | None:
     return "; ".join(messages) or None
 
 
-def check_printable(prescription: Prescription, fonts: FontFamily,
-                    pack: Pack | None = None) -> None:
-    """UserError naming each field with text that will not print, one problem per field.
-
-    The pack's own text is checked, with file and line, when it is loaded; pass ``pack``
-    only when printing with another font than the pack's (``--font``).
-    """
-    problems = []
-    for field, text in _texts(prescription, pack):
+def unprintable_texts(texts: Iterable[tuple[Key, str]], fonts: FontFamily,
+                      ) -> list[tuple[Key, str]]:
+    """The one printability check: (where, what is wrong) for each (where, text) pair that
+    will not print. ``where`` is whatever locates the text for its caller: an option
+    name, a location in a YAML file."""
+    found = []
+    for where, text in texts:
         message = unprintable(text, fonts)
         if message:
-            problems.append(Problem(message, field=field))
+            found.append((where, message))
+    return found
+
+
+def check_printable(texts: Iterable[tuple[str, str]], fonts: FontFamily) -> None:
+    """UserError naming each field (an option, ``preset.notes``, ``story``) with text that
+    will not print, one problem per field."""
+    problems = [Problem(message, field=field)
+                for field, message in unprintable_texts(texts, fonts)]
     if problems:
         raise UserError.from_problems(problems)
-
-
-def _texts(prescription: Prescription, pack: Pack | None) -> Iterator[tuple[str, str]]:
-    details = prescription.details
-    for name in ("patient", "clinician", "clinic", "contact", "notes"):
-        value = getattr(details, name)
-        if value:
-            yield f"--{name}", value
-    if prescription.preset_notes:
-        yield "preset.notes", prescription.preset_notes
-    for item in prescription.exercises:
-        if item.dose.note:
-            yield f"{item.exercise.id}.note", item.dose.note
-    if pack is not None:
-        yield from _model_texts(pack.model_dump(exclude={"exercises"}), "pack")
-        for item in prescription.exercises:
-            yield from _model_texts(item.exercise.model_dump(exclude={"figure", "image"}),
-                                    item.exercise.id)
-
-
-def _model_texts(value: Any, path: str) -> Iterator[tuple[str, str]]:
-    if isinstance(value, str):
-        yield path, value
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield from _model_texts(item, f"{path}.{key}")
-    elif isinstance(value, (list, tuple)):
-        for index, item in enumerate(value):
-            yield from _model_texts(item, f"{path}.{index}")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import csv
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -12,6 +14,7 @@ from pdfread import ReadPdf
 from generator.batch import Row, read_rows
 from generator.build import BuildOptions, Resources
 from generator.cli import main
+from generator.naming import name_tag
 
 HEADER = ["patient", "exercises", "preset", "dose", "date", "large_print", "weeks", "output"]
 
@@ -76,8 +79,11 @@ def test_same_names_get_distinct_files(tmp_path: Path) -> None:
     out = tmp_path / "pdfs"
     result = CliRunner().invoke(main, ["batch", str(source), "-o", str(out), "-j", "1"])
     assert result.exit_code == 0, result.output
+    # The same patient twice: numbered; another patient whose name gives the same file
+    # name: a tag of that name.
     assert sorted(p.name for p in out.iterdir()) == [
-        "evil.pdf", "sciatica-patient-0-2026-11-24-2.pdf", "sciatica-patient-0-2026-11-24-3.pdf",
+        "evil.pdf", "sciatica-patient-0-2026-11-24-2.pdf",
+        f"sciatica-patient-0-2026-11-24-{name_tag('Other')}.pdf",
         "sciatica-patient-0-2026-11-24.pdf"]
 
 
@@ -170,3 +176,65 @@ def test_white_space_is_collapsed_in_single_line_cells_but_notes_keep_their_line
     assert row.options.exercises == ("cobra", "bird-dog")
     assert details.notes == "Walk daily.\n\nRest."
     assert row.output.name == "jane-doe.pdf"
+
+
+def test_a_row_that_crashes_is_reported_and_the_others_still_build(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator import batch as batch_module
+
+    real_build = batch_module.build
+
+    def flaky(options: BuildOptions, *args: object, **kwargs: object) -> Path:
+        if options.details.patient == "Patient 1":
+            raise ZeroDivisionError("a bug somewhere")
+        return real_build(options, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(batch_module, "build", flaky)
+    source = write_csv(tmp_path / "day.csv", good_rows(3))
+    out = tmp_path / "pdfs"
+    result = CliRunner().invoke(main, ["batch", str(source), "-o", str(out), "-j", "1"])
+    assert result.exit_code == 1, result.output
+    assert f"error: {source}:3: internal error (a bug, please report it): ZeroDivisionError: " \
+           "a bug somewhere" in result.output
+    assert "Traceback (most recent call last)" in result.output  # a bug keeps its traceback
+    assert "built 2, failed 1" in result.output
+    assert sorted(p.name for p in out.iterdir()) == [
+        "sciatica-patient-0-2026-11-24.pdf", "sciatica-patient-2-2026-11-24.pdf"]
+
+
+def test_a_second_batch_never_replaces_the_first_unless_told(tmp_path: Path) -> None:
+    source = write_csv(tmp_path / "day.csv", good_rows(2))
+    out = tmp_path / "pdfs"
+    first = CliRunner().invoke(main, ["batch", str(source), "-o", str(out), "-j", "1"])
+    assert first.exit_code == 0, first.output
+    originals = {p.name: p.read_bytes() for p in out.iterdir()}
+    for p in out.iterdir():
+        p.write_bytes(b"%PDF- the first batch's " + p.name.encode())
+    second = CliRunner().invoke(main, ["batch", str(source), "-o", str(out), "-j", "1"])
+    assert second.exit_code == 0, second.output
+    assert "sciatica-patient-0-2026-11-24.pdf exists; wrote sciatica-patient-0-2026-11-24-" \
+        in second.output
+    assert len(list(out.iterdir())) == 4
+    for name in originals:
+        assert (out / name).read_bytes().startswith(b"%PDF- the first batch's")
+    third = CliRunner().invoke(main, ["batch", str(source), "-o", str(out), "-j", "1",
+                                      "--overwrite"])
+    assert third.exit_code == 0, third.output
+    assert len(list(out.iterdir())) == 4
+    for name, data in originals.items():
+        assert (out / name).read_bytes() == data  # replaced, as asked
+
+
+def test_two_batches_at_once_into_one_folder_lose_nothing(tmp_path: Path) -> None:
+    source = write_csv(tmp_path / "day.csv", good_rows(6))
+    out = tmp_path / "pdfs"
+    command = [sys.executable, "-c", "from generator.cli import main; main()", "batch",
+               str(source), "-o", str(out), "-j", "1"]
+    runs = [subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                             text=True) for _ in range(2)]
+    outputs = [run.communicate(timeout=120)[0] for run in runs]
+    assert [run.returncode for run in runs] == [0, 0], outputs
+    assert all("built 6, failed 0" in output for output in outputs)
+    pdfs = list(out.glob("*.pdf"))
+    assert len(pdfs) == 12  # every handout each batch reported is there
+    assert not list(out.glob(".*.part"))

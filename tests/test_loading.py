@@ -6,9 +6,11 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from generator.errors import UserError
-from generator.loading import check_all, check_pack, load_pack, load_preset
+from generator.loading import check_all, check_pack, load_pack, load_preset, read_yaml
 from generator.resources import default_pack
 
 
@@ -150,3 +152,16 @@ def test_pack_text_the_font_cannot_print_is_found_at_its_line(pack_dir: Path) ->
         (path.resolve(), line_of(path, "放松"), "steps.0")]
     assert problems[0].message.startswith("the font cannot print '放' (U+653E")
     assert check_all(pack_dir) == problems  # handout validate finds it too
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="[]{}&*!:-,?|>#%@`'\"\n\t abc0123456789.eE+_~<=", max_size=200))
+def test_any_yaml_text_reads_as_data_or_located_problems(text: str) -> None:
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "any.yaml"
+        path.write_text(text, encoding="utf-8")
+        document, problems = read_yaml(path)  # never an exception
+    assert document is not None or problems
+    assert all(problem.path == path for problem in problems)

@@ -130,7 +130,7 @@ def test_generated_packs_build_with_their_text_or_fail_with_located_errors(
                 assert problem.line is not None and problem.field
             return
         pdf = ReadPdf.from_bytes(render_handout(
-            BuildOptions(data_dir=directory, weeks=0, date=dt.date(2026, 11, 24)), resources))
+            BuildOptions(weeks=0, date=dt.date(2026, 11, 24)), resources))
         printed = squeeze(pdf.drawn_text())
         for exercise in exercises:
             for value in (exercise["name"], *exercise["steps"], exercise["caution"],

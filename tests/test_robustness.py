@@ -6,8 +6,13 @@ the exit status and that the message the document promises is the one the user s
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
+import signal
+import subprocess
+import sys
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +22,7 @@ from click.testing import CliRunner
 from PIL import Image
 
 from generator.cli import main
+from generator.naming import name_tag
 from pdfread import assert_valid_pdf
 from generator.resources import default_pack
 
@@ -28,6 +34,10 @@ class Case:
     setup: Callable[[Path], list[str]]  # makes files in a folder, returns the arguments
     exit_code: int
     shows: str  # must appear in the output and in the document's row
+    written: str = "out.pdf"  # for exit 0: the PDF that must be there afterwards
+    # Runs the arguments another way than in-process (e.g. a process to send a signal to);
+    # returns the exit status and the output.
+    run: Callable[[list[str], Path], tuple[int, str]] | None = None
 
 
 def copy_pack(folder: Path) -> Path:
@@ -181,6 +191,163 @@ def missing_translation(folder: Path) -> list[str]:
     return ["build", "--data", str(pack), "--lang", "sv"]
 
 
+def yaml_bomb(levels: int = 9) -> str:
+    """The "billion laughs": each line nine aliases of the one before."""
+    lines = ['a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    for n in range(1, levels):
+        lines.append(f"a{n}: &a{n} [" + ", ".join([f"*a{n - 1}"] * 9) + "]")
+    return "\n".join(lines) + "\n"
+
+
+def pack_bomb(folder: Path) -> list[str]:
+    path = copy_pack(folder) / "pack.yaml"
+    path.write_text(yaml_bomb() + path.read_text(encoding="utf-8"), encoding="utf-8")
+    return ["build", "--data", str(folder / "pack"), "-o", str(folder / "out.pdf")]
+
+
+def own_file(name: str, content: str, *args: str) -> Callable[[Path], list[str]]:
+    """A template folder holding one file (a template, styles.yaml, messages/xx.yaml)."""
+    def setup(folder: Path) -> list[str]:
+        path = folder / "templates" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(content, encoding="utf-8")
+        return ["build", "--templates", str(folder / "templates"), "-o",
+                str(folder / "out.pdf"), *args]
+    return setup
+
+
+def own_styles(old: str, new: str) -> Callable[[Path], list[str]]:
+    styles = (Path(__file__).resolve().parent.parent / "templates" / "styles.yaml")
+    text = styles.read_text(encoding="utf-8")
+    assert old in text
+    return own_file("styles.yaml", text.replace(old, new, 1))
+
+
+def symlink_in_pack(file: str, target: str) -> Callable[[Path], list[str]]:
+    def setup(folder: Path) -> list[str]:
+        path = copy_pack(folder) / file
+        path.unlink()
+        path.symlink_to(target)
+        return ["build", "--data", str(folder / "pack"), "-o", str(folder / "out.pdf")]
+    return setup
+
+
+def fifo_as(option: str, name: str) -> Callable[[Path], list[str]]:
+    def setup(folder: Path) -> list[str]:
+        os.mkfifo(folder / name)
+        return ["build", option, str(folder / name), "-o", str(folder / "out.pdf")]
+    return setup
+
+
+def fifo_pack_file(folder: Path) -> list[str]:
+    path = copy_pack(folder) / "pack.yaml"
+    path.unlink()
+    os.mkfifo(path)
+    return ["build", "--data", str(folder / "pack"), "-o", str(folder / "out.pdf")]
+
+
+def output_is_fifo(folder: Path) -> list[str]:
+    os.mkfifo(folder / "fifo")
+    return ["build", "-o", str(folder / "fifo")]
+
+
+def output_is_input(folder: Path) -> list[str]:
+    Image.new("RGB", (40, 20), "navy").save(folder / "logo.png")
+    return ["build", "--logo", str(folder / "logo.png"), "-o", str(folder / "logo.png")]
+
+
+def output_in_pack(folder: Path) -> list[str]:
+    pack = copy_pack(folder)
+    return ["build", "--data", str(pack), "-o", str(pack / "pack.yaml")]
+
+
+def default_name_taken(folder: Path) -> list[str]:
+    (folder / "out").mkdir()
+    (folder / "out" / "sciatica-handout.pdf").write_bytes(b"%PDF- an earlier handout")
+    return ["build"]
+
+
+def deep_nesting(folder: Path) -> list[str]:
+    path = copy_pack(folder) / "pack.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + "deep: " + "[" * 990 + "]" * 990 + "\n",
+                    encoding="utf-8")
+    return ["build", "--data", str(folder / "pack"), "-o", str(folder / "out.pdf")]
+
+
+def many_safety_items(folder: Path) -> list[str]:
+    pack = copy_pack(folder)
+    items = "".join(f"  - Keep moving, item {n}.\n" for n in range(31))
+    edit(pack / "pack.yaml", "safety:\n", "safety:\n" + items)
+    return ["build", "--data", str(pack), "-o", str(folder / "out.pdf")]
+
+
+def too_much_pack_text(folder: Path) -> list[str]:
+    pack = copy_pack(folder)
+    items = "".join(f"  - {'Keep moving gently. ' * 240}\n" for _ in range(30))
+    text = (pack / "pack.yaml").read_text(encoding="utf-8")
+    start, end = text.index("safety:\n"), text.index("red_flags:")
+    (pack / "pack.yaml").write_text(text[:start] + "safety:\n" + items + "\n" + text[end:],
+                                    encoding="utf-8")
+    return ["build", "--data", str(pack), "-o", str(folder / "out.pdf")]
+
+
+def preset_file(content: str) -> Callable[[Path], list[str]]:
+    def setup(folder: Path) -> list[str]:
+        (folder / "mine.yaml").write_text(content, encoding="utf-8")
+        return ["build", "--preset", str(folder / "mine.yaml"), "-o", str(folder / "out.pdf")]
+    return setup
+
+
+def truncated_font(folder: Path) -> list[str]:
+    font = Path(__file__).resolve().parent.parent / "generator" / "fonts" / "DejaVuSans.ttf"
+    (folder / "cut.ttf").write_bytes(font.read_bytes()[:30_000])
+    return build_with("--font", str(folder / "cut.ttf"))(folder)
+
+
+def unlisted_exercise(folder: Path) -> list[str]:
+    pack = copy_pack(folder)
+    shutil.copy(pack / "exercises" / "cobra.yaml", pack / "exercises" / "side-plank.yaml")
+    return ["validate", "--data", str(pack)]
+
+
+def csv_file(rows: list[str]) -> Callable[[Path], list[str]]:
+    def setup(folder: Path) -> list[str]:
+        (folder / "day.csv").write_text("patient,date\n" + "".join(f"{row}\n" for row in rows),
+                                        encoding="utf-8")
+        (folder / "out").mkdir()
+        (folder / "out" / "sciatica-ann-2026-11-24.pdf").write_bytes(b"%PDF- an earlier one")
+        return ["batch", str(folder / "day.csv"), "-o", str(folder / "out"), "-j", "1"]
+    return setup
+
+
+def batch_signalled(number: int) -> Callable[[list[str], Path], tuple[int, str]]:
+    """Run a 2-worker batch as a process; signal it once its first PDF is written."""
+    def run(args: list[str], folder: Path) -> tuple[int, str]:
+        rows = "".join(f"Patient {n},2026-11-24\n" for n in range(200))
+        (folder / "day.csv").write_text("patient,date\n" + rows, encoding="utf-8")
+        process = subprocess.Popen(
+            [sys.executable, "-c", "from generator.cli import main; main()", "batch",
+             str(folder / "day.csv"), "-o", str(folder / "out"), "-j", "2"],
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=folder)
+        deadline = time.monotonic() + 60
+        while not list((folder / "out").glob("*.pdf")) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        process.send_signal(number)
+        # The workers must stop too: one still running would hold the pipe open.
+        output, _ = process.communicate(timeout=60)
+        built = int(re.search(r"built (\d+)", output)[1])  # type: ignore[index]
+        assert len(list((folder / "out").glob("*.pdf"))) == built  # the count is true
+        assert f"not run {200 - built} (lines" in output
+        return process.returncode, output
+    return run
+
+
+def no_args(folder: Path) -> list[str]:
+    return []
+
+
+BOMB_MESSAGES = yaml_bomb()
+
 WORDS = " ".join(["Keep", "walking", "every", "day,", "a", "little", "further."] * 715)
 
 CASES: dict[str, Case] = {
@@ -235,7 +402,7 @@ CASES: dict[str, Case] = {
     "logo-missing": Case(build_with("--logo", "no-such-logo.png"), 1, "picture not found"),
     "logo-not-an-image": Case(picture(lambda p: p.write_text("hello", encoding="utf-8")), 1,
                               "is not a picture Pillow can read"),
-    "logo-truncated": Case(picture(truncated_png), 1, "damaged or truncated"),
+    "logo-truncated": Case(picture(truncated_png), 1, "it is damaged or truncated"),
     "logo-huge": Case(picture(huge_png), 1, "the limit is 50,000,000 pixels"),
     "font-not-a-font": Case(not_a_font, 1, "cannot use font"),
     "image-missing": Case(exercise_image("cobra.png"), 1, "file not found"),
@@ -287,6 +454,114 @@ CASES: dict[str, Case] = {
     "long-paragraph": Case(long_paragraph, 0, "out.pdf"),
     "markup-in-names": Case(build_with("--patient", "<b>x</b> & {{ 7*7 }} {% raw %}"), 0,
                             "out.pdf"),
+    # files lost or replaced
+    "output-is-an-input": Case(output_is_input, 1, "is an input of this handout"),
+    "output-is-a-device": Case(lambda f: ["build", "-o", os.devnull], 1,
+                               "is not a regular file (a device, pipe or socket)"),
+    "output-is-a-fifo": Case(output_is_fifo, 1,
+                             "is not a regular file (a device, pipe or socket)"),
+    "output-in-the-pack": Case(output_in_pack, 1, "a folder this handout is read from"),
+    "default-name-taken": Case(default_name_taken, 0,
+                               "exists; wrote sciatica-handout-2.pdf beside it",
+                               written="out/sciatica-handout-2.pdf"),
+    "names-in-any-script": Case(lambda f: ["build", "--patient", "Μαρία", "--date",
+                                           "2026-11-24"], 0, "sciatica-μαρία-2026-11-24.pdf",
+                                written="out/sciatica-μαρία-2026-11-24.pdf"),
+    "blank-patient": Case(lambda f: ["build", "--patient", "   "], 0,
+                          "out/sciatica-handout.pdf", written="out/sciatica-handout.pdf"),
+    "longest-file-name": Case(lambda f: ["build", "-o", str(f / ("x" * 251 + ".pdf"))], 0,
+                              "xxx", written="x" * 251 + ".pdf"),
+    "batch-name-taken": Case(csv_file(["Ann,2026-11-24"]), 0,
+                             "sciatica-ann-2026-11-24.pdf exists; wrote "
+                             "sciatica-ann-2026-11-24-",
+                             written=f"out/sciatica-ann-2026-11-24-{name_tag('Ann')}.pdf"),
+    "batch-sigterm": Case(no_args, 143, "interrupted (SIGTERM)",
+                          run=batch_signalled(signal.SIGTERM)),
+    "batch-sigint": Case(no_args, 130, "interrupted (SIGINT)",
+                         run=batch_signalled(signal.SIGINT)),
+    # shared folders are data, not code
+    "template-sandbox": Case(template_override(
+        "{{ cycler.__init__.__globals__.os.popen('id').read() }}"), 1, "is unsafe"),
+    "template-runtime-error": Case(template_override("{{ 1/0 }}"), 1,
+                                   "faq.xml.j2:1: template error: division by zero"),
+    "template-recursion": Case(template_override("{% include 'faq.xml.j2' %}"), 1,
+                               "includes or calls itself without end"),
+    "template-huge-range": Case(template_override("{{ range(10**8)|list }}"), 1,
+                                "template error: a number above 100,000 in a calculation"),
+    "template-busy-loop": Case(template_override(
+        "{% for i in range(99999) %}{% for j in range(99999) %}{% endfor %}{% endfor %}"), 1,
+        "the templates did more than 1,000,000 steps of work"),
+    "template-doubling": Case(template_override(
+        "{% macro f(n) %}{% if n %}{% set s = f(n-1) %}{{ s }}{{ s }}{% else %}x{% endif %}"
+        "{% endmacro %}{{ f(40) }}"), 1, "a value of more than 5,000,000 characters or items"),
+    "template-wide-format": Case(template_override("{{ '%999999999s' % 1 }}"), 1,
+                                 "a format with a width of a million or more"),
+    "template-runaway-output": Case(template_override(
+        "{% for i in range(99999) %}{% for j in range(99999) %}xxxxxxxxxx{% endfor %}"
+        "{% endfor %}"), 1, "the templates wrote more than 5,000,000 characters"),
+    "exercise-id-is-a-path": Case(pack_edit("pack.yaml", "  - knee-to-chest",
+                                            "  - ../../../../tmp/secret"), 1,
+                                  "exercises.0: expected an exercise id"),
+    "image-outside-pack": Case(exercise_image("/etc/hosts"), 1,
+                               "image: '/etc/hosts' lies outside the pack folder"),
+    "font-outside-pack": Case(pack_edit("pack.yaml", "publisher:", "font: /etc/passwd\npublisher:"),
+                              1, "font: '/etc/passwd' lies outside the pack folder"),
+    "exercise-file-links-out": Case(symlink_in_pack("exercises/cobra.yaml", "/dev/zero"), 1,
+                                    "exercises/cobra.yaml lies outside the pack folder"),
+    # bounded work
+    "yaml-aliases": Case(pack_bomb, 1, "YAML aliases (*name) are not supported"),
+    "yaml-aliases-in-messages": Case(own_file("messages/en.yaml", BOMB_MESSAGES), 1,
+                                     "YAML aliases (*name) are not supported"),
+    "pack-file-is-a-fifo": Case(fifo_pack_file, 1, "is not a regular file"),
+    "logo-is-a-fifo": Case(fifo_as("--logo", "logo.png"), 1, "is not a regular file"),
+    "font-is-a-fifo": Case(fifo_as("--font", "font.ttf"), 1, "is not a regular file"),
+    "styles-link-out": Case(lambda f: (own_file("styles.yaml", "")(f),
+                                       (f / "templates" / "styles.yaml").unlink(),
+                                       (f / "templates" / "styles.yaml").symlink_to("/dev/zero"))[0],
+                            1, "lies outside its template folder"),
+    "too-many-safety-items": Case(many_safety_items, 1, "at most 30 items"),
+    "pack-text-too-long": Case(too_much_pack_text, 1, "the limit is 150,000"),
+    "notes-too-many-paragraphs": Case(build_with("--notes", "\n\n".join(["a"] * 201)), 2,
+                                      "has 201 paragraphs; the limit is 200"),
+    # every number checked
+    "impossible-date": Case(pack_edit("pack.yaml", "last_reviewed: 2026-11-01",
+                                      "last_reviewed: 2026-02-30"), 1,
+                            "last_reviewed: '2026-02-30' is not a real date"),
+    "deep-nesting": Case(deep_nesting, 1, "nested more than 30 levels deep"),
+    "yaml-tags": Case(pack_edit("pack.yaml", "keywords:\n", "keywords: !!set\n"), 1,
+                      "the YAML tag !!set is not supported"),
+    "yaml-bad-scalar": Case(pack_edit("pack.yaml", "last_reviewed: 2026-11-01",
+                                      "last_reviewed: !!timestamp soon"), 1,
+                            "last_reviewed: 'soon' is not a real date"),
+    "huge-number-in-pack": Case(pack_edit("exercises/cobra.yaml", "reps: 5",
+                                          "reps: " + "9" * 4301), 1,
+                                "dose.reps: a number of more than 30 digits"),
+    "huge-number-in-dose": Case(build_with("--dose", "bird-dog=1x" + "9" * 4301), 2,
+                                "a number of more than 30 digits"),
+    "dose-item-twice": Case(build_with("--dose", "bird-dog=left,right,hold30,hold40"), 2,
+                            "'left' and 'right' both set side; give it once"),
+    "count-is-not-a-number": Case(preset_file("name: Mine\ndescription: Mine.\nexercises:\n"
+                                              "  - id: cobra\n    reps: true\n"), 1,
+                                  "exercises.0.reps: Input should be a valid integer"),
+    "font-truncated": Case(truncated_font, 1, "a damaged or truncated TrueType file"),
+    "styles-size-zero": Case(own_styles("    size: 12\n", "    size: 0\n"), 1,
+                             "paragraph.body.size: 0 is out of range; use a number from 6 to 72"),
+    "styles-margin": Case(own_styles("margin_left: 18 ", "margin_left: 200 "), 1,
+                          "page.margin_left: 200 is out of range; use a number from 5 to 50"),
+    "styles-infinite": Case(own_styles("    size: 26\n", "    size: .inf\n"), 1,
+                            "paragraph.title.size: inf is out of range"),
+    "translation-reordered": Case(own_file("messages/en.yaml",
+                                           '"Page %(page)s of %(pages)s": '
+                                           '"%(pages)s pages, this is %(page)s"\n'), 1,
+                                  "must use the placeholders ['page', 'pages'], not "
+                                  "['pages', 'page']"),
+    "translation-lone-percent": Case(own_file("messages/en.yaml",
+                                              '"Page %(page)s of %(pages)s": '
+                                              '"Page %(page)s of %(pages)s, 100%"\n'), 1,
+                                     "a % that is not a placeholder; write a percent sign as %%"),
+    "unlisted-exercise-file": Case(unlisted_exercise, 0,
+                                   "side-plank.yaml: not listed under 'exercises:' in pack.yaml",
+                                   written=""),
 }
 
 
@@ -294,7 +569,7 @@ def document_rows() -> dict[str, tuple[int, str]]:
     """case id -> (exit status, the row's text) from the table in docs/robustness.md."""
     rows = {}
     for line in DOC.read_text(encoding="utf-8").splitlines():
-        match = re.match(r"\|\s*`([a-z0-9-]+)`\s*\|(.*)\|\s*(\d)\s*\|(.*)\|\s*$", line)
+        match = re.match(r"\|\s*`([a-z0-9-]+)`\s*\|(.*)\|\s*(\d+)\s*\|(.*)\|\s*$", line)
         if match:
             rows[match[1]] = (int(match[3]), match[2] + match[4])
     return rows
@@ -312,16 +587,27 @@ def test_case(case_id: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
     assert case.shows.replace("|", "\\|") in row.replace("\\\\", "\\")
     args = case.setup(tmp_path)
     monkeypatch.chdir(tmp_path)  # a build without -o writes to out/ here, never into the repo
-    result = CliRunner().invoke(main, args)
-    assert result.exit_code == case.exit_code, result.output
-    assert case.shows in result.output
-    # CliRunner catches exceptions: a crash would be result.exception, not SystemExit.
-    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
-    leftovers = [p.name for p in tmp_path.rglob("*") if p.suffix in {".pdf", ".part"}]
-    if case.exit_code:
-        assert leftovers == []  # a failed build writes nothing, not even a temporary file
-        assert result.output.count("\n") <= 4  # short: a line or two, not a dump
+    before = {p for p in tmp_path.rglob("*") if p.suffix == ".pdf"}
+    if case.run is not None:
+        exit_code, output = case.run(args, tmp_path)
     else:
-        pdf = tmp_path / "out.pdf"
+        result = CliRunner().invoke(main, args)
+        exit_code, output = result.exit_code, result.output
+        # CliRunner catches exceptions: a crash would be result.exception, not SystemExit.
+        assert result.exception is None or isinstance(result.exception, SystemExit), \
+            result.exception
+    assert exit_code == case.exit_code, output
+    assert case.shows in output
+    made = [p.name for p in tmp_path.rglob("*")
+            if p.suffix == ".part" or (p.suffix == ".pdf" and p not in before)]
+    if case.run is not None:
+        assert not any(name.endswith(".part") for name in made)  # nothing half-written
+    elif case.exit_code:
+        assert made == []  # a failed build writes nothing, not even a temporary file
+        assert output.count("\n") <= 4  # short: a line or two, not a dump
+    elif case.written:
+        pdf = tmp_path / case.written
         assert pdf.stat().st_size < 2_000_000
         assert_valid_pdf(pdf.read_bytes())
+        for earlier in before:  # an earlier handout is never replaced by surprise
+            assert earlier.read_bytes().startswith(b"%PDF- an earlier")

@@ -6,13 +6,15 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from PIL import Image
 from pdfread import ReadPdf, assert_valid_pdf
 
 from generator.build import BuildOptions, Resources, render_handout
 from generator.model import Pack
 from generator.naming import default_output, slug
-from generator.prescription import PatientDetails
+from generator.prescription import PatientDetails, Prescription, prescribe
 
 NOTES = "Walk for ten minutes after lunch.\n\nCall me if the tingling\nspreads."
 
@@ -123,21 +125,53 @@ def test_large_print_body_is_16pt_or_more(resources: Resources) -> None:
 
 
 @pytest.mark.parametrize(("name", "expected"), [
-    ("Zoë O'Brien", "zoe-o-brien"),
-    ("Łucja Żółć", "lucja-zolc"),
+    ("Zoë O'Brien", "zoë-o-brien"),
+    ("Zoe\u0308", "zoë"),              # combining diaeresis: composed (NFKC)
+    ("Łucja Żółć", "łucja-żółć"),
     ("../../etc/passwd", "etc-passwd"),
     (".hidden", "hidden"),
-    ("Straße 5", "strasse-5"),
-    ("李小龍", ""),
+    ("Straße 5", "strasse-5"),         # case-folded
+    ("ﬁona", "fiona"),                 # a ligature: compatibility-folded
+    ("李小龍", "李小龍"),
+    ("Μαρία", "μαρία"),
+    ("Иван", "иван"),
+    ("דוד כהן", "דוד-כהן"),
+    ("राम", "राम"),                    # vowel signs are marks, kept with their letters
+    ("<>:\"|?*\\/", ""),
 ])
-def test_slug(name: str, expected: str) -> None:
+def test_slug_keeps_letters_of_every_script(name: str, expected: str) -> None:
     assert slug(name) == expected
 
 
-def test_output_name_with_a_patient() -> None:
-    options = BuildOptions(details=PatientDetails(patient="Zoë O'Brien"),
-                           date=dt.date(2026, 11, 24))
-    assert default_output(options, "sciatica") == Path("out/sciatica-zoe-o-brien-2026-11-24.pdf")
-    nameless = BuildOptions(details=PatientDetails(patient="李小龍"), date=dt.date(2026, 11, 24))
-    assert default_output(nameless, "sciatica") == Path("out/sciatica-patient-2026-11-24.pdf")
-    assert default_output(BuildOptions(), "low-back") == Path("out/low-back-handout.pdf")
+def prescription_for(patient: str | None, pack: Pack) -> Prescription:
+    return prescribe(pack, BuildOptions(details=PatientDetails(patient=patient),
+                                        date=dt.date(2026, 11, 24)), None)
+
+
+def test_output_name_comes_from_the_cleaned_prescription(pack: Pack) -> None:
+    assert default_output(prescription_for("Zoë  O'Brien", pack), "sciatica") == Path(
+        "out/sciatica-zoë-o-brien-2026-11-24.pdf")
+    assert default_output(prescription_for("!!!", pack), "sciatica") == Path(
+        "out/sciatica-patient-2026-11-24.pdf")
+    # White space only is no patient: the page names none, and nor does the file.
+    assert default_output(prescription_for("   ", pack), "low-back") == Path(
+        "out/low-back-handout.pdf")
+    long_name = default_output(prescription_for("Μαρία " * 50, pack), "sciatica").name
+    assert len(long_name.encode("utf-8")) <= 200 and long_name.endswith("-2026-11-24.pdf")
+
+
+def test_names_that_differ_keep_different_files(pack: Pack) -> None:
+    names = ["Μαρία", "Иван", "דוד כהן", "Zoë", "Zoe"]
+    paths = {default_output(prescription_for(name, pack), "sciatica") for name in names}
+    assert len(paths) == len(names)
+
+
+@given(st.text(max_size=400))
+def test_any_name_gives_a_safe_short_file_name(name: str) -> None:
+    made = slug(name)
+    assert "/" not in made and "\\" not in made and "\x00" not in made
+    assert not made.startswith((".", "-")) and not made.endswith("-")
+    path = default_output(Prescription(exercises=(), issued=dt.date(2026, 11, 24),
+                                       details=PatientDetails(patient=name or None)), "sciatica")
+    assert path.parent == Path("out") and len(path.name.encode("utf-8")) <= 200
+    assert path.name.endswith(".pdf")

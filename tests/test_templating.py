@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from pdfread import ReadPdf
 
-from generator.build import BuildOptions, Resources, prescribe, render_handout, render_story
+from generator.build import BuildOptions, Resources, render_handout, render_story
 from generator.errors import UserError
 from generator.resources import default_pack
 
@@ -18,7 +18,7 @@ GOLDEN = Path(__file__).parent / "golden" / "story-default.xml"
 def test_rendered_story_matches_the_golden_file(resources: Resources,
                                                 update_golden: bool) -> None:
     """The whole handout as text before layout; run pytest --update-golden after a wanted change."""
-    story = render_story(resources, prescribe(resources.pack,
+    story = render_story(resources, resources.prescribe(
                                               BuildOptions(date=dt.date(2026, 11, 24))))
     if update_golden:
         GOLDEN.write_text(story, encoding="utf-8")
@@ -54,7 +54,7 @@ def test_values_are_escaped_and_never_evaluated(resources: Resources) -> None:
 
     options = BuildOptions(date=dt.date(2026, 11, 24), details=PatientDetails(
         patient="<b>Bo</b> & {{ 7*7 }} {% raw %}"))
-    story = render_story(resources, prescribe(resources.pack, options))
+    story = render_story(resources, resources.prescribe(options))
     assert "&lt;b&gt;Bo&lt;/b&gt; &amp; {{ 7*7 }} {% raw %}" in story
 
 
@@ -63,7 +63,7 @@ def test_misspelt_variable_is_an_error_with_file_and_line(tmp_path: Path,
     (tmp_path / "sources.xml.j2").write_text("<p>ok</p>\n<p>{{ sorces }}</p>", encoding="utf-8")
     own = Resources.load(default_pack(), tmp_path)
     with pytest.raises(UserError) as raised:
-        render_story(own, prescribe(own.pack, BuildOptions(date=dt.date(2026, 11, 24))))
+        render_story(own, own.prescribe(BuildOptions(date=dt.date(2026, 11, 24))))
     problem = raised.value.problems[0]
     assert problem.message == "template error: 'sorces' is undefined"
     assert (problem.path, problem.line) == (tmp_path / "sources.xml.j2", 2)

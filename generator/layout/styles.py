@@ -5,17 +5,22 @@ Paragraph styles inherit through ``parent:``; large print scales every size at o
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import fnmatch
+import math
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 
-from ..errors import UserError
+from ..errors import Problem, UserError
 from ..fonts import FontFamily
+
+if TYPE_CHECKING:
+    from ..yaml_files import Location, YamlDocument
 
 _ALIGN = {"left": TA_LEFT, "right": TA_RIGHT}
 _SCALED = ("size", "leading", "space_before", "space_after")
@@ -145,3 +150,51 @@ def _paragraph(name: str, specs: Mapping[str, Mapping[str, Any]], fonts: FontFam
         allowOrphans=0,
         **(hyphenation if spec.get("hyphenate", True) else {}),
     )
+
+
+# The range of every number in styles.yaml, by its dotted path (first match wins).
+# Units as in the file: points, except page margins and the footer gap in mm.
+STYLE_RANGES: tuple[tuple[str, float, float], ...] = (
+    ("paragraph.*.size", 6, 72),
+    ("paragraph.*.leading", 6, 100),
+    ("paragraph.*.space_*", 0, 100),
+    ("page.margin_*", 5, 50),
+    ("large_print.page.margin_*", 5, 50),
+    ("page.footer_size", 6, 30),
+    ("page.footer_gap", 0, 40),
+    ("large_print.*scale", 0.5, 3),
+    ("log.weeks_per_table", 1, 12),
+    ("*", 0, 500),
+)
+
+
+def check_style_values(document: YamlDocument) -> list[Problem]:
+    """Every number in styles.yaml finite and within its range, at its line; at most
+    MAX_STYLES paragraph styles and colours (a parent chain is followed recursively)."""
+    from ..limits import MAX_STYLES
+
+    problems = []
+    data = document.data if isinstance(document.data, dict) else {}
+    for section in ("paragraph", "colours"):
+        if isinstance(data.get(section), dict) and len(data[section]) > MAX_STYLES:
+            problems.append(document.problem((section,), f"{len(data[section])} entries; the "
+                                                          f"limit is {MAX_STYLES}"))
+    for location, value in _numbers(document.data, ()):
+        dotted = ".".join(str(part) for part in location)
+        low, high = next((low, high) for pattern, low, high in STYLE_RANGES
+                         if fnmatch.fnmatchcase(dotted, pattern))
+        if not math.isfinite(value) or not low <= value <= high:
+            problems.append(document.problem(location, f"{value} is out of range; use a "
+                                                       f"number from {low:g} to {high:g}"))
+    return problems
+
+
+def _numbers(value: Any, location: Location) -> Iterator[tuple[Location, float]]:
+    if isinstance(value, bool):
+        return
+    if isinstance(value, (int, float)):
+        yield location, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _numbers(item, (*location, key))
+

@@ -1,0 +1,75 @@
+"""Pictures are normalised before they reach the PDF: upright, 8-bit, flattened on white."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from PIL import Image
+
+from generator.images import MAX_PRINT_SIDE, print_ready
+
+
+def decoded(path: Path) -> Image.Image:
+    print_ready.cache_clear()
+    image = Image.open(io.BytesIO(print_ready(path)))
+    image.load()
+    return image
+
+
+def test_sixteen_bit_grey_keeps_its_tones(tmp_path: Path) -> None:
+    # A 16-bit greyscale gradient, dark to mid-grey: clipped to 8 bits it would print white.
+    path = tmp_path / "grey16.png"
+    Image.frombytes("I;16", (256, 8),
+                    b"".join((value * 128).to_bytes(2, "little")
+                             for _ in range(8) for value in range(256))).save(path)
+    assert Image.open(path).mode.startswith("I")
+    image = decoded(path)
+    assert image.mode == "L"
+    assert [image.getpixel((x, 4)) for x in (0, 64, 128, 192, 255)] == [0, 32, 64, 96, 127]
+
+
+def test_exif_orientation_is_applied(tmp_path: Path) -> None:
+    # Stored 60 x 20 with "rotate 90" in its EXIF: the patient must see it 20 x 60.
+    picture = Image.new("RGB", (60, 20), "white")
+    picture.paste((200, 0, 0), (0, 0, 10, 20))  # red on the stored left edge
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    path = tmp_path / "turned.jpg"
+    picture.save(path, exif=exif.tobytes(), quality=95)
+    image = decoded(path)
+    assert image.size == (20, 60)
+    assert image.getpixel((10, 2))[0] > 150 and image.getpixel((10, 2))[1] < 100  # red on top
+
+
+def test_palette_with_transparency_is_flattened_on_white(tmp_path: Path) -> None:
+    picture = Image.new("RGBA", (40, 40), (0, 0, 0, 0))
+    picture.paste((29, 53, 87, 255), (10, 10, 30, 30))
+    path = tmp_path / "palette.png"
+    picture.convert("P").save(path, transparency=0)
+    assert Image.open(path).mode == "P"
+    image = decoded(path)
+    assert image.mode == "RGB"
+    assert image.getpixel((2, 2)) == (255, 255, 255)     # transparent: white paper
+    assert image.getpixel((20, 20)) != (255, 255, 255)   # the mark itself
+
+
+def test_alpha_is_flattened_on_white(tmp_path: Path) -> None:
+    picture = Image.new("RGBA", (30, 30), (0, 0, 0, 0))
+    picture.paste((0, 0, 0, 128), (0, 0, 30, 15))
+    path = tmp_path / "alpha.png"
+    picture.save(path)
+    image = decoded(path)
+    assert image.mode == "RGB"
+    assert image.getpixel((5, 25)) == (255, 255, 255)
+    assert 120 <= image.getpixel((5, 5))[0] <= 135       # half-transparent black: mid grey
+
+
+def test_a_ready_picture_is_passed_through_and_a_large_one_shrunk(tmp_path: Path) -> None:
+    small = tmp_path / "small.png"
+    Image.new("RGB", (50, 40), "navy").save(small)
+    print_ready.cache_clear()
+    assert print_ready(small) == small.read_bytes()
+    large = tmp_path / "large.png"
+    Image.new("L", (3000, 1000), 90).save(large)
+    assert max(decoded(large).size) == MAX_PRINT_SIDE
