@@ -67,6 +67,12 @@ def read_rows(path: Path, base: BuildOptions, out_dir: Path, resources: Resource
                         path=path) from None
     except OSError as error:
         raise UserError(f"cannot read: {error.strerror}", path=path) from None
+    return rows_from_text(text, path, base, out_dir, resources)
+
+
+def rows_from_text(text: str, path: Path, base: BuildOptions, out_dir: Path,
+                   resources: Resources) -> tuple[list[Row], list[Outcome]]:
+    """:func:`read_rows` for a CSV already in memory (an upload); ``path`` only names it."""
     rows: list[Row] = []
     failures: list[Outcome] = []
     used: set[Path] = set()

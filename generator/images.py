@@ -19,14 +19,19 @@ FORMATS = {"PNG", "JPEG"}
 
 
 @lru_cache(maxsize=32)
-def print_ready(path: Path) -> bytes:
-    """The picture as PNG or JPEG bytes no larger than print needs (cached per file)."""
+def print_ready(source: Path | bytes) -> bytes:
+    """The picture as PNG or JPEG bytes no larger than print needs (cached per file).
+
+    ``source`` is a file, or an upload's bytes kept in memory (its errors name no file).
+    """
     from PIL import Image, UnidentifiedImageError
+
+    path = source if isinstance(source, Path) else None
 
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(path) as image:
+            with Image.open(io.BytesIO(source) if isinstance(source, bytes) else source) as image:
                 if image.format not in FORMATS:
                     raise UserError(f"is {image.format or 'not'} an image; use PNG or JPEG",
                                     path=path)
@@ -37,7 +42,7 @@ def print_ready(path: Path) -> bytes:
                         f"{MAX_SOURCE_PIXELS:,} pixels in all (shrink it first)", path=path)
                 image.load()  # decode now: a truncated file fails here, not mid-layout
                 if max(width, height) <= MAX_PRINT_SIDE:
-                    return path.read_bytes()
+                    return source if isinstance(source, bytes) else source.read_bytes()
                 source_format = image.format
                 image.thumbnail((MAX_PRINT_SIDE, MAX_PRINT_SIDE))
                 buffer = io.BytesIO()
