@@ -37,11 +37,25 @@ DESKTOP = {"width": 1280, "height": 800}
 TABLET = {"width": 768, "height": 1024}
 
 
+def on_ci() -> bool:
+    return os.environ.get("CI", "").lower() not in {"", "0", "false", "no"}
+
+
 def unavailable(reason: str) -> None:
-    if os.environ.get("CI"):
+    if on_ci():
         pytest.fail(f"{reason}; CI is set, and .ci/run installs it, so this is a failure")
     pytest.skip(f"{reason}: install Chromium (apt-get install -y chromium) and "
                 "pip install '.[test]' to run the browser tests")
+
+
+def test_a_missing_browser_skips_with_its_reason_but_fails_on_ci(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("CI", raising=False)
+    with pytest.raises(pytest.skip.Exception, match="apt-get install -y chromium"):
+        unavailable("Chromium is not installed at /usr/bin/chromium")
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="CI is set"):
+        unavailable("Chromium is not installed at /usr/bin/chromium")
 
 
 @dataclass
@@ -185,7 +199,7 @@ def test_download_equals_the_cli_for_the_same_choices(page: Any, server: Server,
     page.fill("#weeks", "3")
     page.check("#page_size-letter")
     page.check("#large_print")
-    page.locator("#cards").scroll_into_view_if_needed()
+    page.evaluate("document.getElementById('order-status').previousElementSibling.scrollIntoView()")
     shot(page, "serve-filled.png")
     with page.expect_download() as download_info:
         page.get_by_role("button", name="Download PDF").click()

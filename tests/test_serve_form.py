@@ -1,0 +1,146 @@
+"""The web form read into build options: the same choices as the CLI's, errors per field."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from starlette.datastructures import FormData
+
+from generator.build import BuildOptions, prescribe
+from generator.loading import find_preset, load_preset, preset_names
+from generator.model import Dose, Pack, Preset
+from generator.prescription import select_exercises
+from generator.resources import default_pack
+from generator.serve import form as forms
+
+
+@pytest.fixture(scope="module")
+def presets(pack: Pack) -> dict[str, Preset]:
+    return {name: load_preset(find_preset(default_pack(), name), pack)
+            for name in preset_names(default_pack())}
+
+
+def read(pack: Pack, presets: dict[str, Preset], *fields: tuple[str, str],
+         ticked: tuple[str, ...] = ("bird-dog", "cobra", "clamshell")
+         ) -> tuple[forms.FormState, BuildOptions | None]:
+    items = [("exercise", exercise_id) for exercise_id in ticked]
+    items += [("page_size", "a4"), *fields]
+    return forms.read_form(FormData(items), pack, presets, BuildOptions())
+
+
+@pytest.mark.parametrize(("fields", "spec"), [
+    ((("reps.bird-dog", "12"),), "bird-dog=12x"),            # no sets in the pack: times in all
+    ((("reps.clamshell", "12"),), "clamshell=2x12"),          # the pack's 2 sets are kept
+    ((("sets.clamshell", "3"),), "clamshell=3x10"),           # and its 10 repetitions
+    ((("sets.bird-dog", "2"), ("reps.bird-dog", "6")), "bird-dog=2x6"),
+    ((("hold_seconds.cobra", "10"), ("times_per_day.cobra", "2"), ("days_per_week.cobra", "7")),
+     "cobra=hold10,2/day,7/week"),
+    ((("side.clamshell", "left"), ("note.clamshell", " Slowly,  then  rest ")),
+     "clamshell=left,note:Slowly, then rest"),
+])
+def test_dose_fields_become_the_clis_dose_spec(pack: Pack, presets: dict[str, Preset],
+                                              fields: tuple[tuple[str, str], ...],
+                                              spec: str) -> None:
+    state, options = read(pack, presets, *fields)
+    assert state.errors == {}
+    assert options is not None and options.doses == (spec,)
+
+
+def test_empty_dose_fields_keep_the_default_and_unticked_cards_are_ignored(
+        pack: Pack, presets: dict[str, Preset]) -> None:
+    state, options = read(pack, presets, ("reps.glute-bridge", "not a number"))
+    assert state.errors == {} and options is not None
+    assert options.doses == () and options.exercises == ("cobra", "clamshell", "bird-dog")
+
+
+def test_sets_without_any_repetitions_is_an_error_on_the_repetitions(
+        pack: Pack, presets: dict[str, Preset]) -> None:
+    exercise = pack.exercise("cobra").model_copy(update={"dose": Dose(hold_seconds=30)})
+    pack = pack.model_copy(update={"exercises": (exercise,)})
+    state, options = read(pack, presets, (f"sets.{exercise.id}", "2"), ticked=(exercise.id,))
+    assert options is None
+    assert state.errors == {f"reps.{exercise.id}": "Give the repetitions with the sets."}
+
+
+def test_the_order_is_the_cards_order(pack: Pack, presets: dict[str, Preset]) -> None:
+    positions = [("position", i) for i in ("clamshell", "cobra", "bird-dog")]
+    state, options = read(pack, presets, *positions)
+    assert options is not None and options.exercises == ("clamshell", "cobra", "bird-dog")
+    assert state.order[:3] == ["clamshell", "cobra", "bird-dog"]
+    assert sorted(state.order) == sorted(pack.exercise_ids)
+
+
+def test_personal_and_print_fields(pack: Pack, presets: dict[str, Preset]) -> None:
+    state, options = read(pack, presets, ("patient", "  Zoë  "), ("notes", "One\n\nTwo"),
+                          ("date", "2026-11-24"), ("weeks", "0"), ("large_print", "on"),
+                          ("preset", "strength"))
+    assert state.errors == {} and options is not None
+    assert options.details.patient == "Zoë" and options.details.notes == "One\n\nTwo"
+    assert str(options.date) == "2026-11-24" and options.weeks == 0
+    assert options.large_print and options.preset == "strength"
+
+
+@pytest.mark.parametrize(("field", "value", "message"), [
+    ("date", "24/11/2026", "Write the date as YYYY-MM-DD, for example 2026-11-24."),
+    ("weeks", "13", "Write a whole number from 0 to 12."),
+    ("page_size", "a3", "Choose one of: a4, letter."),
+    ("clinic", "x" * 301, "This is 301 characters long; the limit is 300."),
+    ("preset", "../secret", "unknown preset '../secret'"),
+    ("sets.bird-dog", "21", "Write a whole number from 1 to 20."),
+    ("side.bird-dog", "up", "Choose a side from the list."),
+])
+def test_mistakes_are_placed_at_their_field(pack: Pack, presets: dict[str, Preset], field: str,
+                                            value: str, message: str) -> None:
+    state, options = read(pack, presets, (field, value))
+    assert options is None
+    assert state.errors == {field: message}
+    assert state.values[field] == value  # kept as typed
+
+
+def test_error_labels_name_the_exercise_and_the_field(pack: Pack) -> None:
+    assert forms.error_label("reps.bird-dog", pack) == "Bird dog, repetitions"
+    assert forms.error_label("dose.bird-dog", pack) == "Bird dog, dose"
+    assert forms.error_label("patient", pack) == "Patient's name"
+
+
+def test_a_preset_ticks_its_exercises_first_and_clears_typed_doses(
+        pack: Pack, presets: dict[str, Preset]) -> None:
+    state, _ = read(pack, presets, ("reps.bird-dog", "9"), ("patient", "Ann"))
+    applied = forms.apply_preset(state, pack, presets["gentle-start"])
+    chosen = [item.exercise.id for item in select_exercises(pack, presets["gentle-start"])]
+    assert applied.ticked == chosen and applied.order[:len(chosen)] == chosen
+    assert "reps.bird-dog" not in applied.values and applied.values["patient"] == "Ann"
+
+
+def test_defaults_shown_are_the_presets(pack: Pack, presets: dict[str, Preset]) -> None:
+    doses = forms.default_doses(pack, presets["gentle-start"])
+    assert doses["knee-to-chest"].hold_seconds == 20
+    assert doses["bird-dog"] == pack.exercise("bird-dog").dose
+
+
+DOSE_TEXT = st.one_of(st.sampled_from(["", "0", "1", "7", "20", "21", "100", "600", "601",
+                                       " 3 ", "-1", "2.5", "１２"]), st.text(max_size=8))
+
+
+@settings(max_examples=150, deadline=None)
+@given(values=st.fixed_dictionaries({name: DOSE_TEXT for name, _ in forms.DOSE_FIELDS
+                                     if name not in {"side", "note"}}),
+       side=st.sampled_from(["", "each", "left", "right", "both", "sideways"]),
+       note=st.text(max_size=40))
+def test_any_typed_dose_is_an_error_at_a_field_or_the_dose_typed(
+        pack: Pack, presets: dict[str, Preset], values: dict[str, str], side: str,
+        note: str) -> None:
+    fields = [(f"{name}.clamshell", value) for name, value in values.items()]
+    fields += [("side.clamshell", side), ("note.clamshell", note)]
+    state, options = read(pack, presets, *fields, ticked=("clamshell",))
+    if options is None:
+        assert state.errors and all(name.endswith(".clamshell") for name in state.errors)
+        return
+    dose = prescribe(pack, options).exercises[0].dose
+    default = pack.exercise("clamshell").dose
+    for name, text in values.items():
+        expected = int(text) if text.strip() else getattr(default, name)
+        assert getattr(dose, name) == expected
+    assert dose.side == (side or default.side)
+    assert dose.note == (" ".join(note.split()) or default.note)
