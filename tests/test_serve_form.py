@@ -144,3 +144,37 @@ def test_any_typed_dose_is_an_error_at_a_field_or_the_dose_typed(
         assert getattr(dose, name) == expected
     assert dose.side == (side or default.side)
     assert dose.note == (" ".join(note.split()) or default.note)
+
+
+def test_a_new_option_is_one_field(pack: Pack, presets: dict[str, Preset],
+                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """A list-of-choices option (as --omit will be) added as one Field reaches BuildOptions
+    and the page; here it stands for the existing --exclude."""
+    from generator.serve.app import Catalogue, Site
+
+    extra = forms.Field("exclude", "Leave out", "choices", "--exclude",
+                        choices=lambda p: tuple((e.id, e.name) for e in p.exercises))
+    monkeypatch.setattr(forms, "PRINT_FIELDS", forms.PRINT_FIELDS + (extra,))
+    monkeypatch.setattr(forms, "FIELDS", forms.FIELDS + (extra,))
+    state, options = read(pack, presets, ("exclude", "cobra"), ("exclude", "clamshell"))
+    assert options is not None and options.exclude == ("cobra", "clamshell")
+    assert [item.exercise.id for item in prescribe(pack, options).exercises] == ["bird-dog"]
+    _, refused = read(pack, presets, ("exclude", "../etc"))
+    assert refused is None
+
+    class Request:
+        cookies: dict[str, str] = {}
+
+    site = Site(Catalogue.load([default_pack()]))
+    html = site.render(Request(), site.loaded("sciatica"), state).body.decode()  # type: ignore[arg-type]
+    assert '<legend>Leave out</legend>' in html
+    assert 'id="exclude-cobra" name="exclude" value="cobra" checked' in html
+    assert 'id="exclude-bird-dog" name="exclude" value="bird-dog">' in html
+
+
+def test_uploads_stay_in_memory() -> None:
+    from starlette.formparsers import MultiPartParser
+
+    from generator.serve.app import MAX_BODY_BYTES
+
+    assert MultiPartParser.spool_max_size >= MAX_BODY_BYTES

@@ -28,6 +28,7 @@ import anyio.to_thread
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from starlette.applications import Starlette
 from starlette.datastructures import FormData, UploadFile
+from starlette.formparsers import MultiPartParser
 from starlette.middleware import Middleware
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.requests import Request
@@ -70,6 +71,10 @@ SECURITY_HEADERS = {
 }
 
 T = TypeVar("T")
+
+# Starlette spools an upload over 1 MB to a temporary file: keep every upload in memory
+# (a post is at most MAX_BODY_BYTES), so no logo or day list ever touches the disk.
+MultiPartParser.spool_max_size = MAX_BODY_BYTES
 
 
 @dataclass(frozen=True)
@@ -339,7 +344,9 @@ class Site:
         state = forms.initial_state(loaded.pack)
         upload = form.get("csv")
         data = await upload_bytes(upload, MAX_CSV_BYTES + 1)
-        label = Path(f"{slug(PurePath(getattr(upload, 'filename', '') or '').stem) or 'day-list'}.csv")
+        # The upload's name only labels its problems (day.csv:4:3); it is never opened.
+        stem = slug(PurePath(getattr(upload, "filename", "") or "").stem) or "day-list"
+        label = Path(f"{stem}.csv")
         if not data:
             return self.render(request, loaded, state, 400, batch_errors=["Choose a CSV file."])
         if len(data) > MAX_CSV_BYTES:

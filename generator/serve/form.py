@@ -159,7 +159,8 @@ def read_form(form: FormData, pack: Pack, presets: Mapping[str, Preset], base: B
     for checkbox in (f for f in FIELDS if f.kind == "checkbox"):
         values[checkbox.name] = "on" if _text(form, checkbox.name) else ""
     for choices in (f for f in FIELDS if f.kind == "choices"):
-        values[choices.name] = "\n".join(v for v in form.getlist(choices.name) if isinstance(v, str))
+        picked = (v for v in form.getlist(choices.name) if isinstance(v, str))
+        values[choices.name] = "\n".join(picked)
 
     preset_name = values["preset"]
     preset = presets.get(preset_name)
