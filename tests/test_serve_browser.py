@@ -235,6 +235,30 @@ def test_a_preset_ticks_its_exercises_and_builds_what_the_cli_builds(
     assert pdf == cli_pdf(tmp_path, "--preset", "gentle-start", "--date", ISSUE)
 
 
+def test_enter_in_a_field_previews_and_keeps_the_choices(page: Any, server: Server) -> None:
+    server.typed_names.append("Ines Enter")
+    page.select_option("#preset", "strength")
+    page.fill("#patient", "Ines Enter")
+    page.press("#patient", "Enter")
+    page.wait_for_selector("#preview img")
+    assert page.input_value("#patient") == "Ines Enter"
+    assert page.input_value("#preset") == "strength"
+
+
+def test_the_page_loads_with_no_console_error(browser: Any, server: Server) -> None:
+    context = browser.new_context(viewport=DESKTOP)
+    tab = context.new_page()
+    problems: list[str] = []
+    tab.on("console", lambda message: problems.append(message.text)
+           if message.type in {"error", "warning"} else None)
+    tab.on("pageerror", lambda error: problems.append(str(error)))
+    tab.goto(server.url)
+    tab.wait_for_load_state("networkidle")
+    assert tab.evaluate("Array.from(document.images).every(i => i.complete && i.naturalWidth)")
+    context.close()
+    assert problems == []  # no CSP violation, no missing file, no script error
+
+
 def test_preview_shows_every_page(page: Any, resources: Any) -> None:
     from generator.build import BuildOptions, render_handout
 
@@ -246,14 +270,18 @@ def test_preview_shows_every_page(page: Any, resources: Any) -> None:
     assert all(image.evaluate("i => i.naturalWidth > 400") for image in images.all())
 
 
-def test_a_logo_upload_reaches_the_pdf_and_matches_the_cli(page: Any, tmp_path: Path) -> None:
+def small_logo() -> bytes:
     from PIL import Image
 
     buffer = io.BytesIO()
     Image.new("RGB", (300, 120), (29, 53, 87)).save(buffer, format="PNG")
-    (tmp_path / "logo.png").write_bytes(buffer.getvalue())
+    return buffer.getvalue()
+
+
+def test_a_logo_upload_reaches_the_pdf_and_matches_the_cli(page: Any, tmp_path: Path) -> None:
+    (tmp_path / "logo.png").write_bytes(small_logo())
     page.set_input_files("#logo", files=[{"name": "logo.png", "mimeType": "image/png",
-                                          "buffer": buffer.getvalue()}])
+                                          "buffer": small_logo()}])
     page.fill("#date", ISSUE)
     with page.expect_download() as download_info:
         page.get_by_role("button", name="Download PDF").click()
@@ -348,13 +376,18 @@ def test_a_day_list_gives_a_zip_and_the_failures_as_handout_batch_reports_them(
     server.typed_names.extend(["Ana Łukasiewicz", "Björn Ødegård"])
     page.set_input_files("#csv", files=[{"name": "day.csv", "mimeType": "text/csv",
                                          "buffer": DAY_LIST.encode("utf-8")}])
+    page.set_input_files("#batch-logo", files=[{"name": "logo.png", "mimeType": "image/png",
+                                                "buffer": small_logo()}])
+    page.fill("#batch-clinic", "Riverside Physio")
     with page.expect_download() as download_info:
         page.get_by_role("button", name="Build the day's handouts (zip)").click()
     archive = zipfile.ZipFile(Path(download_info.value.path()))
     summary = archive.read("summary.txt").decode("utf-8").splitlines()
 
     (tmp_path / "day.csv").write_text(DAY_LIST, encoding="utf-8")
-    result = cli(tmp_path, "batch", "day.csv", "-o", "built", "-j", "1")
+    (tmp_path / "logo.png").write_bytes(small_logo())
+    result = cli(tmp_path, "batch", "day.csv", "-o", "built", "-j", "1", "--logo", "logo.png",
+                 "--clinic", "Riverside Physio")
     assert result.returncode == 1
     assert summary[:-1] == result.stderr.splitlines()
     assert summary[-1] == "built 2, failed 2"
@@ -366,6 +399,7 @@ def test_a_day_list_gives_a_zip_and_the_failures_as_handout_batch_reports_them(
         assert archive.read(name) == (tmp_path / "built" / name).read_bytes()
     ana = ReadPdf.from_bytes(archive.read("sciatica-ana-lukasiewicz-2026-11-24.pdf"))
     assert "Ana Łukasiewicz" in ana.text and "Björn" not in ana.text
+    assert "Riverside Physio" in ana.text and len(ana.reader.pages[0].images) == 1
 
 
 def test_a_day_list_with_a_bad_header_is_an_error_beside_the_file(page: Any) -> None:

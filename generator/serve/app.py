@@ -226,13 +226,15 @@ class Site:
 
     def render(self, request: Request, loaded: LoadedPack | None, state: forms.FormState,
                status: int = 200, preview: Sequence[str] = (),
-               batch_errors: Sequence[str] = (), batch_summary: Sequence[str] = ()) -> Response:
+               batch_errors: Sequence[str] = (), batch_summary: Sequence[str] = (),
+               batch_logo_error: str | None = None) -> Response:
         cookie = request.cookies.get(CSRF_COOKIE) or secrets.token_urlsafe(32)
         errors = forms.error_order(state, loaded.pack) if loaded else []
         context = {
             "catalogue": self.catalogue, "loaded": loaded, "state": state,
             "errors": errors + [("", message) for message in state.general],
             "batch_errors": batch_errors, "batch_summary": batch_summary,
+            "batch_logo_error": batch_logo_error,
             "csrf": self.token(cookie), "preview": preview,
             "cards": self.cards(loaded, state) if loaded else [],
             "detail_fields": forms.DETAIL_FIELDS, "print_fields": forms.PRINT_FIELDS,
@@ -357,8 +359,12 @@ class Site:
         except UnicodeDecodeError as error:
             return self.render(request, loaded, state, 400, batch_errors=[
                 f"{label}: not UTF-8 text (byte {error.start}); save the CSV as UTF-8"])
-        defaults = PatientDetails(**{name: _clean(form.get(name))
-                                     for name in ("clinician", "clinic", "contact")})
+        logo = await upload_bytes(form.get("logo"), forms.MAX_LOGO_BYTES)
+        logo_error = forms.logo_problem(logo)
+        if logo_error:
+            return self.render(request, loaded, state, 400, batch_logo_error=logo_error)
+        defaults = PatientDetails(logo=logo, **{name: _clean(form.get(name))
+                                                for name in ("clinician", "clinic", "contact")})
         base = replace(loaded.base, details=defaults)
         try:
             rows, failures = rows_from_text(text, label, base, Path("out"), loaded.resources)

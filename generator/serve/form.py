@@ -188,20 +188,28 @@ def read_form(form: FormData, pack: Pack, presets: Mapping[str, Preset], base: B
             continue
         value = _parsed(option, values.get(option.name, ""), form, pack, errors)
         (details if option.detail else chosen)[option.name] = value
-    if logo is not None:
-        if len(logo) > MAX_LOGO_BYTES:
-            errors["logo"] = f"The logo is larger than {MAX_LOGO_BYTES // 1024 // 1024} MB."
-        else:
-            try:
-                print_ready(logo)
-            except UserError as error:
-                errors["logo"] = f"The logo {error.problems[0].message}."
+    logo_error = logo_problem(logo)
+    if logo_error:
+        errors["logo"] = logo_error
     if errors:
         return state, None
     options = replace(base, preset=preset_name or None, exercises=tuple(state.ticked),
                       doses=tuple(doses), details=PatientDetails(**details),  # type: ignore[arg-type]
                       **chosen)  # type: ignore[arg-type]
     return state, options
+
+
+def logo_problem(logo: bytes | None) -> str | None:
+    """What is wrong with an uploaded logo, in words, or None if it will print."""
+    if logo is None:
+        return None
+    if len(logo) > MAX_LOGO_BYTES:
+        return f"The logo is larger than {MAX_LOGO_BYTES // 1024 // 1024} MB."
+    try:
+        print_ready(logo)
+    except UserError as error:
+        return f"The logo {error.problems[0].message}."
+    return None
 
 
 def _parsed(option: Field, raw: str, form: FormData, pack: Pack,
