@@ -88,6 +88,8 @@ def test_personal_and_print_fields(pack: Pack, presets: dict[str, Preset]) -> No
     ("clinic", "x" * 301, "This is 301 characters long; the limit is 300."),
     ("preset", "../secret", "unknown preset '../secret'"),
     ("sets.bird-dog", "21", "Write a whole number from 1 to 20."),
+    ("reps.bird-dog", "²", "Write a whole number from 1 to 100."),  # a digit int() refuses
+    ("weeks", "³", "Write a whole number from 0 to 12."),
     ("side.bird-dog", "up", "Choose a side from the list."),
 ])
 def test_mistakes_are_placed_at_their_field(pack: Pack, presets: dict[str, Preset], field: str,
@@ -120,7 +122,7 @@ def test_defaults_shown_are_the_presets(pack: Pack, presets: dict[str, Preset]) 
 
 
 DOSE_TEXT = st.one_of(st.sampled_from(["", "0", "1", "7", "20", "21", "100", "600", "601",
-                                       " 3 ", "-1", "2.5", "１２"]), st.text(max_size=8))
+                                       " 3 ", "-1", "2.5", "１２", "²", "1_0"]), st.text(max_size=8))
 
 
 @settings(max_examples=150, deadline=None)

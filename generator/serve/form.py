@@ -17,7 +17,7 @@ from typing import Literal, Protocol
 from ..build import BuildOptions
 from ..errors import UserError
 from ..images import print_ready
-from ..limits import MAX_NOTES, MAX_SHORT, MAX_TEXT, MAX_WEEKS
+from ..limits import DEFAULT_WEEKS, MAX_NOTES, MAX_SHORT, MAX_TEXT, MAX_WEEKS
 from ..loading import unknown_id_message
 from ..model import Dose, Pack, Preset
 from ..prescription import PatientDetails, parse_dose, select_exercises
@@ -62,7 +62,8 @@ PRINT_FIELDS: tuple[Field, ...] = (
     Field("date", "Date of issue", "date", "--date", "Empty for today."),
     Field("review_date", "Review date", "date", "--review-date", "Optional."),
     Field("weeks", "Weeks in the exercise log", "number", "--weeks",
-          f"0 to {MAX_WEEKS}; 0 for no log.", maximum=MAX_WEEKS),
+          f"0 to {MAX_WEEKS}; 0 for no log; empty for {DEFAULT_WEEKS} (or the preset's).",
+          maximum=MAX_WEEKS),
     Field("page_size", "Paper size", "choice", "--page-size", choices=_page_sizes),
     Field("large_print", "Large print (body text 16 pt, larger drawings)", "checkbox",
           "--large-print"),
@@ -243,7 +244,7 @@ def _parsed(option: Field, raw: str, form: FormData, pack: Pack,
             errors[option.name] = "Write the date as YYYY-MM-DD, for example 2026-11-24."
             return None
     if option.kind == "number":
-        if not text.isdigit() or int(text) > (option.maximum or 0):
+        if not text.isdecimal() or int(text) > (option.maximum or 0):
             errors[option.name] = f"Write a whole number from 0 to {option.maximum}."
             return None
         return int(text)
@@ -263,7 +264,7 @@ def _dose_spec(exercise_id: str, values: dict[str, str], default: Dose, pack: Pa
         if not text:
             continue
         low, high = dose_limits(dose_field)
-        if not text.isdigit() or not low <= int(text) <= high:
+        if not text.isdecimal() or not low <= int(text) <= high:
             errors[name] = f"Write a whole number from {low} to {high}."
         else:
             number[dose_field] = int(text)
