@@ -180,3 +180,23 @@ def test_uploads_stay_in_memory() -> None:
     from generator.serve.app import MAX_BODY_BYTES
 
     assert MultiPartParser.spool_max_size >= MAX_BODY_BYTES
+
+
+def test_serve_without_its_extra_says_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    from click.testing import CliRunner
+
+    from generator.cli import main
+
+    monkeypatch.setitem(sys.modules, "uvicorn", None)  # as if the extra were not installed
+    result = CliRunner().invoke(main, ["serve", "--port", "0"])
+    assert result.exit_code == 1
+    assert "pip install 'sciatica-handout[serve]'" in result.output
+    assert "uvicorn is missing" in result.output
+
+
+def test_the_empty_form_takes_each_fields_default(pack: Pack) -> None:
+    state = forms.initial_state(pack)
+    assert state.values == {"page_size": "a4"}
+    assert state.ticked == list(pack.exercise_ids) == state.order

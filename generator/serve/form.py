@@ -40,6 +40,7 @@ class Field:
     choices: Callable[[Pack], Choices] | None = None
     detail: bool = False
     autocomplete: str = "off"
+    default: str = ""    # as typed in the empty form (a choice's preselected value)
 
 
 def _page_sizes(pack: Pack) -> Choices:
@@ -64,7 +65,8 @@ PRINT_FIELDS: tuple[Field, ...] = (
     Field("weeks", "Weeks in the exercise log", "number", "--weeks",
           f"0 to {MAX_WEEKS}; 0 for no log; empty for {DEFAULT_WEEKS} (or the preset's).",
           maximum=MAX_WEEKS),
-    Field("page_size", "Paper size", "choice", "--page-size", choices=_page_sizes),
+    Field("page_size", "Paper size", "choice", "--page-size", choices=_page_sizes,
+          default="a4"),
     Field("large_print", "Large print (body text 16 pt, larger drawings)", "checkbox",
           "--large-print"),
 )
@@ -117,7 +119,8 @@ class FormState:
 def initial_state(pack: Pack) -> FormState:
     """The empty form: the pack's exercises in order, all ticked (the CLI's default)."""
     ids = list(pack.exercise_ids)
-    return FormState(values={"page_size": "a4"}, order=ids, ticked=list(ids))
+    values = {f.name: f.default for f in FIELDS if f.default}
+    return FormState(values=values, order=ids, ticked=list(ids))
 
 
 def default_doses(pack: Pack, preset: Preset | None) -> dict[str, Dose]:
