@@ -482,6 +482,8 @@ def test_posts_need_the_token_and_the_same_origin(server: Server) -> None:
     foreign = {"origin": "http://evil.example"}
     assert post(server, "/handout/download", fields, cookie, foreign)[0] == 403
     assert post(server, "/batch", no_token, cookie)[0] == 403
+    status, body = post(server, "/handout/preview", no_token, cookie)
+    assert status == 403 and 'href="/">Open the form again' in body.decode()
 
 
 def test_the_host_is_checked_against_dns_rebinding(server: Server) -> None:
@@ -620,6 +622,8 @@ def test_card_drawings_come_from_the_figure_engine(server: Server) -> None:
     for exercise in loaded.pack.exercises:
         with urllib.request.urlopen(f"{server.url}figure/sciatica/{exercise.id}") as response:
             assert response.headers["content-type"] == "image/svg+xml"
+            assert response.headers["cache-control"] == "private, max-age=3600"
+            assert response.headers["content-security-policy"].startswith("default-src 'none'")
             assert response.read() == figure_thumbnail(exercise, loaded.ink)[0]
     with pytest.raises(urllib.error.HTTPError) as missing:
         urllib.request.urlopen(f"{server.url}figure/sciatica/no-such")

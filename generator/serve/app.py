@@ -67,8 +67,9 @@ SECURITY_HEADERS = {
     "cross-origin-opener-policy": "same-origin",
     "cross-origin-resource-policy": "same-origin",
     "permissions-policy": "camera=(), microphone=(), geolocation=()",
-    "cache-control": "no-store",  # pages and PDFs carry patient data: never cached
 }
+# Pages and PDFs carry patient data: never cached, unless a response says otherwise (a drawing).
+DEFAULT_HEADERS = {"cache-control": "no-store"}
 
 T = TypeVar("T")
 
@@ -179,6 +180,9 @@ class SecurityHeaders:
                 headers = [(k, v) for k, v in message.get("headers", [])
                            if k.decode("latin-1").lower() not in SECURITY_HEADERS]
                 headers += [(k.encode(), v.encode()) for k, v in SECURITY_HEADERS.items()]
+                present = {k.decode("latin-1").lower() for k, _ in headers}
+                headers += [(k.encode(), v.encode()) for k, v in DEFAULT_HEADERS.items()
+                            if k not in present]
                 message = {**message, "headers": headers}
             await send(message)
 
