@@ -637,18 +637,29 @@ def test_a_pack_that_fails_shows_its_problems_and_a_network_address_warns(tmp_pa
     card.write_text(card.read_text(encoding="utf-8").replace("reps: 5", "reps: 0"),
                     encoding="utf-8")
     line = card.read_text(encoding="utf-8").splitlines().index("  reps: 0") + 1
+    other = tmp_path / "other-pack"
+    shutil.copytree(default_pack(), other)
+    pack_file = other / "pack.yaml"
+    pack_file.write_text(pack_file.read_text(encoding="utf-8").replace(
+        "id: sciatica\n", "id: sciatica-copy\n", 1), encoding="utf-8")
     process, url = start_server(tmp_path, "--host", "0.0.0.0", "--data", str(default_pack()),
-                                "--data", str(bad))
+                                "--data", str(bad), "--data", str(other))
     try:
         url = url.replace("0.0.0.0", "127.0.0.1")
         with urllib.request.urlopen(url) as response:
             page_text = response.read().decode()
+        with urllib.request.urlopen(url + "?pack=sciatica-copy") as response:
+            other_page = response.read().decode()
     finally:
         process.terminate()
         _, err = process.communicate(timeout=20)
     assert "A content pack could not be loaded" in page_text
     assert f"{card}:{line}" in page_text and "dose.reps" in page_text
     assert "warning: 0.0.0.0 is not a loopback address" in err
+    # The two good packs are offered; the form posts the chosen one's id, never its folder.
+    assert re.findall(r'<option value="(sciatica[^"]*)"', page_text) == ["sciatica", "sciatica-copy"]
+    assert '<input type="hidden" name="pack" value="sciatica-copy">' in other_page
+    assert "/figure/sciatica-copy/bird-dog" in other_page
     assert f"{card}:{line}" in err
 
 
