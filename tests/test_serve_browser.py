@@ -259,6 +259,20 @@ def test_the_page_loads_with_no_console_error(browser: Any, server: Server) -> N
     assert problems == []  # no CSP violation, no missing file, no script error
 
 
+def test_the_form_works_without_javascript(browser: Any, server: Server, tmp_path: Path) -> None:
+    context = browser.new_context(viewport=DESKTOP, java_script_enabled=False,
+                                  accept_downloads=True)
+    tab = context.new_page()
+    tab.goto(server.url)
+    tick_only(tab, ["cobra"])
+    tab.fill("#date", ISSUE)
+    with tab.expect_download() as download_info:
+        tab.get_by_role("button", name="Download PDF").click()
+    pdf = Path(download_info.value.path()).read_bytes()
+    context.close()
+    assert pdf == cli_pdf(tmp_path, "-e", "cobra", "--date", ISSUE)
+
+
 def test_preview_shows_every_page(page: Any, resources: Any) -> None:
     from generator.build import BuildOptions, render_handout
 
