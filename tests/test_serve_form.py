@@ -200,3 +200,25 @@ def test_the_empty_form_takes_each_fields_default(pack: Pack) -> None:
     state = forms.initial_state(pack)
     assert state.values == {"page_size": "a4"}
     assert state.ticked == list(pack.exercise_ids) == state.order
+
+
+def test_a_logo_is_checked_in_memory() -> None:
+    import io
+
+    from PIL import Image
+
+    from generator.errors import UserError
+    from generator.images import print_ready
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 20), (29, 53, 87)).save(buffer, format="PNG")
+    assert print_ready(buffer.getvalue()) == buffer.getvalue()
+    assert forms.logo_problem(buffer.getvalue()) is None
+    large = io.BytesIO()
+    Image.new("RGB", (2400, 600), (29, 53, 87)).save(large, format="JPEG")
+    with Image.open(io.BytesIO(print_ready(large.getvalue()))) as shrunk:
+        assert shrunk.size == (1200, 300)
+    with pytest.raises(UserError) as refused:
+        print_ready(b"GIF89a not really")
+    assert refused.value.problems[0].path is None
+    assert forms.logo_problem(b"x" * (forms.MAX_LOGO_BYTES + 1)) == "The logo is larger than 5 MB."
