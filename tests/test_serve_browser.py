@@ -297,11 +297,20 @@ def test_a_logo_upload_reaches_the_pdf_and_matches_the_cli(page: Any, tmp_path: 
     page.set_input_files("#logo", files=[{"name": "logo.png", "mimeType": "image/png",
                                           "buffer": small_logo()}])
     page.fill("#date", ISSUE)
+    page.get_by_role("button", name="Preview").click()  # the page is drawn again ...
+    assert page.input_value("#logo") == ""              # ... and a file field comes back empty,
+    assert "The logo chosen before is kept" in page.inner_text("#logo-hint")  # yet it is kept
     with page.expect_download() as download_info:
         page.get_by_role("button", name="Download PDF").click()
     pdf = Path(download_info.value.path()).read_bytes()
     assert len(ReadPdf.from_bytes(pdf).reader.pages[0].images) == 1
     assert pdf == cli_pdf(tmp_path, "--logo", "logo.png", "--date", ISSUE)
+    page.get_by_role("button", name="Preview").click()
+    page.check("#logo_remove")
+    with page.expect_download() as download_info:
+        page.get_by_role("button", name="Download PDF").click()
+    without = Path(download_info.value.path()).read_bytes()
+    assert without == cli_pdf(tmp_path, "--date", ISSUE)
 
 
 # --- mistakes: shown beside their fields, nothing lost ----------------------------------------
@@ -371,7 +380,7 @@ def test_a_bad_logo_is_shown_beside_its_field(page: Any) -> None:
     page.get_by_role("button", name="Preview").click()
     assert said(page, "#logo-error") == (
         "Error: The logo is not a picture Pillow can read; use PNG or JPEG.")
-    assert "choose the logo again" in page.inner_text("#logo-hint")
+    assert page.locator("input[name=logo_kept]").count() == 0  # a bad logo is not kept
 
 
 # --- a clinic's day -----------------------------------------------------------------------------

@@ -19,6 +19,7 @@ import io
 import secrets
 import threading
 import zipfile
+from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePath
@@ -54,6 +55,7 @@ MAX_BODY_BYTES = 8 * 1024 * 1024    # a whole post: a logo of 5 MB and the field
 MAX_CSV_BYTES = 1024 * 1024         # a day list
 MAX_ROWS = 200                      # rows of a day list built from the page
 MAX_FIELD_BYTES = 256 * 1024        # any one text field (the notes' limit is 60,000 characters)
+KEPT_LOGOS = 32                     # logos kept in memory between a preview and a download
 THUMBNAIL_SIZE = (240, 150)         # points: the drawing on an exercise card
 PREVIEW_SCALE = 0.9                 # pixels per point of the preview's page images
 CONTENT_SECURITY_POLICY = (
@@ -205,6 +207,9 @@ class Site:
         self.catalogue = catalogue
         self.secret = secrets.token_bytes(32)
         self.thumbnails: dict[tuple[str, str], tuple[bytes, str]] = {}
+        # A page cannot refill a file field, so an uploaded logo is kept here (in memory,
+        # the oldest dropped first) under a random token that the re-drawn form carries.
+        self.logos: OrderedDict[str, bytes] = OrderedDict()
         self.pages = Environment(loader=FileSystemLoader(HERE), autoescape=True,
                                  undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
 
@@ -318,8 +323,9 @@ class Site:
         form, loaded = posted
         if loaded is None:
             return self.refusal(request, 400, "No content pack could be loaded.")
-        logo = await upload_bytes(form.get("logo"), forms.MAX_LOGO_BYTES)
+        logo, token = await self.logo(form)
         state, options = forms.read_form(form, loaded.pack, loaded.presets, loaded.base, logo)
+        state.logo_kept = token if "logo" not in state.errors else ""
         if action == "preset":
             if "preset" in state.errors:
                 return self.render(request, loaded, state, status=400)
@@ -338,6 +344,22 @@ class Site:
         name = default_output(options, loaded.pack.id).name
         return Response(pdf, media_type="application/pdf",
                         headers={"content-disposition": f'attachment; filename="{name}"'})
+
+    async def logo(self, form: FormData) -> tuple[bytes | None, str]:
+        """The form's logo: a new upload, else the one kept from before; and its token."""
+        upload = await upload_bytes(form.get("logo"), forms.MAX_LOGO_BYTES)
+        kept = form.get("logo_kept")
+        if upload is not None:
+            token = secrets.token_urlsafe(24)
+            if forms.logo_problem(upload) is None:
+                self.logos[token] = upload
+                while len(self.logos) > KEPT_LOGOS:
+                    self.logos.popitem(last=False)
+            return upload, token
+        if isinstance(kept, str) and kept in self.logos and not form.get("logo_remove"):
+            self.logos.move_to_end(kept)
+            return self.logos[kept], kept
+        return None, ""
 
     async def batch(self, request: Request) -> Response:
         """A day list's CSV: a zip of the handouts and a summary of the rows that failed."""

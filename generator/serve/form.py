@@ -113,7 +113,7 @@ class FormState:
     ticked: list[str] = field(default_factory=list)
     errors: dict[str, str] = field(default_factory=dict)  # form name -> message
     general: list[str] = field(default_factory=list)      # errors that belong to no field
-    logo_given: bool = False
+    logo_kept: str = ""   # the token of a logo the server keeps in memory for this form
 
 
 def initial_state(pack: Pack) -> FormState:
@@ -154,7 +154,7 @@ def read_form(form: FormData, pack: Pack, presets: Mapping[str, Preset], base: B
     ``base`` carries what the form does not choose (the pack folder); ``logo`` is the
     uploaded logo's bytes, kept in memory.
     """
-    state = FormState(logo_given=logo is not None)
+    state = FormState()
     values, errors = state.values, state.errors
     names = [f.name for f in FIELDS if f.kind not in {"file", "choices", "checkbox"}]
     names += ["preset"] + [dose_name(d, i) for i in pack.exercise_ids for d, _ in DOSE_FIELDS]
