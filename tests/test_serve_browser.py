@@ -636,6 +636,13 @@ def test_the_page_fits_its_width(page: Any, viewport: dict[str, int], shot: Any)
         shot(page, "serve-empty.png")
     else:
         shot(page, "serve-tablet.png")
+    page.fill("#reps-bird-dog", "500")  # errors and the preview fit too
+    page.get_by_role("button", name="Preview").click()
+    assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+    page.fill("#reps-bird-dog", "")
+    page.get_by_role("button", name="Preview").click()
+    assert page.locator("#preview img").count() > 0
+    assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
 
 
 def test_card_drawings_come_from_the_figure_engine(server: Server) -> None:
