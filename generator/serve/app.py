@@ -273,7 +273,9 @@ class Site:
             summary = "; ".join(f"{line['label']}: {line['value']}"
                                 for line in dose_lines(default, translator))
             cards.append({
-                "id": exercise_id, "name": exercise.name, "kind": exercise.kind,
+                "id": exercise_id, "name": exercise.name,
+                "kind": translator.gettext("Stretch" if exercise.kind == "stretch"
+                                           else "Strengthen"),  # as the handout's card says
                 "position": position, "ticked": exercise_id in state.ticked,
                 "fields": fields, "default": summary or "none given",
                 "error": state.errors.get(f"dose.{exercise_id}"),
