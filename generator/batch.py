@@ -150,6 +150,13 @@ def read_rows(path: Path, base: BuildOptions, out_dir: Path,
     except UnicodeDecodeError as error:
         raise UserError(f"not UTF-8 text (byte {error.start}); save the CSV as UTF-8",
                         path=path) from None
+    return rows_from_text(text, path, base, out_dir, resources)
+
+
+def rows_from_text(text: str, path: Path, base: BuildOptions, out_dir: Path,
+                   resources: Resources | ResourcesByLanguage,
+                   ) -> tuple[list[Row], list[Outcome]]:
+    """:func:`read_rows` for a CSV already in memory (an upload); ``path`` only names it."""
     by_language = _by_language(resources, base.language)
     inputs, folders = by_language.get(base.language).inputs(base)
     rows: list[Row] = []

@@ -286,3 +286,31 @@ def batch(csv_file: Path, output_dir: Path, jobs: int | None, data_dir: Path | N
     click.echo(f"{summary} (in {output_dir})")
     if report.failures:
         sys.exit(1)
+
+
+@main.command()
+@click.option("--data", "data_dirs", multiple=True,
+              type=click.Path(file_okay=False, path_type=Path),
+              help="Content pack folder; repeat to offer several (default: the bundled pack).")
+@templates_option
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; anything but a loopback address opens the page "
+                   "to the network.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="Port to listen on (0: any free port).")
+@click.option("--open", "open_browser", is_flag=True, help="Open the page in the browser.")
+@reports_user_errors()
+def serve(data_dirs: tuple[Path, ...], templates_dir: Path | None, host: str, port: int,
+          open_browser: bool) -> None:
+    """Start a local web page for making handouts (needs the 'serve' extra)."""
+    from .errors import UserError
+    from .resources import default_pack
+
+    try:
+        from .serve import run
+        import uvicorn  # noqa: F401 - the extra's presence, checked before anything loads
+    except ImportError as error:
+        raise UserError(f"handout serve needs the web extra ({error.name} is missing): "
+                        "pip install 'sciatica-handout[serve]'") from None
+    run(data_dirs or (default_pack(),), templates_dir, host, port, open_browser,
+        echo=click.echo, warn=lambda message: click.echo(message, err=True))

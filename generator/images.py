@@ -24,12 +24,21 @@ FORMATS = {"PNG", "JPEG"}
 
 
 @lru_cache(maxsize=32)
-def print_ready(path: Path) -> bytes:
+def print_ready(source: Path | bytes) -> bytes:
     """The picture as PNG or JPEG bytes, upright, 8-bit grey or RGB on white, no larger
-    than print needs (cached per file)."""
+    than print needs (cached per file).
+
+    ``source`` is a file, or an upload's bytes kept in memory (its errors name no file).
+    """
     from PIL import Image, UnidentifiedImageError
 
-    data = read_bytes(path, MAX_PICTURE_BYTES, "picture")
+    path = source if isinstance(source, Path) else None
+    if isinstance(source, bytes):
+        if len(source) > MAX_PICTURE_BYTES:
+            raise UserError(f"picture is larger than {MAX_PICTURE_BYTES:,} bytes")
+        data = source
+    else:
+        data = read_bytes(source, MAX_PICTURE_BYTES, "picture")
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)

@@ -40,7 +40,7 @@ class PatientDetails:
     clinic: str | None = None
     contact: str | None = None
     notes: str | None = None
-    logo: Path | None = None
+    logo: Path | bytes | None = None  # bytes: an upload kept in memory (handout serve)
 
 
 @dataclass(frozen=True)

@@ -38,6 +38,8 @@ def default_read(default_pdf: bytes) -> ReadPdf:
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--update-golden", action="store_true",
                      help="rewrite tests/golden/* from the current output")
+    parser.addoption("--update-screenshots", action="store_true",
+                     help="write the web page's screenshots into docs/")
 
 
 @pytest.fixture()

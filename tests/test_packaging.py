@@ -60,3 +60,9 @@ def test_installed_wheel_builds_from_another_directory(wheel: Path, tmp_path: Pa
     assert result.stdout.strip() == str(Path("out") / "sciatica-handout.pdf")
     assert output.read_bytes().startswith(b"%PDF-")
     assert output.stat().st_size > 20_000
+
+
+def test_wheel_ships_the_web_page(wheel: Path) -> None:
+    names = set(zipfile.ZipFile(wheel).namelist())
+    for name in ("page.html.j2", "static/handout.css", "static/handout.js"):
+        assert f"generator/serve/{name}" in names

@@ -64,7 +64,7 @@ def parse_story(xml: str) -> ET.Element:
 class StoryBuilder:
     """Builds flowables for one document; each element kind has one method."""
 
-    def __init__(self, styles: Styles, figure: FigureFactory, logo: Path | None) -> None:
+    def __init__(self, styles: Styles, figure: FigureFactory, logo: Path | bytes | None) -> None:
         self.styles = styles
         self.figure = figure
         self.logo = logo

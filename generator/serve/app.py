@@ -1,0 +1,470 @@
+"""The web app: one page, its posts, the exercise drawings and the static files (Starlette).
+
+Concurrency: requests are served on one event loop; a build runs in a worker thread and
+takes :data:`BUILD_LOCK`, so one handout is laid out at a time in the process. ReportLab
+and our per-process caches (figures, fonts, parsed markup) are module state not made for
+threads; the lock keeps them safe. While a build runs the loop keeps answering the page,
+the drawings and the other requests, which queue for the lock in turn.
+
+Patient data stays in memory: nothing here writes a file or logs a form value.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import hashlib
+import hmac
+import io
+import secrets
+import threading
+import zipfile
+from collections import OrderedDict
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path, PurePath
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import anyio.to_thread
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from starlette.applications import Starlette
+from starlette.datastructures import FormData, UploadFile
+from starlette.formparsers import MultiPartParser
+from starlette.middleware import Middleware
+from starlette.middleware.trustedhost import TrustedHostMiddleware
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from ..batch import Outcome, ResourcesByLanguage, rows_from_text
+from ..build import BuildOptions, Resources, render_handout
+from ..errors import Problem, UserError
+from ..loading import find_preset, load_preset, preset_names
+from ..model import Exercise, Pack, Preset
+from ..naming import default_output, slug
+from ..prescription import PatientDetails
+from ..view import dose_lines
+from . import form as forms
+
+if TYPE_CHECKING:
+    from ..figures import FigureInks
+
+HERE = Path(__file__).resolve().parent
+BUILD_LOCK = threading.Lock()
+CSRF_COOKIE = "handout_csrf"
+MAX_BODY_BYTES = 8 * 1024 * 1024    # a whole post: a logo of 5 MB and the fields
+MAX_CSV_BYTES = 1024 * 1024         # a day list
+MAX_ROWS = 200                      # rows of a day list built from the page
+MAX_FIELD_BYTES = 256 * 1024        # any one text field (the notes' limit is 60,000 characters)
+KEPT_LOGOS = 32                     # logos kept in memory between a preview and a download
+THUMBNAIL_WIDTH = 240               # points: the drawing on an exercise card (height follows)
+PREVIEW_SCALE = 0.9                 # pixels per point of the preview's page images
+CONTENT_SECURITY_POLICY = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+SECURITY_HEADERS = {
+    "content-security-policy": CONTENT_SECURITY_POLICY,
+    "x-content-type-options": "nosniff",
+    "x-frame-options": "DENY",
+    "referrer-policy": "same-origin",  # no-referrer would make the browser post "Origin: null"
+    "cross-origin-opener-policy": "same-origin",
+    "cross-origin-resource-policy": "same-origin",
+    "permissions-policy": "camera=(), microphone=(), geolocation=()",
+}
+# Pages and PDFs carry patient data: never cached, unless a response says otherwise (a drawing).
+DEFAULT_HEADERS = {"cache-control": "no-store"}
+
+T = TypeVar("T")
+
+# Starlette spools an upload over 1 MB to a temporary file: keep every upload in memory
+# (a post is at most MAX_BODY_BYTES), so no logo or day list ever touches the disk.
+MultiPartParser.spool_max_size = MAX_BODY_BYTES
+
+
+@dataclass(frozen=True)
+class LoadedPack:
+    """A content pack ready to build from, with its presets and its drawings' ink."""
+
+    resources: Resources
+    base: BuildOptions              # what the form does not choose: the pack's folder
+    presets: Mapping[str, Preset]
+    inks: FigureInks
+    languages: ResourcesByLanguage  # rows of a day list may ask for another language
+
+    @property
+    def pack(self) -> Pack:
+        return self.resources.pack
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """The packs the server offers, by id, and the problems of those that failed to load."""
+
+    packs: Mapping[str, LoadedPack]
+    problems: tuple[Problem, ...] = ()
+
+    @classmethod
+    def load(cls, data_dirs: Sequence[Path], templates_dir: Path | None = None) -> Catalogue:
+        from ..figures import FigureInks
+        from ..fonts import register_fonts
+        from ..layout.styles import make_styles
+
+        packs: dict[str, LoadedPack] = {}
+        problems: list[Problem] = []
+        for data_dir in data_dirs:
+            try:
+                resources = Resources.load(data_dir, templates_dir)
+                pack = resources.pack
+                presets = {name: load_preset(find_preset(data_dir, name), pack)
+                           for name in preset_names(data_dir)}
+            except UserError as error:
+                problems.extend(error.problems)
+                continue
+            styles = make_styles(resources.styles, register_fonts(pack.font), False)
+            languages = ResourcesByLanguage(resources.pack_dir, templates_dir, resources)
+            packs.setdefault(pack.id, LoadedPack(resources, BuildOptions(), presets,
+                                                 FigureInks(**styles.figure), languages))
+        return cls(packs, tuple(problems))
+
+
+async def locked(function: Callable[..., T], *args: Any) -> T:
+    """Run ``function`` in a worker thread, one at a time (see the module's docstring)."""
+    def run() -> T:
+        with BUILD_LOCK:
+            return function(*args)
+
+    return await anyio.to_thread.run_sync(run)
+
+
+def figure_thumbnail(exercise: Exercise, inks: FigureInks) -> tuple[bytes, str]:
+    """An exercise's drawing for its card, from the same figure engine as the handout."""
+    from reportlab.graphics import renderSVG
+    from reportlab.graphics.shapes import Drawing
+
+    from ..figures import exercise_figure
+    from ..images import print_ready
+
+    figure = exercise_figure(exercise, THUMBNAIL_WIDTH, inks)
+    if isinstance(figure, Drawing):
+        return renderSVG.drawToString(figure).encode("utf-8"), "image/svg+xml"
+    picture = print_ready(Path(str(exercise.image)))  # the pack's own picture
+    return picture, "image/png" if picture.startswith(b"\x89PNG") else "image/jpeg"
+
+
+def attachment(name: str) -> str:
+    """A Content-Disposition for a download: the name as typed (RFC 6266's ``filename*``
+    for any script) and an ASCII fallback for old browsers."""
+    from urllib.parse import quote
+
+    fallback = name.encode("ascii", "replace").decode("ascii").replace("?", "_").replace('"', "_")
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name)}"
+
+
+def page_images(pdf: bytes) -> list[str]:
+    """Every page of the PDF as a JPEG data URL, for the preview."""
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(pdf)
+    try:
+        images = []
+        for page in document:
+            buffer = io.BytesIO()
+            # JPEG: a third of PNG's encoding time at the same size, and text stays crisp.
+            page.render(scale=PREVIEW_SCALE).to_pil().save(buffer, format="JPEG", quality=85)
+            images.append("data:image/jpeg;base64," + base64.b64encode(buffer.getvalue()).decode())
+        return images
+    finally:
+        document.close()
+
+
+class SecurityHeaders:
+    """Adds the security headers to every response, and refuses oversized posts (413)
+    and posts of unknown length (411) before reading them."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = [(k, v) for k, v in message.get("headers", [])
+                           if k.decode("latin-1").lower() not in SECURITY_HEADERS]
+                headers += [(k.encode(), v.encode()) for k, v in SECURITY_HEADERS.items()]
+                present = {k.decode("latin-1").lower() for k, _ in headers}
+                headers += [(k.encode(), v.encode()) for k, v in DEFAULT_HEADERS.items()
+                            if k not in present]
+                message = {**message, "headers": headers}
+            await send(message)
+
+        if scope["method"] == "POST":
+            length = dict(scope["headers"]).get(b"content-length")
+            status = (411 if length is None or not length.isdigit()
+                      else 413 if int(length) > MAX_BODY_BYTES else 0)
+            if status:
+                text = ("The upload is too large." if status == 413
+                        else "The request gave no length.")
+                await HTMLResponse(text, status_code=status)(scope, receive, send_with_headers)
+                return
+        await self.app(scope, receive, send_with_headers)
+
+
+class Site:
+    """The routes, over one catalogue of packs and one secret for the CSRF tokens."""
+
+    def __init__(self, catalogue: Catalogue) -> None:
+        self.catalogue = catalogue
+        self.secret = secrets.token_bytes(32)
+        self.thumbnails: dict[tuple[str, str], tuple[bytes, str]] = {}
+        # A page cannot refill a file field, so an uploaded logo is kept here (in memory,
+        # the oldest dropped first) under a random token that the re-drawn form carries.
+        self.logos: OrderedDict[str, bytes] = OrderedDict()
+        self.pages = Environment(loader=FileSystemLoader(HERE), autoescape=True,
+                                 undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+
+    # --- CSRF: a random cookie per browser, and a form token that is its HMAC -------------
+
+    def token(self, cookie: str) -> str:
+        return hmac.new(self.secret, cookie.encode(), hashlib.sha256).hexdigest()
+
+    def trusted(self, request: Request, form: FormData) -> bool:
+        cookie = request.cookies.get(CSRF_COOKIE, "")
+        token = form.get("csrf")
+        origin = request.headers.get("origin")
+        same_origin = origin is None or origin == f"{request.url.scheme}://{request.url.netloc}"
+        return (bool(cookie) and isinstance(token, str) and same_origin
+                and hmac.compare_digest(token, self.token(cookie)))
+
+    # --- the page -------------------------------------------------------------------------
+
+    def loaded(self, pack_id: object) -> LoadedPack | None:
+        packs = self.catalogue.packs
+        return packs.get(pack_id) if isinstance(pack_id, str) and pack_id in packs else (
+            next(iter(packs.values()), None))
+
+    def render(self, request: Request, loaded: LoadedPack | None, state: forms.FormState,
+               status: int = 200, preview: Sequence[str] = (),
+               batch_errors: Sequence[str] = (), batch_summary: Sequence[str] = (),
+               batch_logo_error: str | None = None) -> Response:
+        cookie = request.cookies.get(CSRF_COOKIE) or secrets.token_urlsafe(32)
+        errors = forms.error_order(state, loaded.pack) if loaded else []
+        context = {
+            "catalogue": self.catalogue, "loaded": loaded, "state": state,
+            "errors": errors + [("", message) for message in state.general],
+            "batch_errors": batch_errors, "batch_summary": batch_summary,
+            "batch_logo_error": batch_logo_error,
+            "csrf": self.token(cookie), "preview": preview,
+            "cards": self.cards(loaded, state) if loaded else [],
+            "detail_fields": forms.DETAIL_FIELDS, "print_fields": forms.PRINT_FIELDS,
+            "sides": forms.SIDES, "max_short": forms.MAX_SHORT,
+        }
+        html = self.pages.get_template("page.html.j2").render(context)
+        response = HTMLResponse(html, status_code=status)
+        if CSRF_COOKIE not in request.cookies:
+            response.set_cookie(CSRF_COOKIE, cookie, httponly=True, samesite="strict", path="/")
+        return response
+
+    def cards(self, loaded: LoadedPack, state: forms.FormState) -> list[dict[str, Any]]:
+        """Each exercise card's contents, in the order the cards stand."""
+        pack, translator = loaded.pack, loaded.resources.translator
+        defaults = forms.default_doses(pack, loaded.presets.get(state.values.get("preset", "")))
+        cards = []
+        for position, exercise_id in enumerate(state.order, start=1):
+            exercise, default = pack.exercise(exercise_id), defaults[exercise_id]
+            fields = []
+            for name, label in forms.DOSE_FIELDS:
+                form_name = forms.dose_name(name, exercise_id)
+                value = getattr(default, name)
+                fields.append({
+                    "name": form_name, "label": label, "id": f"{name}-{exercise_id}",
+                    "value": state.values.get(form_name, ""), "placeholder": value or "",
+                    "error": state.errors.get(form_name)})
+            summary = "; ".join(f"{line['label']}: {line['value']}"
+                                for line in dose_lines(default, translator))
+            cards.append({
+                "id": exercise_id, "name": exercise.name,
+                "kind": translator.gettext("Stretch" if exercise.kind == "stretch"
+                                           else "Strengthen"),  # as the handout's card says
+                "position": position, "ticked": exercise_id in state.ticked,
+                "fields": fields, "default": summary or "none given",
+                "error": state.errors.get(f"dose.{exercise_id}"),
+                "figure": f"/figure/{pack.id}/{exercise_id}"})
+        return cards
+
+    async def home(self, request: Request) -> Response:
+        loaded = self.loaded(request.query_params.get("pack"))
+        state = forms.initial_state(loaded.pack) if loaded else forms.FormState()
+        return self.render(request, loaded, state)
+
+    async def figure(self, request: Request) -> Response:
+        loaded = self.catalogue.packs.get(request.path_params["pack"])
+        exercise_id = request.path_params["exercise"]
+        if loaded is None or exercise_id not in loaded.pack.exercise_ids:
+            return Response("no such drawing", status_code=404, media_type="text/plain")
+        key = (loaded.pack.id, exercise_id)
+        if key not in self.thumbnails:
+            self.thumbnails[key] = await locked(
+                figure_thumbnail, loaded.pack.exercise(exercise_id), loaded.inks)
+        content, media_type = self.thumbnails[key]
+        return Response(content, media_type=media_type,
+                        headers={"cache-control": "private, max-age=3600"})
+
+    # --- posts ----------------------------------------------------------------------------
+
+    async def posted(self, request: Request) -> tuple[FormData, LoadedPack | None] | Response:
+        """The posted form and its pack, or the response that refuses it."""
+        form = await request.form(max_files=2, max_fields=2000, max_part_size=MAX_FIELD_BYTES)
+        if not self.trusted(request, form):
+            return self.refusal(request, 403, "This page is out of date or came from somewhere "
+                                "else. Reload the page and try again.")
+        return form, self.loaded(form.get("pack"))
+
+    def refusal(self, request: Request, status: int, message: str) -> Response:
+        state = forms.FormState(general=[message])
+        return self.render(request, None, state, status=status)
+
+    async def handout(self, request: Request) -> Response:
+        """Preview, download, or apply a preset: the action is the path."""
+        action = request.path_params["action"]
+        if action not in {"preview", "download", "preset"}:
+            return Response("not found", status_code=404, media_type="text/plain")
+        posted = await self.posted(request)
+        if isinstance(posted, Response):
+            return posted
+        form, loaded = posted
+        if loaded is None:
+            return self.refusal(request, 400, "No content pack could be loaded.")
+        logo, token = await self.logo(form)
+        state, options = forms.read_form(form, loaded.pack, loaded.presets, loaded.base, logo)
+        state.logo_kept = token if "logo" not in state.errors else ""
+        if action == "preset":
+            if "preset" in state.errors:
+                return self.render(request, loaded, state, status=400)
+            preset = loaded.presets.get(state.values["preset"])
+            return self.render(request, loaded, forms.apply_preset(state, loaded.pack, preset))
+        if options is None:
+            return self.render(request, loaded, state, status=400)
+        try:
+            pdf = await locked(render_handout, options, loaded.resources)
+            preview = await locked(page_images, pdf) if action == "preview" else ()
+        except UserError as error:
+            forms.place_error(state, error)
+            return self.render(request, loaded, state, status=400)
+        if action == "preview":
+            return self.render(request, loaded, state, preview=preview)
+        name = default_output(loaded.resources.prescribe(options), loaded.pack.id).name
+        return Response(pdf, media_type="application/pdf",
+                        headers={"content-disposition": attachment(name)})
+
+    async def logo(self, form: FormData) -> tuple[bytes | None, str]:
+        """The form's logo: a new upload, else the one kept from before; and its token."""
+        upload = await upload_bytes(form.get("logo"), forms.MAX_LOGO_BYTES)
+        kept = form.get("logo_kept")
+        if upload is not None:
+            token = secrets.token_urlsafe(24)
+            if forms.logo_problem(upload) is None:
+                self.logos[token] = upload
+                while len(self.logos) > KEPT_LOGOS:
+                    self.logos.popitem(last=False)
+            return upload, token
+        if isinstance(kept, str) and kept in self.logos and not form.get("logo_remove"):
+            self.logos.move_to_end(kept)
+            return self.logos[kept], kept
+        return None, ""
+
+    async def batch(self, request: Request) -> Response:
+        """A day list's CSV: a zip of the handouts and a summary of the rows that failed."""
+        posted = await self.posted(request)
+        if isinstance(posted, Response):
+            return posted
+        form, loaded = posted
+        if loaded is None:
+            return self.refusal(request, 400, "No content pack could be loaded.")
+        state = forms.initial_state(loaded.pack)
+        upload = form.get("csv")
+        data = await upload_bytes(upload, MAX_CSV_BYTES + 1)
+        # The upload's name only labels its problems (day.csv:4:3); it is never opened.
+        stem = slug(PurePath(getattr(upload, "filename", "") or "").stem) or "day-list"
+        label = Path(f"{stem}.csv")
+        if not data:
+            return self.render(request, loaded, state, 400, batch_errors=["Choose a CSV file."])
+        if len(data) > MAX_CSV_BYTES:
+            return self.render(request, loaded, state, 400, batch_errors=[
+                f"The file is larger than {MAX_CSV_BYTES // 1024} KB; split the day list."])
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as error:
+            return self.render(request, loaded, state, 400, batch_errors=[
+                f"{label}: not UTF-8 text (byte {error.start}); save the CSV as UTF-8"])
+        logo = await upload_bytes(form.get("logo"), forms.MAX_LOGO_BYTES)
+        logo_error = forms.logo_problem(logo)
+        if logo_error:
+            return self.render(request, loaded, state, 400, batch_logo_error=logo_error)
+        defaults = PatientDetails(logo=logo, **{name: _clean(form.get(name))
+                                                for name in ("clinician", "clinic", "contact")})
+        base = replace(loaded.base, details=defaults)
+        try:
+            rows, failures = rows_from_text(text, label, base, Path("out"), loaded.languages)
+        except UserError as error:
+            return self.render(request, loaded, state, 400,
+                               batch_errors=[str(problem) for problem in error.problems])
+        if len(rows) + len(failures) > MAX_ROWS:
+            return self.render(request, loaded, state, 400, batch_errors=[
+                f"{label}: {len(rows) + len(failures)} rows; the limit is {MAX_ROWS} "
+                "(split the day list)"])
+        archive = io.BytesIO()
+        built = 0
+        with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zipped:
+            for row in rows:
+                try:
+                    pdf = await locked(render_handout, row.options,
+                                       loaded.languages.get(row.options.language))
+                except UserError as error:
+                    problem = error.problems[0]
+                    failures.append(Outcome(row.line, replace(
+                        problem, path=label, line=row.line, column=None)))
+                    continue
+                zipped.writestr(zipfile.ZipInfo(row.output.name, (1980, 1, 1, 0, 0, 0)), pdf)
+                built += 1
+            summary = [f"error: {failure.problem}"
+                       for failure in sorted(failures, key=lambda outcome: outcome.line)]
+            summary.append(f"built {built}, failed {len(failures)}")
+            zipped.writestr(zipfile.ZipInfo("summary.txt", (1980, 1, 1, 0, 0, 0)),
+                            "\n".join(summary) + "\n")
+        if not built:
+            return self.render(request, loaded, state, 400, batch_summary=summary)
+        day = dt.date.today().isoformat()
+        return Response(archive.getvalue(), media_type="application/zip", headers={
+            "content-disposition": f'attachment; filename="handouts-{day}.zip"'})
+
+
+def _clean(value: object) -> str | None:
+    return " ".join(value.split())[:forms.MAX_SHORT] or None if isinstance(value, str) else None
+
+
+async def upload_bytes(upload: object, limit: int) -> bytes | None:
+    """An uploaded file's bytes (at most ``limit``), or None when no file was chosen."""
+    if not isinstance(upload, UploadFile) or not upload.filename:
+        return None
+    data = await upload.read(limit + 1)
+    return data if data else None
+
+
+def create_app(catalogue: Catalogue, allowed_hosts: Sequence[str] = ("*",)) -> ASGIApp:
+    """The ASGI app: Starlette's routes inside the security headers and the host check."""
+    site = Site(catalogue)
+    routes = [
+        Route("/", site.home, methods=["GET"]),
+        Route("/handout/{action:str}", site.handout, methods=["POST"]),
+        Route("/batch", site.batch, methods=["POST"]),
+        Route("/figure/{pack:str}/{exercise:str}", site.figure, methods=["GET"]),
+        Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
+    ]
+    app = Starlette(routes=routes, middleware=[
+        Middleware(TrustedHostMiddleware, allowed_hosts=list(allowed_hosts))])
+    return SecurityHeaders(app)
