@@ -25,6 +25,7 @@ from .naming import default_output
 from .prescription import (PatientDetails, Prescription, check_details, select_exercises,
                            single_line_details)
 from .resources import default_pack
+from .sections import check_omit
 from .templating import STORY_TEMPLATE, Templates
 from .text_check import check_printable
 from .view import handout_context
@@ -52,6 +53,8 @@ class BuildOptions:
     page_size: PageSize = "a4"
     large_print: bool = False
     font: Path | None = None
+    omit: tuple[str, ...] = ()  # optional sections to leave out (sections.py)
+    brief: bool = False  # the short edition for returning patients
 
 
 @dataclass(frozen=True)
@@ -127,6 +130,8 @@ def prescribe(pack: Pack, options: BuildOptions) -> Prescription:
         review=options.review_date,
         preset_notes=preset.notes if preset else None,
         details=details,
+        omit=check_omit((*(preset.omit if preset else ()), *options.omit)),
+        brief=options.brief or bool(preset and preset.brief),
     )
 
 

@@ -57,6 +57,8 @@ class Prescription:
     review: dt.date | None = None
     preset_notes: str | None = None
     details: PatientDetails = field(default_factory=PatientDetails)
+    omit: frozenset[str] = frozenset()  # optional sections left out (see sections.py)
+    brief: bool = False  # the short edition for returning patients
 
 
 _ITEM_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
