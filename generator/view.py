@@ -10,7 +10,7 @@ import datetime as dt
 from typing import Any
 
 from .i18n import Translator
-from .model import Dose, Pack
+from .model import Dose, Pack, Source
 from .prescription import PrescribedExercise, Prescription
 from .sections import shown_sections
 
@@ -33,7 +33,7 @@ def handout_context(pack: Pack, prescription: Prescription, tr: Translator) -> d
         "pain_scale": _pain_scale(pack, tr),
         "about_sections": [s for s in pack.sections if s.place == "about"],
         "safety_sections": [s for s in pack.sections if s.place == "safety"],
-        "guide_sources": pack.guide_sources,
+        "guide_sources": [_source(source) for source in pack.guide_sources],
         "title": pack.title,
         "subtitle": pack.subtitle,
         "condition": pack.condition,
@@ -56,7 +56,7 @@ def handout_context(pack: Pack, prescription: Prescription, tr: Translator) -> d
         "exercises": exercises,
         "log": _log(prescription, tr),
         "faq": pack.faq,
-        "sources": pack.sources,
+        "sources": [_source(source) for source in pack.sources],
     }
 
 
@@ -180,6 +180,13 @@ def _log(prescription: Prescription, tr: Translator) -> dict[str, Any]:
         "weeks": weeks,
         "rows": [item.exercise.name for item in prescription.exercises],
     }
+
+
+def _source(source: Source) -> dict[str, str | None]:
+    """A source with its address as printed: without the scheme, which nobody types."""
+    url = source.url
+    text = url.split("://", 1)[-1].removeprefix("www.").rstrip("/") if url else None
+    return {"citation": source.citation, "url": url, "url_text": text}
 
 
 def _paragraphs(text: str | None) -> list[str]:

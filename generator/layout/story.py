@@ -228,9 +228,13 @@ class StoryBuilder:
         usable = width - spec["column_gap"] * (columns - 1)
         labels = [max(natural(row.get("label", ""), label_style) for row in rows[c::columns])
                   + spec["label_gap"] for c in range(columns)]
-        values = [max((max(natural(" ".join("".join(row.itertext()).split()), body),
-                           spec["writein_width"] if row.get("writein") == "yes" else 0)
-                       for row in rows[c::columns]), default=0) + 2 for c in range(columns)]
+        def value_width(row: ET.Element) -> float:
+            text = " ".join("".join(row.itertext()).split())
+            if not text and row.get("writein") == "yes":
+                return spec["writein_width"]
+            return natural(text, body)
+
+        values = [max(value_width(row) for row in rows[c::columns]) + 2 for c in range(columns)]
         needs = [label + value for label, value in zip(labels, values)]
         spare = usable - sum(needs)
         if spare >= 0:
