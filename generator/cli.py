@@ -103,13 +103,20 @@ def main() -> None:
 @click.option("--large-print", is_flag=True, help="Body text 16 pt and larger figures.")
 @click.option("--font", type=click.Path(dir_okay=False, path_type=Path),
               help="A TrueType font (.ttf) for all text, for scripts the bundled font lacks.")
+@click.option("--omit", multiple=True, metavar="SECTION",
+              help="Leave out an optional section (faq, sources, log, about); repeat for more. "
+                   "'handout sections' lists them.")
+@click.option("--brief", is_flag=True,
+              help="The short edition for returning patients: My plan, the cards and the "
+                   "red-flag box.")
 @reports_user_errors(first_only=True)
 def build(data_dir: Path | None, templates_dir: Path | None, output: Path | None,
           preset: str | None, exercises: tuple[str, ...], exclude: tuple[str, ...],
           doses: tuple[str, ...], weeks: int | None, patient: str | None,
           clinician: str | None, clinic: str | None, contact: str | None, logo: Path | None,
           notes: str | None, issued: dt.datetime | None, review_date: dt.datetime | None,
-          page_size: str, large_print: bool, font: Path | None) -> None:
+          page_size: str, large_print: bool, font: Path | None, omit: tuple[str, ...],
+          brief: bool) -> None:
     """Build a handout PDF and print its path."""
     from .build import BuildOptions, build as build_handout
     from .prescription import PatientDetails
@@ -121,7 +128,7 @@ def build(data_dir: Path | None, templates_dir: Path | None, output: Path | None
         details=PatientDetails(patient=patient, clinician=clinician, clinic=clinic,
                                contact=contact, notes=notes, logo=logo),
         date=_date(issued), review_date=_date(review_date), page_size=page_size,  # type: ignore[arg-type]
-        large_print=large_print, font=font)
+        large_print=large_print, font=font, omit=omit, brief=brief)
     click.echo(str(build_handout(options, output)))
 
 
@@ -153,6 +160,18 @@ def validate(data_dir: Path | None) -> None:
     if problems:
         raise UserError.from_problems(problems)
     click.echo(f"{directory}: OK")
+
+
+@main.command()
+def sections() -> None:
+    """List the handout's sections and which of them --omit can leave out."""
+    from .sections import BRIEF_OMITS, SECTIONS
+
+    width = max(map(len, SECTIONS))
+    for name, (what, optional) in SECTIONS.items():
+        mark = "optional" if optional else "always  "
+        brief = ", left out by --brief" if name in BRIEF_OMITS else ""
+        click.echo(f"{name:<{width}}  {mark}  {what}{brief}")
 
 
 @main.command()

@@ -18,7 +18,7 @@ SECTIONS: Mapping[str, tuple[str, bool]] = {
     "safety": ("Stay safe, getting down to the floor and up, self-care", False),
     "red-flags": ("Get help urgently and See a doctor soon", False),
     "log": ("the exercise log", True),
-    "about": ("What is sciatica? and How exercise can help", True),
+    "about": ("About sciatica: what it is and how exercise helps", True),
     "faq": ("Questions people often ask", True),
     "sources": ("Where this advice comes from", True),
 }
