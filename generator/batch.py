@@ -26,7 +26,7 @@ from .text_check import check_printable
 
 REQUIRED = ("patient",)
 OPTIONAL = ("exercises", "preset", "dose", "clinician", "clinic", "contact", "notes", "date",
-            "review_date", "page_size", "large_print", "weeks", "output")
+            "review_date", "page_size", "large_print", "weeks", "output", "omit", "brief")
 _TRUE = {"yes", "true", "1", "y"}
 _FALSE = {"no", "false", "0", "n", ""}
 
@@ -129,7 +129,8 @@ def _columns(header: list[str], path: Path, line: int) -> list[str]:
 
 _COLUMN_OF_OPTION = {"--exercise": "exercises", "--exclude": "exercises", "--dose": "dose",
                      "--preset": "preset", "--patient": "patient", "--clinician": "clinician",
-                     "--clinic": "clinic", "--contact": "contact", "--notes": "notes"}
+                     "--clinic": "clinic", "--contact": "contact", "--notes": "notes",
+                     "--omit": "omit"}
 
 
 def check_row(options: BuildOptions, resources: Resources) -> None:
@@ -182,6 +183,9 @@ def _options(cell: dict[str, str], base: BuildOptions) -> BuildOptions:
     if page_size not in {"a4", "letter"}:
         raise _CellError("page_size", f"{page_size!r}: use a4 or letter")
     weeks = parsed("weeks", _weeks)
+    brief = cell.get("brief", "").lower()
+    if brief not in _TRUE | _FALSE:
+        raise _CellError("brief", f"{brief!r}: use yes/no, true/false or 1/0")
     return replace(
         base,
         preset=cell.get("preset") or base.preset,
@@ -197,6 +201,8 @@ def _options(cell: dict[str, str], base: BuildOptions) -> BuildOptions:
         review_date=parsed("review_date", _date),  # type: ignore[arg-type]
         page_size=page_size,  # type: ignore[arg-type]
         large_print=large in _TRUE or base.large_print,
+        omit=_split(cell.get("omit", "")) or base.omit,
+        brief=brief in _TRUE or base.brief,
     )
 
 

@@ -77,7 +77,7 @@ class Resources:
 
         pack = load_pack(data_dir, check_print=True)
         templates = Templates(templates_dir)
-        styles = templates.read_yaml("styles.yaml") or {}
+        styles = templates.read_styles()
         for large_print in (False, True):
             try:
                 make_styles(styles, register_fonts(pack.font), large_print)

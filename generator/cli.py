@@ -223,8 +223,9 @@ def batch(csv_file: Path, output_dir: Path, jobs: int | None, data_dir: Path | N
 
     Columns: patient (required); exercises (ids separated by ;), preset, dose (;-separated
     --dose specs), clinician, clinic, contact, notes, date, review_date, page_size,
-    large_print (yes/no), weeks, output (a file name). A bad row is reported with its line
-    and column, and the other rows are still built; the exit status is 1 if any row failed.
+    large_print (yes/no), weeks, output (a file name), omit (;-separated sections), brief
+    (yes/no). A bad row is reported with its line and column, and the other rows are still
+    built; the exit status is 1 if any row failed.
     """
     from .batch import default_jobs, read_rows, run_batch
     from .build import BuildOptions, Resources

@@ -10,10 +10,13 @@ import datetime as dt
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (BaseModel, ConfigDict, Field, StringConstraints, field_validator,
+                      model_validator)
 
+from .errors import UsageError
 from .limits import MAX_EXERCISES, MAX_SHORT, MAX_TEXT, MAX_WEEKS
 from .pose import FigureSpec
+from .sections import check_omit
 
 
 ExerciseId = Annotated[
@@ -207,16 +210,14 @@ class Preset(Frozen):
                                 "('handout sections' lists them).")
     brief: bool = Field(default=False, description="Print the short edition, as --brief.")
 
-    @model_validator(mode="after")
-    def _omittable(self) -> Preset:
-        from .errors import UsageError
-        from .sections import check_omit
-
+    @field_validator("omit")
+    @classmethod
+    def _omittable(cls, omit: tuple[str, ...]) -> tuple[str, ...]:
         try:
-            check_omit(self.omit)
+            check_omit(omit)
         except UsageError as error:
-            raise ValueError(str(error).split(": ", 1)[-1]) from None
-        return self
+            raise ValueError(error.problems[0].message) from None
+        return omit
 
     @model_validator(mode="after")
     def _each_exercise_once(self) -> Preset:

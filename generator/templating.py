@@ -16,6 +16,7 @@ import yaml
 
 from .errors import Problem, UserError
 from .i18n import Translator
+from .loading import read_yaml
 from .resources import bundled
 
 STORY_TEMPLATE = "handout.xml.j2"
@@ -60,6 +61,37 @@ class Templates:
         except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
             raise UserError(f"cannot read: {error}", path=path) from None
 
+    def read_styles(self) -> dict[str, Any]:
+        """``styles.yaml``: the bundled file with the user's (if any) deep-merged over it, so
+        a clinic changes one colour without copying the file. Both are read with the packs'
+        YAML reader: a mistake is reported with its file, line and key."""
+        from .layout.style_check import deep_merge, style_problems
+
+        documents = []
+        for folder in reversed(self.folders):  # bundled first, the user's over it
+            path = folder / "styles.yaml"
+            if not path.is_file():
+                continue
+            document, problems = read_yaml(path)
+            if problems:
+                raise UserError.from_problems(problems)
+            assert document is not None
+            if not isinstance(document.data, dict):
+                raise UserError("expected a mapping of style sections", path=path)
+            documents.append(document)
+        merged: dict[str, Any] = {}
+        for document in documents:
+            merged = deep_merge(merged, document.data)
+        problems = []
+        for location, message in style_problems(merged):
+            # Placed in the last file that sets the key (the user's, when it does).
+            where = next((d for d in reversed(documents)
+                          if _has(d.data, location)), documents[-1])
+            problems.append(where.problem(location, message))
+        if problems:
+            raise UserError.from_problems(problems)
+        return merged
+
     def translator(self, language: str) -> Translator:
         """The translator for a language, from ``messages/<language>.yaml`` if there is one."""
         path = self.find(f"messages/{language}.yaml")
@@ -89,6 +121,14 @@ class Templates:
             raise UserError(f"template error: {error.message}", path=path, line=line) from None
         except jinja2.TemplateNotFound as error:
             raise UserError(f"template not found: {error.name}", path=Path(name)) from None
+
+
+def _has(data: Any, location: tuple[str | int, ...]) -> bool:
+    for key in location:
+        if not isinstance(data, dict) or key not in data:
+            return False
+        data = data[key]
+    return True
 
 
 def _template_position(error: BaseException, name: str) -> tuple[Path, int | None]:
