@@ -27,6 +27,9 @@ def handout_context(pack: Pack, prescription: Prescription, tr: Translator) -> d
         "professional": pack.professional,
         "professional_label": pack.professional[:1].upper() + pack.professional[1:],
         "plan_columns": "2" if len(exercises) > 4 else "1",
+        # One frequency for every exercise is said once, above the list.
+        "plan_how_often": (exercises[0]["how_often"]
+                           if len({e["how_often"] for e in exercises}) == 1 else ""),
         "has_sets": any((item.dose.sets or 0) > 1 for item in prescription.exercises),
         "key_safety": pack.safety[:3],
         "more_safety": pack.safety[3:],
@@ -71,6 +74,7 @@ def _exercise(number: int, item: PrescribedExercise, tr: Translator) -> dict[str
         "steps": exercise.steps,
         "dose": dose_lines(item.dose, tr),
         "dose_words": dose_words(item.dose, tr),
+        "how_often": _how_often(item.dose, tr),
         "note": item.dose.note,
         "benefit": exercise.benefit,
         "caution": exercise.caution,
