@@ -161,3 +161,30 @@ def assert_valid_pdf(data: bytes) -> None:
             document[index].render(scale=0.25)
     finally:
         document.close()
+
+
+def page_fills(data: bytes, top: float, bottom: float) -> list[float]:
+    """How full each page is: from the top of the text frame (``top`` points below the
+    page's top edge) down to the lowest drawn ink above ``bottom`` points from the page's
+    bottom edge (where the footer starts), as a share of that height. Measured from the
+    rendered page, so text, boxes, tables and figures all count, and white space does not."""
+    import pypdfium2 as pdfium
+
+    scale = 1.0  # 72 dpi: one pixel a point
+    fills = []
+    document = pdfium.PdfDocument(data)
+    try:
+        for index in range(len(document)):
+            image = document[index].render(scale=scale).to_pil().convert("L")
+            width, height = image.size
+            first, last = int(top * scale), int(height - bottom * scale)
+            pixels = image.load()
+            lowest = first
+            for y in range(last - 1, first - 1, -1):
+                if any(pixels[x, y] < 200 for x in range(0, width, 2)):
+                    lowest = y
+                    break
+            fills.append((lowest - first) / (last - first))
+    finally:
+        document.close()
+    return fills

@@ -50,6 +50,7 @@ _PARENTS = {  # element -> where it belongs, for a clearer message when it is mi
 }
 
 _MAX_SPACER = 300  # points: a spacer taller than a page would stop the layout
+_MAX_COUNT = 12  # columns of a grid or a details table, numbers on a scale
 
 
 def parse_story(xml: str) -> ET.Element:
@@ -464,8 +465,9 @@ class StoryBuilder:
 
 def _count(text: str, what: str, minimum: int = 1) -> int:
     """A whole-number attribute of the story (columns, a scale's numbers)."""
-    if not text.strip().isdigit() or int(text) < minimum or int(text) > 12:
-        raise UserError(f"{what} must be a whole number from {minimum} to 12, not {text!r}",
+    if not text.strip().isdigit() or int(text) < minimum or int(text) > _MAX_COUNT:
+        raise UserError(f"{what} must be a whole number from {minimum} to {_MAX_COUNT}, "
+                        f"not {text!r}",
                         field="story")
     return int(text)
 
