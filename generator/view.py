@@ -27,9 +27,9 @@ def handout_context(pack: Pack, prescription: Prescription, tr: Translator) -> d
         "professional": pack.professional,
         "professional_label": pack.professional[:1].upper() + pack.professional[1:],
         "plan_columns": "2" if len(exercises) > 4 else "1",
-        # One frequency for every exercise is said once, above the list.
-        "plan_how_often": (exercises[0]["how_often"]
-                           if len({e["how_often"] for e in exercises}) == 1 else ""),
+        # In the two-column list, one frequency for every exercise is said once, above it.
+        "plan_how_often": (exercises[0]["how_often"] if len(exercises) > 4 and
+                           len({e["how_often"] for e in exercises}) == 1 else ""),
         "has_sets": any((item.dose.sets or 0) > 1 for item in prescription.exercises),
         "key_safety": pack.safety[:3],
         "more_safety": pack.safety[3:],

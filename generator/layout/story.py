@@ -51,6 +51,7 @@ _PARENTS = {  # element -> where it belongs, for a clearer message when it is mi
 
 _MAX_SPACER = 300  # points: a spacer taller than a page would stop the layout
 _MAX_COUNT = 12  # columns of a grid or a details table, numbers on a scale
+_DAYS_A_WEEK = 7
 
 
 def parse_story(xml: str) -> ET.Element:
@@ -249,6 +250,14 @@ class StoryBuilder:
             label_width = min(labels[column], pair * spec["max_label_share"])
             gap = spec["column_gap"] if column < columns - 1 else 0
             widths += [label_width, pair - label_width + gap]
+        if columns > 1 and any(natural(word, body) > widths[2 * (n % columns) + 1] - (
+                spec["column_gap"] if n % columns < columns - 1 else 0)
+                for n, row in enumerate(rows) for word in "".join(row.itertext()).split()):
+            # A word would break in the middle: one pair to a row instead.
+            one = ET.Element("details", columns="1")
+            one.extend(rows)
+            yield from self._details(one, width)
+            return
         table_rows: list[list[object]] = []
         commands: list[tuple[object, ...]] = [
             ("FONTNAME", (0, 0), (-1, -1), self.styles.fonts.regular),
@@ -412,7 +421,9 @@ class StoryBuilder:
         self._log_label = element.get("label", "")
         weeks = element.findall("week")
         rows = element.findall("row")
-        per_table = max(1, int(spec["weeks_per_table"]))
+        # As many weeks side by side as fit the width (large print: fewer).
+        room = (width - spec["name_width"]) // (_DAYS_A_WEEK * spec["day_width"])
+        per_table = max(1, min(int(spec["weeks_per_table"]), int(room)))
         for start in range(0, len(weeks), per_table):
             yield self._log_table(weeks[start:start + per_table], rows, width)
 
