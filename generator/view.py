@@ -25,12 +25,10 @@ def handout_context(pack: Pack, prescription: Prescription, tr: Translator) -> d
     return {
         "show": shown_sections(prescription.omit, prescription.brief),
         "professional": pack.professional,
-        "professional_label": pack.professional[:1].upper() + pack.professional[1:],
         "plan_columns": "2" if len(exercises) > 4 else "1",
         # In the two-column list, one frequency for every exercise is said once, above it.
         "plan_how_often": (exercises[0]["how_often"] if len(exercises) > 4 and
                            len({e["how_often"] for e in exercises}) == 1 else ""),
-        "has_sets": any((item.dose.sets or 0) > 1 for item in prescription.exercises),
         "key_safety": pack.safety[:3],
         "more_safety": pack.safety[3:],
         "pain_scale": _pain_scale(pack, tr),
@@ -72,7 +70,6 @@ def _exercise(number: int, item: PrescribedExercise, tr: Translator) -> dict[str
         "kind": tr.gettext("Stretch") if exercise.kind == "stretch" else tr.gettext("Strengthen"),
         "start_position": exercise.start_position,
         "steps": exercise.steps,
-        "dose": dose_lines(item.dose, tr),
         "dose_words": dose_words(item.dose, tr),
         "how_often": _how_often(item.dose, tr),
         "note": item.dose.note,
@@ -110,38 +107,6 @@ def dose_words(dose: Dose, tr: Translator) -> list[str]:
     if how_often:
         lines.append(how_often)
     return [line[:1].upper() + line[1:] for line in lines]
-
-
-def dose_lines(dose: Dose, tr: Translator) -> list[dict[str, str]]:
-    """The dose as labelled lines ("Hold": "30 seconds"), leaving out what is not set."""
-    lines = []
-    if dose.hold_seconds:
-        lines.append((tr.gettext("Hold"),
-                      tr.ngettext("%(num)s second", "%(num)s seconds", dose.hold_seconds)))
-    repeat = _repeat(dose, tr)
-    if repeat:
-        lines.append((tr.gettext("Repeat"), repeat))
-    how_often = _how_often(dose, tr)
-    if how_often:
-        lines.append((tr.gettext("How often"), how_often))
-    return [{"label": label, "value": value} for label, value in lines]
-
-
-def _repeat(dose: Dose, tr: Translator) -> str:
-    parts = []
-    if dose.reps and dose.sets and dose.sets > 1:
-        parts.append(tr.gettext("%(sets)s sets of %(reps)s", sets=dose.sets, reps=dose.reps))
-    elif dose.reps or dose.sets:
-        parts.append(tr.ngettext("%(num)s time", "%(num)s times", dose.reps or dose.sets or 1))
-    side = {
-        "each": tr.gettext("on each side"),
-        "left": tr.gettext("left side only"),
-        "right": tr.gettext("right side only"),
-        "both": tr.gettext("both sides together"),
-    }.get(dose.side or "")
-    if side:
-        parts.append(side)
-    return ", ".join(parts)
 
 
 def _how_often(dose: Dose, tr: Translator) -> str:
