@@ -33,6 +33,12 @@ class ReadPdf:
     def text(self) -> str:
         return " ".join(self.pages)
 
+    @property
+    def body(self) -> str:
+        """The text without the page footers, so a paragraph that runs on to the next page
+        reads as one."""
+        return " ".join(re.split(r" ?Page \d+ of \d+", page)[0] for page in self.pages)
+
     def outline(self) -> list[tuple[int, str, int]]:
         """(level, title, 1-based page) for every bookmark, in order."""
         entries: list[tuple[int, str, int]] = []

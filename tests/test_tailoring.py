@@ -71,7 +71,7 @@ def test_personal_fields_and_notes(tailored: ReadPdf) -> None:
                          ("Clinic", "Riverside Physio"), ("Phone", "020 7946 0000"),
                          ("Date", "24 November 2026"), ("Next review", "8 December 2026")):
         assert f"{label} {value}" in first
-    text = tailored.text
+    text = tailored.body  # the notes close the plan and may run on to the next page
     assert "Walk for ten minutes after lunch. Call me if the tingling spreads." in text
     assert "Start with fewer repetitions" in text  # the preset's notes
     assert all("Zoë Łukasiewicz" in page for page in tailored.pages)  # footer
