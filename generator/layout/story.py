@@ -221,52 +221,28 @@ class StoryBuilder:
                                 field="story")
         if not rows:
             return
-        def natural(text: str, style: ParagraphStyle) -> float:
-            return stringWidth(text, style.fontName, style.fontSize)
-
-        # Each pair of columns as wide as its content needs (labels and values on one
-        # line where they can be), the spare width shared out; labels never wider than
-        # max_label_share of their pair.
-        usable = width - spec["column_gap"] * (columns - 1)
-        labels = [max(natural(row.get("label", ""), label_style) for row in rows[c::columns])
-                  + spec["label_gap"] for c in range(columns)]
-        def value_width(row: ET.Element) -> float:
-            text = " ".join("".join(row.itertext()).split())
-            if not text and row.get("writein") == "yes":
-                return spec["writein_width"]
-            return natural(text, body)
-
-        values = [max(value_width(row) for row in rows[c::columns]) + 2 for c in range(columns)]
-        needs = [label + value for label, value in zip(labels, values)]
-        spare = usable - sum(needs)
-        if spare >= 0:
-            pairs = [need + spare / columns for need in needs]
-        else:  # the widest pair gives way: the others keep their one-line width
-            widest = needs.index(max(needs))
-            pairs = [min(need, usable / columns) for need in needs]
-            pairs[widest] = usable - sum(pairs) + pairs[widest]
-        widths: list[float] = []
-        for column, pair in enumerate(pairs):
-            label_width = min(labels[column], pair * spec["max_label_share"])
-            gap = spec["column_gap"] if column < columns - 1 else 0
-            widths += [label_width, pair - label_width + gap]
-        if columns > 1 and any(natural(word, body) > widths[2 * (n % columns) + 1] - (
-                spec["column_gap"] if n % columns < columns - 1 else 0)
-                for n, row in enumerate(rows) for word in "".join(row.itertext()).split()):
+        gap = spec["column_gap"]
+        labels, values = _pair_widths(rows, columns, width, spec, label_style, body)
+        words = ((n, word) for n, row in enumerate(rows) for word in "".join(row.itertext()).split())
+        if columns > 1 and any(stringWidth(word, body.fontName, body.fontSize) > values[n % columns]
+                               for n, word in words):
             # A word would break in the middle: one pair to a row instead.
             one = ET.Element("details", columns="1")
             one.extend(rows)
             yield from self._details(one, width)
             return
+        # Columns: label, value, then an empty gap column before the next pair (so a
+        # write-in line stops short of the next label).
+        widths: list[float] = []
+        for column in range(columns):
+            widths += [labels[column], values[column]] + ([gap] if column < columns - 1 else [])
         table_rows: list[list[object]] = []
         commands: list[tuple[object, ...]] = [
             ("FONTNAME", (0, 0), (-1, -1), self.styles.fonts.regular),
             ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
             ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
             ("TOPPADDING", (0, 0), (-1, -1), spec["row_gap"]),
-            ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
-            *(("RIGHTPADDING", (2 * c + 1, 0), (2 * c + 1, -1), spec["column_gap"])
-              for c in range(columns - 1))]
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 1)]
         heights: list[float] = []
         for start in range(0, len(rows), columns):
             cells: list[object] = []
@@ -274,12 +250,14 @@ class StoryBuilder:
             for column, row in enumerate(rows[start:start + columns]):
                 cells += [TextBlock(escape(row.get("label", "")), label_style),
                           TextBlock(self._inline(row), body)]
+                at, line = len(cells) - 1, len(table_rows)  # the value's cell
+                if column < columns - 1:
+                    cells.append("")
                 if row.get("writein") == "yes" and not "".join(row.itertext()).strip():
-                    line = len(table_rows)
-                    commands.append(("LINEBELOW", (2 * column + 1, line), (2 * column + 1, line),
-                                     spec["writein_rule"], self.styles.colour("ink")))
+                    commands.append(("LINEBELOW", (at, line), (at, line), spec["writein_rule"],
+                                     self.styles.colour("ink")))
                     height = spec["writein_height"]
-            cells += [""] * (2 * columns - len(cells))
+            cells += [""] * (len(widths) - len(cells))
             table_rows.append(cells)
             heights.append(height)
         yield Table(table_rows, colWidths=widths, hAlign="LEFT", minRowHeights=heights,
@@ -472,6 +450,41 @@ class StoryBuilder:
                           *score_rows,
                       ]))
         return Keep([table])
+
+
+def _pair_widths(rows: Sequence[ET.Element], columns: int, width: float,
+                 spec: Mapping[str, float], label_style: ParagraphStyle,
+                 body: ParagraphStyle) -> tuple[list[float], list[float]]:
+    """The label and value widths of each pair of a details table.
+
+    Each pair is as wide as its content needs (labels and values on one line where they
+    can be), the spare width shared out; when there is none, the widest pair gives way.
+    Labels are never wider than ``max_label_share`` of their pair.
+    """
+    def natural(text: str, style: ParagraphStyle) -> float:
+        return stringWidth(text, style.fontName, style.fontSize)
+
+    def value_width(row: ET.Element) -> float:
+        text = " ".join("".join(row.itertext()).split())
+        if not text and row.get("writein") == "yes":
+            return spec["writein_width"]
+        return natural(text, body)
+
+    usable = width - spec["column_gap"] * (columns - 1)
+    labels = [max(natural(row.get("label", ""), label_style) for row in rows[c::columns])
+              + spec["label_gap"] for c in range(columns)]
+    values = [max(value_width(row) for row in rows[c::columns]) + spec["value_slack"]
+              for c in range(columns)]
+    needs = [label + value for label, value in zip(labels, values)]
+    spare = usable - sum(needs)
+    if spare >= 0:
+        pairs = [need + spare / columns for need in needs]
+    else:
+        widest = needs.index(max(needs))
+        pairs = [min(need, usable / columns) for need in needs]
+        pairs[widest] = usable - sum(pairs) + pairs[widest]
+    labels = [min(label, pair * spec["max_label_share"]) for label, pair in zip(labels, pairs)]
+    return labels, [pair - label for label, pair in zip(labels, pairs)]
 
 
 def _count(text: str, what: str, minimum: int = 1) -> int:
