@@ -37,7 +37,8 @@ from .writing import check_output
 
 REQUIRED = ("patient",)
 OPTIONAL = ("exercises", "preset", "dose", "clinician", "clinic", "contact", "notes", "date",
-            "review_date", "page_size", "large_print", "weeks", "output", "language")
+            "review_date", "page_size", "large_print", "weeks", "output", "language", "omit",
+            "brief")
 _TRUE = {"yes", "true", "1", "y"}
 _FALSE = {"no", "false", "0", "n", ""}
 
@@ -237,7 +238,7 @@ def _columns(header: list[str], path: Path, line: int) -> list[str]:
 _COLUMN_OF_OPTION = {"--exercise": "exercises", "--exclude": "exercises", "--dose": "dose",
                      "--preset": "preset", "--patient": "patient", "--clinician": "clinician",
                      "--clinic": "clinic", "--contact": "contact", "--notes": "notes",
-                     "--lang": "language"}
+                     "--lang": "language", "--omit": "omit"}
 
 
 def check_row(options: BuildOptions, resources: Resources) -> Prescription:
@@ -290,6 +291,9 @@ def _options(cell: dict[str, str], base: BuildOptions) -> BuildOptions:
     if page_size not in {"a4", "letter"}:
         raise _CellError("page_size", f"{page_size!r}: use a4 or letter")
     weeks = parsed("weeks", _weeks)
+    brief = cell.get("brief", "").lower()
+    if brief not in _TRUE | _FALSE:
+        raise _CellError("brief", f"{brief!r}: use yes/no, true/false or 1/0")
     return replace(
         base,
         preset=cell.get("preset") or base.preset,
@@ -306,6 +310,8 @@ def _options(cell: dict[str, str], base: BuildOptions) -> BuildOptions:
         page_size=page_size,  # type: ignore[arg-type]
         large_print=large in _TRUE or base.large_print,
         language=cell.get("language") or base.language,
+        omit=_split(cell.get("omit", "")) or base.omit,
+        brief=brief in _TRUE or base.brief,
     )
 
 

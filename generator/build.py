@@ -55,17 +55,12 @@ class Resources:
         pack, template folder, styles or catalogue is reported here, before any handout.
         ``language``: the pack's text and the templates' wording in this language (None:
         the pack's own)."""
-        from .layout.styles import check_style_values, make_styles
+        from .layout.styles import make_styles
 
         data_dir = (data_dir or default_pack()).resolve()
         pack = load_pack(data_dir, check_print=True, language=language)
         templates = Templates(templates_dir)
-        styles_doc = templates.read_document("styles.yaml")
-        styles = styles_doc.data if styles_doc and isinstance(styles_doc.data, dict) else {}
-        if styles_doc is not None:
-            problems = check_style_values(styles_doc)
-            if problems:
-                raise UserError.from_problems(problems)
+        styles = templates.read_styles()
         for large_print in (False, True):
             try:
                 make_styles(styles, register_fonts(pack.font), large_print, pack.language)

@@ -108,13 +108,20 @@ def main() -> None:
 @click.option("--font", type=click.Path(dir_okay=False, path_type=Path),
               help="A TrueType font (.ttf) for all text, for scripts the bundled font lacks.")
 @lang_option
+@click.option("--omit", multiple=True, metavar="SECTION",
+              help="Leave out an optional section (faq, sources, log, about); repeat for more. "
+                   "'handout sections' lists them.")
+@click.option("--brief", is_flag=True,
+              help="The short edition for returning patients: My plan, the cards and the "
+                   "red-flag box.")
 @reports_user_errors(first_only=True)
 def build(data_dir: Path | None, templates_dir: Path | None, output: Path | None,
           preset: str | None, exercises: tuple[str, ...], exclude: tuple[str, ...],
           doses: tuple[str, ...], weeks: int | None, patient: str | None,
           clinician: str | None, clinic: str | None, contact: str | None, logo: Path | None,
           notes: str | None, issued: dt.datetime | None, review_date: dt.datetime | None,
-          page_size: str, large_print: bool, font: Path | None, language: str | None) -> None:
+          page_size: str, large_print: bool, font: Path | None, language: str | None,
+          omit: tuple[str, ...], brief: bool) -> None:
     """Build a handout PDF and print its path."""
     from .build import BuildOptions, Resources, build as build_handout, language_of
     from .prescription import PatientDetails
@@ -124,7 +131,7 @@ def build(data_dir: Path | None, templates_dir: Path | None, output: Path | None
         details=PatientDetails(patient=patient, clinician=clinician, clinic=clinic,
                                contact=contact, notes=notes, logo=logo),
         date=_date(issued), review_date=_date(review_date), page_size=page_size,  # type: ignore[arg-type]
-        large_print=large_print, font=font, language=language)
+        large_print=large_print, font=font, language=language, omit=omit, brief=brief)
     resources = Resources.load(data_dir, templates_dir, language_of(options, data_dir))
     written = build_handout(options, output, resources,
                             notice=lambda message: click.echo(f"note: {message}", err=True))
@@ -176,6 +183,18 @@ def validate(data_dir: Path | None, templates_dir: Path | None, language: str | 
     if problems:
         raise UserError.from_problems(problems)
     click.echo(f"{directory}: OK ({', '.join(checked)})")
+
+
+@main.command()
+def sections() -> None:
+    """List the handout's sections and which of them --omit can leave out."""
+    from .sections import BRIEF_OMITS, SECTIONS
+
+    width = max(map(len, SECTIONS))
+    for name, (what, optional) in SECTIONS.items():
+        mark = "optional" if optional else "always  "
+        brief = ", left out by --brief" if name in BRIEF_OMITS else ""
+        click.echo(f"{name:<{width}}  {mark}  {what}{brief}")
 
 
 @main.command()
@@ -248,9 +267,9 @@ def batch(csv_file: Path, output_dir: Path, jobs: int | None, data_dir: Path | N
 
     Columns: patient (required); exercises (ids separated by ;), preset, dose (;-separated
     --dose specs), clinician, clinic, contact, notes, date, review_date, page_size,
-    large_print (yes/no), weeks, output (a file name), language (e.g. sv). A bad row is
-    reported with its line and column, and the other rows are still built; the exit status
-    is 1 if any row failed.
+    large_print (yes/no), weeks, output (a file name), language (e.g. sv), omit (;-separated
+    sections), brief (yes/no). A bad row is reported with its line and column, and the
+    other rows are still built; the exit status is 1 if any row failed.
     """
     from .batch import collect, default_jobs, read_rows, run_batch
     from .build import BuildOptions, Resources

@@ -11,11 +11,13 @@ from pathlib import Path
 from typing import Annotated, Literal
 
 from pydantic import (BaseModel, ConfigDict, Discriminator, Field, StrictInt, StringConstraints,
-                      Tag, model_validator)
+                      Tag, field_validator, model_validator)
 
+from .errors import UsageError
 from .figures.spec import FigureSpec
 from .limits import (MAX_AREAS, MAX_EXERCISES, MAX_ITEMS, MAX_KEYWORDS, MAX_PARAGRAPHS,
                      MAX_POINTS, MAX_SECTIONS, MAX_SHORT, MAX_STEPS, MAX_TEXT, MAX_WEEKS)
+from .sections import check_omit
 
 # An id names a file (exercises/<id>.yaml): checked with this before it touches the disk.
 EXERCISE_ID = r"^[a-z0-9]+(-[a-z0-9]+)*$"
@@ -91,6 +93,10 @@ class Section(Frozen):
     title: ShortText
     paragraphs: tuple[Text, ...] = Field(default=(), max_length=MAX_PARAGRAPHS)
     points: tuple[Text, ...] = Field(default=(), max_length=MAX_POINTS)
+    place: Literal["about", "safety"] = Field(
+        default="about",
+        description="about: the background part (left out by --omit about and --brief); "
+                    "safety: a box with the safety advice, in every edition.")
 
 
 class RedFlags(Frozen):
@@ -98,18 +104,37 @@ class RedFlags(Frozen):
 
     emergency_intro: Text
     emergency: tuple[Text, ...] = Field(min_length=1, max_length=MAX_ITEMS)
+    emergency_short: tuple[Text, ...] = Field(
+        default=(), max_length=MAX_ITEMS,
+        description="The emergency signs in short, for the My plan page (the full list when "
+                    "empty).")
     emergency_why: Text
+    today_intro: Text | None = Field(default=None, description="Who to call the same day.")
+    today: tuple[Text, ...] = Field(default=(), max_length=MAX_ITEMS,
+                                    description="Signs to see a doctor today.")
     soon_intro: Text
     soon: tuple[Text, ...] = Field(min_length=1, max_length=MAX_ITEMS)
 
 
 class PainGuide(Frozen):
-    """How much pain is OK during the programme, in traffic-light form."""
+    """How much pain is OK: one rule, printed word for word wherever pain is mentioned,
+    and a 0-10 scale in three bands (green, amber, red)."""
 
-    green: Text
-    amber: Text
-    red: Text
-    source: ShortText = Field(description="Which entry of the source list this guide follows.")
+    rule: Text = Field(description="How much pain is OK (during, next morning, week to week).")
+    spreading: Text = Field(description="What to do when pain spreads down the leg; printed "
+                                        "on every card as well.")
+    green_max: int = Field(default=2, ge=0, le=9, description="Top of the green band (0-10).")
+    amber_max: int = Field(default=5, ge=1, le=9, description="Top of the amber band.")
+    green: ShortText = Field(description="The label under the green band of the scale.")
+    amber: ShortText = Field(description="The label under the amber band.")
+    red: ShortText = Field(description="The label under the red band.")
+    source: Text = Field(description="What the rule is based on, printed with the sources.")
+
+    @model_validator(mode="after")
+    def _bands_in_order(self) -> PainGuide:
+        if self.green_max >= self.amber_max:
+            raise ValueError("green_max must be below amber_max")
+        return self
 
 
 class Question(Frozen):
@@ -141,6 +166,13 @@ class Pack(Frozen):
     pain_guide: PainGuide
     faq: tuple[Question, ...] = Field(default=(), max_length=MAX_ITEMS)
     sources: tuple[Source, ...] = Field(min_length=1, max_length=MAX_ITEMS)
+    guide_sources: tuple[Source, ...] = Field(
+        default=(), max_length=MAX_ITEMS,
+        description="The sources of the guide this pack was written from, printed under "
+                    "their own heading after the clinical ones.")
+    professional: ShortText = Field(
+        default="your physio or doctor",
+        description="Who the patient asks, as the handout's fixed wording names them.")
     exercises: tuple[Exercise, ...] = Field(min_length=1, max_length=MAX_EXERCISES)
     font: Path | None = Field(
         default=None, description="A TrueType font file, relative to the pack, for every text."
@@ -195,6 +227,20 @@ class Preset(Frozen):
     weeks: StrictInt | None = Field(default=None, ge=0, le=MAX_WEEKS)
     language: LanguageCode | None = Field(
         default=None, description="Print in this language of the pack (as --lang), e.g. sv.")
+    omit: tuple[ExerciseId, ...] = Field(
+        default=(), max_length=MAX_SECTIONS,
+        description="Optional sections to leave out, as in --omit ('handout sections' lists "
+                    "them).")
+    brief: bool = Field(default=False, description="Print the short edition, as --brief.")
+
+    @field_validator("omit")
+    @classmethod
+    def _omittable(cls, omit: tuple[str, ...]) -> tuple[str, ...]:
+        try:
+            check_omit(omit)
+        except UsageError as error:
+            raise ValueError(error.problems[0].message) from None
+        return omit
 
     @model_validator(mode="after")
     def _each_exercise_once(self) -> Preset:

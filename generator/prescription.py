@@ -27,6 +27,7 @@ from .errors import UsageError
 from .limits import DEFAULT_WEEKS, MAX_DIGITS, MAX_NOTE_PARAGRAPHS, MAX_NOTES, MAX_SHORT
 from .loading import unknown_id_message
 from .model import Dose, Exercise, Pack, Preset, PresetExercise
+from .sections import check_omit
 
 PageSize = Literal["a4", "letter"]
 
@@ -61,6 +62,8 @@ class BuildOptions:
     large_print: bool = False
     font: Path | None = None
     language: str | None = None  # a language of the pack (e.g. sv); None: the preset's or the pack's own
+    omit: tuple[str, ...] = ()  # optional sections to leave out (sections.py)
+    brief: bool = False  # the short edition for returning patients
 
 
 @dataclass(frozen=True)
@@ -79,6 +82,8 @@ class Prescription:
     review: dt.date | None = None
     preset_notes: str | None = None
     details: PatientDetails = field(default_factory=PatientDetails)
+    omit: frozenset[str] = frozenset()  # optional sections left out (see sections.py)
+    brief: bool = False  # the short edition for returning patients
 
 
 def prescribe(pack: Pack, options: BuildOptions, preset: Preset | None) -> Prescription:
@@ -98,6 +103,8 @@ def prescribe(pack: Pack, options: BuildOptions, preset: Preset | None) -> Presc
         review=options.review_date,
         preset_notes=preset.notes if preset else None,
         details=details,
+        omit=check_omit((*(preset.omit if preset else ()), *options.omit)),
+        brief=options.brief or bool(preset and preset.brief),
     )
 
 

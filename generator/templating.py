@@ -144,6 +144,41 @@ class Templates:
         document = self.read_document(name)
         return document.data if document else None
 
+    def read_styles(self) -> dict[str, Any]:
+        """``styles.yaml``: the bundled file with the user's (if any) deep-merged over it, so
+        a clinic changes one colour without copying the file. Both are read with the packs'
+        YAML reader: a mistake is reported with its file, line and key."""
+        from .layout.style_check import deep_merge, style_problems
+        from .layout.styles import check_style_values
+
+        documents = []
+        for folder in reversed(self.folders):  # bundled first, the user's over it
+            path = folder / "styles.yaml"
+            if not path.is_file():
+                continue
+            document, problems = read_yaml(path)
+            if problems:
+                raise UserError.from_problems(problems)
+            assert document is not None
+            if not isinstance(document.data, dict):
+                raise UserError("expected a mapping of style sections", path=path)
+            problems = check_style_values(document)  # every number finite and in range
+            if problems:
+                raise UserError.from_problems(problems)
+            documents.append(document)
+        merged: dict[str, Any] = {}
+        for document in documents:
+            merged = deep_merge(merged, document.data)
+        problems = []
+        for location, message in style_problems(merged):
+            # Placed in the last file that sets the key (the user's, when it does).
+            where = next((d for d in reversed(documents)
+                          if _has(d.data, location)), documents[-1])
+            problems.append(where.problem(location, message))
+        if problems:
+            raise UserError.from_problems(problems)
+        return merged
+
     def translator(self, language: str) -> Translator:
         """The translator for a language ('sv-SE'), from ``messages/sv-SE.yaml`` or
         ``messages/sv.yaml`` if there is one; a catalog with a bad entry is a UserError."""
@@ -303,6 +338,14 @@ def _raised_in_template(error: BaseException) -> bool:
     if isinstance(error, RecursionError):
         return True  # only templates recurse: an include of itself, a macro calling itself
     return innermost.endswith(".j2") or "jinja2" in Path(innermost).parts
+
+
+def _has(data: Any, location: tuple[str | int, ...]) -> bool:
+    for key in location:
+        if not isinstance(data, dict) or key not in data:
+            return False
+        data = data[key]
+    return True
 
 
 def _template_position(error: BaseException, name: str) -> tuple[Path, int | None]:

@@ -6,17 +6,35 @@ so they need no logic beyond loops and ``if`` on optional fields.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from .i18n import Translator
-from .model import Dose, Pack
+from .model import Dose, Pack, Source
 from .prescription import PrescribedExercise, Prescription
+from .sections import shown_sections
+
+_WEEKDAYS = ("Mo", "Tu", "We", "Th", "Fr", "Sa", "Su")  # two letters fit a day column
 
 
 def handout_context(pack: Pack, prescription: Prescription, tr: Translator) -> dict[str, Any]:
     """Everything the handout templates print, as ready-to-print strings."""
     details = prescription.details
+    exercises = [_exercise(number, item, tr)
+                 for number, item in enumerate(prescription.exercises, start=1)]
     return {
+        "show": shown_sections(prescription.omit, prescription.brief),
+        "professional": pack.professional,
+        "plan_columns": "2" if len(exercises) > 4 else "1",
+        # In the two-column list, one frequency for every exercise is said once, above it.
+        "plan_how_often": (exercises[0]["how_often"] if len(exercises) > 4 and
+                           len({e["how_often"] for e in exercises}) == 1 else ""),
+        "key_safety": pack.safety[:3],
+        "more_safety": pack.safety[3:],
+        "pain_scale": _pain_scale(pack, tr),
+        "about_sections": [s for s in pack.sections if s.place == "about"],
+        "safety_sections": [s for s in pack.sections if s.place == "safety"],
+        "guide_sources": [_source(source) for source in pack.guide_sources],
         "title": pack.title,
         "subtitle": pack.subtitle,
         "condition": pack.condition,
@@ -36,11 +54,10 @@ def handout_context(pack: Pack, prescription: Prescription, tr: Translator) -> d
         "safety": pack.safety,
         "red_flags": pack.red_flags,
         "pain_guide": pack.pain_guide,
-        "exercises": [_exercise(number, item, tr)
-                      for number, item in enumerate(prescription.exercises, start=1)],
+        "exercises": exercises,
         "log": _log(prescription, tr),
         "faq": pack.faq,
-        "sources": pack.sources,
+        "sources": [_source(source) for source in pack.sources],
     }
 
 
@@ -53,7 +70,8 @@ def _exercise(number: int, item: PrescribedExercise, tr: Translator) -> dict[str
         "kind": tr.gettext("Stretch") if exercise.kind == "stretch" else tr.gettext("Strengthen"),
         "start_position": exercise.start_position,
         "steps": exercise.steps,
-        "dose": dose_lines(item.dose, tr),
+        "dose_words": dose_words(item.dose, tr),
+        "how_often": _how_often(item.dose, tr),
         "note": item.dose.note,
         "benefit": exercise.benefit,
         "caution": exercise.caution,
@@ -67,42 +85,38 @@ def _exercise(number: int, item: PrescribedExercise, tr: Translator) -> dict[str
     }
 
 
-def dose_lines(dose: Dose, tr: Translator) -> list[dict[str, str]]:
-    """The dose as labelled lines ("Hold": "30 seconds"), leaving out what is not set."""
-    lines = []
-    if dose.hold_seconds:
-        lines.append((tr.gettext("Hold"),
-                      tr.ngettext("%(num)s second", "%(num)s seconds", dose.hold_seconds)))
-    repeat = _repeat(dose, tr)
-    if repeat:
-        lines.append((tr.gettext("Repeat"), repeat))
-    how_often = _how_often(dose, tr)
-    if how_often:
-        lines.append((tr.gettext("How often"), how_often))
-    return [{"label": label, "value": value} for label, value in lines]
-
-
-def _repeat(dose: Dose, tr: Translator) -> str:
+def dose_words(dose: Dose, tr: Translator) -> list[str]:
+    """The dose in plain words, one line for how much and one for how often:
+    "Hold 30 seconds, 3 times, each side", "Once a day, 4 days a week"."""
     parts = []
+    if dose.hold_seconds:
+        parts.append(tr.ngettext("hold %(num)s second", "hold %(num)s seconds", dose.hold_seconds))
+    count = dose.reps or (dose.sets if not dose.reps else None)
+    if count:
+        parts.append(tr.ngettext("%(num)s time", "%(num)s times", count))
     if dose.reps and dose.sets and dose.sets > 1:
-        parts.append(tr.gettext("%(sets)s sets of %(reps)s", sets=dose.sets, reps=dose.reps))
-    elif dose.reps or dose.sets:
-        parts.append(tr.ngettext("%(num)s time", "%(num)s times", dose.reps or dose.sets or 1))
+        parts.append(tr.gettext("%(num)s sets, rest a minute between sets", num=dose.sets))
     side = {
-        "each": tr.gettext("on each side"),
+        "each": tr.gettext("each side"),
         "left": tr.gettext("left side only"),
         "right": tr.gettext("right side only"),
         "both": tr.gettext("both sides together"),
     }.get(dose.side or "")
     if side:
         parts.append(side)
-    return ", ".join(parts)
+    lines = [", ".join(parts)] if parts else []
+    how_often = _how_often(dose, tr)
+    if how_often:
+        lines.append(how_often)
+    return [line[:1].upper() + line[1:] for line in lines]
 
 
 def _how_often(dose: Dose, tr: Translator) -> str:
     parts = []
     if dose.times_per_day == 1:
         parts.append(tr.gettext("once a day"))
+    elif dose.times_per_day == 2:
+        parts.append(tr.gettext("twice a day"))
     elif dose.times_per_day:
         parts.append(tr.gettext("%(num)s times a day", num=dose.times_per_day))
     if dose.days_per_week == 7:
@@ -112,17 +126,38 @@ def _how_often(dose: Dose, tr: Translator) -> str:
     return ", ".join(parts)
 
 
+def _pain_scale(pack: Pack, tr: Translator) -> list[dict[str, str]]:
+    """The bands of the drawn 0-10 pain scale, with their numbers and short labels."""
+    guide = pack.pain_guide
+    bands = (("green", 0, guide.green_max, guide.green),
+             ("amber", guide.green_max + 1, guide.amber_max, guide.amber),
+             ("red", guide.amber_max + 1, 10, guide.red))
+    return [{"colour": colour, "low": str(low), "high": str(high), "label": label,
+             "range": tr.gettext("%(low)s to %(high)s", low=low, high=high)}
+            for colour, low, high, label in bands]
+
+
 def _log(prescription: Prescription, tr: Translator) -> dict[str, Any]:
-    """The tick log: one row per exercise, one column per day, week by week."""
-    weeks = [
-        {"title": tr.gettext("Week %(num)s", num=week),
-         "days": [str(day) for day in range(1, 8)]}
-        for week in range(1, prescription.weeks + 1)
-    ]
+    """The tick log: one row per exercise, one column per day (its weekday and date),
+    week by week from the handout's date."""
+    start = prescription.issued
+    weeks = []
+    for week in range(prescription.weeks):
+        days = [start + dt.timedelta(days=7 * week + offset) for offset in range(7)]
+        weeks.append({"title": tr.gettext("Week %(num)s", num=week + 1),
+                      "days": [{"name": tr.gettext(_WEEKDAYS[day.weekday()]),
+                                "date": str(day.day)} for day in days]})
     return {
         "weeks": weeks,
         "rows": [item.exercise.name for item in prescription.exercises],
     }
+
+
+def _source(source: Source) -> dict[str, str | None]:
+    """A source with its address as printed: without the scheme, which nobody types."""
+    url = source.url
+    text = url.split("://", 1)[-1].removeprefix("www.").rstrip("/") if url else None
+    return {"citation": source.citation, "url": url, "url_text": text}
 
 
 def _paragraphs(text: str | None) -> list[str]:

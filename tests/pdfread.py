@@ -33,6 +33,12 @@ class ReadPdf:
     def text(self) -> str:
         return " ".join(self.pages)
 
+    @property
+    def body(self) -> str:
+        """The text without the page footers, so a paragraph that runs on to the next page
+        reads as one."""
+        return " ".join(re.split(r" ?Page \d+ of \d+", page)[0] for page in self.pages)
+
     def outline(self) -> list[tuple[int, str, int]]:
         """(level, title, 1-based page) for every bookmark, in order."""
         entries: list[tuple[int, str, int]] = []
@@ -161,3 +167,30 @@ def assert_valid_pdf(data: bytes) -> None:
             document[index].render(scale=0.25)
     finally:
         document.close()
+
+
+def page_fills(data: bytes, top: float, bottom: float) -> list[float]:
+    """How full each page is: from the top of the text frame (``top`` points below the
+    page's top edge) down to the lowest drawn ink above ``bottom`` points from the page's
+    bottom edge (where the footer starts), as a share of that height. Measured from the
+    rendered page, so text, boxes, tables and figures all count, and white space does not."""
+    import pypdfium2 as pdfium
+
+    scale = 1.0  # 72 dpi: one pixel a point
+    fills = []
+    document = pdfium.PdfDocument(data)
+    try:
+        for index in range(len(document)):
+            image = document[index].render(scale=scale).to_pil().convert("L")
+            width, height = image.size
+            first, last = int(top * scale), int(height - bottom * scale)
+            pixels = image.load()
+            lowest = first
+            for y in range(last - 1, first - 1, -1):
+                if any(pixels[x, y] < 200 for x in range(0, width, 2)):
+                    lowest = y
+                    break
+            fills.append((lowest - first) / (last - first))
+    finally:
+        document.close()
+    return fills

@@ -66,7 +66,7 @@ def test_row_values_reach_the_handout(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     pdf = ReadPdf.from_bytes((tmp_path / "ann.pdf").read_bytes())
     assert "1 December 2026" in pdf.pages[0]
-    assert "Repeat: 3 sets of 6, on each side" in pdf.text
+    assert "6 times, 3 sets, rest a minute between sets, each side" in pdf.text
     assert "Week 3" in pdf.text and "Week 4" not in pdf.text
     assert min(size for size, _ in pdf.font_sizes()) >= 16  # large print
 

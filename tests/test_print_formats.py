@@ -49,9 +49,10 @@ def page_of(pdf: ReadPdf, needle: str, after_page: int = 0) -> int:
 
 def test_every_card_is_whole_on_one_page(printed: ReadPdf, pack: Pack) -> None:
     for number, exercise in enumerate(pack.exercises, start=1):
-        first = page_of(printed, f"{number}. {exercise.name}")
+        heading = f"{number}. {exercise.name} {exercise.kind.capitalize()}"  # not My plan's
+        first = page_of(printed, heading)
         page = printed.pages[first - 1]
-        card = page[page.index(f"{number}. {exercise.name}"):]
+        card = page[page.index(heading):]
         for part in (exercise.steps[0], exercise.steps[-1], exercise.easier, exercise.harder):
             assert collapse(part) in card, (exercise.id, part)
 

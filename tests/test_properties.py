@@ -75,8 +75,8 @@ def test_any_dose_prints_as_written(sets: int, reps: int, hold: int, days: int,
     spec = f"cobra={sets}x{reps},hold{hold},{days}/week,note:{note}"
     pdf = build(doses=(spec,))
     printed = pdf.text
-    assert f"Repeat: {sets} sets of {reps}" in printed
-    assert f"Hold: {hold} seconds" in printed
+    times = f"{reps} time{'s' if reps > 1 else ''}"
+    assert f"Hold {hold} seconds, {times}, {sets} sets, rest a minute between sets" in printed
     assert f"{days} day{'s' if days > 1 else ''} a week" in printed
     assert squeeze(f"Note: {note}") in squeeze(pdf.drawn_text())
 

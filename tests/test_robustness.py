@@ -104,6 +104,14 @@ def big_logo(path: Path) -> None:
     path.write_bytes(path.with_suffix(".jpg").read_bytes())
 
 
+def own_file(name: str, text: str, *args: str) -> Callable[[Path], list[str]]:
+    """A build with one file of the user's own (a preset, a CSV, a styles.yaml)."""
+    def setup(folder: Path) -> list[str]:
+        (folder / name).write_text(text, encoding="utf-8")
+        return [arg.replace("{folder}", str(folder)) for arg in args]
+    return setup
+
+
 def many_exercises(count: int) -> Callable[[Path], list[str]]:
     def setup(folder: Path) -> list[str]:
         pack = copy_pack(folder)
@@ -445,6 +453,26 @@ CASES: dict[str, Case] = {
                                 "(CLDR); missing ['other']"),
     "output-is-folder": Case(lambda f: ["build", "-o", str(f)], 2, "is a directory"),
     "output-not-writable": Case(under_a_file, 1, "is a file, not a folder"),
+    "omit-safety": Case(build_with("--omit", "red-flags"), 2,
+                        "'red-flags' cannot be left out: every handout keeps the exercises"),
+    "omit-unknown": Case(build_with("--omit", "nope"), 2, "no section 'nope'; the sections are"),
+    "preset-omit-safety": Case(own_file(
+        "short.yaml", "name: Short\ndescription: d\nexercises: [cobra]\nomit: [safety]\n",
+        "build", "--preset", "{folder}/short.yaml", "-o", "{folder}/out.pdf"), 1,
+        "short.yaml:4:1: omit: 'safety' cannot be left out"),
+    "csv-omit-red-flags": Case(own_file(
+        "day.csv", "patient,exercises,omit\nBo,cobra,red-flags\n",
+        "batch", "{folder}/day.csv", "-o", "{folder}/out", "-j", "1"), 1,
+        "day.csv:2:3: omit: 'red-flags' cannot be left out"),
+    "styles-bad-colour": Case(own_file(
+        "styles.yaml", 'colours:\n  accent: "#1d3557"\n  card_band: pink\n',
+        "build", "--templates", "{folder}", "-o", "{folder}/out.pdf"), 1,
+        "styles.yaml:3:3: colours.card_band: 'pink' is not a colour"),
+    "styles-bad-size": Case(own_file(
+        "styles.yaml", 'colours:\n  accent: "#1d3557"\n  card_band: "#123456"\n'
+        'paragraph:\n  body:\n    size: big\n',
+        "build", "--templates", "{folder}", "-o", "{folder}/out.pdf"), 1,
+        "styles.yaml:6:5: paragraph.body.size: 'big' is not a size in points"),
     # extreme but valid: these build
     "long-notes": Case(build_with("--notes", WORDS), 0, "out.pdf"),
     "long-name": Case(build_with("--patient", "Ann " * 75), 0, "out.pdf"),
@@ -548,7 +576,7 @@ CASES: dict[str, Case] = {
                              "paragraph.body.size: 0 is out of range; use a number from 6 to 72"),
     "styles-margin": Case(own_styles("margin_left: 18 ", "margin_left: 200 "), 1,
                           "page.margin_left: 200 is out of range; use a number from 5 to 50"),
-    "styles-infinite": Case(own_styles("    size: 26\n", "    size: .inf\n"), 1,
+    "styles-infinite": Case(own_styles("    size: 24\n", "    size: .inf\n"), 1,
                             "paragraph.title.size: inf is out of range"),
     "translation-reordered": Case(own_file("messages/en.yaml",
                                            '"Page %(page)s of %(pages)s": '

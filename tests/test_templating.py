@@ -38,14 +38,15 @@ def test_own_template_overrides_one_file_and_keeps_the_rest(tmp_path: Path) -> N
 def test_fixed_wording_goes_through_the_translation_hook(tmp_path: Path) -> None:
     (tmp_path / "messages").mkdir()
     (tmp_path / "messages" / "en.yaml").write_text(
-        '"Your exercises": "Dina övningar"\n'
+        '"Your exercises, in this order": "Dina övningar, i den här ordningen"\n'
         '"Page %(page)s of %(pages)s": "Sida %(page)s av %(pages)s"\n'
-        '"Hold": "Håll"\n"November": "november"\n', encoding="utf-8")
+        '"hold %(num)s seconds": "håll %(num)s sekunder"\n"November": "november"\n',
+        encoding="utf-8")
     resources = Resources.load(default_pack(), tmp_path)
     pdf = ReadPdf.from_bytes(render_handout(BuildOptions(date=dt.date(2026, 11, 24)), resources))
     assert "Dina övningar" in pdf.text and "Your exercises" not in pdf.text
     assert "Sida 1 av" in pdf.pages[0]
-    assert "Håll: 30 seconds" in pdf.text  # Python's own wording uses the same hook
+    assert "Håll 30 sekunder, 3 times" in pdf.text  # Python's own wording uses the same hook
     assert "24 November 2026" in pdf.pages[0]  # dates are the language's own (CLDR), en-GB here
 
 
@@ -82,8 +83,8 @@ def test_translation_with_other_placeholders_is_refused(tmp_path: Path) -> None:
 
 def test_translation_the_font_cannot_print_is_refused(tmp_path: Path) -> None:
     (tmp_path / "messages").mkdir()
-    (tmp_path / "messages" / "en.yaml").write_text('"Your exercises": "练习"\n',
-                                                   encoding="utf-8")
+    (tmp_path / "messages" / "en.yaml").write_text(
+        '"Your exercises, in this order": "练习"\n', encoding="utf-8")
     resources = Resources.load(default_pack(), tmp_path)
     with pytest.raises(UserError) as raised:
         render_handout(BuildOptions(date=dt.date(2026, 11, 24)), resources)

@@ -67,7 +67,7 @@ class _HandoutDocument(BaseDocTemplate):
             leftMargin=page["margin_left"], rightMargin=page["margin_right"],
             topMargin=page["margin_top"], bottomMargin=page["margin_bottom"],
             initialFontName=styles.fonts.regular, initialFontSize=12)
-        footer_room = page["footer_gap"] + page["footer_size"] * 1.8
+        footer_room = page["footer_gap"] + page["footer_size"] * page["footer_room"]
         frame = Frame(self.leftMargin, max(self.bottomMargin, footer_room), self.width,
                       height - self.topMargin - max(self.bottomMargin, footer_room),
                       leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id="body")
@@ -108,7 +108,7 @@ def _canvas_maker(styles: Styles, info: DocumentInfo) -> type[Canvas]:
             self.setFont(font, size)
             self.setFillColor(styles.colour("muted"))
             self.setStrokeColor(styles.colour("rule"))
-            line_y = page["footer_gap"] + size * 1.3
+            line_y = page["footer_gap"] + size * page["footer_rule"]
             self.line(left, line_y, right, line_y)
             label = before_total % {"page": self.getPageNumber()}
             label_width = self.stringWidth(label + "999" + after_total, font, size)

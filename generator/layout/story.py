@@ -11,17 +11,18 @@ from __future__ import annotations
 import io
 import math
 import xml.etree.ElementTree as ET
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import (Flowable, Image, KeepTogether, ListFlowable, ListItem, PageBreak,
                                 Spacer, Table, TableStyle)
 
 from ..errors import UserError
 from ..images import print_ready
-from .flowables import Heading, Keep, TextBlock, boxed, card, side_by_side
+from .flowables import Heading, Keep, TextBlock, boxed, card, flattened, side_by_side
 from .styles import Styles
 
 # (exercise id, width, variant) -> the figure, its height decided by the figure (at most half
@@ -46,9 +47,13 @@ _PARENTS = {  # element -> where it belongs, for a clearer message when it is mi
     "day": "<week>",
     "band": "<card>",
     "column": "<columns>",
+    "cell": "<grid>",
+    "zone": "<painscale>",
 }
 
 _MAX_SPACER = 300  # points: a spacer taller than a page would stop the layout
+_MAX_COUNT = 12  # columns of a grid or a details table, numbers on a scale
+_DAYS_A_WEEK = 7
 
 
 def parse_story(xml: str) -> ET.Element:
@@ -75,7 +80,7 @@ class StoryBuilder:
             "pagebreak": self._pagebreak, "spacer": self._spacer, "header": self._header,
             "logo": self._logo, "details": self._details, "card": self._card,
             "columns": self._columns, "figure": self._figure, "dose": self._dose,
-            "log": self._log,
+            "log": self._log, "grid": self._grid, "painscale": self._painscale,
         }
 
     def build(self, root: ET.Element, width: float) -> list[Flowable]:
@@ -131,12 +136,13 @@ class StoryBuilder:
         font = self.styles.fonts.bold if numbered else self.styles.fonts.regular
         # Room for the widest label ("12." in a long numbered list) and a gap after it.
         widest = f"{len(items)}." if numbered else "\u2022"
-        indent = max(style.fontSize * 1.8,
-                     stringWidth(widest, font, style.fontSize) + style.fontSize * 0.6)
+        spec = self.styles.section("list")
+        indent = max(style.fontSize * spec["min_indent_em"],
+                     stringWidth(widest, font, style.fontSize) + style.fontSize * spec["label_gap_em"])
         return ListFlowable(
             items, bulletType="1" if numbered else "bullet", start=None if numbered else "\u2022",
             bulletFontName=font, bulletFontSize=style.fontSize, bulletColor=style.textColor,
-            leftIndent=indent, bulletDedent="auto", spaceAfter=style.spaceAfter * 2,
+            leftIndent=indent, bulletDedent="auto", spaceAfter=spec["space_after"],
             bulletFormat="%s." if numbered else None)
 
     # blocks
@@ -179,35 +185,151 @@ class StoryBuilder:
         yield Spacer(width, height * self.styles.scale)
 
     def _header(self, element: ET.Element, width: float) -> Iterator[Flowable]:
-        yield from self._children(element, width)
+        """The title block; with a logo, the logo sits at the right of the title."""
+        logos = list(self._logo(element, width)) if element.find("logo") is not None else []
+        rest = ET.Element("header")
+        rest.extend(child for child in element if child.tag != "logo")
+        if not logos:
+            yield from self._children(rest, width)
+            return
+        logo_width = logos[0].drawWidth
+        gap = self.styles.section("logo")["gap"]
+        yield side_by_side(list(self._children(rest, width - logo_width - gap)), logos,
+                           [width - logo_width, logo_width], font=self.styles.fonts.regular,
+                           gap=gap)
 
     def _logo(self, element: ET.Element, width: float) -> Iterator[Flowable]:
         if self.logo is None:
             return
-        height = 60 * self.styles.scale
+        spec = self.styles.section("logo")
         image = Image(io.BytesIO(print_ready(self.logo)))
-        scale = min(height / image.imageHeight, width * 0.4 / image.imageWidth)
+        scale = min(spec["height"] / image.imageHeight,
+                    width * spec["max_width_share"] / image.imageWidth)
         image.drawWidth, image.drawHeight = image.imageWidth * scale, image.imageHeight * scale
         image.hAlign = "RIGHT"
         yield image
 
     def _details(self, element: ET.Element, width: float) -> Iterator[Flowable]:
+        """Label-and-value pairs, ``columns`` pairs to a row, labels aligned in each column;
+        a ``writein="yes"`` row with no value is a line to write on."""
+        spec = self.styles.section("details")
         label_style = self.styles.paragraph("label")
         body = self.styles.paragraph("body")
-        rows = [[TextBlock(escape(row.get("label", "")), label_style), TextBlock(self._inline(row), body)]
-                for row in element]
+        columns = _count(element.get("columns", "1"), "details columns")
+        rows = list(element)
+        for row in rows:
+            if row.tag != "row":
+                raise UserError(f"<details> holds only <row> elements, not <{row.tag}>",
+                                field="story")
         if not rows:
             return
-        label_width = max(body.fontSize * 8, width * 0.2)
-        yield Table(rows, colWidths=[label_width, width - label_width], hAlign="LEFT",
-                    splitInRow=1, spaceAfter=body.spaceAfter * 2,
-                    style=TableStyle([("FONTNAME", (0, 0), (-1, -1), self.styles.fonts.regular),
-                                      ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                                      ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                                      ("TOPPADDING", (0, 0), (-1, -1), 1),
-                                      ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
-                                      ("LINEBELOW", (0, -1), (-1, -1), 1,
-                                       self.styles.colour("rule"))]))
+        gap = spec["column_gap"]
+        labels, values = _pair_widths(rows, columns, width, spec, label_style, body)
+        words = ((n, word) for n, row in enumerate(rows) for word in "".join(row.itertext()).split())
+        if columns > 1 and any(stringWidth(word, body.fontName, body.fontSize) > values[n % columns]
+                               for n, word in words):
+            # A word would break in the middle: one pair to a row instead.
+            one = ET.Element("details", columns="1")
+            one.extend(rows)
+            yield from self._details(one, width)
+            return
+        # Columns: label, value, then an empty gap column before the next pair (so a
+        # write-in line stops short of the next label).
+        widths: list[float] = []
+        for column in range(columns):
+            widths += [labels[column], values[column]] + ([gap] if column < columns - 1 else [])
+        table_rows: list[list[object]] = []
+        commands: list[tuple[object, ...]] = [
+            ("FONTNAME", (0, 0), (-1, -1), self.styles.fonts.regular),
+            ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
+            ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+            ("TOPPADDING", (0, 0), (-1, -1), spec["row_gap"]),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 1)]
+        heights: list[float] = []
+        for start in range(0, len(rows), columns):
+            cells: list[object] = []
+            height = 0.0
+            for column, row in enumerate(rows[start:start + columns]):
+                cells += [TextBlock(escape(row.get("label", "")), label_style),
+                          TextBlock(self._inline(row), body)]
+                at, line = len(cells) - 1, len(table_rows)  # the value's cell
+                if column < columns - 1:
+                    cells.append("")
+                if row.get("writein") == "yes" and not "".join(row.itertext()).strip():
+                    commands.append(("LINEBELOW", (at, line), (at, line), spec["writein_rule"],
+                                     self.styles.colour("ink")))
+                    height = spec["writein_height"]
+            cells += [""] * (len(widths) - len(cells))
+            table_rows.append(cells)
+            heights.append(height)
+        yield Table(table_rows, colWidths=widths, hAlign="LEFT", minRowHeights=heights,
+                    spaceAfter=spec["space_after"], style=TableStyle(commands))
+
+    def _grid(self, element: ET.Element, width: float) -> Iterator[Flowable]:
+        """Cells side by side, ``columns`` to a row: short fields in a compact grid."""
+        spec = self.styles.section("grid", element.get("style", "card"))
+        columns = _count(element.get("columns", "2"), "grid columns")
+        cells = list(element)
+        if any(cell.tag != "cell" for cell in cells):
+            raise UserError("<grid> holds only <cell> elements", field="story")
+        if not cells:
+            return
+        gap = spec["gap"]
+        cell_width = (width - gap * (columns - 1)) / columns
+        # A table cell cannot hold a KeepTogether (it reports a huge height): a row is kept
+        # whole anyway.
+        content = [flattened(list(self._children(cell, cell_width))) for cell in cells]
+        rows = [content[start:start + columns] for start in range(0, len(content), columns)]
+        rows[-1] += [[] for _ in range(columns - len(rows[-1]))]
+        commands = [("FONTNAME", (0, 0), (-1, -1), self.styles.fonts.regular),
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                    ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                    ("RIGHTPADDING", (0, 0), (-1, -1), gap),
+                    ("RIGHTPADDING", (-1, 0), (-1, -1), 0),
+                    ("TOPPADDING", (0, 0), (-1, -1), spec["row_gap"]),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), 0)]
+        if spec["rule"]:
+            commands.append(("LINEABOVE", (0, 0), (-1, -1), spec["rule"],
+                             self.styles.colour("rule")))
+        yield Table(rows, colWidths=[cell_width + gap] * (columns - 1) + [cell_width],
+                    hAlign="LEFT", spaceAfter=spec["space_after"], style=TableStyle(commands))
+
+    def _painscale(self, element: ET.Element, width: float) -> Iterator[Flowable]:
+        """The 0-10 pain scale drawn as a bar of numbered cells, coloured by band, with each
+        band's label under it."""
+        spec = self.styles.section("painscale")
+        zones = element.findall("zone")
+        if not zones or len(zones) != len(list(element)):
+            raise UserError("<painscale> holds one or more <zone> elements and nothing else",
+                            field="story")
+        number_style = self.styles.paragraph("scale_number")
+        cells: list[object] = []
+        labels: list[object] = []
+        commands: list[tuple[object, ...]] = [
+            ("FONTNAME", (0, 0), (-1, -1), self.styles.fonts.regular),
+            ("VALIGN", (0, 0), (-1, 0), "MIDDLE"), ("VALIGN", (0, 1), (-1, 1), "TOP"),
+            ("LEFTPADDING", (0, 0), (-1, -1), 1), ("RIGHTPADDING", (0, 0), (-1, -1), 1),
+            ("TOPPADDING", (0, 0), (-1, 0), 0), ("BOTTOMPADDING", (0, 0), (-1, 0), 0),
+            ("TOPPADDING", (0, 1), (-1, 1), spec["label_gap"]),
+            ("BOTTOMPADDING", (0, 1), (-1, 1), 0),
+            ("LINEAFTER", (0, 0), (-2, 0), spec["divider"], self.styles.colour("page")),
+        ]
+        for zone in zones:
+            low, high = (_count(zone.get(key, ""), f"zone {key}", minimum=0)
+                         for key in ("low", "high"))
+            colour = self.styles.colour(zone.get("colour", "ink"))
+            first = len(cells)
+            for number in range(low, high + 1):
+                cells.append(TextBlock(str(number), number_style))
+            label_style = self.styles.paragraph("scale_label").clone(
+                f"scale_label_{zone.get('colour')}", textColor=colour)
+            labels += [TextBlock(self._inline(zone), label_style)] + [""] * (high - low)
+            commands += [("BACKGROUND", (first, 0), (len(cells) - 1, 0), colour),
+                         ("SPAN", (first, 1), (len(cells) - 1, 1))]
+        cell_width = min(width / len(cells), spec["max_cell_width"])
+        yield Table([cells, labels], colWidths=[cell_width] * len(cells),
+                    rowHeights=[spec["height"], None], hAlign="LEFT",
+                    spaceAfter=spec["space_after"], style=TableStyle(commands))
 
     # exercise cards
 
@@ -226,18 +348,24 @@ class StoryBuilder:
 
     def _band(self, element: ET.Element, width: float) -> Iterator[Flowable]:
         parts = list(self._children(element, width))
-        kind_width = width * 0.25
+        kind_width = width * self.styles.card["kind_share"]
         yield side_by_side(parts[:1], parts[1:], [width - kind_width, kind_width],
-                           font=self.styles.fonts.regular, gap=6)
+                           font=self.styles.fonts.regular, gap=self.styles.card["band_gap"])
 
     def _columns(self, element: ET.Element, width: float) -> Iterator[Flowable]:
-        spec = self.styles.card
+        """A figure column and a text column; ``kind`` names the styles section with the
+        figure column's width (``card`` or ``plan``)."""
+        kind = element.get("kind", "card")
+        if kind not in ("card", "plan"):
+            raise UserError(f"<columns kind=\"{kind}\">: the kinds are card and plan",
+                            field="story")
+        spec = self.styles.section(kind)
         columns = list(element)
         if len(columns) != 2 or any(column.tag != "column" for column in columns):
             raise UserError("<columns> needs exactly two <column> elements and nothing else; "
                             f"found {len(columns)}", field="story")
         left, right = columns
-        left_width = spec["figure_width"]
+        left_width = min(spec["figure_width"], width * spec["max_figure_share"])
         right_width = width - left_width - spec["column_gap"]
         yield side_by_side(list(self._children(left, left_width)),
                            list(self._children(right, right_width)),
@@ -261,21 +389,26 @@ class StoryBuilder:
         if figure is None:
             return
         yield figure
-        yield Spacer(width, 6 * self.styles.scale)
+        yield Spacer(width, self.styles.card["figure_space_after"])
 
     def _dose(self, element: ET.Element, width: float) -> Iterator[Flowable]:
-        padding = self.styles.box["padding"] * 0.6
-        yield boxed(list(self._children(element, width - 2 * padding - 2)), width,
-                    font=self.styles.fonts.regular, padding=padding, border=1, border_colour=self.styles.colour("safety"),
-                    background=self.styles.colour("safety_tint"))
+        spec = self.styles.section("dose")
+        padding, border = spec["padding"], spec["border"]
+        yield boxed(list(self._children(element, width - 2 * padding - 2 * border)), width,
+                    font=self.styles.fonts.regular, padding=padding, border=border,
+                    border_colour=self.styles.colour("safety"),
+                    background=self.styles.colour("safety_tint"), space_after=spec["space_after"])
 
     # the tick log
 
     def _log(self, element: ET.Element, width: float) -> Iterator[Flowable]:
         spec = self.styles.log
+        self._log_label = element.get("label", "")
         weeks = element.findall("week")
         rows = element.findall("row")
-        per_table = max(1, int(spec["weeks_per_table"]))
+        # As many weeks side by side as fit the width (large print: fewer).
+        room = (width - spec["name_width"]) // (_DAYS_A_WEEK * spec["day_width"])
+        per_table = max(1, min(int(spec["weeks_per_table"]), int(room)))
         for start in range(0, len(weeks), per_table):
             yield self._log_table(weeks[start:start + per_table], rows, width)
 
@@ -287,6 +420,7 @@ class StoryBuilder:
         day_width = spec["day_width"]
         name_width = min(spec["name_width"], width - day_width * len(days))
         header_weeks: list[object] = [""]
+        day_label = TextBlock(escape(self._log_label), label)
         spans = []
         column = 1
         for week in weeks:
@@ -294,7 +428,9 @@ class StoryBuilder:
             header_weeks += [TextBlock(escape(week.get("title", "")), label)] + [""] * (count - 1)
             spans.append(("SPAN", (column, 0), (column + count - 1, 0)))
             column += count
-        header_days = [""] + [" ".join(day.itertext()).strip() for day in days]
+        header_days = [day_label] + ["\n".join(part for part in (day.get("name", ""),
+                                                                     " ".join(day.itertext()).strip())
+                                                   if part) for day in days]
         body = [[TextBlock(self._inline(row), cell)] + [""] * len(days) for row in rows]
         grid = self.styles.colour("log_grid")
         tint = self.styles.colour("info_tint")
@@ -304,23 +440,67 @@ class StoryBuilder:
         table = Table([header_weeks, header_days, *body],
                       colWidths=[name_width] + [day_width] * len(days),
                       minRowHeights=[0, 0] + [spec["row_height"]] * len(body),
-                      repeatRows=2, hAlign="LEFT", spaceAfter=12 * self.styles.scale,
+                      repeatRows=2, hAlign="LEFT", spaceAfter=spec["space_after"],
                       style=TableStyle([
                           *spans,
                           ("FONTNAME", (0, 0), (-1, -1), self.styles.fonts.regular),
                           ("FONTSIZE", (0, 0), (-1, -1), cell.fontSize),
                           ("LEADING", (0, 0), (-1, -1), cell.leading),
-                          ("GRID", (1, 1), (-1, -1), 0.8, grid),
-                          ("LINEBELOW", (0, 1), (0, -1), 0.8, grid),
+                          ("GRID", (1, 1), (-1, -1), spec["rule"], grid),
+                          ("LINEBELOW", (0, 1), (0, -1), spec["rule"], grid),
                           ("ALIGN", (1, 0), (-1, -1), "CENTER"),
                           ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-                          ("LEFTPADDING", (0, 0), (-1, -1), 2),
-                          ("RIGHTPADDING", (0, 0), (-1, -1), 2),
-                          ("TOPPADDING", (0, 0), (-1, -1), 3),
-                          ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+                          ("LEFTPADDING", (0, 0), (-1, -1), spec["padding"]),
+                          ("RIGHTPADDING", (0, 0), (-1, -1), spec["padding"]),
+                          ("TOPPADDING", (0, 0), (-1, -1), spec["padding"]),
+                          ("BOTTOMPADDING", (0, 0), (-1, -1), spec["padding"]),
                           *score_rows,
                       ]))
         return Keep([table])
+
+
+def _pair_widths(rows: Sequence[ET.Element], columns: int, width: float,
+                 spec: Mapping[str, float], label_style: ParagraphStyle,
+                 body: ParagraphStyle) -> tuple[list[float], list[float]]:
+    """The label and value widths of each pair of a details table.
+
+    Each pair is as wide as its content needs (labels and values on one line where they
+    can be), the spare width shared out; when there is none, the widest pair gives way.
+    Labels are never wider than ``max_label_share`` of their pair.
+    """
+    def natural(text: str, style: ParagraphStyle) -> float:
+        return stringWidth(text, style.fontName, style.fontSize)
+
+    def value_width(row: ET.Element) -> float:
+        text = " ".join("".join(row.itertext()).split())
+        if not text and row.get("writein") == "yes":
+            return spec["writein_width"]
+        return natural(text, body)
+
+    usable = width - spec["column_gap"] * (columns - 1)
+    labels = [max(natural(row.get("label", ""), label_style) for row in rows[c::columns])
+              + spec["label_gap"] for c in range(columns)]
+    values = [max(value_width(row) for row in rows[c::columns]) + spec["value_slack"]
+              for c in range(columns)]
+    needs = [label + value for label, value in zip(labels, values)]
+    spare = usable - sum(needs)
+    if spare >= 0:
+        pairs = [need + spare / columns for need in needs]
+    else:
+        widest = needs.index(max(needs))
+        pairs = [min(need, usable / columns) for need in needs]
+        pairs[widest] = usable - sum(pairs) + pairs[widest]
+    labels = [min(label, pair * spec["max_label_share"]) for label, pair in zip(labels, pairs)]
+    return labels, [pair - label for label, pair in zip(labels, pairs)]
+
+
+def _count(text: str, what: str, minimum: int = 1) -> int:
+    """A whole-number attribute of the story (columns, a scale's numbers)."""
+    if not text.strip().isdigit() or int(text) < minimum or int(text) > _MAX_COUNT:
+        raise UserError(f"{what} must be a whole number from {minimum} to {_MAX_COUNT}, "
+                        f"not {text!r}",
+                        field="story")
+    return int(text)
 
 
 def keep_headings_with_next(flowables: Sequence[Flowable]) -> list[Flowable]:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from reportlab.lib import colors
-from reportlab.lib.enums import TA_LEFT, TA_RIGHT
+from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 
@@ -22,8 +22,18 @@ from ..fonts import FontFamily
 if TYPE_CHECKING:
     from ..yaml_files import Location, YamlDocument
 
-_ALIGN = {"left": TA_LEFT, "right": TA_RIGHT}
+_ALIGN = {"left": TA_LEFT, "right": TA_RIGHT, "center": TA_CENTER}
 _SCALED = ("size", "leading", "space_before", "space_after")
+# Sections of styles.yaml that are not sizes in points, or are scaled their own way.
+_NOT_SIZES = ("colours", "page", "paragraph", "large_print", "figure", "hyphenation")
+
+
+def _sizes(values: Any, scale: float) -> Any:
+    """A section's numbers times ``scale``; shares, ratios and counts keep their value."""
+    if isinstance(values, Mapping):
+        return {key: float(value) if key.endswith(("_share", "_ratio", "_per_table", "_em"))
+                else _sizes(value, scale) for key, value in values.items()}
+    return float(values) * scale
 
 
 @dataclass(frozen=True)
@@ -39,6 +49,17 @@ class Styles:
     fonts: FontFamily
     scale: float
     figure: Mapping[str, str] = field(default_factory=dict)  # figure inks by role, "#rrggbb"
+    sections: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+
+    def section(self, name: str, style: str | None = None) -> Mapping[str, float]:
+        """The sizes of one part of the layout (``grid``, ``painscale``...); ``style`` picks
+        a named variant inside it (``grid: card:``)."""
+        try:
+            values = self.sections[name]
+            return values[style] if style is not None else values
+        except KeyError:
+            where = f"{name}: {style}" if style else name
+            raise UserError(f"styles.yaml has no section {where!r}") from None
 
     def paragraph(self, name: str) -> ParagraphStyle:
         try:
@@ -69,12 +90,11 @@ def make_styles(data: Mapping[str, Any], fonts: FontFamily, large_print: bool,
         page = {key: float(value) * (mm if key.startswith("margin") or key.endswith("gap") else 1)
                 for key, value in page_data.items()}
         page["footer_size"] *= scale
-        sections = {name: {key: float(value) * scale for key, value in data[name].items()}
-                    for name in ("box", "card", "log")}
+        sections = {name: _sizes(values, scale) for name, values in data.items()
+                    if name not in _NOT_SIZES}
         figure_scale = float(large.get("figure_scale", large["scale"])) if large_print else 1.0
-        for key in ("figure_width", "figure_height"):
-            sections["card"][key] = float(data["card"][key]) * figure_scale
-        sections["log"]["weeks_per_table"] = float(data["log"]["weeks_per_table"])
+        for name in ("card", "plan"):
+            sections[name]["figure_width"] = float(data[name]["figure_width"]) * figure_scale
         specs = data["paragraph"]
         scales = {"size": scale, "leading": leading_scale, "space_before": space_scale,
                   "space_after": space_scale}
@@ -85,7 +105,7 @@ def make_styles(data: Mapping[str, Any], fonts: FontFamily, large_print: bool,
     except (KeyError, TypeError, ValueError, AttributeError) as error:
         raise UserError(f"styles.yaml: missing or bad value: {error}") from None
     return Styles(paragraphs, colours, page, sections["box"], sections["card"],
-                  sections["log"], fonts, scale, figure)
+                  sections["log"], fonts, scale, figure, sections)
 
 
 FIGURE_INKS = ("near", "far", "arrow", "prop", "number")
