@@ -154,8 +154,10 @@ class Templates:
         documents = []
         for folder in reversed(self.folders):  # bundled first, the user's over it
             path = folder / "styles.yaml"
-            if not path.is_file():
+            if not path.exists():
                 continue
+            if not is_inside(path, folder):
+                raise UserError("lies outside its template folder (a symbolic link?)", path=path)
             document, problems = read_yaml(path)
             if problems:
                 raise UserError.from_problems(problems)

@@ -104,8 +104,8 @@ def big_logo(path: Path) -> None:
     path.write_bytes(path.with_suffix(".jpg").read_bytes())
 
 
-def own_file(name: str, text: str, *args: str) -> Callable[[Path], list[str]]:
-    """A build with one file of the user's own (a preset, a CSV, a styles.yaml)."""
+def user_file(name: str, text: str, *args: str) -> Callable[[Path], list[str]]:
+    """A command with one file of the user's own (a preset, a CSV, a styles.yaml)."""
     def setup(folder: Path) -> list[str]:
         (folder / name).write_text(text, encoding="utf-8")
         return [arg.replace("{folder}", str(folder)) for arg in args]
@@ -456,19 +456,19 @@ CASES: dict[str, Case] = {
     "omit-safety": Case(build_with("--omit", "red-flags"), 2,
                         "'red-flags' cannot be left out: every handout keeps the exercises"),
     "omit-unknown": Case(build_with("--omit", "nope"), 2, "no section 'nope'; the sections are"),
-    "preset-omit-safety": Case(own_file(
+    "preset-omit-safety": Case(user_file(
         "short.yaml", "name: Short\ndescription: d\nexercises: [cobra]\nomit: [safety]\n",
         "build", "--preset", "{folder}/short.yaml", "-o", "{folder}/out.pdf"), 1,
         "short.yaml:4:1: omit: 'safety' cannot be left out"),
-    "csv-omit-red-flags": Case(own_file(
+    "csv-omit-red-flags": Case(user_file(
         "day.csv", "patient,exercises,omit\nBo,cobra,red-flags\n",
         "batch", "{folder}/day.csv", "-o", "{folder}/out", "-j", "1"), 1,
         "day.csv:2:3: omit: 'red-flags' cannot be left out"),
-    "styles-bad-colour": Case(own_file(
+    "styles-bad-colour": Case(user_file(
         "styles.yaml", 'colours:\n  accent: "#1d3557"\n  card_band: pink\n',
         "build", "--templates", "{folder}", "-o", "{folder}/out.pdf"), 1,
         "styles.yaml:3:3: colours.card_band: 'pink' is not a colour"),
-    "styles-bad-size": Case(own_file(
+    "styles-bad-size": Case(user_file(
         "styles.yaml", 'colours:\n  accent: "#1d3557"\n  card_band: "#123456"\n'
         'paragraph:\n  body:\n    size: big\n',
         "build", "--templates", "{folder}", "-o", "{folder}/out.pdf"), 1,
@@ -529,7 +529,7 @@ CASES: dict[str, Case] = {
         "{% endfor %}"), 1, "the templates wrote more than 5,000,000 characters"),
     "exercise-id-is-a-path": Case(pack_edit("pack.yaml", "  - knee-to-chest",
                                             "  - ../../../../tmp/secret"), 1,
-                                  "exercises.0: expected an exercise id"),
+                                  "exercises.3: expected an exercise id"),
     "image-outside-pack": Case(exercise_image("/etc/hosts"), 1,
                                "image: '/etc/hosts' lies outside the pack folder"),
     "font-outside-pack": Case(pack_edit("pack.yaml", "publisher:", "font: /etc/passwd\npublisher:"),
