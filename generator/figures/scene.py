@@ -224,8 +224,9 @@ def _arrow_marks(spec: FigureSpec, end2: dict[str, Vec], heads: tuple[Point, ...
     frames = [interpolate(spec, i / ARROW_STEPS) for i in range(ARROW_STEPS + 1)]
     floor = _floor_y(spec)
     for name in spec.moving:
-        if spec.arrow == "lift":
-            marks.append(Mark("arrow", _lift_path(end2[name][:2], point_radius(name)), "arrow",
+        if spec.arrow in ("lift", "press"):
+            make = _lift_path if spec.arrow == "lift" else _press_path
+            marks.append(Mark("arrow", make(end2[name][:2], point_radius(name)), "arrow",
                               LIMB_RADIUS * ARROW_WIDTH))
             continue
         path = _arrow_path([_flat(spec, frame[name])[:2] for frame in frames], centre, spec.arrow,
@@ -278,6 +279,15 @@ def _lift_path(last: Point, radius: float) -> tuple[Point, ...]:
     bridge, in the open space over the hips rather than the narrow gap under them."""
     base = last[1] + radius + LIFT_GAP
     return ((last[0], base), (last[0], base + MIN_ARROW))
+
+
+def _press_path(last: Point, radius: float) -> tuple[Point, ...]:
+    """A straight arrow down through the part to its underside: "press this onto the
+    floor" (the pelvic tilt's low back), not "push on the stomach", which an arrow that
+    stops above the body was read as."""
+    tip = last[1] - radius + 1.5
+    top = last[1] + radius + LIFT_GAP + MIN_ARROW
+    return ((last[0], top), (last[0], tip))
 
 
 def _arrow_path(path: list[Point], centre: Point, how: str, clear: float = ARROW_GAP) -> list[Point]:
