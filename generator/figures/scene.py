@@ -250,6 +250,9 @@ def _arrow_marks(spec: FigureSpec, end2: dict[str, Vec], heads: tuple[Point, ...
     frames = [interpolate(spec, i / ARROW_STEPS) for i in range(ARROW_STEPS + 1)]
     floor = _floor_y(spec)
     for name in spec.moving:
+        if spec.arrow == "reach":
+            marks.append(Mark("arrow", _reach_path(end2, name), "arrow", LIMB_RADIUS * ARROW_WIDTH))
+            continue
         if spec.arrow in ("lift", "press"):
             make = _lift_path if spec.arrow == "lift" else _press_path
             marks.append(Mark("arrow", make(end2[name][:2], point_radius(name)), "arrow",
@@ -305,6 +308,22 @@ def _lift_path(last: Point, radius: float) -> tuple[Point, ...]:
     bridge, in the open space over the hips rather than the narrow gap under them."""
     base = last[1] + radius + LIFT_GAP
     return ((last[0], base), (last[0], base + MIN_ARROW))
+
+
+def _reach_path(points: dict[str, Vec], name: str) -> tuple[Point, ...]:
+    """A straight arrow along a limb held out, pointing to its tip, just under it: "reach
+    long". The bird dog's arcs swept up from the floor and were read as "lift high"."""
+    side = name.split("_")[0]
+    root = points[f"{side}_shoulder" if name.endswith(("hand", "elbow")) else f"{side}_hip"][:2]
+    tip = points[name][:2]
+    dx, dy = tip[0] - root[0], tip[1] - root[1]
+    length = math.hypot(dx, dy) or 1.0
+    ux, uy = dx / length, dy / length
+    nx, ny = (uy, -ux) if ux > 0 else (-uy, ux)  # the normal pointing down
+    clear = ARROW_GAP + LIMB_RADIUS * ARROW_WIDTH
+    end = (tip[0] - ux * 2 + nx * clear, tip[1] - uy * 2 + ny * clear)
+    span = max(MIN_ARROW, 0.45 * length)
+    return ((end[0] - ux * span, end[1] - uy * span), end)
 
 
 def _press_path(last: Point, radius: float) -> tuple[Point, ...]:
