@@ -28,7 +28,9 @@ CASING = 2.2  # the white gap around a limb that crosses another
 NECK_RADIUS = 4.5
 EYE_RADIUS = 2.0
 HAND_RADIUS = 7.5  # a hand is a knob wider than the forearm, so it reads as a hand
-TOWEL_RADIUS = 3.0
+TOWEL_RADIUS = 4.0  # a band: a grey outline round white, so it reads as cloth
+TOWEL_EDGE = 1.4
+TOWEL_STEPS = 8
 HOLD_REACH = 16.0  # a hand reaching within this of a body point holds it
 ARROW_STEPS = 10  # samples along the path: smooth enough at handout sizes
 INKS = ("near", "far", "arrow", "prop", "paper")
@@ -165,17 +167,41 @@ def _trunk_marks(points: dict[str, Vec]) -> tuple[Mark, ...]:
 
 
 def _with_towel(spec: FigureSpec, points: dict[str, Vec], body: tuple[Mark, ...]) -> tuple[Mark, ...]:
-    """The body with any towel over it: a strap from one hand round a body point to the
-    other hand, parted from the limbs by white, and the hands drawn again over its ends."""
+    """The body with any towel over it: a soft loop from one hand round a body point (the
+    back of a thigh) to the other hand, drawn as a prop's outlined band, parted from the
+    limbs by white, and the hands drawn again over its ends."""
     marks = []
     for prop in spec.props:
         if prop.kind == "towel" and prop.around is not None:
-            path = (points["left_hand"][:2], points[prop.around][:2], points["right_hand"][:2])
-            marks += [Mark("casing", path, "paper", TOWEL_RADIUS + CASING), Mark("towel", path, "prop", TOWEL_RADIUS)]
+            path = _towel_loop(points["left_hand"][:2], points["right_hand"][:2], points[prop.around][:2])
+            marks += [Mark("casing", path, "paper", TOWEL_RADIUS + CASING), Mark("towel", path, "prop", TOWEL_RADIUS),
+                      Mark("casing", path, "paper", TOWEL_RADIUS - TOWEL_EDGE)]
     if not marks:
         return body
     hands = tuple(mark for mark in body if mark.kind == "hand" and mark.ink != "paper")
     return body + tuple(marks) + hands
+
+
+def _towel_loop(first: Point, second: Point, around: Point) -> tuple[Point, ...]:
+    """Hand, a U round the far side of ``around`` (its two sides apart by a limb), hand.
+
+    Round 1 drew hand, point, hand: seen from the side the hands coincide, so the towel
+    was one straight bar and read as a stick. The U's two strands show a loop.
+    """
+    mid = ((first[0] + second[0]) / 2, (first[1] + second[1]) / 2)
+    dx, dy = around[0] - mid[0], around[1] - mid[1]
+    length = math.hypot(dx, dy) or 1.0
+    ux, uy = dx / length, dy / length
+    px, py = -uy, ux
+    radius = LIMB_RADIUS + CASING + TOWEL_RADIUS
+    side = lambda p: (p[0] - mid[0]) * px + (p[1] - mid[1]) * py  # noqa: E731
+    plus, minus = (first, second) if side(first) >= side(second) else (second, first)
+    arc = []
+    for i in range(TOWEL_STEPS + 1):
+        phi = math.pi / 2 - math.pi * i / TOWEL_STEPS
+        arc.append((around[0] + radius * (math.sin(phi) * px + math.cos(phi) * ux),
+                    around[1] + radius * (math.sin(phi) * py + math.cos(phi) * uy)))
+    return (plus, *arc, minus)
 
 
 def _prop_marks(spec: FigureSpec) -> tuple[Mark, ...]:
@@ -224,8 +250,12 @@ def _arrow_marks(spec: FigureSpec, end2: dict[str, Vec], heads: tuple[Point, ...
     frames = [interpolate(spec, i / ARROW_STEPS) for i in range(ARROW_STEPS + 1)]
     floor = _floor_y(spec)
     for name in spec.moving:
-        if spec.arrow == "lift":
-            marks.append(Mark("arrow", _lift_path(end2[name][:2], point_radius(name)), "arrow",
+        if spec.arrow == "reach":
+            marks.append(Mark("arrow", _reach_path(end2, name), "arrow", LIMB_RADIUS * ARROW_WIDTH))
+            continue
+        if spec.arrow in ("lift", "press"):
+            make = _lift_path if spec.arrow == "lift" else _press_path
+            marks.append(Mark("arrow", make(end2[name][:2], point_radius(name)), "arrow",
                               LIMB_RADIUS * ARROW_WIDTH))
             continue
         path = _arrow_path([_flat(spec, frame[name])[:2] for frame in frames], centre, spec.arrow,
@@ -278,6 +308,31 @@ def _lift_path(last: Point, radius: float) -> tuple[Point, ...]:
     bridge, in the open space over the hips rather than the narrow gap under them."""
     base = last[1] + radius + LIFT_GAP
     return ((last[0], base), (last[0], base + MIN_ARROW))
+
+
+def _reach_path(points: dict[str, Vec], name: str) -> tuple[Point, ...]:
+    """A straight arrow along a limb held out, pointing to its tip, just under it: "reach
+    long". The bird dog's arcs swept up from the floor and were read as "lift high"."""
+    side = name.split("_")[0]
+    root = points[f"{side}_shoulder" if name.endswith(("hand", "elbow")) else f"{side}_hip"][:2]
+    tip = points[name][:2]
+    dx, dy = tip[0] - root[0], tip[1] - root[1]
+    length = math.hypot(dx, dy) or 1.0
+    ux, uy = dx / length, dy / length
+    nx, ny = (uy, -ux) if ux > 0 else (-uy, ux)  # the normal pointing down
+    clear = ARROW_GAP + LIMB_RADIUS * ARROW_WIDTH
+    end = (tip[0] - ux * 2 + nx * clear, tip[1] - uy * 2 + ny * clear)
+    span = max(MIN_ARROW, 0.45 * length)
+    return ((end[0] - ux * span, end[1] - uy * span), end)
+
+
+def _press_path(last: Point, radius: float) -> tuple[Point, ...]:
+    """A straight arrow down through the part to its underside: "press this onto the
+    floor" (the pelvic tilt's low back), not "push on the stomach", which an arrow that
+    stops above the body was read as."""
+    tip = last[1] - radius + 1.5
+    top = last[1] + radius + LIFT_GAP + MIN_ARROW
+    return ((last[0], top), (last[0], tip))
 
 
 def _arrow_path(path: list[Point], centre: Point, how: str, clear: float = ARROW_GAP) -> list[Point]:

@@ -18,7 +18,7 @@ from reportlab.lib.units import mm
 from generator.errors import UserError
 from generator.figures.draw import (MAX_HEIGHT, FigureBug, FigureInks, check_operators, exercise_figure,
                                     panel_figure, panel_geometry)
-from generator.figures.kinematics import HEAD_RADIUS
+from generator.figures.kinematics import HEAD_RADIUS, LIMB_RADIUS, TRUNK_SAMPLES
 from generator.figures.scene import build_scene
 from generator.figures.spec import FigureSpec, project, solve
 from generator.model import Exercise
@@ -170,6 +170,69 @@ def test_the_easier_versions_are_drawn_for_three_exercises(exercises: list[Exerc
     assert any(mark.kind == "towel" for mark in build_scene(towel).panels[1])
     chair = next(e.figure.easier for e in exercises if e.id == "piriformis")
     assert [prop.kind for prop in chair.props] == ["chair"]
+
+
+def _flat(spec: FigureSpec, frame: str) -> dict[str, tuple[float, float]]:
+    return {name: project(point, spec.camera)[:2] for name, point in solve(spec, frame).items()}
+
+
+def _arrows(spec: FigureSpec) -> list[tuple[tuple[float, float], ...]]:
+    return [mark.points for mark in build_scene(spec).panels[1] if mark.kind == "arrow"]
+
+
+def test_the_pelvic_tilt_arrow_presses_down_through_the_low_back(exercises: list[Exercise]) -> None:
+    # Round 1's arrow stopped over the stomach and was read as "press on your tummy".
+    spec = next(e.figure for e in exercises if e.id == "pelvic-tilt")
+    low_back = _flat(spec, "end")["low_back"]
+    [(tail, tip)] = _arrows(spec)
+    assert tail[0] == pytest.approx(tip[0]) == pytest.approx(low_back[0])
+    assert tail[1] > low_back[1] + LIMB_RADIUS  # it starts above the body
+    assert low_back[1] - LIMB_RADIUS <= tip[1] < low_back[1]  # and ends at the back's underside
+
+
+def test_the_pelvic_tilt_shows_a_gap_under_the_low_back_that_closes(exercises: list[Exercise]) -> None:
+    spec = next(e.figure for e in exercises if e.id == "pelvic-tilt")
+    gaps = []
+    for frame in ("start", "end"):
+        points = solve(spec, frame)
+        waist = min(points[f"trunk_waist_{i}"][1] for i in range(TRUNK_SAMPLES))
+        hips = min(points[f"trunk_hips_{i}"][1] for i in range(TRUNK_SAMPLES))
+        shoulders = min(points[f"trunk_shoulders_{i}"][1] for i in range(TRUNK_SAMPLES))
+        gaps.append(waist - max(hips, shoulders))
+    assert gaps[0] > 5 and abs(gaps[1]) < 2, gaps
+
+
+def test_bird_dog_arrows_run_along_the_held_out_limbs_pointing_outward(exercises: list[Exercise]) -> None:
+    # Round 1's arcs swept up from the floor and were read as "lift the leg high".
+    spec = next(e.figure for e in exercises if e.id == "bird-dog")
+    points = _flat(spec, "end")
+    roots = {"right_hand": "right_shoulder", "left_toe": "left_hip"}
+    arrows = _arrows(spec)
+    assert len(arrows) == len(spec.moving) == 2
+    for name, (tail, tip) in zip(spec.moving, arrows):
+        root, end = points[roots[name]], points[name]
+        limb = (end[0] - root[0], end[1] - root[1])
+        arrow = (tip[0] - tail[0], tip[1] - tail[1])
+        cosine = (limb[0] * arrow[0] + limb[1] * arrow[1]) / (math.hypot(*limb) * math.hypot(*arrow))
+        assert cosine > 0.99, name  # parallel to the limb, toward its end
+        assert math.dist(tip, end) < 2 * LIMB_RADIUS + 6, name  # near the tip, just under it
+        assert (tail[1] + tip[1]) / 2 < (root[1] + end[1]) / 2, name
+
+
+def test_the_towel_is_a_loop_round_the_leg_not_a_bar(exercises: list[Exercise]) -> None:
+    spec = next(e.figure.easier for e in exercises if e.id == "knee-to-chest")
+    points = _flat(spec, "end")
+    around = points["right_knee"]
+    [towel] = [mark.points for mark in build_scene(spec).panels[1] if mark.kind == "towel"]
+    hands = (points["left_hand"], points["right_hand"])
+    mid = ((hands[0][0] + hands[1][0]) / 2, (hands[0][1] + hands[1][1]) / 2)
+    # It goes round the far side of the leg (further from the hands than the knee) ...
+    assert max(math.dist(p, mid) for p in towel) > math.dist(around, mid) + LIMB_RADIUS
+    # ... and its two strands stay a leg's width apart, so it cannot read as one stick.
+    ux, uy = around[0] - mid[0], around[1] - mid[1]
+    norm = math.hypot(ux, uy)
+    across = [((p[0] - mid[0]) * -uy + (p[1] - mid[1]) * ux) / norm for p in towel]
+    assert max(across) - min(across) > 2 * LIMB_RADIUS
 
 
 def test_figures_are_cached_per_spec_width_and_inks(exercises: list[Exercise]) -> None:
