@@ -207,7 +207,7 @@ def test_one_pain_rule_on_every_card_in_the_guide_and_on_the_log(eight: bytes,
 
 def test_the_pain_scale_is_drawn_from_0_to_10_in_three_bands(eight: bytes) -> None:
     first = ReadPdf.from_bytes(eight).pages[0]
-    assert "0 1 2 3 4 5 6 7 8 9 10 Fine OK if it settles Too much. Stop for today" in first
+    assert "0 1 2 3 4 5 6 7 8 9 10 Fine OK if it settles Too much. Stop that exercise" in first
 
 
 def test_pain_rule_is_cited(eight: bytes, pack: Pack) -> None:
