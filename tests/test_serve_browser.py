@@ -178,13 +178,13 @@ def test_download_equals_the_cli_for_the_same_choices(page: Any, server: Server,
     patient = "Zoë Ångström-Núñez"
     server.typed_names.append(patient)
     tick_only(page, ["cobra", "clamshell", "bird-dog"])
-    up = page.get_by_role("button", name="Move Bird dog up")
+    up = page.get_by_role("button", name="Move Cobra up")
     up.focus()
     for _ in range(7):  # from eighth place to first, by keyboard
         page.keyboard.press("Enter")
-    assert page.evaluate("document.activeElement.getAttribute('aria-label')") == "Move Bird dog up"
-    assert page.inner_text("#order-status") == "Bird dog moved to place 1 of 8."
-    assert ticked(page) == ["bird-dog", "cobra", "clamshell"]
+    assert page.evaluate("document.activeElement.getAttribute('aria-label')") == "Move Cobra up"
+    assert page.inner_text("#order-status") == "Cobra moved to place 1 of 8."
+    assert ticked(page) == ["cobra", "bird-dog", "clamshell"]
     page.fill("#sets-bird-dog", "2")
     page.fill("#reps-bird-dog", "6")
     page.fill("#note-bird-dog", "Keep your back flat, do not rush")
@@ -209,14 +209,14 @@ def test_download_equals_the_cli_for_the_same_choices(page: Any, server: Server,
     expected = cli_pdf(tmp_path, "--patient", patient, "--clinician", "Siân O'Brien, physiotherapist",
                        "--notes", "Walk every day.\n\nCall if the pain spreads.", "--date", ISSUE,
                        "--review-date", "2026-12-15", "--weeks", "3", "--page-size", "letter",
-                       "--large-print", "-e", "bird-dog", "-e", "cobra", "-e", "clamshell",
+                       "--large-print", "-e", "cobra", "-e", "bird-dog", "-e", "clamshell",
                        "--dose", "bird-dog=2x6,note:Keep your back flat, do not rush",
                        "--dose", "cobra=hold10,2/day", "--dose", "clamshell=left")
     read, cli_read = ReadPdf.from_bytes(pdf), ReadPdf.from_bytes(expected)
     assert read.pages == cli_read.pages
-    assert patient in read.text and "2 sets of 6" in read.text
+    assert patient in read.text and "6 times, 2 sets" in read.text
     assert "Keep your back flat, do not rush" in read.text
-    assert read.text.index("Bird dog") < read.text.index("Cobra") < read.text.index("Clamshell")
+    assert read.text.index("Cobra") < read.text.index("Bird dog") < read.text.index("Clamshell")
     assert pdf == expected  # the same bytes, not only the same text
     assert download.suggested_filename == "sciatica-zoë-ångström-núñez-2026-11-24.pdf"  # as the CLI names it
 
@@ -225,8 +225,8 @@ def test_a_preset_ticks_its_exercises_and_builds_what_the_cli_builds(
         page: Any, server: Server, tmp_path: Path) -> None:
     page.select_option("#preset", "gentle-start")
     page.get_by_role("button", name="Apply preset").click()
-    assert ticked(page) == ["knee-to-chest", "standing-hamstring", "piriformis", "cobra"]
-    assert "Hold: 20 seconds" in page.inner_text("#default-knee-to-chest")
+    assert ticked(page) == ["standing-hamstring", "knee-to-chest", "piriformis", "cobra"]
+    assert "Hold 20 seconds" in page.inner_text("#default-knee-to-chest")
     assert page.get_attribute("#hold_seconds-knee-to-chest", "placeholder") == "20"
     page.fill("#date", ISSUE)
     with page.expect_download() as download_info:
@@ -345,7 +345,7 @@ def test_a_bad_dose_is_shown_beside_its_field_and_keeps_what_was_typed(
     summary = page.locator("#error-summary")
     assert page.evaluate("document.activeElement.id") == "error-summary"
     assert summary.locator("a").evaluate_all("links => links.map(a => a.getAttribute('href'))") == [
-        "#hold_seconds-cobra", "#reps-bird-dog"]
+        "#reps-bird-dog", "#hold_seconds-cobra"]
     assert "Bird dog, repetitions: Write a whole number" in summary.inner_text()
     assert page.title().startswith("Error:")
     page.locator("#reps-bird-dog").scroll_into_view_if_needed()
@@ -597,22 +597,22 @@ def test_keyboard_only_with_a_visible_focus(page: Any) -> None:
     assert page.locator(".skip").bounding_box()["x"] >= 0  # shown when focused
     for _ in range(20):
         page.keyboard.press("Tab")
-        if page.evaluate("document.activeElement.id") == "exercise-knee-to-chest":
+        if page.evaluate("document.activeElement.id") == "exercise-standing-hamstring":
             break
-    assert page.evaluate("document.activeElement.id") == "exercise-knee-to-chest"
+    assert page.evaluate("document.activeElement.id") == "exercise-standing-hamstring"
     style = page.evaluate("""() => { const s = getComputedStyle(document.activeElement);
         return [s.outlineStyle, parseFloat(s.outlineWidth), s.boxShadow]; }""")
     assert style[0] == "solid" and style[1] >= 2 and style[2] != "none"
     page.keyboard.press("Space")
-    assert "knee-to-chest" not in ticked(page)
+    assert "standing-hamstring" not in ticked(page)
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.getAttribute('aria-label')") == (
-        "Move Knee-to-chest stretch up")
+        "Move Standing hamstring stretch up")
     page.keyboard.press("Tab")
     page.keyboard.press("Enter")  # Down
-    assert ticked(page)[0] == "standing-hamstring"
+    assert ticked(page)[0] == "bird-dog"
     assert page.evaluate("Array.from(document.querySelectorAll('#cards .card')).map(c => c.dataset.id)")[:2] == [
-        "standing-hamstring", "knee-to-chest"]
+        "bird-dog", "standing-hamstring"]
 
 
 def test_every_field_has_a_label(page: Any) -> None:

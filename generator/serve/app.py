@@ -45,7 +45,7 @@ from ..loading import find_preset, load_preset, preset_names
 from ..model import Exercise, Pack, Preset
 from ..naming import default_output, slug
 from ..prescription import PatientDetails
-from ..view import dose_lines
+from ..view import dose_words
 from . import form as forms
 
 if TYPE_CHECKING:
@@ -284,8 +284,7 @@ class Site:
                     "name": form_name, "label": label, "id": f"{name}-{exercise_id}",
                     "value": state.values.get(form_name, ""), "placeholder": value or "",
                     "error": state.errors.get(form_name)})
-            summary = "; ".join(f"{line['label']}: {line['value']}"
-                                for line in dose_lines(default, translator))
+            summary = "; ".join(dose_words(default, translator))  # the handout's words
             cards.append({
                 "id": exercise_id, "name": exercise.name,
                 "kind": translator.gettext("Stretch" if exercise.kind == "stretch"
