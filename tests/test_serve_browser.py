@@ -235,6 +235,56 @@ def test_a_preset_ticks_its_exercises_and_builds_what_the_cli_builds(
     assert pdf == cli_pdf(tmp_path, "--preset", "gentle-start", "--date", ISSUE)
 
 
+def download(tab: Any) -> bytes:
+    with tab.expect_download() as download_info:
+        tab.get_by_role("button", name="Download PDF").click()
+    return Path(download_info.value.path()).read_bytes()
+
+
+def test_a_swedish_handout_equals_the_clis(page: Any, server: Server, tmp_path: Path) -> None:
+    patient = "Åsa Öberg"
+    server.typed_names.append(patient)
+    assert page.is_checked("#language-en")  # the pack's own language until one is chosen
+    assert page.inner_text("label[for=language-sv]") == "Svenska"
+    tick_only(page, ["cobra", "clamshell"])
+    page.fill("#patient", patient)
+    page.fill("#date", ISSUE)
+    page.check("#language-sv")
+    page.get_by_role("button", name="Preview").click()
+    assert page.locator("#error-summary").count() == 0, said(page, "#error-summary")
+    assert page.locator("#preview img").count() > 0
+    pdf = download(page)
+    assert pdf == cli_pdf(tmp_path, "--lang", "sv", "--patient", patient, "-e", "clamshell",
+                          "-e", "cobra", "--date", ISSUE)
+    read = ReadPdf.from_bytes(pdf)
+    assert str(read.reader.trailer["/Root"]["/Lang"]) == "sv-SE"
+    assert "Datum 24 november 2026" in read.pages[0] and patient in read.text
+    assert page.is_checked("#language-sv")  # kept for the next handout
+
+
+def test_the_short_edition_and_a_section_left_out_equal_the_clis(
+        page: Any, tmp_path: Path) -> None:
+    tick_only(page, ["cobra", "clamshell"])
+    page.fill("#date", ISSUE)
+    full = ReadPdf.from_bytes(download(page))
+    assert "About sciatica" in full.text and "Your exercise log" in full.text
+    page.check("#omit-about")
+    without_about = download(page)
+    assert without_about == cli_pdf(tmp_path, "--omit", "about", "-e", "clamshell", "-e", "cobra",
+                                    "--date", ISSUE)
+    read = ReadPdf.from_bytes(without_about)
+    assert "About sciatica" not in read.text and "Your exercise log" in read.text
+    page.uncheck("#omit-about")
+    page.check("#brief")
+    brief = download(page)
+    assert brief == cli_pdf(tmp_path, "--brief", "-e", "clamshell", "-e", "cobra",
+                            "--date", ISSUE)
+    read = ReadPdf.from_bytes(brief)
+    assert len(read.pages) < len(full.pages)
+    assert "About sciatica" not in read.text and "Your exercise log" not in read.text
+    assert "Clamshell" in read.text and "Cobra" in read.text
+
+
 def test_enter_in_a_field_previews_and_keeps_the_choices(page: Any, server: Server) -> None:
     server.typed_names.append("Ines Enter")
     page.select_option("#preset", "strength")
