@@ -263,7 +263,7 @@ def test_a_swedish_handout_equals_the_clis(page: Any, server: Server, tmp_path: 
 
 
 def test_the_short_edition_and_a_section_left_out_equal_the_clis(
-        page: Any, tmp_path: Path) -> None:
+        page: Any, tmp_path: Path, shot: Any) -> None:
     tick_only(page, ["cobra", "clamshell"])
     page.fill("#date", ISSUE)
     full = ReadPdf.from_bytes(download(page))
@@ -276,6 +276,8 @@ def test_the_short_edition_and_a_section_left_out_equal_the_clis(
     assert "About sciatica" not in read.text and "Your exercise log" in read.text
     page.uncheck("#omit-about")
     page.check("#brief")
+    page.evaluate("document.getElementById('print-title').scrollIntoView()")
+    shot(page, "serve-print.png")
     brief = download(page)
     assert brief == cli_pdf(tmp_path, "--brief", "-e", "clamshell", "-e", "cobra",
                             "--date", ISSUE)

@@ -291,7 +291,7 @@ class Site:
                     "name": form_name, "label": label, "id": f"{name}-{exercise_id}",
                     "value": state.values.get(form_name, ""), "placeholder": value or "",
                     "error": state.errors.get(form_name)})
-            summary = "; ".join(dose_words(default, translator))  # the handout's words
+            summary = ". ".join(dose_words(default, translator))  # the handout's words
             cards.append({
                 "id": exercise_id, "name": exercise.name,
                 "kind": translator.gettext("Stretch" if exercise.kind == "stretch"
