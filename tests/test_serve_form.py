@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -282,3 +283,23 @@ def test_a_preset_with_a_language_chooses_it(pack: Pack, presets: dict[str, Pres
     swedish = presets["gentle-start"].model_copy(update={"language": "sv"})
     assert forms.apply_preset(state, pack, swedish).values["language"] == "sv"
     assert forms.apply_preset(state, pack, presets["gentle-start"]).values["language"] == "en"
+
+
+def test_a_pack_in_one_language_offers_no_language_choice(tmp_path: Path) -> None:
+    import shutil
+
+    from generator.serve.app import Catalogue, Site
+
+    english_only = tmp_path / "english-only"
+    shutil.copytree(default_pack(), english_only, ignore=shutil.ignore_patterns("sv"))
+
+    class Request:
+        cookies: dict[str, str] = {}
+
+    for folder, offered in ((default_pack(), True), (english_only, False)):
+        site = Site(Catalogue.load([folder]))
+        loaded = site.loaded("sciatica")
+        assert loaded is not None
+        html = site.render(Request(), loaded, forms.initial_state(loaded.pack)).body.decode()  # type: ignore[arg-type]
+        assert ('name="language"' in html) is offered
+        assert '<legend>Sections to leave out</legend>' in html
