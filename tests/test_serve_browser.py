@@ -246,6 +246,7 @@ def test_a_swedish_handout_equals_the_clis(page: Any, server: Server, tmp_path: 
     server.typed_names.append(patient)
     assert page.is_checked("#language-en")  # the pack's own language until one is chosen
     assert page.inner_text("label[for=language-sv]") == "Svenska"
+    assert page.get_attribute("label[for=language-sv]", "lang") == "sv"  # read as Swedish
     tick_only(page, ["cobra", "clamshell"])
     page.fill("#patient", patient)
     page.fill("#date", ISSUE)
