@@ -178,13 +178,13 @@ def test_download_equals_the_cli_for_the_same_choices(page: Any, server: Server,
     patient = "Zoë Ångström-Núñez"
     server.typed_names.append(patient)
     tick_only(page, ["cobra", "clamshell", "bird-dog"])
-    up = page.get_by_role("button", name="Move Bird dog up")
+    up = page.get_by_role("button", name="Move Cobra up")
     up.focus()
     for _ in range(7):  # from eighth place to first, by keyboard
         page.keyboard.press("Enter")
-    assert page.evaluate("document.activeElement.getAttribute('aria-label')") == "Move Bird dog up"
-    assert page.inner_text("#order-status") == "Bird dog moved to place 1 of 8."
-    assert ticked(page) == ["bird-dog", "cobra", "clamshell"]
+    assert page.evaluate("document.activeElement.getAttribute('aria-label')") == "Move Cobra up"
+    assert page.inner_text("#order-status") == "Cobra moved to place 1 of 8."
+    assert ticked(page) == ["cobra", "bird-dog", "clamshell"]
     page.fill("#sets-bird-dog", "2")
     page.fill("#reps-bird-dog", "6")
     page.fill("#note-bird-dog", "Keep your back flat, do not rush")
@@ -209,14 +209,14 @@ def test_download_equals_the_cli_for_the_same_choices(page: Any, server: Server,
     expected = cli_pdf(tmp_path, "--patient", patient, "--clinician", "Siân O'Brien, physiotherapist",
                        "--notes", "Walk every day.\n\nCall if the pain spreads.", "--date", ISSUE,
                        "--review-date", "2026-12-15", "--weeks", "3", "--page-size", "letter",
-                       "--large-print", "-e", "bird-dog", "-e", "cobra", "-e", "clamshell",
+                       "--large-print", "-e", "cobra", "-e", "bird-dog", "-e", "clamshell",
                        "--dose", "bird-dog=2x6,note:Keep your back flat, do not rush",
                        "--dose", "cobra=hold10,2/day", "--dose", "clamshell=left")
     read, cli_read = ReadPdf.from_bytes(pdf), ReadPdf.from_bytes(expected)
     assert read.pages == cli_read.pages
-    assert patient in read.text and "2 sets of 6" in read.text
+    assert patient in read.text and "6 times, 2 sets" in read.text
     assert "Keep your back flat, do not rush" in read.text
-    assert read.text.index("Bird dog") < read.text.index("Cobra") < read.text.index("Clamshell")
+    assert read.text.index("Cobra") < read.text.index("Bird dog") < read.text.index("Clamshell")
     assert pdf == expected  # the same bytes, not only the same text
     assert download.suggested_filename == "sciatica-zoë-ångström-núñez-2026-11-24.pdf"  # as the CLI names it
 
@@ -225,14 +225,67 @@ def test_a_preset_ticks_its_exercises_and_builds_what_the_cli_builds(
         page: Any, server: Server, tmp_path: Path) -> None:
     page.select_option("#preset", "gentle-start")
     page.get_by_role("button", name="Apply preset").click()
-    assert ticked(page) == ["knee-to-chest", "standing-hamstring", "piriformis", "cobra"]
-    assert "Hold: 20 seconds" in page.inner_text("#default-knee-to-chest")
+    assert ticked(page) == ["standing-hamstring", "knee-to-chest", "piriformis", "cobra"]
+    assert "Hold 20 seconds" in page.inner_text("#default-knee-to-chest")
     assert page.get_attribute("#hold_seconds-knee-to-chest", "placeholder") == "20"
     page.fill("#date", ISSUE)
     with page.expect_download() as download_info:
         page.get_by_role("button", name="Download PDF").click()
     pdf = Path(download_info.value.path()).read_bytes()
     assert pdf == cli_pdf(tmp_path, "--preset", "gentle-start", "--date", ISSUE)
+
+
+def download(tab: Any) -> bytes:
+    with tab.expect_download() as download_info:
+        tab.get_by_role("button", name="Download PDF").click()
+    return Path(download_info.value.path()).read_bytes()
+
+
+def test_a_swedish_handout_equals_the_clis(page: Any, server: Server, tmp_path: Path) -> None:
+    patient = "Åsa Öberg"
+    server.typed_names.append(patient)
+    assert page.is_checked("#language-en")  # the pack's own language until one is chosen
+    assert page.inner_text("label[for=language-sv]") == "Svenska"
+    assert page.get_attribute("label[for=language-sv]", "lang") == "sv"  # read as Swedish
+    tick_only(page, ["cobra", "clamshell"])
+    page.fill("#patient", patient)
+    page.fill("#date", ISSUE)
+    page.check("#language-sv")
+    page.get_by_role("button", name="Preview").click()
+    assert page.locator("#error-summary").count() == 0, said(page, "#error-summary")
+    assert page.locator("#preview img").count() > 0
+    pdf = download(page)
+    assert pdf == cli_pdf(tmp_path, "--lang", "sv", "--patient", patient, "-e", "clamshell",
+                          "-e", "cobra", "--date", ISSUE)
+    read = ReadPdf.from_bytes(pdf)
+    assert str(read.reader.trailer["/Root"]["/Lang"]) == "sv-SE"
+    assert "Datum 24 november 2026" in read.pages[0] and patient in read.text
+    assert page.is_checked("#language-sv")  # kept for the next handout
+
+
+def test_the_short_edition_and_a_section_left_out_equal_the_clis(
+        page: Any, tmp_path: Path, shot: Any) -> None:
+    tick_only(page, ["cobra", "clamshell"])
+    page.fill("#date", ISSUE)
+    full = ReadPdf.from_bytes(download(page))
+    assert "About sciatica" in full.text and "Your exercise log" in full.text
+    page.check("#omit-about")
+    without_about = download(page)
+    assert without_about == cli_pdf(tmp_path, "--omit", "about", "-e", "clamshell", "-e", "cobra",
+                                    "--date", ISSUE)
+    read = ReadPdf.from_bytes(without_about)
+    assert "About sciatica" not in read.text and "Your exercise log" in read.text
+    page.uncheck("#omit-about")
+    page.check("#brief")
+    page.evaluate("document.getElementById('print-title').scrollIntoView()")
+    shot(page, "serve-print.png")
+    brief = download(page)
+    assert brief == cli_pdf(tmp_path, "--brief", "-e", "clamshell", "-e", "cobra",
+                            "--date", ISSUE)
+    read = ReadPdf.from_bytes(brief)
+    assert len(read.pages) < len(full.pages)
+    assert "About sciatica" not in read.text and "Your exercise log" not in read.text
+    assert "Clamshell" in read.text and "Cobra" in read.text
 
 
 def test_enter_in_a_field_previews_and_keeps_the_choices(page: Any, server: Server) -> None:
@@ -345,7 +398,7 @@ def test_a_bad_dose_is_shown_beside_its_field_and_keeps_what_was_typed(
     summary = page.locator("#error-summary")
     assert page.evaluate("document.activeElement.id") == "error-summary"
     assert summary.locator("a").evaluate_all("links => links.map(a => a.getAttribute('href'))") == [
-        "#hold_seconds-cobra", "#reps-bird-dog"]
+        "#reps-bird-dog", "#hold_seconds-cobra"]
     assert "Bird dog, repetitions: Write a whole number" in summary.inner_text()
     assert page.title().startswith("Error:")
     page.locator("#reps-bird-dog").scroll_into_view_if_needed()
@@ -597,22 +650,22 @@ def test_keyboard_only_with_a_visible_focus(page: Any) -> None:
     assert page.locator(".skip").bounding_box()["x"] >= 0  # shown when focused
     for _ in range(20):
         page.keyboard.press("Tab")
-        if page.evaluate("document.activeElement.id") == "exercise-knee-to-chest":
+        if page.evaluate("document.activeElement.id") == "exercise-standing-hamstring":
             break
-    assert page.evaluate("document.activeElement.id") == "exercise-knee-to-chest"
+    assert page.evaluate("document.activeElement.id") == "exercise-standing-hamstring"
     style = page.evaluate("""() => { const s = getComputedStyle(document.activeElement);
         return [s.outlineStyle, parseFloat(s.outlineWidth), s.boxShadow]; }""")
     assert style[0] == "solid" and style[1] >= 2 and style[2] != "none"
     page.keyboard.press("Space")
-    assert "knee-to-chest" not in ticked(page)
+    assert "standing-hamstring" not in ticked(page)
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.getAttribute('aria-label')") == (
-        "Move Knee-to-chest stretch up")
+        "Move Standing hamstring stretch up")
     page.keyboard.press("Tab")
     page.keyboard.press("Enter")  # Down
-    assert ticked(page)[0] == "standing-hamstring"
+    assert ticked(page)[0] == "bird-dog"
     assert page.evaluate("Array.from(document.querySelectorAll('#cards .card')).map(c => c.dataset.id)")[:2] == [
-        "standing-hamstring", "knee-to-chest"]
+        "bird-dog", "standing-hamstring"]
 
 
 def test_every_field_has_a_label(page: Any) -> None:

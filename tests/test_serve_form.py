@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
+import functools
+from pathlib import Path
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from starlette.datastructures import FormData
 
-from generator.build import BuildOptions
+from generator.build import BuildOptions, Resources
 from generator.loading import find_preset, load_preset, preset_names
 from generator.model import Dose, Pack, Preset
 from generator.prescription import PrescribedExercise, select_exercises
@@ -21,12 +25,18 @@ def presets(pack: Pack) -> dict[str, Preset]:
             for name in preset_names(default_pack())}
 
 
+@functools.cache
+def bundled() -> Resources:
+    return Resources.load(default_pack())
+
+
 def read(pack: Pack, presets: dict[str, Preset], *fields: tuple[str, str],
          ticked: tuple[str, ...] = ("bird-dog", "cobra", "clamshell")
          ) -> tuple[forms.FormState, BuildOptions | None]:
     items = [("exercise", exercise_id) for exercise_id in ticked]
     items += [("page_size", "a4"), *fields]
-    return forms.read_form(FormData(items), pack, presets, BuildOptions())
+    resources = dataclasses.replace(bundled(), pack=pack)  # the bundled folder, this pack
+    return forms.read_form(FormData(items), resources, presets, BuildOptions())
 
 
 def chosen(pack: Pack, options: BuildOptions) -> tuple[PrescribedExercise, ...]:
@@ -56,7 +66,9 @@ def test_empty_dose_fields_keep_the_default_and_unticked_cards_are_ignored(
         pack: Pack, presets: dict[str, Preset]) -> None:
     state, options = read(pack, presets, ("reps.glute-bridge", "not a number"))
     assert state.errors == {} and options is not None
-    assert options.doses == () and options.exercises == ("cobra", "clamshell", "bird-dog")
+    ticked = {"bird-dog", "cobra", "clamshell"}
+    assert options.doses == ()
+    assert options.exercises == tuple(i for i in pack.exercise_ids if i in ticked)  # pack order
 
 
 def test_sets_without_any_repetitions_is_an_error_on_the_repetitions(
@@ -160,7 +172,7 @@ def test_a_new_option_is_one_field(pack: Pack, presets: dict[str, Preset],
     from generator.serve.app import Catalogue, Site
 
     extra = forms.Field("exclude", "Leave out", "choices", "--exclude",
-                        choices=lambda p: tuple((e.id, e.name) for e in p.exercises))
+                        choices=lambda r: tuple((e.id, e.name) for e in r.pack.exercises))
     monkeypatch.setattr(forms, "PRINT_FIELDS", forms.PRINT_FIELDS + (extra,))
     monkeypatch.setattr(forms, "FIELDS", forms.FIELDS + (extra,))
     state, options = read(pack, presets, ("exclude", "cobra"), ("exclude", "clamshell"))
@@ -203,7 +215,7 @@ def test_serve_without_its_extra_says_what_to_install(monkeypatch: pytest.Monkey
 
 def test_the_empty_form_takes_each_fields_default(pack: Pack) -> None:
     state = forms.initial_state(pack)
-    assert state.values == {"page_size": "a4"}
+    assert state.values == {"page_size": "a4", "language": "en"}  # the pack's own language
     assert state.ticked == list(pack.exercise_ids) == state.order
 
 
@@ -227,3 +239,67 @@ def test_a_logo_is_checked_in_memory() -> None:
         print_ready(b"GIF89a not really")
     assert refused.value.problems[0].path is None
     assert forms.logo_problem(b"x" * (forms.MAX_LOGO_BYTES + 1)) == "The logo is larger than 5 MB."
+
+
+def test_language_brief_and_omit_are_the_clis_options(pack: Pack,
+                                                      presets: dict[str, Preset]) -> None:
+    state, options = read(pack, presets, ("language", "sv"), ("brief", "on"),
+                          ("omit", "faq"), ("omit", "sources"))
+    assert state.errors == {} and options is not None
+    assert options.language == "sv" and options.brief and options.omit == ("faq", "sources")
+    _, plain = read(pack, presets)
+    assert plain is not None  # nothing chosen: the CLI's defaults
+    assert (plain.language, plain.brief, plain.omit) == (None, False, ())
+
+
+@pytest.mark.parametrize(("field", "value", "message"), [
+    ("language", "de", "Choose one of: en, sv."),
+    ("omit", "red-flags", "Choose from the list."),   # a safety section is never offered
+    ("omit", "../etc", "Choose from the list."),
+])
+def test_a_language_or_section_not_offered_is_refused(pack: Pack, presets: dict[str, Preset],
+                                                      field: str, value: str,
+                                                      message: str) -> None:
+    state, options = read(pack, presets, (field, value))
+    assert options is None and state.errors == {field: message}
+
+
+def test_the_offered_languages_and_sections_come_from_the_pack_and_sections_py() -> None:
+    from generator.sections import SECTIONS
+
+    languages = next(f for f in forms.PRINT_FIELDS if f.name == "language")
+    omit = next(f for f in forms.PRINT_FIELDS if f.name == "omit")
+    assert languages.choices is not None and omit.choices is not None
+    assert languages.choices(bundled()) == (("en", "English"), ("sv", "Svenska"))
+    offered = [name for name, _ in omit.choices(bundled())]
+    assert offered == [name for name, (_, optional) in SECTIONS.items() if optional]
+    assert "red-flags" not in offered and "safety" not in offered
+    for name in ("language", "brief", "omit"):  # each names its BuildOptions attribute
+        assert name in BuildOptions.__dataclass_fields__
+
+
+def test_a_preset_with_a_language_chooses_it(pack: Pack, presets: dict[str, Preset]) -> None:
+    state, _ = read(pack, presets, ("language", "en"))
+    swedish = presets["gentle-start"].model_copy(update={"language": "sv"})
+    assert forms.apply_preset(state, pack, swedish).values["language"] == "sv"
+    assert forms.apply_preset(state, pack, presets["gentle-start"]).values["language"] == "en"
+
+
+def test_a_pack_in_one_language_offers_no_language_choice(tmp_path: Path) -> None:
+    import shutil
+
+    from generator.serve.app import Catalogue, Site
+
+    english_only = tmp_path / "english-only"
+    shutil.copytree(default_pack(), english_only, ignore=shutil.ignore_patterns("sv"))
+
+    class Request:
+        cookies: dict[str, str] = {}
+
+    for folder, offered in ((default_pack(), True), (english_only, False)):
+        site = Site(Catalogue.load([folder]))
+        loaded = site.loaded("sciatica")
+        assert loaded is not None
+        html = site.render(Request(), loaded, forms.initial_state(loaded.pack)).body.decode()  # type: ignore[arg-type]
+        assert ('name="language"' in html) is offered
+        assert '<legend>Sections to leave out</legend>' in html

@@ -41,11 +41,12 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from ..batch import Outcome, ResourcesByLanguage, rows_from_text
 from ..build import BuildOptions, Resources, render_handout
 from ..errors import Problem, UserError
+from ..languages import primary
 from ..loading import find_preset, load_preset, preset_names
 from ..model import Exercise, Pack, Preset
 from ..naming import default_output, slug
 from ..prescription import PatientDetails
-from ..view import dose_lines
+from ..view import dose_words
 from . import form as forms
 
 if TYPE_CHECKING:
@@ -96,6 +97,12 @@ class LoadedPack:
     @property
     def pack(self) -> Pack:
         return self.resources.pack
+
+    def resources_in(self, language: str | None) -> Resources:
+        """The pack and templates in ``language`` (None: the pack's own), each loaded once;
+        call it under :data:`BUILD_LOCK` (it may load a translation)."""
+        own = language is None or primary(language) == primary(self.pack.language)
+        return self.languages.get(None if own else language)
 
 
 @dataclass(frozen=True)
@@ -284,8 +291,7 @@ class Site:
                     "name": form_name, "label": label, "id": f"{name}-{exercise_id}",
                     "value": state.values.get(form_name, ""), "placeholder": value or "",
                     "error": state.errors.get(form_name)})
-            summary = "; ".join(f"{line['label']}: {line['value']}"
-                                for line in dose_lines(default, translator))
+            summary = ". ".join(dose_words(default, translator))  # the handout's words
             cards.append({
                 "id": exercise_id, "name": exercise.name,
                 "kind": translator.gettext("Stretch" if exercise.kind == "stretch"
@@ -340,7 +346,8 @@ class Site:
         if loaded is None:
             return self.refusal(request, 400, "No content pack could be loaded.")
         logo, token = await self.logo(form)
-        state, options = forms.read_form(form, loaded.pack, loaded.presets, loaded.base, logo)
+        state, options = forms.read_form(form, loaded.resources, loaded.presets, loaded.base,
+                                         logo)
         state.logo_kept = token if "logo" not in state.errors else ""
         if action == "preset":
             if "preset" in state.errors:
@@ -350,14 +357,15 @@ class Site:
         if options is None:
             return self.render(request, loaded, state, status=400)
         try:
-            pdf = await locked(render_handout, options, loaded.resources)
+            resources = await locked(loaded.resources_in, options.language)
+            pdf = await locked(render_handout, options, resources)
             preview = await locked(page_images, pdf) if action == "preview" else ()
         except UserError as error:
             forms.place_error(state, error)
             return self.render(request, loaded, state, status=400)
         if action == "preview":
             return self.render(request, loaded, state, preview=preview)
-        name = default_output(loaded.resources.prescribe(options), loaded.pack.id).name
+        name = default_output(resources.prescribe(options), loaded.pack.id).name
         return Response(pdf, media_type="application/pdf",
                         headers={"content-disposition": attachment(name)})
 

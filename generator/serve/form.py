@@ -14,13 +14,15 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Literal, Protocol
 
-from ..build import BuildOptions
+from ..build import BuildOptions, Resources
 from ..errors import UserError
 from ..images import print_ready
+from ..languages import pack_languages, primary
 from ..limits import DEFAULT_WEEKS, MAX_NOTES, MAX_SHORT, MAX_TEXT, MAX_WEEKS
 from ..loading import unknown_id_message
 from ..model import Dose, Pack, Preset
 from ..prescription import PatientDetails, parse_dose, select_exercises
+from ..sections import BRIEF_OMITS, SECTIONS
 
 Kind = Literal["text", "textarea", "date", "number", "checkbox", "choice", "choices", "file"]
 Choices = tuple[tuple[str, str], ...]
@@ -37,14 +39,36 @@ class Field:
     hint: str = ""
     max_length: int | None = None
     maximum: int | None = None
-    choices: Callable[[Pack], Choices] | None = None
+    choices: Callable[[Resources], Choices] | None = None
     detail: bool = False
     autocomplete: str = "off"
-    default: str = ""    # as typed in the empty form (a choice's preselected value)
+    default: str = ""    # as typed in the empty form (a choice's preselected value);
+                         # a choice without one may be left unchosen (None: the CLI's default)
 
 
-def _page_sizes(pack: Pack) -> Choices:
+def _page_sizes(resources: Resources) -> Choices:
     return (("a4", "A4"), ("letter", "US Letter"))
+
+
+LANGUAGE_NAMES = {"en": "English", "sv": "Svenska"}  # each in its own language
+
+
+def _languages(resources: Resources) -> Choices:
+    """The languages the pack prints in: its own, then each translation's."""
+    codes = pack_languages(resources.pack_dir, resources.pack.language)
+    return tuple((code, LANGUAGE_NAMES.get(code, code)) for code in codes)
+
+
+def _optional_sections(resources: Resources) -> Choices:
+    """The sections a clinician may leave out (sections.py), described in words."""
+    return tuple((name, what[:1].upper() + what[1:])
+                 for name, (what, optional) in SECTIONS.items() if optional)
+
+
+def _brief_hint() -> str:
+    left_out = [SECTIONS[name][0].split(":")[0] for name in SECTIONS if name in BRIEF_OMITS]
+    return ("For a returning patient who has the full handout: leaves out "
+            + ", ".join(left_out[:-1]) + " and " + left_out[-1] + ".")
 
 
 DETAIL_FIELDS: tuple[Field, ...] = (
@@ -69,6 +93,11 @@ PRINT_FIELDS: tuple[Field, ...] = (
           default="a4"),
     Field("large_print", "Large print (body text 16 pt, larger drawings)", "checkbox",
           "--large-print"),
+    Field("language", "Language of the handout", "choice", "--lang", choices=_languages),
+    Field("brief", "Short edition", "checkbox", "--brief", _brief_hint()),
+    Field("omit", "Sections to leave out", "choices", "--omit",
+          "The exercises, the pain rule, the safety advice and when to get help are always "
+          "printed.", choices=_optional_sections),
 )
 FIELDS = DETAIL_FIELDS + PRINT_FIELDS
 
@@ -117,9 +146,11 @@ class FormState:
 
 
 def initial_state(pack: Pack) -> FormState:
-    """The empty form: the pack's exercises in order, all ticked (the CLI's default)."""
+    """The empty form: the pack's exercises in order, all ticked (the CLI's default), in
+    the pack's own language."""
     ids = list(pack.exercise_ids)
     values = {f.name: f.default for f in FIELDS if f.default}
+    values["language"] = primary(pack.language)
     return FormState(values=values, order=ids, ticked=list(ids))
 
 
@@ -139,6 +170,8 @@ def apply_preset(state: FormState, pack: Pack, preset: Preset | None) -> FormSta
     values = {name: value for name, value in state.values.items()
               if not any(name.startswith(f"{dose_field}.") for dose_field, _ in DOSE_FIELDS)}
     values.pop("weeks", None)
+    if preset is not None and preset.language:  # as the CLI: the preset's, unless --lang
+        values["language"] = primary(preset.language)
     return replace(state, values=values, order=order, ticked=chosen, errors={}, general=[])
 
 
@@ -147,13 +180,15 @@ def _text(form: FormData, name: str) -> str:
     return value if isinstance(value, str) else ""
 
 
-def read_form(form: FormData, pack: Pack, presets: Mapping[str, Preset], base: BuildOptions,
-              logo: bytes | None = None) -> tuple[FormState, BuildOptions | None]:
+def read_form(form: FormData, resources: Resources, presets: Mapping[str, Preset],
+              base: BuildOptions, logo: bytes | None = None,
+              ) -> tuple[FormState, BuildOptions | None]:
     """The form as it was typed, and the build options it stands for (None if it has errors).
 
-    ``base`` carries what the form does not choose (the pack folder); ``logo`` is the
-    uploaded logo's bytes, kept in memory.
+    ``resources``: the pack the form is for (in its own language); ``base`` carries what
+    the form does not choose; ``logo`` is the uploaded logo's bytes, kept in memory.
     """
+    pack = resources.pack
     state = FormState()
     values, errors = state.values, state.errors
     names = [f.name for f in FIELDS if f.kind not in {"file", "choices", "checkbox"}]
@@ -190,7 +225,7 @@ def read_form(form: FormData, pack: Pack, presets: Mapping[str, Preset], base: B
     for option in FIELDS:
         if option.kind == "file":
             continue
-        value = _parsed(option, values.get(option.name, ""), form, pack, errors)
+        value = _parsed(option, values.get(option.name, ""), form, resources, errors)
         (details if option.detail else chosen)[option.name] = value
     logo_error = logo_problem(logo)
     if logo_error:
@@ -216,7 +251,7 @@ def logo_problem(logo: bytes | None) -> str | None:
     return None
 
 
-def _parsed(option: Field, raw: str, form: FormData, pack: Pack,
+def _parsed(option: Field, raw: str, form: FormData, resources: Resources,
             errors: dict[str, str]) -> object:
     """One field's value as BuildOptions wants it; a mistake goes into ``errors``."""
     text = raw.strip()
@@ -227,13 +262,15 @@ def _parsed(option: Field, raw: str, form: FormData, pack: Pack,
     if option.kind == "checkbox":
         return bool(raw)
     if option.kind == "choices":
-        allowed = {value for value, _ in option.choices(pack)} if option.choices else set()
+        allowed = {value for value, _ in option.choices(resources)} if option.choices else set()
         picked = tuple(v for v in form.getlist(option.name) if isinstance(v, str))
         if set(picked) - allowed:
             errors[option.name] = "Choose from the list."
         return picked
     if option.kind == "choice":
-        allowed = [value for value, _ in option.choices(pack)] if option.choices else []
+        allowed = [value for value, _ in option.choices(resources)] if option.choices else []
+        if not text and not option.default:
+            return None
         if text not in allowed:
             errors[option.name] = "Choose one of: " + ", ".join(allowed) + "."
             return None
