@@ -402,6 +402,26 @@ def test_ids_and_doses_come_only_from_the_base(tmp_path: Path) -> None:
                for p in check_all(pack_dir, "sv"))
 
 
+def test_pain_bands_and_section_places_come_only_from_the_base(tmp_path: Path) -> None:
+    """One drawn pain scale and one order of the handout in every language."""
+    pack_dir = tmp_path / "pack"
+    shutil.copytree(default_pack(), pack_dir)
+    base = pack_dir / "pack.yaml"
+    base.write_text(base.read_text(encoding="utf-8").replace("amber_max: 5", "amber_max: 4"),
+                    encoding="utf-8")
+    english, swedish = load_pack(pack_dir), load_pack(pack_dir, language="sv")
+    assert swedish.pain_guide.amber_max == 4 and swedish.pain_guide.green_max == 2
+    assert [s.place for s in swedish.sections] == [s.place for s in english.sections]
+    assert "safety" in [s.place for s in swedish.sections]
+    translation = pack_dir / "sv" / "pack.yaml"
+    text = translation.read_text(encoding="utf-8").replace("pain_guide:\n",
+                                                           "pain_guide:\n  green_max: 3\n")
+    translation.write_text(text, encoding="utf-8")
+    line = text.splitlines().index("  green_max: 3") + 1
+    problems = [p for p in check_all(pack_dir, "sv") if "comes from the base pack" in p.message]
+    assert [(p.path, p.line) for p in problems] == [(translation, line)]
+
+
 TEXT_FIELDS = ("name", "start_position", "steps", "benefit", "caution", "areas", "feel",
                "stop_if", "easier", "harder")
 
