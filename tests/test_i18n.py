@@ -72,6 +72,8 @@ def test_every_message_in_code_and_templates_is_found_with_its_place() -> None:
         ("plan.xml.j2", True), ("red-flags-box.xml.j2", True)}
     assert found["hold %(num)s second"].plural
     assert found["hold %(num)s second"].path.name == "view.py"
+    assert found["Mo"].path.name == "view.py"  # the log's weekdays
+    assert found["Easier version:"].path.name == "review.py"  # through _ = tr.gettext
     assert found["Page %(page)s of %(pages)s"].line > 1
 
 

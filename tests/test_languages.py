@@ -331,6 +331,13 @@ def test_the_bundled_swedish_is_complete() -> None:
     assert Templates().untranslated("sv") == []
 
 
+def test_the_swedish_catalogue_has_no_entry_nothing_prints() -> None:
+    templates = Templates()
+    catalog, problems = templates.catalog("sv")
+    assert problems == []
+    assert sorted(set(catalog) - {message.text for message in templates.messages()}) == []
+
+
 @pytest.fixture()
 def broken_copy(tmp_path: Path) -> tuple[Path, Path]:
     """A copy of the pack and a template folder with one of each translation mistake."""
