@@ -16,7 +16,7 @@ must be translated: a handout is never printed half in one language.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +28,10 @@ LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(-[A-Z]{2})?$")
 BASE_ONLY_PACK = ("id", "exercises", "font", "version")
 BASE_ONLY_EXERCISE = ("kind", "dose", "figure", "image")
 BASE_ONLY_PRESET = ("weeks", "language")
+# Fields inside the pack's mappings and lists that only the base gives: the pain scale's
+# bands (one drawn scale in every language) and where each section is printed.
+BASE_ONLY_NESTED: dict[str, tuple[str, ...]] = {"pain_guide": ("green_max", "amber_max"),
+                                                "sections": ("place",)}
 # Fields that are not text but that a translation may set for itself.
 OPTIONAL_PACK = ("language", "last_reviewed")
 # Lists whose items a translation writes afresh (a Swedish source list is its own list);
@@ -95,6 +99,59 @@ def missing_text(base: Any, translated: Any, location: tuple[str | int, ...] = (
             for index, (item, other) in enumerate(zip(base, translated)):
                 problems.extend(missing_text(item, other, (*location, index)))
     return problems
+
+
+def _items(value: Any) -> list[tuple[int | None, dict[str, Any]]]:
+    """A mapping as one item (no index), or a list's mappings with their indexes."""
+    if isinstance(value, dict):
+        return [(None, value)]
+    if isinstance(value, list):
+        return [(index, item) for index, item in enumerate(value) if isinstance(item, dict)]
+    return []
+
+
+def refused_nested(translated: Any, nested: Mapping[str, tuple[str, ...]],
+                   ) -> list[tuple[str | int, ...]]:
+    """Where a translation repeats a base-only field inside a mapping or list."""
+    if not isinstance(translated, dict):
+        return []
+    return [(key, field) if index is None else (key, index, field)
+            for key, fields in nested.items() for index, item in _items(translated.get(key))
+            for field in fields if field in item]
+
+
+def without_nested(base: dict[str, Any], nested: Mapping[str, tuple[str, ...]]
+                   ) -> dict[str, Any]:
+    """The base without its nested base-only fields (what a translation must give)."""
+    def drop(item: Any, fields: tuple[str, ...]) -> Any:
+        return {k: v for k, v in item.items() if k not in fields} if isinstance(item, dict) \
+            else item
+
+    stripped = dict(base)
+    for key, fields in nested.items():
+        value = base.get(key)
+        if isinstance(value, (dict, list)):
+            stripped[key] = (drop(value, fields) if isinstance(value, dict)
+                             else [drop(item, fields) for item in value])
+    return stripped
+
+
+def with_base_nested(merged: dict[str, Any], base: dict[str, Any],
+                     nested: Mapping[str, tuple[str, ...]]) -> dict[str, Any]:
+    """The merged data with the base's nested base-only fields laid back in (list items by
+    position: their ids are checked to be the base's, in order)."""
+    merged = dict(merged)
+    for key, fields in nested.items():
+        ours, theirs = merged.get(key), base.get(key)
+        pairs = ([(ours, theirs)] if isinstance(ours, dict) and isinstance(theirs, dict) else
+                 list(zip(ours, theirs)) if isinstance(ours, list) and isinstance(theirs, list)
+                 and len(ours) == len(theirs) else [])
+        laid = [{**item, **{f: other[f] for f in fields if f in other}}
+                if isinstance(item, dict) and isinstance(other, dict) else item
+                for item, other in pairs]
+        if laid:
+            merged[key] = laid[0] if isinstance(ours, dict) else laid
+    return merged
 
 
 def refused_fields(translated: Any, base_only: Iterable[str]) -> list[str]:

@@ -9,16 +9,18 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 from pydantic import ValidationError
 
 from .errors import Problem, UsageError, UserError
 from .files import is_inside
-from .languages import (BASE_ONLY_EXERCISE, BASE_ONLY_PACK, BASE_ONLY_PRESET, OPTIONAL_PACK,
-                        check_tag, missing_text, primary, refused_fields, translation_folder)
+from .languages import (BASE_ONLY_EXERCISE, BASE_ONLY_NESTED, BASE_ONLY_PACK, BASE_ONLY_PRESET,
+                        OPTIONAL_PACK, check_tag, missing_text, primary, refused_fields,
+                        refused_nested, translation_folder, with_base_nested, without_nested)
 from .limits import MAX_PACK_TEXT
 from .model import EXERCISE_ID, Pack, Preset, PresetExercise
 from .yaml_files import Location, YamlDocument, read_yaml
@@ -120,7 +122,8 @@ def check_pack(directory: Path, check_print: bool = False, language: str | None 
     folder = translation_folder(directory, str(data.get("language", "")), language)
     translation = _read_translation(folder / "pack.yaml", problems) if folder else None
     if folder is not None and translation is not None:
-        data = _overlaid(data, translation, folder, BASE_ONLY_PACK, OPTIONAL_PACK, problems)
+        data = _overlaid(data, translation, folder, BASE_ONLY_PACK, OPTIONAL_PACK, problems,
+                         BASE_ONLY_NESTED)
     exercise_docs: dict[int, YamlDocument] = {}
     ids = data.get("exercises")
     if isinstance(ids, list):
@@ -228,19 +231,23 @@ def _read_translation(path: Path, problems: list[Problem]) -> YamlDocument | Non
 
 def _overlaid(base: dict[str, Any], translation: YamlDocument, folder: Path,
               base_only: Sequence[str], optional: Sequence[str],
-              problems: list[Problem]) -> dict[str, Any]:
+              problems: list[Problem],
+              nested: Mapping[str, tuple[str, ...]] = MappingProxyType({})) -> dict[str, Any]:
     """The base's data with the translation's text laid over it; what the translation
-    leaves out or must not repeat is a problem at its file and line."""
-    for key in refused_fields(translation.data, base_only):
-        problems.append(translation.problem((key,), "comes from the base pack and is the same "
-                                            "in every language: remove it here"))
+    leaves out or must not repeat is a problem at its file and line. ``nested``: fields
+    inside mappings and lists that only the base gives."""
+    repeated = [(key,) for key in refused_fields(translation.data, base_only)]
+    for location in [*repeated, *refused_nested(translation.data, nested)]:
+        problems.append(translation.problem(location, "comes from the base pack and is the "
+                                            "same in every language: remove it here"))
     unknown = [str(key) for key in translation.data if key not in base]
-    for location, message in missing_text(base, translation.data, skip=(*base_only, *optional)):
+    for location, message in missing_text(without_nested(base, nested), translation.data,
+                                          skip=(*base_only, *optional)):
         close = difflib.get_close_matches(str(location[-1]), unknown, n=1) if len(location) == 1 else []
         hint = f"; is {close[0]!r} a misspelling?" if close else ""
         problems.append(translation.problem(location, message + hint))
-    merged = {**base, **{key: value for key, value in translation.data.items()
-                         if key not in base_only}}
+    merged = with_base_nested({**base, **{key: value for key, value in translation.data.items()
+                                          if key not in base_only}}, base, nested)
     if "language" in optional:
         tag = translation.data.get("language", folder.name)
         wrong = check_tag(folder, tag)

@@ -93,11 +93,15 @@ def python_messages() -> list[Message]:
     for path in sorted(Path(__file__).parent.rglob("*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for node in ast.walk(tree):
-            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-                    and node.func.attr in ("gettext", "ngettext") and node.args
+            # tr.gettext("..."), or _("...") where _ is a translator's gettext (figures/review.py)
+            if (isinstance(node, ast.Call) and node.args
+                    and ((isinstance(node.func, ast.Attribute)
+                          and node.func.attr in ("gettext", "ngettext"))
+                         or (isinstance(node.func, ast.Name) and node.func.id == "_"))
                     and isinstance(node.args[0], ast.Constant)
                     and isinstance(node.args[0].value, str)):
-                found.append(Message(node.args[0].value, node.func.attr == "ngettext",
+                found.append(Message(node.args[0].value,
+                                     getattr(node.func, "attr", "") == "ngettext",
                                      path, node.lineno))
     return found
 

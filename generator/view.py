@@ -14,7 +14,6 @@ from .model import Dose, Pack, Source
 from .prescription import PrescribedExercise, Prescription
 from .sections import shown_sections
 
-_WEEKDAYS = ("Mo", "Tu", "We", "Th", "Fr", "Sa", "Su")  # two letters fit a day column
 
 
 def handout_context(pack: Pack, prescription: Prescription, tr: Translator) -> dict[str, Any]:
@@ -141,11 +140,14 @@ def _log(prescription: Prescription, tr: Translator) -> dict[str, Any]:
     """The tick log: one row per exercise, one column per day (its weekday and date),
     week by week from the handout's date."""
     start = prescription.issued
+    # Monday first, two letters to fit a day column; each a literal, so validate finds it.
+    weekdays = (tr.gettext("Mo"), tr.gettext("Tu"), tr.gettext("We"), tr.gettext("Th"),
+                tr.gettext("Fr"), tr.gettext("Sa"), tr.gettext("Su"))
     weeks = []
     for week in range(prescription.weeks):
         days = [start + dt.timedelta(days=7 * week + offset) for offset in range(7)]
         weeks.append({"title": tr.gettext("Week %(num)s", num=week + 1),
-                      "days": [{"name": tr.gettext(_WEEKDAYS[day.weekday()]),
+                      "days": [{"name": weekdays[day.weekday()],
                                 "date": str(day.day)} for day in days]})
     return {
         "weeks": weeks,

@@ -65,9 +65,15 @@ def test_a_plural_entry_missing_a_form_is_reported_at_its_line(tmp_path: Path) -
 
 
 def test_every_message_in_code_and_templates_is_found_with_its_place() -> None:
-    found = {message.text: message for message in Templates().messages()}
-    assert found["Get help urgently"].path.name == "red-flags.xml.j2"
-    assert found["%(num)s second"].plural and found["%(num)s second"].path.name == "view.py"
+    messages = Templates().messages()
+    found = {message.text: message for message in messages}
+    # Printed on the My plan page and in the full red box: every place is found.
+    assert {(m.path.name, m.line > 1) for m in messages if m.text == "Get help urgently"} == {
+        ("plan.xml.j2", True), ("red-flags-box.xml.j2", True)}
+    assert found["hold %(num)s second"].plural
+    assert found["hold %(num)s second"].path.name == "view.py"
+    assert found["Mo"].path.name == "view.py"  # the log's weekdays
+    assert found["Easier version:"].path.name == "review.py"  # through _ = tr.gettext
     assert found["Page %(page)s of %(pages)s"].line > 1
 
 

@@ -40,7 +40,7 @@ def test_fixed_wording_goes_through_the_translation_hook(tmp_path: Path) -> None
     (tmp_path / "messages" / "en.yaml").write_text(
         '"Your exercises, in this order": "Dina övningar, i den här ordningen"\n'
         '"Page %(page)s of %(pages)s": "Sida %(page)s av %(pages)s"\n'
-        '"hold %(num)s seconds": "håll %(num)s sekunder"\n"November": "november"\n',
+        '"hold %(num)s second": "håll %(num)s sekunder"\n"November": "november"\n',
         encoding="utf-8")
     resources = Resources.load(default_pack(), tmp_path)
     pdf = ReadPdf.from_bytes(render_handout(BuildOptions(date=dt.date(2026, 11, 24)), resources))
