@@ -126,3 +126,14 @@ def test_a_figure_is_as_wide_as_its_place_and_an_undrawn_variant_is_skipped(styl
     main = build(styles, '<figure exercise="cobra"/>')
     assert main[0].wrap(WIDTH, 1000) == (WIDTH, WIDTH / 2)
     assert build(styles, '<figure exercise="cobra" variant="easier"/>') == []
+
+
+def test_an_empty_list_prints_nothing(resources: Resources) -> None:
+    from generator.layout.story import StoryBuilder, parse_story
+    from generator.layout.styles import make_styles
+
+    styles = make_styles(resources.styles, register_fonts(), large_print=False)
+    builder = StoryBuilder(styles, lambda *args: None, None)
+    root = parse_story("<story><h1 id='x'>Title</h1><ul></ul><ol/><p>After</p></story>")
+    story = builder.build(root, 400)
+    assert story and not any(type(f).__name__ == "ListFlowable" for f in story)

@@ -120,11 +120,14 @@ class StoryBuilder:
                             self.styles.paragraph(element.get("style", default_style)),
                             level=level, key=element.get("id", text), title=outline)
 
+    # An empty list prints nothing (ReportLab cannot lay one out).
     def _ul(self, element: ET.Element, width: float) -> Iterator[Flowable]:
-        yield self._list(element, width, numbered=False)
+        if len(element):
+            yield self._list(element, width, numbered=False)
 
     def _ol(self, element: ET.Element, width: float) -> Iterator[Flowable]:
-        yield self._list(element, width, numbered=True)
+        if len(element):
+            yield self._list(element, width, numbered=True)
 
     def _list(self, element: ET.Element, width: float, numbered: bool) -> ListFlowable:
         style = self.styles.paragraph(element.get("style", "item"))
