@@ -96,7 +96,7 @@ def _body_marks(points: dict[str, Vec], emphasis: tuple[str, ...] = (),
     """
     far: list[Mark] = []
     near: list[tuple[float, tuple[Mark, ...], tuple[Mark, ...], Mark]] = []
-    hands: list[Mark] = []
+    hands: list[tuple[bool, Mark, Mark]] = []  # (near, white rim, hand)
     for name, chain in CHAINS.items():
         if name == "trunk":
             continue
@@ -107,7 +107,7 @@ def _body_marks(points: dict[str, Vec], emphasis: tuple[str, ...] = (),
         if name.endswith("arm"):
             disc = Mark("hand", (points[f"{side}_hand"][:2],), ink, HAND_RADIUS)
             if f"{side}_hand" in holding:
-                hands += [Mark("hand", disc.points, "paper", HAND_RADIUS + CASING), disc]
+                hands.append((ink == "near", Mark("hand", disc.points, "paper", HAND_RADIUS + CASING), disc))
             else:
                 hand = (disc,)
         if ink == "far":
@@ -122,7 +122,9 @@ def _body_marks(points: dict[str, Vec], emphasis: tuple[str, ...] = (),
     # the casings, so an arm along the body shows no white seam on it.
     casings = tuple(item[3] for item in near if not item[1])
     ordered = [mark for _, first, marks, _ in near for mark in first + marks]
-    return tuple(far) + casings + _trunk_marks(points) + tuple(ordered) + tuple(hands)
+    # Holding hands, the far one first: where both hold one place, the near hand shows.
+    held = tuple(mark for _, rim, disc in sorted(hands, key=lambda item: item[0]) for mark in (rim, disc))
+    return tuple(far) + casings + _trunk_marks(points) + tuple(ordered) + held
 
 
 def _is_far(points: dict[str, Vec], limb: str) -> bool:
