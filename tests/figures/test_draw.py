@@ -163,6 +163,15 @@ def test_hands_that_hold_are_drawn_over_what_they_hold(exercises: list[Exercise]
     assert marks[min(hands) - 1].kind == "hand" and marks[min(hands) - 1].ink == "paper"  # a white rim
 
 
+def test_where_both_hands_hold_the_near_hand_is_drawn_over_the_far_one(exercises: list[Exercise]) -> None:
+    # Round 2: the far hand, a light circle drawn last by the knee, read as "a kneecap?".
+    spec = next(e.figure for e in exercises if e.id == "knee-to-chest")
+    hands = [mark.ink for mark in build_scene(spec).panels[1] if mark.kind == "hand" and mark.ink != "paper"]
+    assert hands[-2:] == ["far", "near"]
+    end = _flat(spec, "end")
+    assert math.dist(end["left_hand"], end["right_hand"]) < HEAD_RADIUS  # side by side: one knob
+
+
 def test_the_easier_versions_are_drawn_for_three_exercises(exercises: list[Exercise]) -> None:
     with_easier = {e.id for e in exercises if exercise_figure(e, 200.0, INKS, "easier") is not None}
     assert with_easier == {"knee-to-chest", "piriformis", "cobra"}
