@@ -33,6 +33,8 @@ TOWEL_EDGE = 1.4
 TOWEL_STEPS = 8
 HOLD_REACH = 16.0  # a hand reaching within this of a body point holds it
 ARROW_STEPS = 10  # samples along the path: smooth enough at handout sizes
+TILT_RADIUS = 30.0  # a tilt arrow's arc round the turning part: clear of the buttock, under the thighs
+TILT_SPAN = 75.0  # degrees of arc
 INKS = ("near", "far", "arrow", "prop", "paper")
 
 
@@ -94,7 +96,7 @@ def _body_marks(points: dict[str, Vec], emphasis: tuple[str, ...] = (),
     """
     far: list[Mark] = []
     near: list[tuple[float, tuple[Mark, ...], tuple[Mark, ...], Mark]] = []
-    hands: list[Mark] = []
+    hands: list[tuple[bool, Mark, Mark]] = []  # (near, white rim, hand)
     for name, chain in CHAINS.items():
         if name == "trunk":
             continue
@@ -105,7 +107,7 @@ def _body_marks(points: dict[str, Vec], emphasis: tuple[str, ...] = (),
         if name.endswith("arm"):
             disc = Mark("hand", (points[f"{side}_hand"][:2],), ink, HAND_RADIUS)
             if f"{side}_hand" in holding:
-                hands += [Mark("hand", disc.points, "paper", HAND_RADIUS + CASING), disc]
+                hands.append((ink == "near", Mark("hand", disc.points, "paper", HAND_RADIUS + CASING), disc))
             else:
                 hand = (disc,)
         if ink == "far":
@@ -120,7 +122,9 @@ def _body_marks(points: dict[str, Vec], emphasis: tuple[str, ...] = (),
     # the casings, so an arm along the body shows no white seam on it.
     casings = tuple(item[3] for item in near if not item[1])
     ordered = [mark for _, first, marks, _ in near for mark in first + marks]
-    return tuple(far) + casings + _trunk_marks(points) + tuple(ordered) + tuple(hands)
+    # Holding hands, the far one first: where both hold one place, the near hand shows.
+    held = tuple(mark for _, rim, disc in sorted(hands, key=lambda item: item[0]) for mark in (rim, disc))
+    return tuple(far) + casings + _trunk_marks(points) + tuple(ordered) + held
 
 
 def _is_far(points: dict[str, Vec], limb: str) -> bool:
@@ -253,6 +257,9 @@ def _arrow_marks(spec: FigureSpec, end2: dict[str, Vec], heads: tuple[Point, ...
         if spec.arrow == "reach":
             marks.append(Mark("arrow", _reach_path(end2, name), "arrow", LIMB_RADIUS * ARROW_WIDTH))
             continue
+        if spec.arrow == "tilt":
+            marks.append(Mark("arrow", _tilt_path(spec, name, floor), "arrow", LIMB_RADIUS * ARROW_WIDTH))
+            continue
         if spec.arrow in ("lift", "press"):
             make = _lift_path if spec.arrow == "lift" else _press_path
             marks.append(Mark("arrow", make(end2[name][:2], point_radius(name)), "arrow",
@@ -324,6 +331,27 @@ def _reach_path(points: dict[str, Vec], name: str) -> tuple[Point, ...]:
     end = (tip[0] - ux * 2 + nx * clear, tip[1] - uy * 2 + ny * clear)
     span = max(MIN_ARROW, 0.45 * length)
     return ((end[0] - ux * span, end[1] - uy * span), end)
+
+
+def _tilt_path(spec: FigureSpec, name: str, floor: float | None) -> tuple[Point, ...]:
+    """An arc round the turning part's far end (away from the low back: the tail bone),
+    the way the part turns from start to end, starting just above the floor: "rock the
+    pelvis, tail bone up". Round 2's straight arrow landed on the belly and read as
+    "push your stomach down"."""
+    start, end = solve(spec, "start"), solve(spec, "end")
+    flat = lambda points, p: _flat(spec, points[p])[:2]  # noqa: E731
+    heading = lambda points: math.atan2(*reversed([b - a for a, b in zip(  # noqa: E731
+        flat(points, name), flat(points, "low_back"))]))
+    turn = 1.0 if math.remainder(heading(end) - heading(start), math.tau) > 0 else -1.0
+    centre = flat(end, name)
+    tail = heading(end) + math.pi  # the far end, away from the low back
+    first = tail - turn * math.radians(TILT_SPAN) / 2
+    if floor is not None:  # start on the floor's side no lower than just above it
+        lowest = math.asin(max(-1.0, min(1.0, (floor + ARROW_GAP / 2 - centre[1]) / TILT_RADIUS)))
+        if math.sin(first) < math.sin(lowest):
+            first = lowest if math.cos(lowest) * math.cos(tail) > 0 else math.pi - lowest
+    steps = [first + turn * math.radians(TILT_SPAN) * i / ARROW_STEPS for i in range(ARROW_STEPS + 1)]
+    return tuple((centre[0] + TILT_RADIUS * math.cos(a), centre[1] + TILT_RADIUS * math.sin(a)) for a in steps)
 
 
 def _press_path(last: Point, radius: float) -> tuple[Point, ...]:

@@ -197,12 +197,14 @@ class FigureSpec(_Base):
         BeforeValidator(lambda value: (value,) if isinstance(value, str) else value),
         Field(min_length=1, max_length=2, description="Point(s) whose path gets an arrow."),
     ]
-    arrow: Literal["outside", "inside", "pointer", "lift", "press", "reach"] = Field(
+    arrow: Literal["outside", "inside", "pointer", "lift", "press", "reach", "tilt"] = Field(
         default="outside",
         description="Run the arrow outside or inside the moving part's sweep, point straight at its "
         "end, (lift) rise straight up from just over the part's end position, or (press) point "
         "straight down through the part to its underside (a low back pressing on the floor), or "
-        "(reach) run along the limb just under it, pointing to its end (an arm held out: reach long).",
+        "(reach) run along the limb just under it, pointing to its end (an arm held out: reach long), "
+        "or (tilt) curve round the part's far end the way it turns (the pelvis rocking: the tail "
+        "bone curls up).",
     )
     highlight: PointName | None = Field(  # type: ignore[valid-type]
         default=None, description="A point the movement is about (e.g. low_back); kept so older "

@@ -163,6 +163,15 @@ def test_hands_that_hold_are_drawn_over_what_they_hold(exercises: list[Exercise]
     assert marks[min(hands) - 1].kind == "hand" and marks[min(hands) - 1].ink == "paper"  # a white rim
 
 
+def test_where_both_hands_hold_the_near_hand_is_drawn_over_the_far_one(exercises: list[Exercise]) -> None:
+    # Round 2: the far hand, a light circle drawn last by the knee, read as "a kneecap?".
+    spec = next(e.figure for e in exercises if e.id == "knee-to-chest")
+    hands = [mark.ink for mark in build_scene(spec).panels[1] if mark.kind == "hand" and mark.ink != "paper"]
+    assert hands[-2:] == ["far", "near"]
+    end = _flat(spec, "end")
+    assert math.dist(end["left_hand"], end["right_hand"]) < HEAD_RADIUS  # side by side: one knob
+
+
 def test_the_easier_versions_are_drawn_for_three_exercises(exercises: list[Exercise]) -> None:
     with_easier = {e.id for e in exercises if exercise_figure(e, 200.0, INKS, "easier") is not None}
     assert with_easier == {"knee-to-chest", "piriformis", "cobra"}
@@ -180,14 +189,46 @@ def _arrows(spec: FigureSpec) -> list[tuple[tuple[float, float], ...]]:
     return [mark.points for mark in build_scene(spec).panels[1] if mark.kind == "arrow"]
 
 
-def test_the_pelvic_tilt_arrow_presses_down_through_the_low_back(exercises: list[Exercise]) -> None:
+def test_a_press_arrow_runs_down_through_the_part_to_its_underside(exercises: list[Exercise]) -> None:
     # Round 1's arrow stopped over the stomach and was read as "press on your tummy".
-    spec = next(e.figure for e in exercises if e.id == "pelvic-tilt")
+    tilt = next(e.figure for e in exercises if e.id == "pelvic-tilt")
+    spec = tilt.model_copy(update={"arrow": "press", "moving": ("low_back",)})
     low_back = _flat(spec, "end")["low_back"]
     [(tail, tip)] = _arrows(spec)
     assert tail[0] == pytest.approx(tip[0]) == pytest.approx(low_back[0])
     assert tail[1] > low_back[1] + LIMB_RADIUS  # it starts above the body
     assert low_back[1] - LIMB_RADIUS <= tip[1] < low_back[1]  # and ends at the back's underside
+
+
+def test_the_pelvic_tilt_arrow_curls_round_the_tail_end_not_onto_the_belly(exercises: list[Exercise]) -> None:
+    # Round 2's straight arrow down through the low back landed on the belly: "push the
+    # stomach down with the hand?". The tilt arrow curls round the pelvis's far end.
+    spec = next(e.figure for e in exercises if e.id == "pelvic-tilt")
+    end = _flat(spec, "end")
+    pelvis, low_back = end["pelvis"], end["low_back"]
+    [arrow] = _arrows(spec)
+    radii = [math.dist(p, pelvis) for p in arrow]
+    assert max(radii) - min(radii) < 0.5 and min(radii) > 2 * LIMB_RADIUS  # an arc round the pelvis
+    away = (pelvis[0] - low_back[0], pelvis[1] - low_back[1])
+    # Every point lies on the tail side of the pelvis, none over the belly or the low back.
+    assert all((p[0] - pelvis[0]) * away[0] + (p[1] - pelvis[1]) * away[1] > 0 for p in arrow)
+    assert arrow[0][1] > pelvis[1] - LIMB_RADIUS  # it starts above the floor, beside the buttock
+    assert arrow[-1][1] > arrow[0][1] + 2 * LIMB_RADIUS  # the tail end curls up
+    # It turns the way the pelvis turns from 1 to 2 (counter-clockwise, head on the left).
+    turn = sum((a[0] - pelvis[0]) * (b[1] - pelvis[1]) - (a[1] - pelvis[1]) * (b[0] - pelvis[0])
+               for a, b in zip(arrow, arrow[1:]))
+    start = _flat(spec, "start")
+    before = math.atan2(start["low_back"][1] - start["pelvis"][1], start["low_back"][0] - start["pelvis"][0])
+    after = math.atan2(low_back[1] - pelvis[1], low_back[0] - pelvis[0])
+    assert turn * math.remainder(after - before, math.tau) > 0
+
+
+def test_the_pelvic_tilt_hands_rest_by_the_sides_off_the_stomach(exercises: list[Exercise]) -> None:
+    spec = next(e.figure for e in exercises if e.id == "pelvic-tilt")
+    for frame in ("start", "end"):
+        points = solve(spec, frame)
+        for side in ("left", "right"):
+            assert points[f"{side}_hand"][1] < points["low_back"][1] + LIMB_RADIUS, (frame, side)
 
 
 def test_the_pelvic_tilt_shows_a_gap_under_the_low_back_that_closes(exercises: list[Exercise]) -> None:
