@@ -334,17 +334,26 @@ class Site:
         state = forms.FormState(general=[message])
         return self.render(request, None, state, status=status)
 
-    async def handout(self, request: Request) -> Response:
-        """Preview, download, or apply a preset: the action is the path."""
-        action = request.path_params["action"]
-        if action not in {"preview", "download", "preset"}:
-            return Response("not found", status_code=404, media_type="text/plain")
+    async def posted_with_pack(self, request: Request,
+                               ) -> tuple[FormData, LoadedPack] | Response:
+        """A checked post and the pack it names, or the response that refuses it."""
         posted = await self.posted(request)
         if isinstance(posted, Response):
             return posted
         form, loaded = posted
         if loaded is None:
             return self.refusal(request, 400, "No content pack could be loaded.")
+        return form, loaded
+
+    async def handout(self, request: Request) -> Response:
+        """Preview, download, or apply a preset: the action is the path."""
+        action = request.path_params["action"]
+        if action not in {"preview", "download", "preset"}:
+            return Response("not found", status_code=404, media_type="text/plain")
+        posted = await self.posted_with_pack(request)
+        if isinstance(posted, Response):
+            return posted
+        form, loaded = posted
         logo, token = await self.logo(form)
         state, options = forms.read_form(form, loaded.resources, loaded.presets, loaded.base,
                                          logo)
@@ -387,12 +396,10 @@ class Site:
 
     async def batch(self, request: Request) -> Response:
         """A day list's CSV: a zip of the handouts and a summary of the rows that failed."""
-        posted = await self.posted(request)
+        posted = await self.posted_with_pack(request)
         if isinstance(posted, Response):
             return posted
         form, loaded = posted
-        if loaded is None:
-            return self.refusal(request, 400, "No content pack could be loaded.")
         state = forms.initial_state(loaded.pack)
         upload = form.get("csv")
         data = await upload_bytes(upload, MAX_CSV_BYTES + 1)
