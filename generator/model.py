@@ -29,7 +29,7 @@ Side = Literal["each", "left", "right", "both"]
 class Frozen(BaseModel):
     """Base for every model: immutable, and unknown fields are errors (a typo is not ignored)."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
 
 class Dose(Frozen):

@@ -37,7 +37,7 @@ __all__ = [
 
 
 class _Base(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
 
 def _human(low: float, high: float, what: str) -> AfterValidator:

@@ -14,6 +14,7 @@ from typing import Any
 import jinja2
 import yaml
 
+from .cache import template_bytecode_cache
 from .errors import Problem, UserError
 from .i18n import Translator
 from .resources import bundled
@@ -41,6 +42,7 @@ class Templates:
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=True,
+            bytecode_cache=template_bytecode_cache(),  # compiled once per template text
         )
 
     def find(self, name: str) -> Path | None:

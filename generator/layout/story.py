@@ -13,7 +13,6 @@ import math
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from xml.sax.saxutils import escape, quoteattr
 
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import (Flowable, Image, KeepTogether, ListFlowable, ListItem, PageBreak,
@@ -21,6 +20,7 @@ from reportlab.platypus import (Flowable, Image, KeepTogether, ListFlowable, Lis
 
 from ..errors import UserError
 from ..images import print_ready
+from .escaping import escape, quoteattr
 from .flowables import Heading, Keep, TextBlock, boxed, card, side_by_side
 from .styles import Styles
 
