@@ -1,5 +1,5 @@
-"""A disk cache of work a cold ``handout build`` would otherwise repeat: checked packs and
-compiled templates.
+"""A disk cache of work a cold ``handout build`` would otherwise repeat: checked packs,
+compiled templates and the figures' drawing operators.
 
 Where: ``$HANDOUT_CACHE_DIR`` if set (set it empty to turn the cache off), else
 ``$XDG_CACHE_HOME/handout``, else ``~/.cache/handout`` - a folder in the user's home, as
@@ -10,7 +10,8 @@ source files and bundled fonts, the Python version and the versions of the libra
 objects are stored. A pack entry also records the content hash of every file in the pack
 folder (and of any file outside it that the pack names, such as its font) and is used only
 if all of them still hash the same and no file was added or removed. Compiled templates are
-keyed by their source text (Jinja's own bytecode cache).
+keyed by their source text (Jinja's own bytecode cache); a figure's operators by its whole
+pose data, size and ink.
 
 Entries are pickles, so the folder must be the user's own: it is made private (0700) and
 ignored if another user owns it or others can write to it. Entries are written to a
@@ -178,3 +179,26 @@ def template_bytecode_cache() -> Any:
         except OSError:
             return None
     return FileSystemBytecodeCache(str(templates))
+
+
+def _operators_path(key: str) -> Path | None:
+    folder = cache_folder()
+    if folder is None:
+        return None
+    return folder / "figures" / f"{hashlib.sha256(key.encode()).hexdigest()[:32]}.ops"
+
+
+def stored_operators(key: str) -> str | None:
+    """A figure's PDF operators stored under ``key`` (its pose data, size and ink), if any."""
+    path = _operators_path(key)
+    try:
+        stored_key, _, operators = path.read_text(encoding="utf-8").partition("\0")  # type: ignore[union-attr]
+    except (AttributeError, OSError, ValueError):
+        return None
+    return operators if stored_key == key else None
+
+
+def store_operators(key: str, operators: str) -> None:
+    path = _operators_path(key)
+    if path is not None:
+        write_entry(path, f"{key}\0{operators}".encode())

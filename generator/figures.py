@@ -19,6 +19,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.utils import ImageReader
 from reportlab.platypus import Flowable
 
+from .cache import store_operators, stored_operators
 from .images import print_ready
 from .pose import FigureSpec
 from .scene import Mark, Scene, build_scene
@@ -73,10 +74,26 @@ _SET_FONT = re.compile(r"BT /\S+ [\d.]+ Tf [\d.]+ TL ET")
 def exercise_figure(exercise: Exercise, width: float, height: float, ink: str = "#1d3557") -> Flowable:
     """A width x height flowable: the pose drawing, the exercise's own picture, or an empty slot."""
     if exercise.figure is not None:
-        return pose_drawing(exercise.figure, float(width), float(height), ink)
+        return figure_replay(exercise.figure, float(width), float(height), ink)
     if exercise.image is not None:
         return _FramedImage(Path(exercise.image), float(width), float(height))
     return _empty_slot(float(width), float(height))
+
+
+@lru_cache(maxsize=256)
+def figure_replay(spec: FigureSpec, width: float, height: float, ink: str) -> Drawing:
+    """:func:`pose_drawing`, or only its operators when the disk cache has them: a cold
+    build then solves no pose it has drawn before (generator/cache.py)."""
+    key = f"{spec!r}\n{width!r}\n{height!r}\n{ink}"
+    stored = stored_operators(key)
+    if stored is None:
+        drawing = pose_drawing(spec, width, height, ink)
+        drawing._operators = drawing._operators or _operators_of(drawing)
+        store_operators(key, drawing._operators)
+        return drawing
+    replay = _Figure(width, height)
+    replay._operators = stored
+    return replay
 
 
 @lru_cache(maxsize=256)

@@ -107,16 +107,16 @@ class Reach(_Base):
 class Keyframe(_Base):
     """One pose: joint angles, and which points rest on a surface."""
 
-    pelvis: Pelvis = Pelvis()
+    pelvis: Pelvis = Pelvis.model_construct()  # the defaults, without building a validator at import
     spine: Spine = 0
     side_bend: Annotated[float, _human(-35, 35, "side bending of the spine (+ toward the right)")] = 0
     neck: Neck = 0
-    left_shoulder: Annotated[Shoulder, _number_means("flex")] = Shoulder()
-    right_shoulder: Annotated[Shoulder, _number_means("flex")] = Shoulder()
+    left_shoulder: Annotated[Shoulder, _number_means("flex")] = Shoulder.model_construct()
+    right_shoulder: Annotated[Shoulder, _number_means("flex")] = Shoulder.model_construct()
     left_elbow: Elbow = 0
     right_elbow: Elbow = 0
-    left_hip: Annotated[Hip, _number_means("flex")] = Hip()
-    right_hip: Annotated[Hip, _number_means("flex")] = Hip()
+    left_hip: Annotated[Hip, _number_means("flex")] = Hip.model_construct()
+    right_hip: Annotated[Hip, _number_means("flex")] = Hip.model_construct()
     left_knee: Knee = 0
     right_knee: Knee = 0
     left_ankle: Ankle = 0
@@ -163,7 +163,7 @@ class Prop(_Base):
 class FigureSpec(_Base):
     """Everything needed to draw one exercise: the camera, two keyframes, props, what moves."""
 
-    camera: Camera = Camera()
+    camera: Camera = Camera.model_construct()
     layout: Literal["overlay", "panels"] = Field(
         default="overlay", description="overlay: start faded behind end; panels: side by side."
     )
