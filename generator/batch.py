@@ -1,16 +1,20 @@
 """Batch printing: one handout per row of a CSV file, in parallel, a bad row never stopping the rest.
 
-Rows are read and checked first; every good row is built (by ``jobs`` worker processes,
-each loading the pack and templates once); bad rows are reported with their line and
-column. Output names are made unique within the run, so nothing is overwritten silently.
+Rows are read and checked first (a fraction of a millisecond each); every good row is built
+(by ``jobs`` worker processes that share the pack, templates, fonts and figures); bad rows
+are reported with their line and column. Output names are made unique within the run, so
+nothing is overwritten silently.
 """
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
+import gc
 import io
+import multiprocessing
 import os
+import sys
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
@@ -234,8 +238,10 @@ def _unique(path: Path, used: set[Path]) -> Path:
     return candidate
 
 
-# Each worker process loads the pack and templates once, then builds many rows.
+# What a worker builds with: inherited from the parent where processes fork, else loaded
+# once by each worker (spawned processes inherit nothing).
 _worker_resources: Resources | None = None
+_worker_rows: Sequence[Row] = ()
 
 
 def _start_worker(data_dir: Path, templates_dir: Path | None) -> None:
@@ -255,20 +261,53 @@ def _build_row(row: Row, resources: Resources | None = None) -> Outcome:
     return Outcome(row.line, None)
 
 
+def _build_inherited_row(index: int) -> Outcome:
+    return _build_row(_worker_rows[index])
+
+
 def run_batch(rows: Sequence[Row], resources: Resources, data_dir: Path,
               templates_dir: Path | None, jobs: int) -> Iterator[Outcome]:
     """Build every row; outcomes come in row order, as they finish.
 
-    With one job the rows are built here with ``resources``; otherwise each worker process
-    loads its own from ``data_dir`` and ``templates_dir``.
+    With one job the rows are built here with ``resources``. Otherwise, where processes
+    fork (Linux, the BSDs), the first row is built here, so the templates are compiled, the
+    figures drawn and the fonts read, and ``jobs`` forked workers inherit all of that with
+    the rows: each is sent only a row's number. Where they cannot fork (Windows, and macOS,
+    where forking is unsafe), each worker loads its own resources from ``data_dir`` and
+    ``templates_dir`` and is sent whole rows.
     """
-    if jobs <= 1:
+    if jobs <= 1 or len(rows) <= 1:
         yield from (_build_row(row, resources) for row in rows)
+        return
+    if _can_fork():
+        yield from _run_forked(rows, resources, jobs)
         return
     chunk = max(1, min(16, len(rows) // (jobs * 4) or 1))
     with ProcessPoolExecutor(max_workers=jobs, initializer=_start_worker,
                              initargs=(data_dir, templates_dir)) as pool:
         yield from pool.map(_build_row, rows, chunksize=chunk)
+
+
+def _can_fork() -> bool:
+    return sys.platform != "darwin" and "fork" in multiprocessing.get_all_start_methods()
+
+
+def _run_forked(rows: Sequence[Row], resources: Resources, jobs: int) -> Iterator[Outcome]:
+    global _worker_resources, _worker_rows  # noqa: PLW0603 - handed to the forked workers
+    yield _build_row(rows[0], resources)  # warms every cache the workers then inherit
+    _worker_resources, _worker_rows = resources, rows
+    # Objects made so far live as long as the batch: frozen, the workers' collector never
+    # touches them, so their memory stays shared with this process instead of being copied.
+    gc.freeze()
+    try:
+        with ProcessPoolExecutor(max_workers=jobs,
+                                 mp_context=multiprocessing.get_context("fork")) as pool:
+            # One row at a time: sending a number is cheap, and no worker sits idle at the end
+            # while another finishes a long chunk.
+            yield from pool.map(_build_inherited_row, range(1, len(rows)))
+    finally:
+        gc.unfreeze()
+        _worker_resources, _worker_rows = None, ()
 
 
 def default_jobs() -> int:
