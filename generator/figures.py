@@ -80,20 +80,37 @@ def exercise_figure(exercise: Exercise, width: float, height: float, ink: str = 
     return _empty_slot(float(width), float(height))
 
 
+def figure_replay(spec: FigureSpec, width: float, height: float, ink: str) -> Flowable:
+    """:func:`pose_drawing`'s operators in a new flowable for each handout (a flowable holds
+    the canvas it is drawn on, so builds in several threads must not share one)."""
+    return _Replay(width, height, _figure_operators(spec, width, height, ink))
+
+
 @lru_cache(maxsize=256)
-def figure_replay(spec: FigureSpec, width: float, height: float, ink: str) -> Drawing:
-    """:func:`pose_drawing`, or only its operators when the disk cache has them: a cold
-    build then solves no pose it has drawn before (generator/cache.py)."""
+def _figure_operators(spec: FigureSpec, width: float, height: float, ink: str) -> str:
+    """The figure's PDF operators, from the disk cache when it has them: a cold build then
+    solves no pose it has drawn before (generator/cache.py)."""
     key = f"{spec!r}\n{width!r}\n{height!r}\n{ink}"
-    stored = stored_operators(key)
-    if stored is None:
-        drawing = pose_drawing(spec, width, height, ink)
-        drawing._operators = drawing._operators or _operators_of(drawing)
-        store_operators(key, drawing._operators)
-        return drawing
-    replay = _Figure(width, height)
-    replay._operators = stored
-    return replay
+    operators = stored_operators(key)
+    if operators is None:
+        operators = _operators_of(pose_drawing(spec, width, height, ink))
+        store_operators(key, operators)
+    return operators
+
+
+class _Replay(Flowable):
+    """A figure's operators, drawn as its Drawing would draw them (bottom-left aligned)."""
+
+    def __init__(self, width: float, height: float, operators: str) -> None:
+        super().__init__()
+        self.width, self.height, self.operators = width, height, operators
+        self.hAlign, self.vAlign = "LEFT", "BOTTOM"
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
+        return self.width, self.height
+
+    def draw(self) -> None:
+        self.canv.addLiteral(self.operators)
 
 
 @lru_cache(maxsize=256)

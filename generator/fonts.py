@@ -7,6 +7,7 @@ letters), so patients' names in most scripts print without any system font.
 from __future__ import annotations
 
 import hashlib
+import threading
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -34,14 +35,18 @@ class FontFamily:
                 if ord(char) not in drawable and not char.isspace() and ord(char) >= 0x20]
 
 
+_registering = threading.RLock()
+
+
 def register_fonts(regular: Path | None = None, bold: Path | None = None) -> FontFamily:
     """Register a regular and a bold face (the bundled DejaVu Sans by default)."""
     regular = regular or BUNDLED_REGULAR
     bold = bold or (BUNDLED_BOLD if regular == BUNDLED_REGULAR else regular)
-    return _register(regular.resolve(), bold.resolve())
+    with _registering:  # threads of a server: each font is read and registered once
+        return _register(regular.resolve(), bold.resolve())
 
 
-@lru_cache(maxsize=None)
+@lru_cache(maxsize=64)
 def _register(regular: Path, bold: Path) -> FontFamily:
     # Registration is process-wide in ReportLab; the cache makes it happen once per file.
     from reportlab.lib.fonts import addMapping
@@ -63,7 +68,7 @@ def _register(regular: Path, bold: Path) -> FontFamily:
     return family
 
 
-@lru_cache(maxsize=None)
+@lru_cache(maxsize=64)
 def _drawable(regular: str, bold: str) -> frozenset[int]:
     """Code points both faces have, plus the white space that is never drawn."""
     from reportlab.pdfbase import pdfmetrics

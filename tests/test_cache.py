@@ -128,3 +128,25 @@ def test_compiled_templates_are_stored_and_reused(cache_dir: Path) -> None:
     Templates().environment.get_template("handout.xml.j2")
     stored = list((cache_dir / cache.code_version() / "templates").iterdir())
     assert stored
+
+
+def test_figure_operators_come_from_the_cache_and_follow_the_pose(
+        cache_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator import figures
+    from generator.pose import Camera
+
+    spec = load_pack(default_pack()).exercises[0].figure
+    assert spec is not None
+    figures._figure_operators.cache_clear()
+    drawn = figures._figure_operators(spec, 211.0, 97.0, "#123456")
+    figures._figure_operators.cache_clear()
+
+    def no_drawing(*args: object) -> None:
+        raise AssertionError("drawn again")
+
+    monkeypatch.setattr(figures, "pose_drawing", no_drawing)
+    assert figures._figure_operators(spec, 211.0, 97.0, "#123456") == drawn
+    turned = spec.model_copy(update={"camera": Camera(yaw=30)})
+    with pytest.raises(AssertionError, match="drawn again"):
+        figures._figure_operators(turned, 211.0, 97.0, "#123456")
+    figures._figure_operators.cache_clear()

@@ -55,7 +55,7 @@ def test_figure_is_exactly_the_requested_size_and_fits_with_a_margin(
         assert x0 * scale + dx >= margin - 1e-6 and x1 * scale + dx <= width - margin + 1e-6
         assert y0 * scale + dy >= margin - 1e-6 and y1 * scale + dy <= height - margin + 1e-6
         # The box is honest: ReportLab's own bounds (stroke centres) lie inside the frame too.
-        bx0, by0, bx1, by1 = flowable.getBounds()
+        bx0, by0, bx1, by1 = pose_drawing(exercise.figure, width, height).getBounds()
         assert bx0 >= 0 and by0 >= 0 and bx1 <= width and by1 <= height, exercise.id
 
 
