@@ -58,7 +58,9 @@ class Templates:
         if path is None:
             return None
         try:
-            return yaml.safe_load(path.read_text(encoding="utf-8"))
+            # libyaml's loader when there is one: the same data, a twentieth of the time
+            return yaml.load(path.read_text(encoding="utf-8"),
+                             Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
         except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
             raise UserError(f"cannot read: {error}", path=path) from None
 
