@@ -207,9 +207,6 @@ def batch(csv_file: Path, output_dir: Path, jobs: int | None, data_dir: Path | N
     large_print (yes/no), weeks, output (a file name). A bad row is reported with its line
     and column, and the other rows are still built; the exit status is 1 if any row failed.
     """
-    import gc
-
-    gc.enable()  # a long run collects cycles as usual (the entry point turned it off)
     from .batch import default_jobs, read_rows, run_batch
     from .build import BuildOptions, Resources
     from .images import print_ready

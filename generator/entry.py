@@ -1,16 +1,17 @@
-"""The ``handout`` process: start-up and exit tuned for one short run of the command line.
+"""The ``handout`` process: start-up and exit tuned for the short commands.
 
-Two things a short-lived command pays for and does not need:
+A command that makes one file and ends (``build``, ``list``, ``validate``, ``schema``,
+``figures``) pays for two things it does not need:
 
 - the cyclic garbage collector running over and over while a few hundred modules import
-  (their objects all live until the process ends): it is off for the whole run, and
-  ``handout batch``, a long run, turns it back on;
+  (their objects all live until the process ends): it stays off for the whole command;
 - the interpreter's teardown, which frees every object one by one: once the command has
   finished (its output written, closed and renamed into place), stdout and stderr are
   flushed and the process ends with the command's exit code.
 
-Only the command line comes through here; ``build()`` and the other library functions a
-web server calls leave the garbage collector and the interpreter alone.
+Long runs (``batch``, and any command not named here, such as a server) start and end as
+usual, with the collector on. Only the command line comes through here: ``build()`` and
+the other library functions a web server calls leave the collector and the interpreter alone.
 """
 
 from __future__ import annotations
@@ -19,12 +20,19 @@ import gc
 import os
 import sys
 
+SHORT_COMMANDS = frozenset({"build", "list", "validate", "schema", "figures"})
+
 
 def run() -> None:
-    """Run the ``handout`` command line, then exit without teardown."""
-    gc.disable()
+    """Run the ``handout`` command line; a short command exits without teardown."""
+    short = len(sys.argv) > 1 and sys.argv[1] in SHORT_COMMANDS
+    if short:
+        gc.disable()
     from .cli import main
 
+    if not short:
+        main()
+        return
     try:
         main()  # Click's standalone mode always ends in SystemExit
     except SystemExit as finished:

@@ -63,3 +63,15 @@ def test_help_exits_0_with_the_commands(tmp_path: Path) -> None:
     result = handout("--help", cwd=tmp_path)
     assert result.returncode == 0
     assert "batch" in result.stdout and "build" in result.stdout
+
+
+def test_only_short_commands_run_without_the_collector(tmp_path: Path) -> None:
+    probe = ("import gc, sys; from generator import entry, cli\n"
+             "cli.main = lambda: print(gc.isenabled()) or sys.exit(0)\n"
+             "sys.argv = ['handout', sys.argv[1]]; entry.run()")
+    environment = {**os.environ, "PYTHONPATH": os.pathsep.join(
+        filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
+    seen = {command: subprocess.run([sys.executable, "-c", probe, command], env=environment,
+                                    capture_output=True, text=True, timeout=60).stdout.strip()
+            for command in ("build", "validate", "batch", "serve")}
+    assert seen == {"build": "False", "validate": "False", "batch": "True", "serve": "True"}
