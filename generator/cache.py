@@ -45,7 +45,12 @@ def cache_folder() -> Path | None:
             return None
         root = Path(setting)
     else:
-        base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+        base = os.environ.get("XDG_CACHE_HOME")
+        if not base:
+            try:
+                base = str(Path.home() / ".cache")
+            except (RuntimeError, KeyError):  # no home folder (a service account): no cache
+                return None
         root = Path(base) / "handout"
     if not _private_folder(root):
         return None
