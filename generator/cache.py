@@ -3,7 +3,9 @@ compiled templates and the figures' drawing operators.
 
 Where: ``$HANDOUT_CACHE_DIR`` if set (set it empty to turn the cache off), else
 ``$XDG_CACHE_HOME/handout``, else ``~/.cache/handout`` - a folder in the user's home, as
-README.md says - with one folder per code version in it (a month unused, it is removed). It is only a speed-up: with no cache, or a broken one, every build is the same.
+README.md says - with one folder per code version in it (other versions' folders untouched
+for a month are removed). It is only a speed-up: with no cache, or a broken one, every
+build is the same.
 
 It cannot go stale. Every entry is made under the *code version*: a hash of this package's
 source files and bundled fonts, the Python version and the versions of the libraries whose
@@ -63,7 +65,7 @@ def cache_folder() -> Path | None:
 
 
 def _prune(root: Path) -> None:
-    """Remove other code versions' folders unused for a month (an upgrade leaves them)."""
+    """Remove other code versions' folders untouched for a month (an upgrade leaves them)."""
     import shutil
     import time
 
@@ -196,9 +198,11 @@ def _operators_path(key: str) -> Path | None:
 def stored_operators(key: str) -> str | None:
     """A figure's PDF operators stored under ``key`` (its pose data, size and ink), if any."""
     path = _operators_path(key)
+    if path is None:
+        return None
     try:
-        stored_key, _, operators = path.read_text(encoding="utf-8").partition("\0")  # type: ignore[union-attr]
-    except (AttributeError, OSError, ValueError):
+        stored_key, _, operators = path.read_text(encoding="utf-8").partition("\0")
+    except (OSError, ValueError):
         return None
     return operators if stored_key == key else None
 

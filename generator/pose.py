@@ -107,7 +107,8 @@ class Reach(_Base):
 class Keyframe(_Base):
     """One pose: joint angles, and which points rest on a surface."""
 
-    pelvis: Pelvis = Pelvis.model_construct()  # the defaults, without building a validator at import
+    # Defaults made without validation: Pelvis() would build its validator at import.
+    pelvis: Pelvis = Pelvis.model_construct()
     spine: Spine = 0
     side_bend: Annotated[float, _human(-35, 35, "side bending of the spine (+ toward the right)")] = 0
     neck: Neck = 0
