@@ -274,7 +274,8 @@ def run_batch(rows: Sequence[Row], resources: Resources, data_dir: Path,
     figures drawn and the fonts read, and ``jobs`` forked workers inherit all of that with
     the rows: each is sent only a row's number. Where they cannot fork (Windows, and macOS,
     where forking is unsafe), each worker loads its own resources from ``data_dir`` and
-    ``templates_dir`` and is sent whole rows.
+    ``templates_dir`` and is sent whole rows. One batch at a time per process (the forked
+    workers find the rows in this module).
     """
     if jobs <= 1 or len(rows) <= 1:
         yield from (_build_row(row, resources) for row in rows)
