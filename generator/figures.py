@@ -19,8 +19,8 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.utils import ImageReader
 from reportlab.platypus import Flowable
 
-from .cache import store_operators, stored_operators
 from .images import print_ready
+from .layout.replay import replayed_figure
 from .pose import FigureSpec
 from .scene import Mark, Scene, build_scene
 
@@ -73,44 +73,17 @@ _SET_FONT = re.compile(r"BT /\S+ [\d.]+ Tf [\d.]+ TL ET")
 
 def exercise_figure(exercise: Exercise, width: float, height: float, ink: str = "#1d3557") -> Flowable:
     """A width x height flowable: the pose drawing, the exercise's own picture, or an empty slot."""
-    if exercise.figure is not None:
-        return figure_replay(exercise.figure, float(width), float(height), ink)
+    if exercise.figure is not None:  # drawn once, then replayed (layout/replay.py)
+        spec, width, height = exercise.figure, float(width), float(height)
+        return replayed_figure(f"pose {spec!r} {width!r} {height!r} {ink}",
+                               lambda: _drawn(pose_drawing(spec, width, height, ink)))
     if exercise.image is not None:
         return _FramedImage(Path(exercise.image), float(width), float(height))
     return _empty_slot(float(width), float(height))
 
 
-def figure_replay(spec: FigureSpec, width: float, height: float, ink: str) -> Flowable:
-    """:func:`pose_drawing`'s operators in a new flowable for each handout (a flowable holds
-    the canvas it is drawn on, so builds in several threads must not share one)."""
-    return _Replay(width, height, _figure_operators(spec, width, height, ink))
-
-
-@lru_cache(maxsize=256)
-def _figure_operators(spec: FigureSpec, width: float, height: float, ink: str) -> str:
-    """The figure's PDF operators, from the disk cache when it has them: a cold build then
-    solves no pose it has drawn before (generator/cache.py)."""
-    key = f"{spec!r}\n{width!r}\n{height!r}\n{ink}"
-    operators = stored_operators(key)
-    if operators is None:
-        operators = _operators_of(pose_drawing(spec, width, height, ink))
-        store_operators(key, operators)
-    return operators
-
-
-class _Replay(Flowable):
-    """A figure's operators, drawn as its Drawing would draw them (bottom-left aligned)."""
-
-    def __init__(self, width: float, height: float, operators: str) -> None:
-        super().__init__()
-        self.width, self.height, self.operators = width, height, operators
-        self.hAlign, self.vAlign = "LEFT", "BOTTOM"
-
-    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
-        return self.width, self.height
-
-    def draw(self) -> None:
-        self.canv.addLiteral(self.operators)
+def _drawn(drawing: Drawing) -> tuple[float, float, str]:
+    return float(drawing.width), float(drawing.height), _operators_of(drawing)
 
 
 @lru_cache(maxsize=256)

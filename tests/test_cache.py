@@ -130,23 +130,33 @@ def test_compiled_templates_are_stored_and_reused(cache_dir: Path) -> None:
     assert stored
 
 
-def test_figure_operators_come_from_the_cache_and_follow_the_pose(
-        cache_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from generator import figures
+def test_figure_operators_come_from_the_cache_by_key(cache_dir: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator.layout import replay
+
+    monkeypatch.setattr(replay, "_memory", replay.OrderedDict())
+    drawn: list[str] = []
+
+    def draw(operators: str) -> replay.Drawn:
+        drawn.append(operators)
+        return 211.5, 97.25, operators
+
+    first = replay.replayed_figure("pose A", lambda: draw("0 0 m 10 10 l S"))
+    replay._memory.clear()  # a new process: only the disk cache has it
+    again = replay.replayed_figure("pose A", lambda: draw("never drawn"))
+    other = replay.replayed_figure("pose B", lambda: draw("1 1 m 5 5 l S"))
+    assert drawn == ["0 0 m 10 10 l S", "1 1 m 5 5 l S"]
+    assert (again.width, again.height, again.operators) == (211.5, 97.25, "0 0 m 10 10 l S")
+    assert again is not first and other.operators == "1 1 m 5 5 l S"
+
+
+def test_a_changed_pose_is_drawn_again(cache_dir: Path) -> None:
+    from generator.figures import exercise_figure
     from generator.pose import Camera
 
-    spec = load_pack(default_pack()).exercises[0].figure
-    assert spec is not None
-    figures._figure_operators.cache_clear()
-    drawn = figures._figure_operators(spec, 211.0, 97.0, "#123456")
-    figures._figure_operators.cache_clear()
-
-    def no_drawing(*args: object) -> None:
-        raise AssertionError("drawn again")
-
-    monkeypatch.setattr(figures, "pose_drawing", no_drawing)
-    assert figures._figure_operators(spec, 211.0, 97.0, "#123456") == drawn
-    turned = spec.model_copy(update={"camera": Camera(yaw=30)})
-    with pytest.raises(AssertionError, match="drawn again"):
-        figures._figure_operators(turned, 211.0, 97.0, "#123456")
-    figures._figure_operators.cache_clear()
+    exercise = load_pack(default_pack()).exercises[0]
+    assert exercise.figure is not None
+    turned = exercise.model_copy(update={
+        "figure": exercise.figure.model_copy(update={"camera": Camera(yaw=30)})})
+    assert (exercise_figure(exercise, 200.0, 120.0).operators
+            != exercise_figure(turned, 200.0, 120.0).operators)
