@@ -152,11 +152,11 @@ def test_figure_operators_come_from_the_cache_by_key(cache_dir: Path,
 
 def test_a_changed_pose_is_drawn_again(cache_dir: Path) -> None:
     from generator.figures import exercise_figure
-    from generator.pose import Camera
 
     exercise = load_pack(default_pack()).exercises[0]
     assert exercise.figure is not None
+    camera = type(exercise.figure.camera)(yaw=30)  # the engine's own camera model
     turned = exercise.model_copy(update={
-        "figure": exercise.figure.model_copy(update={"camera": Camera(yaw=30)})})
+        "figure": exercise.figure.model_copy(update={"camera": camera})})
     assert (exercise_figure(exercise, 200.0, 120.0).operators
             != exercise_figure(turned, 200.0, 120.0).operators)
