@@ -125,11 +125,8 @@ class Process:
     def __init__(self, cwd: Path) -> None:
         self.cwd = cwd
         self.last_cpu = 0.0  # user + system seconds of the last run, its children included
-        # The disk cache in the benchmark's own folder unless one is given: never the home's.
-        self.environment = {"HANDOUT_CACHE_DIR": str(cwd / "cache"), **os.environ,
-                            "PYTHONPATH": os.pathsep.join(filter(None, [
-                                str(Path(__file__).resolve().parent.parent),
-                                os.environ.get("PYTHONPATH")]))}
+        self.environment = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [
+            str(Path(__file__).resolve().parent.parent), os.environ.get("PYTHONPATH")]))}
         # Measured as installed: with compiled bytecode (pip writes it at install; in a
         # source checkout the warm-up run writes it). Without it, every process compiles
         # this package's sources again, about 100 ms.
@@ -206,6 +203,13 @@ def main(argv: list[str] | None = None) -> None:
                         help="-j 1 / -j 2 pairs (default 2)")
     parser.add_argument("--no-batch", action="store_true", help="skip the batch runs")
     args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory() as cache:
+        # The disk cache in the benchmark's own folder unless one is given: never the home's.
+        os.environ.setdefault("HANDOUT_CACHE_DIR", cache)
+        measure(args)
+
+
+def measure(args: argparse.Namespace) -> None:
 
     results: list[tuple[str, str, str]] = [
         ("machine", machine(), ""),
