@@ -75,3 +75,17 @@ def test_only_short_commands_run_without_the_collector(tmp_path: Path) -> None:
                                     capture_output=True, text=True, timeout=60).stdout.strip()
             for command in ("build", "validate", "batch", "serve")}
     assert seen == {"build": "False", "validate": "False", "batch": "True", "serve": "True"}
+
+
+def test_a_build_imports_no_network_stack(tmp_path: Path) -> None:
+    network = ["http.client", "urllib.request", "ssl", "smtplib", "ftplib"]
+    probe = ("import sys; from generator.cli import main\n"
+             "main(['build', '-o', sys.argv[1]], standalone_mode=False)\n"
+             f"print([name for name in {network!r} if name in sys.modules])")
+    environment = {**os.environ, "PYTHONPATH": os.pathsep.join(
+        filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
+    result = subprocess.run([sys.executable, "-c", probe, str(tmp_path / "h.pdf")],
+                            env=environment, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1] == "[]"
+    assert (tmp_path / "h.pdf").stat().st_size > 10_000
