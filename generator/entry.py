@@ -1,7 +1,7 @@
 """The ``handout`` process: start-up and exit tuned for the short commands.
 
-A command that makes one file or prints and ends (``build``, ``list``, ``validate``,
-``schema``, ``figures``, and ``--help``) pays for two things it does not need:
+A command that makes one file or prints and ends (``build``, ``list``, ``sections``,
+``validate``, ``schema``, ``figures``, and ``--help``) pays for two things it does not need:
 
 - the cyclic garbage collector running over and over while a few hundred modules import
   (their objects all live until the process ends): it stays off for the whole command;
@@ -20,7 +20,7 @@ import gc
 import os
 import sys
 
-SHORT_COMMANDS = frozenset({"build", "list", "validate", "schema", "figures",
+SHORT_COMMANDS = frozenset({"build", "list", "sections", "validate", "schema", "figures",
                             "--help", "-h", "--version"})
 
 

@@ -73,8 +73,9 @@ def test_only_short_commands_run_without_the_collector(tmp_path: Path) -> None:
         filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
     seen = {command: subprocess.run([sys.executable, "-c", probe, command], env=environment,
                                     capture_output=True, text=True, timeout=60).stdout.strip()
-            for command in ("build", "validate", "batch", "serve")}
-    assert seen == {"build": "False", "validate": "False", "batch": "True", "serve": "True"}
+            for command in ("build", "sections", "validate", "batch", "serve")}
+    assert seen == {"build": "False", "sections": "False", "validate": "False",
+                    "batch": "True", "serve": "True"}
 
 
 def test_a_build_imports_no_network_stack(tmp_path: Path) -> None:
