@@ -27,6 +27,7 @@ import threading
 import traceback
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
 from pathlib import Path
 from types import FrameType
@@ -461,11 +462,13 @@ def _in_workers(rows: Sequence[Row], languages: ResourcesByLanguage, jobs: int,
         while pending and not stop:
             done, _ = wait(pending, timeout=0.1, return_when=FIRST_COMPLETED)
             for future in done:
-                yield _outcome(future, pending.pop(future))
+                row = pending.pop(future)
+                if not (stop and _killed(future)):
+                    yield _outcome(future, row)
         if stop:
             pool.shutdown(wait=True, cancel_futures=True)  # the running rows finish
             for future, row in pending.items():
-                if future.done() and not future.cancelled():
+                if future.done() and not future.cancelled() and not _killed(future):
                     yield _outcome(future, row)
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
@@ -483,6 +486,12 @@ def _start_forked_worker() -> None:
 
 def _build_inherited_row(index: int, overwrite: bool) -> Outcome:
     return _build_row(_worker_rows[index], None, overwrite)
+
+
+def _killed(future: Future[Outcome]) -> bool:
+    """The row's worker was ended, by the signal that reached the whole process group
+    (a SIGTERM to it all): the row did not run (no file is left half written)."""
+    return not future.cancelled() and isinstance(future.exception(), BrokenProcessPool)
 
 
 def _outcome(future: Future[Outcome], row: Row) -> Outcome:

@@ -4,6 +4,12 @@ their own, build the same bytes as one process, in row order, with failures at t
 from __future__ import annotations
 
 import csv
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -53,3 +59,30 @@ def test_a_row_failing_in_a_forked_worker_is_reported_at_its_line(
     assert [outcome.line for outcome in failed] == [rows[3].line]
     assert failed[0].problem.path == rows[3].source
     assert sum(1 for row in rows if row.output.is_file()) == 5
+
+
+@pytest.mark.skipif(not hasattr(os, "killpg"), reason="POSIX process groups")
+@pytest.mark.parametrize("number", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
+def test_a_signal_to_the_whole_group_leaves_rows_not_run_never_failed(tmp_path: Path,
+                                                                       number: int) -> None:
+    """A service manager's SIGTERM, or Ctrl-C, reaches the workers too: the rows they
+    did not finish are listed as not run, not as failures."""
+    rows = "".join(f"Patient {n},2026-11-24\n" for n in range(60))
+    (tmp_path / "day.csv").write_text("patient,date\n" + rows, encoding="utf-8")
+    out = tmp_path / "out"
+    process = subprocess.Popen(
+        [sys.executable, "-c", "from generator.entry import run; run()", "batch",
+         str(tmp_path / "day.csv"), "-o", str(out), "-j", "2"],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    deadline = time.monotonic() + 60
+    while len(list(out.glob("*.pdf"))) < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    os.killpg(process.pid, number)
+    output, _ = process.communicate(timeout=60)
+    assert process.returncode == 128 + number, output
+    found = re.search(r"built (\d+), failed (\d+), not run (\d+)", output)
+    assert found, output
+    built, failed, not_run = map(int, found.groups())
+    assert failed == 0 and built + not_run == 60, output
+    assert len(list(out.glob("*.pdf"))) == built
+    assert not list(out.glob(".*"))  # no partial file left
