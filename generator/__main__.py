@@ -1,5 +1,5 @@
 """``python -m generator`` runs the ``handout`` command."""
 
-from .cli import main
+from .entry import run
 
-main()
+run()

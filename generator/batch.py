@@ -1,11 +1,12 @@
 """Batch printing: one handout per row of a CSV file, in parallel, a bad row never stopping the rest.
 
-Rows are read and checked first; every good row is built (by ``jobs`` worker processes,
-each loading the pack and templates once); bad rows are reported with their line and
-column, and a row that crashes (a bug) is reported with its traceback while the others
-still build. Output names are unique within the run, and an existing file is never
-replaced unless asked (``overwrite``): a taken name gives the next free one, even when
-another batch writes into the same folder at the same time.
+Rows are read and checked first; every good row is built (by ``jobs`` worker processes
+that share the pack, templates, fonts and figures: forked from this one where the platform
+forks, else each loading them once); bad rows are reported with their line and column, and
+a row that crashes (a bug) is reported with its traceback while the others still build.
+Output names are unique within the run, and an existing file is never replaced unless
+asked (``overwrite``): a taken name gives the next free one, even when another batch writes
+into the same folder at the same time.
 
 SIGINT or SIGTERM stops the run cleanly: no new row starts, the rows being built finish
 (within a second or so; no partial file is ever left), the workers exit, and the outcomes
@@ -16,13 +17,17 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import gc
 import io
+import multiprocessing
 import os
 import signal
+import sys
 import threading
 import traceback
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
 from pathlib import Path
 from types import FrameType
@@ -351,8 +356,10 @@ def _unique(path: Path, used: dict[Path, str | None], owner: str | None) -> Path
     return candidate
 
 
-# Each worker process loads the pack and templates once per language, then builds many rows.
+# What a worker builds with (the pack and templates, once per language): inherited from the
+# parent where processes fork, else loaded by each worker (spawned processes inherit nothing).
 _worker_resources: ResourcesByLanguage | None = None
+_worker_rows: Sequence[Row] = ()
 
 
 def _start_worker(data_dir: Path, templates_dir: Path | None) -> None:
@@ -385,10 +392,11 @@ def run_batch(rows: Sequence[Row], resources: Resources | ResourcesByLanguage, j
               overwrite: bool = False) -> Iterator[Outcome]:
     """Build every row; outcomes come as rows finish (not necessarily in order).
 
-    With one job the rows are built here with ``resources``; otherwise each worker process
-    loads its own from the same folders. On SIGINT or SIGTERM no new row starts, the rows
-    being built are finished (so every file written is counted, and none is partial),
-    their outcomes come, and then :class:`Interrupted` is raised.
+    With one job the rows are built here with ``resources``; otherwise by worker processes
+    (see :func:`_in_workers`). On SIGINT or SIGTERM no new row starts, the rows being built
+    are finished (so every file written is counted, and none is partial), their outcomes
+    come, and then :class:`Interrupted` is raised. One batch at a time per process (forked
+    workers find the rows in this module).
     """
     stop: list[int] = []
 
@@ -401,7 +409,7 @@ def run_batch(rows: Sequence[Row], resources: Resources | ResourcesByLanguage, j
                 for number in (signal.SIGINT, signal.SIGTERM)} if in_main else {}
     languages = _by_language(resources)
     try:
-        if jobs <= 1:
+        if jobs <= 1 or len(rows) <= 1:
             for row in rows:
                 if stop:
                     break
@@ -417,21 +425,73 @@ def run_batch(rows: Sequence[Row], resources: Resources | ResourcesByLanguage, j
 
 def _in_workers(rows: Sequence[Row], languages: ResourcesByLanguage, jobs: int,
                 overwrite: bool, stop: list[int]) -> Iterator[Outcome]:
-    pool = ProcessPoolExecutor(jobs, initializer=_start_worker,
-                               initargs=(languages.data_dir, languages.templates_dir))
+    """The rows built by ``jobs`` worker processes, one row handed out at a time.
+
+    Where processes fork (Linux, the BSDs), the first row is built here, so the templates
+    are compiled, the figures drawn and the fonts read, and the languages the rows ask for
+    are loaded; the forked workers inherit all of that with the rows and are sent only a
+    row's number. Where they cannot fork (Windows, and macOS, where forking is unsafe),
+    each worker loads its own resources from the same folders and is sent whole rows.
+    """
+    global _worker_resources, _worker_rows  # noqa: PLW0603 - handed to the forked workers
+    forked = _can_fork()
+    first = 0
+    if forked:
+        yield _build_row(rows[0], languages, overwrite)  # warms what the workers inherit
+        first = 1
+        if stop:
+            return
+        for language in sorted({row.options.language or "" for row in rows}):
+            try:
+                languages.get(language or None)
+            except UserError:
+                pass  # each of its rows reports the problem
+        _worker_resources, _worker_rows = languages, rows
+        # Objects made so far live as long as the batch: frozen, the workers' collector
+        # never touches them, so their memory stays shared with this process, not copied.
+        gc.freeze()
+        pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"),
+                                   initializer=_start_forked_worker)
+    else:
+        pool = ProcessPoolExecutor(jobs, initializer=_start_worker,
+                                   initargs=(languages.data_dir, languages.templates_dir))
     try:
-        pending = {pool.submit(_build_row, row, None, overwrite): row for row in rows}
+        pending = {(pool.submit(_build_inherited_row, index, overwrite) if forked
+                    else pool.submit(_build_row, rows[index], None, overwrite)): rows[index]
+                   for index in range(first, len(rows))}
         while pending and not stop:
             done, _ = wait(pending, timeout=0.1, return_when=FIRST_COMPLETED)
             for future in done:
-                yield _outcome(future, pending.pop(future))
+                row = pending.pop(future)
+                if not (stop and _killed(future)):
+                    yield _outcome(future, row)
         if stop:
             pool.shutdown(wait=True, cancel_futures=True)  # the running rows finish
             for future, row in pending.items():
-                if future.done() and not future.cancelled():
+                if future.done() and not future.cancelled() and not _killed(future):
                     yield _outcome(future, row)
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+        if forked:
+            gc.unfreeze()
+            _worker_resources, _worker_rows = None, ()
+
+
+def _start_forked_worker() -> None:
+    # A forked worker inherits the batch's handlers: SIGTERM ends it as usual, and Ctrl-C,
+    # which reaches the whole process group, is the parent's alone to act on.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _build_inherited_row(index: int, overwrite: bool) -> Outcome:
+    return _build_row(_worker_rows[index], None, overwrite)
+
+
+def _killed(future: Future[Outcome]) -> bool:
+    """The row's worker was ended, by the signal that reached the whole process group
+    (a SIGTERM to it all): the row did not run (no file is left half written)."""
+    return not future.cancelled() and isinstance(future.exception(), BrokenProcessPool)
 
 
 def _outcome(future: Future[Outcome], row: Row) -> Outcome:
@@ -439,6 +499,10 @@ def _outcome(future: Future[Outcome], row: Row) -> Outcome:
         return future.result()
     except Exception as error:  # the worker process died (a crash in a C library, a kill)
         return _crashed(row.line, row.source, error)
+
+
+def _can_fork() -> bool:
+    return sys.platform != "darwin" and "fork" in multiprocessing.get_all_start_methods()
 
 
 def default_jobs() -> int:

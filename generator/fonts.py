@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import io
 import struct
+import threading
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -38,14 +39,18 @@ class FontFamily:
                 if ord(char) not in drawable and not char.isspace() and ord(char) >= 0x20]
 
 
+_registering = threading.RLock()
+
+
 def register_fonts(regular: Path | None = None, bold: Path | None = None) -> FontFamily:
     """Register a regular and a bold face (the bundled DejaVu Sans by default)."""
     regular = regular or BUNDLED_REGULAR
     bold = bold or (BUNDLED_BOLD if regular == BUNDLED_REGULAR else regular)
-    return _register(regular.resolve(), bold.resolve())
+    with _registering:  # threads of a server: each font is read and registered once
+        return _register(regular.resolve(), bold.resolve())
 
 
-@lru_cache(maxsize=None)
+@lru_cache(maxsize=64)
 def _register(regular: Path, bold: Path) -> FontFamily:
     # Registration is process-wide in ReportLab; the cache makes it happen once per file.
     from reportlab.lib.fonts import addMapping
@@ -77,7 +82,7 @@ def _register(regular: Path, bold: Path) -> FontFamily:
     return family
 
 
-@lru_cache(maxsize=None)
+@lru_cache(maxsize=64)
 def _drawable(regular: str, bold: str) -> frozenset[int]:
     """Code points both faces have, plus the white space that is never drawn."""
     from reportlab.pdfbase import pdfmetrics

@@ -95,12 +95,24 @@ def load_pack(directory: Path, check_print: bool = False, language: str | None =
 
     ``check_print``: also check that every text prints in the pack's font (this loads
     the font, so commands that print nothing skip it). ``language``: the pack's text in
-    this language (see languages.py); None for the pack's own language.
+    this language (see languages.py); None for the pack's own language. A pack whose files
+    have not changed since it was last checked comes from the cache (generator/cache.py).
     """
-    pack, problems = check_pack(directory, check_print, language)
-    if problems or pack is None:
-        raise UserError.from_problems(problems)
-    return pack
+    from .cache import cached_pack
+
+    def load() -> Pack:
+        pack, problems = check_pack(directory, check_print, language)
+        if problems or pack is None:
+            raise UserError.from_problems(problems)
+        return pack
+
+    return cached_pack(directory, check_print, language, load, _named_files)
+
+
+def _named_files(pack: Pack) -> list[Path]:
+    """The files a pack names (its font, its exercises' pictures), wherever they are."""
+    named = [pack.font] + [exercise.image for exercise in pack.exercises]
+    return [path for path in named if path is not None]
 
 
 def check_pack(directory: Path, check_print: bool = False, language: str | None = None,

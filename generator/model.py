@@ -36,7 +36,7 @@ LanguageCode = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Z]{2})
 class Frozen(BaseModel):
     """Base for every model: immutable, and unknown fields are errors (a typo is not ignored)."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
 
 class Dose(Frozen):

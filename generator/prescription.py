@@ -240,7 +240,8 @@ def select_exercises(pack: Pack, preset: Preset | None = None, only: Sequence[st
     selected = []
     for exercise_id in chosen:
         exercise = pack.exercise(exercise_id)
-        dose = exercise.dose.merged(overrides.get(exercise_id, Dose()))
+        override = overrides.get(exercise_id)
+        dose = exercise.dose.merged(override) if override is not None else exercise.dose
         selected.append(PrescribedExercise(exercise, dose))
     return tuple(selected)
 

@@ -21,6 +21,7 @@ from typing import Any
 import jinja2
 import jinja2.ext
 
+from .cache import template_bytecode_cache
 from .errors import Problem, UserError
 from .files import is_inside, read_bytes
 from .i18n import Entry, Translator, plural_categories
@@ -121,6 +122,7 @@ class Templates:
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=True,
+            bytecode_cache=template_bytecode_cache(),  # compiled once per template text
         )
 
     def find(self, name: str) -> Path | None:

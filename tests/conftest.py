@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 
 import pytest
 from pdfread import ReadPdf
@@ -13,6 +14,12 @@ from generator.model import Pack
 from generator.resources import default_pack
 
 ISSUE_DATE = dt.date(2026, 11, 24)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _private_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """The disk cache in a folder of the test run, never the user's home (see cache.py)."""
+    os.environ["HANDOUT_CACHE_DIR"] = str(tmp_path_factory.mktemp("cache"))
 
 
 @pytest.fixture(scope="session")

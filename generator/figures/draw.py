@@ -24,6 +24,7 @@ from reportlab.lib.utils import ImageReader
 from reportlab.platypus import Flowable
 
 from ..images import print_ready
+from ..layout.replay import replayed_figure
 from .kinematics import FigureBug
 from .scene import Mark, Scene, build_scene
 from .spec import FigureSpec
@@ -125,12 +126,24 @@ def exercise_figure(exercise: Exercise, width: float, inks: FigureInks,
     if variant == "easier":
         if exercise.figure is None or exercise.figure.easier is None:
             return None
-        return panel_figure(exercise.figure.easier, width, inks)
+        return _replayed(exercise.figure.easier, width, inks)
     if exercise.figure is not None:
-        return panel_figure(exercise.figure, width, inks)
+        return _replayed(exercise.figure, width, inks)
     if exercise.image is not None:
         return _FramedImage(Path(exercise.image), width, width * MAX_HEIGHT * 0.8)
     return _empty_slot(width, width * MAX_HEIGHT * 0.6, inks)
+
+
+def _replayed(spec: FigureSpec, width: float, inks: FigureInks) -> Flowable:
+    """``panel_figure``'s drawing, drawn once (then kept in memory and on disk) and given
+    to each handout as a flowable of its own (layout/replay.py): a shared Drawing holds
+    the canvas it is drawn on, so threads building at once must not share one."""
+
+    def draw() -> tuple[float, float, str]:
+        drawing = panel_figure(spec, width, inks)
+        return float(drawing.width), float(drawing.height), _operators_of(drawing)
+
+    return replayed_figure(f"panels {spec!r} {width!r} {inks!r}", draw)
 
 
 @dataclass(frozen=True)

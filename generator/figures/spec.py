@@ -46,7 +46,7 @@ Offset = Annotated[float, Field(ge=-OFFSET_LIMIT, le=OFFSET_LIMIT, allow_inf_nan
 
 
 class _Base(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
 
 def _human(low: float, high: float, what: str) -> AfterValidator:
@@ -118,16 +118,17 @@ class Reach(_Base):
 class Keyframe(_Base):
     """One pose: joint angles, and which points rest on a surface."""
 
-    pelvis: Pelvis = Pelvis()
+    # Defaults made without validation: Pelvis() would build its validator at import.
+    pelvis: Pelvis = Pelvis.model_construct()
     spine: Spine = 0
     side_bend: Annotated[float, _human(-35, 35, "side bending of the spine (+ toward the right)")] = 0
     neck: Neck = 0
-    left_shoulder: Annotated[Shoulder, _number_means("flex")] = Shoulder()
-    right_shoulder: Annotated[Shoulder, _number_means("flex")] = Shoulder()
+    left_shoulder: Annotated[Shoulder, _number_means("flex")] = Shoulder.model_construct()
+    right_shoulder: Annotated[Shoulder, _number_means("flex")] = Shoulder.model_construct()
     left_elbow: Elbow = 0
     right_elbow: Elbow = 0
-    left_hip: Annotated[Hip, _number_means("flex")] = Hip()
-    right_hip: Annotated[Hip, _number_means("flex")] = Hip()
+    left_hip: Annotated[Hip, _number_means("flex")] = Hip.model_construct()
+    right_hip: Annotated[Hip, _number_means("flex")] = Hip.model_construct()
     left_knee: Knee = 0
     right_knee: Knee = 0
     left_ankle: Ankle = 0
@@ -183,7 +184,7 @@ class FigureSpec(_Base):
     ``easier`` may hold a second, smaller pair for the easier version.
     """
 
-    camera: Camera = Camera()
+    camera: Camera = Camera.model_construct()
     layout: Literal["overlay", "panels"] = Field(
         default="panels", description="Kept so older pose data loads: every figure is now "
         "drawn as two numbered panels, start and end."

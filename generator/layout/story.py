@@ -13,7 +13,6 @@ import math
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
-from xml.sax.saxutils import escape, quoteattr
 
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase.pdfmetrics import stringWidth
@@ -22,6 +21,7 @@ from reportlab.platypus import (Flowable, Image, KeepTogether, ListFlowable, Lis
 
 from ..errors import UserError
 from ..images import print_ready
+from .escaping import escape, quoteattr
 from .flowables import Heading, Keep, TextBlock, boxed, card, flattened, side_by_side
 from .styles import Styles
 

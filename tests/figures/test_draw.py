@@ -76,7 +76,8 @@ def test_figure_is_the_width_asked_and_at_most_half_as_tall(exercises: list[Exer
             w, h = figure.wrap(1000, 1000)
             assert w == width and 0.2 * width < h <= MAX_HEIGHT * width + 1e-9, (exercise.id, variant, h)
             # The box is honest: ReportLab's own bounds (stroke centres) lie inside the frame.
-            bx0, by0, bx1, by1 = figure.getBounds()
+            spec = exercise.figure if variant == "main" else exercise.figure.easier
+            bx0, by0, bx1, by1 = panel_figure(spec, width, INKS).getBounds()
             assert bx0 >= 0 and by0 >= 0 and bx1 <= width + 1e-6 and by1 <= h + 1e-6, exercise.id
 
 

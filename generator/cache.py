@@ -1,0 +1,214 @@
+"""A disk cache of work a cold ``handout build`` would otherwise repeat: checked packs,
+compiled templates and the figures' drawing operators.
+
+Where: ``$HANDOUT_CACHE_DIR`` if set (set it empty to turn the cache off), else
+``$XDG_CACHE_HOME/handout``, else ``~/.cache/handout`` - a folder in the user's home, as
+README.md says - with one folder per code version in it (other versions' folders untouched
+for a month are removed). It is only a speed-up: with no cache, or a broken one, every
+build is the same.
+
+It cannot go stale. Every entry is made under the *code version*: a hash of this package's
+source files and bundled fonts, the Python version and the versions of the libraries whose
+objects are stored. A pack entry also records the content hash of every file in the pack
+folder (and of any file outside it that the pack names, such as its font) and is used only
+if all of them still hash the same and no file was added or removed. Compiled templates are
+keyed by their source text (Jinja's own bytecode cache); a figure's operators by its whole
+pose data, size and ink.
+
+Entries are pickles, so the folder must be the user's own: it is made private (0700) and
+ignored if another user owns it or others can write to it. Entries are written to a
+temporary file and renamed into place, so concurrent builds never read half an entry.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import secrets
+import stat
+import sys
+import threading
+from collections.abc import Callable, Iterable
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+_PACKAGE = Path(__file__).resolve().parent
+_SKIPPED_PARTS = {"__pycache__", ".git"}
+
+
+def cache_folder() -> Path | None:
+    """The cache folder this process uses, or None when the cache is off or unusable."""
+    setting = os.environ.get("HANDOUT_CACHE_DIR")
+    if setting is not None:
+        if not setting:
+            return None
+        root = Path(setting)
+    else:
+        base = os.environ.get("XDG_CACHE_HOME")
+        if not base:
+            try:
+                base = str(Path.home() / ".cache")
+            except (RuntimeError, KeyError):  # no home folder (a service account): no cache
+                return None
+        root = Path(base) / "handout"
+    if not _private_folder(root):
+        return None
+    folder = root / code_version()
+    if not folder.is_dir():
+        _prune(root)
+        if not _private_folder(folder):
+            return None
+    return folder
+
+
+def _prune(root: Path) -> None:
+    """Remove other code versions' folders untouched for a month (an upgrade leaves them)."""
+    import shutil
+    import time
+
+    month_ago = time.time() - 30 * 24 * 3600
+    for old in root.iterdir():
+        try:
+            if len(old.name) == 32 and old.is_dir() and old.stat().st_mtime < month_ago:
+                shutil.rmtree(old)
+        except OSError:
+            pass
+
+
+def _private_folder(folder: Path) -> bool:
+    """Make ``folder`` (mode 0700) if needed; True if only this user can write into it."""
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        status = folder.stat()
+    except OSError:
+        return False
+    if not hasattr(os, "getuid"):
+        return True  # no POSIX owners (Windows): the user's profile folder is private
+    return (stat.S_ISDIR(status.st_mode) and status.st_uid == os.getuid()
+            and not status.st_mode & (stat.S_IWGRP | stat.S_IWOTH))
+
+
+def file_digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@lru_cache(maxsize=1)
+def code_version() -> str:
+    """A hash of everything in this program that shapes a cached entry."""
+    digest = hashlib.sha256()
+    import jinja2
+    import pydantic
+    import pydantic_core
+    import yaml
+
+    digest.update(sys.version.encode())
+    for module in (pydantic, pydantic_core, jinja2, yaml):
+        digest.update(f"{module.__name__}={module.__version__}\n".encode())
+    for path in sorted(_PACKAGE.rglob("*")):
+        if path.suffix in {".py", ".ttf"} and not _SKIPPED_PARTS & set(path.parts):
+            digest.update(f"{path.relative_to(_PACKAGE)}\n".encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:32]
+
+
+def folder_files(folder: Path) -> list[Path]:
+    """Every file under ``folder`` (sorted), the set a pack entry depends on."""
+    return sorted(path for path in folder.rglob("*")
+                  if path.is_file() and not _SKIPPED_PARTS & set(path.parts))
+
+
+def _digests(paths: Iterable[Path]) -> dict[str, str] | None:
+    try:
+        return {str(path): file_digest(path) for path in paths}
+    except OSError:
+        return None
+
+
+def cached_pack(directory: Path, check_print: bool, language: str | None,
+                load: Callable[[], T], extra_files: Callable[[T], Iterable[Path]]) -> T:
+    """``load()``'s pack (in ``language``), from the cache if no file it came from has
+    changed. Every file under the folder counts, translation folders included.
+
+    ``extra_files(pack)``: files outside the folder the pack depends on (its font).
+    """
+    folder = cache_folder()
+    if folder is None:
+        return load()
+    directory = directory.resolve()
+    name = hashlib.sha256(f"{directory}\n{check_print}\n{language}".encode()).hexdigest()
+    entry_path = folder / "packs" / f"{name[:32]}.pickle"
+    files = folder_files(directory) if directory.is_dir() else []
+    try:
+        with entry_path.open("rb") as stream:
+            depends_on, pack = pickle.load(stream)
+        listed = [Path(path) for path in depends_on]
+        inside = [path for path in listed if path.is_relative_to(directory)]
+        if inside == files and _digests(listed) == depends_on:
+            return pack  # type: ignore[no-any-return]
+    except Exception:  # noqa: BLE001 - a missing, old or damaged entry is only a miss
+        pass
+    pack = load()
+    outside = sorted({path.resolve() for path in extra_files(pack)
+                      if not path.resolve().is_relative_to(directory)})
+    depends_on = _digests([*files, *outside])
+    if depends_on is not None:
+        write_entry(entry_path, pickle.dumps((depends_on, pack), pickle.HIGHEST_PROTOCOL))
+    return pack
+
+
+def write_entry(path: Path, data: bytes) -> None:
+    """Write atomically; a cache that cannot be written is silently not used."""
+    temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}.part")
+    try:
+        path.parent.mkdir(mode=0o700, exist_ok=True)
+        temporary.write_bytes(data)
+        os.replace(temporary, path)
+    except OSError:
+        temporary.unlink(missing_ok=True)
+
+
+_bytecode_lock = threading.Lock()
+
+
+def template_bytecode_cache() -> Any:
+    """Jinja's bytecode cache in this code version's folder, or None when the cache is off."""
+    folder = cache_folder()
+    if folder is None:
+        return None
+    from jinja2 import FileSystemBytecodeCache
+
+    templates = folder / "templates"
+    with _bytecode_lock:
+        try:
+            templates.mkdir(mode=0o700, exist_ok=True)
+        except OSError:
+            return None
+    return FileSystemBytecodeCache(str(templates))
+
+
+def _operators_path(key: str) -> Path | None:
+    folder = cache_folder()
+    if folder is None:
+        return None
+    return folder / "figures" / f"{hashlib.sha256(key.encode()).hexdigest()[:32]}.ops"
+
+
+def stored_operators(key: str) -> str | None:
+    """A figure's PDF operators stored under ``key`` (its pose data, size and ink), if any."""
+    path = _operators_path(key)
+    if path is None:
+        return None
+    try:
+        stored_key, _, operators = path.read_text(encoding="utf-8").partition("\0")
+    except (OSError, ValueError):
+        return None
+    return operators if stored_key == key else None
+
+
+def store_operators(key: str, operators: str) -> None:
+    path = _operators_path(key)
+    if path is not None:
+        write_entry(path, f"{key}\0{operators}".encode())

@@ -1,0 +1,192 @@
+"""The disk cache: a checked pack is reused only while none of its files changed."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from generator import cache, loading
+from generator.errors import UserError
+from generator.loading import load_pack
+from generator.resources import default_pack
+
+
+@pytest.fixture()
+def pack_dir(tmp_path: Path) -> Path:
+    target = tmp_path / "pack"
+    shutil.copytree(default_pack(), target)
+    return target
+
+
+@pytest.fixture()
+def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("HANDOUT_CACHE_DIR", str(folder))
+    return folder
+
+
+@pytest.fixture()
+def loads(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    """Every time a pack is read and checked from its files (a cache miss)."""
+    calls: list[Path] = []
+    check_pack = loading.check_pack
+
+    def counted(directory: Path, check_print: bool = False,  # type: ignore[no-untyped-def]
+                language: str | None = None):
+        calls.append(directory)
+        return check_pack(directory, check_print, language)
+
+    monkeypatch.setattr(loading, "check_pack", counted)
+    return calls
+
+
+def replace_in(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_an_unchanged_pack_comes_from_the_cache(pack_dir: Path, cache_dir: Path,
+                                                loads: list[Path]) -> None:
+    first = load_pack(pack_dir, check_print=True)
+    second = load_pack(pack_dir, check_print=True)
+    assert len(loads) == 1
+    assert second == first
+    assert list((cache_dir / cache.code_version() / "packs").glob("*.pickle"))
+
+
+def test_a_changed_pack_file_is_seen(pack_dir: Path, cache_dir: Path,
+                                     loads: list[Path]) -> None:
+    assert load_pack(pack_dir, check_print=True).exercise("cobra").name != "Cobra, changed"
+    replace_in(pack_dir / "exercises" / "cobra.yaml", "name: ", "name: Cobra, changed # ")
+    assert load_pack(pack_dir, check_print=True).exercise("cobra").name == "Cobra, changed"
+    assert len(loads) == 2
+
+
+def test_a_changed_translation_file_is_seen(pack_dir: Path, cache_dir: Path,
+                                            loads: list[Path]) -> None:
+    translations = sorted(pack_dir.glob("*/pack.yaml"))
+    assert translations, "the bundled pack has a translation folder"
+    load_pack(pack_dir, check_print=True)
+    with translations[0].open("a", encoding="utf-8") as stream:
+        stream.write("\n# changed\n")
+    load_pack(pack_dir, check_print=True)
+    assert len(loads) == 2
+
+
+def test_each_language_has_its_own_entry(pack_dir: Path, cache_dir: Path,
+                                         loads: list[Path]) -> None:
+    base = load_pack(pack_dir, check_print=True)
+    load_pack(pack_dir, check_print=True)
+    assert len(loads) == 1
+    try:
+        other = load_pack(pack_dir, check_print=True, language="sv")
+    except UserError:  # a translation with problems is reported, never the base instead
+        other = None
+    assert len(loads) == 2
+    assert other is None or other.language != base.language
+
+
+def test_a_change_that_breaks_the_pack_is_reported(pack_dir: Path, cache_dir: Path) -> None:
+    load_pack(pack_dir, check_print=True)
+    replace_in(pack_dir / "exercises" / "cobra.yaml", "kind: stretch", "kind: strech")
+    with pytest.raises(UserError, match="stretch"):
+        load_pack(pack_dir, check_print=True)
+
+
+def test_an_added_or_removed_file_is_a_miss(pack_dir: Path, cache_dir: Path,
+                                            loads: list[Path]) -> None:
+    load_pack(pack_dir, check_print=True)
+    (pack_dir / "notes.txt").write_text("new", encoding="utf-8")
+    load_pack(pack_dir, check_print=True)
+    (pack_dir / "notes.txt").unlink()
+    load_pack(pack_dir, check_print=True)
+    assert len(loads) == 3
+
+
+def test_the_pack_font_is_part_of_the_key(pack_dir: Path, cache_dir: Path,
+                                          loads: list[Path]) -> None:
+    font = pack_dir / "fonts" / "own.ttf"
+    font.parent.mkdir()
+    shutil.copy(Path(cache.__file__).parent / "fonts" / "DejaVuSans.ttf", font)
+    replace_in(pack_dir / "pack.yaml", "\nlanguage: ", "\nfont: fonts/own.ttf\nlanguage: ")
+    load_pack(pack_dir, check_print=True)
+    load_pack(pack_dir, check_print=True)
+    assert len(loads) == 1
+    font.write_bytes(font.read_bytes() + b"\0")  # fonts register once per process: a new
+    load_pack(pack_dir, check_print=True)           # file is checked again from its files
+    assert len(loads) == 2
+
+
+def test_a_damaged_entry_is_only_a_miss(pack_dir: Path, cache_dir: Path,
+                                        loads: list[Path]) -> None:
+    load_pack(pack_dir, check_print=True)
+    for entry in (cache_dir / cache.code_version() / "packs").glob("*.pickle"):
+        entry.write_bytes(b"\x80garbage")
+    assert load_pack(pack_dir, check_print=True).id == "sciatica"
+    assert len(loads) == 2
+
+
+def test_no_cache_when_turned_off(pack_dir: Path, monkeypatch: pytest.MonkeyPatch,
+                                  loads: list[Path]) -> None:
+    monkeypatch.setenv("HANDOUT_CACHE_DIR", "")
+    assert cache.cache_folder() is None
+    load_pack(pack_dir)
+    load_pack(pack_dir)
+    assert len(loads) == 2
+
+
+@pytest.mark.skipif(not hasattr(os, "getuid"), reason="POSIX permissions")
+def test_a_folder_others_can_write_is_not_trusted(cache_dir: Path) -> None:
+    assert cache.cache_folder() is not None
+    cache_dir.chmod(0o777)
+    assert cache.cache_folder() is None
+
+
+def test_compiled_templates_are_stored_and_reused(cache_dir: Path) -> None:
+    from generator.templating import Templates
+
+    bytecode = cache.template_bytecode_cache()
+    assert bytecode is not None
+    Templates().environment.get_template("handout.xml.j2")
+    stored = list((cache_dir / cache.code_version() / "templates").iterdir())
+    assert stored
+
+
+def test_figure_operators_come_from_the_cache_by_key(cache_dir: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator.layout import replay
+
+    monkeypatch.setattr(replay, "_memory", replay.OrderedDict())
+    drawn: list[str] = []
+
+    def draw(operators: str) -> replay.Drawn:
+        drawn.append(operators)
+        return 211.5, 97.25, operators
+
+    first = replay.replayed_figure("pose A", lambda: draw("0 0 m 10 10 l S"))
+    replay._memory.clear()  # a new process: only the disk cache has it
+    again = replay.replayed_figure("pose A", lambda: draw("never drawn"))
+    other = replay.replayed_figure("pose B", lambda: draw("1 1 m 5 5 l S"))
+    assert drawn == ["0 0 m 10 10 l S", "1 1 m 5 5 l S"]
+    assert (again.width, again.height, again.operators) == (211.5, 97.25, "0 0 m 10 10 l S")
+    assert again is not first and other.operators == "1 1 m 5 5 l S"
+
+
+def test_a_changed_pose_is_drawn_again(cache_dir: Path) -> None:
+    from generator.figures.draw import FigureInks, exercise_figure
+
+    inks = FigureInks(near="#1d3557", far="#8aa1bd", arrow="#b3261e", prop="#5c5c5c",
+                      number="#1d3557")
+    exercise = load_pack(default_pack()).exercises[0]
+    assert exercise.figure is not None
+    camera = type(exercise.figure.camera)(yaw=30)  # the engine's own camera model
+    turned = exercise.model_copy(update={
+        "figure": exercise.figure.model_copy(update={"camera": camera})})
+    drawn, again = exercise_figure(exercise, 200.0, inks), exercise_figure(exercise, 200.0, inks)
+    assert drawn is not None and again is not None and turned.figure is not None
+    assert again is not drawn and again.operators == drawn.operators  # type: ignore[attr-defined]
+    assert drawn.operators != exercise_figure(turned, 200.0, inks).operators  # type: ignore[attr-defined,union-attr]
