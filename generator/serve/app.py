@@ -146,16 +146,18 @@ async def locked(function: Callable[..., T], *args: Any) -> T:
 
 
 def figure_thumbnail(exercise: Exercise, inks: FigureInks) -> tuple[bytes, str]:
-    """An exercise's drawing for its card, from the same figure engine as the handout."""
+    """An exercise's drawing for its card, from the same figure engine as the handout
+    (its vector drawing as SVG), or the pack's own picture."""
     from reportlab.graphics import renderSVG
-    from reportlab.graphics.shapes import Drawing
 
-    from ..figures import exercise_figure
+    from ..figures.draw import panel_figure
     from ..images import print_ready
 
-    figure = exercise_figure(exercise, THUMBNAIL_WIDTH, inks)
-    if isinstance(figure, Drawing):
-        return renderSVG.drawToString(figure).encode("utf-8"), "image/svg+xml"
+    if exercise.figure is not None:
+        drawing = panel_figure(exercise.figure, THUMBNAIL_WIDTH, inks)
+        return renderSVG.drawToString(drawing).encode("utf-8"), "image/svg+xml"
+    if exercise.image is None:
+        return b"<svg xmlns='http://www.w3.org/2000/svg' width='1' height='1'/>", "image/svg+xml"
     picture = print_ready(Path(str(exercise.image)))  # the pack's own picture
     return picture, "image/png" if picture.startswith(b"\x89PNG") else "image/jpeg"
 
