@@ -9,11 +9,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
-from xml.sax.saxutils import escape
 
 from reportlab.platypus import Flowable, Spacer, Table, TableStyle
 
 from ..layout.document import DocumentInfo, frame_width, render_pdf
+from ..layout.escaping import escape
 from ..layout.flowables import TextBlock
 from .draw import FigureInks, exercise_figure
 
