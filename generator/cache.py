@@ -14,7 +14,7 @@ folder (and of any file outside it that the pack names, such as its font) and is
 if all of them still hash the same and no file was added or removed. Compiled templates are
 keyed by their source text (Jinja's own bytecode cache); a figure's operators by its whole
 pose data, size and ink; a parsed YAML file (``yaml_files.read_yaml``) by its path and
-exact bytes.
+exact bytes; Babel's plural categories, numbers and dates (``i18n``) by language and value.
 
 Entries are pickles, so the folder must be the user's own: it is made private (0700) and
 ignored if another user owns it or others can write to it. Entries are written to a
@@ -112,12 +112,12 @@ def code_version() -> str:
 
 def _installed_versions() -> list[str]:
     """The distributions installed beside the libraries whose objects are stored
-    (pydantic, pydantic-core, Jinja2, PyYAML): their ``*.dist-info`` folders name each
+    (pydantic, pydantic-core, Jinja2, PyYAML, Babel): their ``*.dist-info`` folders name each
     version. Read from the folder listing, so a build that needs none of them imports none."""
     from importlib.util import find_spec
 
     names: set[str] = set()
-    for module in ("pydantic", "pydantic_core", "jinja2", "yaml"):
+    for module in ("pydantic", "pydantic_core", "jinja2", "yaml", "babel"):
         spec = find_spec(module)
         if spec is None or spec.origin is None:
             names.add(f"{module} not found")
@@ -149,6 +149,33 @@ def cached_result(kind: str, name: str, content: bytes, compute: Callable[[], T]
     result = compute()
     write_entry(entry_path, pickle.dumps((name, digest, result), pickle.HIGHEST_PROTOCOL))
     return result
+
+
+def _entry_path(kind: str, key: str) -> Path | None:
+    folder = cache_folder()
+    if folder is None:
+        return None
+    return folder / kind / f"{hashlib.sha256(key.encode()).hexdigest()[:32]}.pickle"
+
+
+def load_entry(kind: str, key: str) -> Any:
+    """The value last stored under ``kind`` and ``key``, or None."""
+    path = _entry_path(kind, key)
+    if path is None:
+        return None
+    try:
+        with path.open("rb") as stream:
+            stored_key, value = pickle.load(stream)
+    except Exception:  # noqa: BLE001 - a missing, old or damaged entry is only a miss
+        return None
+    return value if stored_key == key else None
+
+
+def save_entry(kind: str, key: str, value: Any) -> None:
+    """Store ``value`` under ``kind`` and ``key`` (replacing what was there)."""
+    path = _entry_path(kind, key)
+    if path is not None:
+        write_entry(path, pickle.dumps((key, value), pickle.HIGHEST_PROTOCOL))
 
 
 def folder_files(folder: Path) -> list[Path]:
