@@ -9,11 +9,12 @@ build is the same.
 
 It cannot go stale. Every entry is made under the *code version*: a hash of this package's
 source files and bundled fonts, the Python version and the versions of the libraries whose
-objects are stored. A pack entry also records the content hash of every file in the pack
+objects are stored (the names of the distributions installed beside them). A pack entry also records the content hash of every file in the pack
 folder (and of any file outside it that the pack names, such as its font) and is used only
 if all of them still hash the same and no file was added or removed. Compiled templates are
 keyed by their source text (Jinja's own bytecode cache); a figure's operators by its whole
-pose data, size and ink.
+pose data, size and ink; a parsed YAML file (``yaml_files.read_yaml``) by its path and
+exact bytes; Babel's plural categories, numbers and dates (``i18n``) by language and value.
 
 Entries are pickles, so the folder must be the user's own: it is made private (0700) and
 ignored if another user owns it or others can write to it. Entries are written to a
@@ -99,19 +100,82 @@ def file_digest(path: Path) -> str:
 def code_version() -> str:
     """A hash of everything in this program that shapes a cached entry."""
     digest = hashlib.sha256()
-    import jinja2
-    import pydantic
-    import pydantic_core
-    import yaml
-
     digest.update(sys.version.encode())
-    for module in (pydantic, pydantic_core, jinja2, yaml):
-        digest.update(f"{module.__name__}={module.__version__}\n".encode())
+    for name in _installed_versions():
+        digest.update(f"{name}\n".encode())
     for path in sorted(_PACKAGE.rglob("*")):
         if path.suffix in {".py", ".ttf"} and not _SKIPPED_PARTS & set(path.parts):
             digest.update(f"{path.relative_to(_PACKAGE)}\n".encode())
             digest.update(path.read_bytes())
     return digest.hexdigest()[:32]
+
+
+def _installed_versions() -> list[str]:
+    """The distributions installed beside the libraries whose objects are stored
+    (pydantic, pydantic-core, Jinja2, PyYAML, Babel): their ``*.dist-info`` folders name each
+    version. Read from the folder listing, so a build that needs none of them imports none."""
+    from importlib.util import find_spec
+
+    names: set[str] = set()
+    for module in ("pydantic", "pydantic_core", "jinja2", "yaml", "babel"):
+        spec = find_spec(module)
+        if spec is None or spec.origin is None:
+            names.add(f"{module} not found")
+            continue
+        folder = Path(spec.origin).parent.parent
+        try:
+            names.update(name for name in os.listdir(folder)
+                         if name.endswith((".dist-info", ".egg-info")))
+        except OSError:
+            names.add(f"{module} at {folder}")
+    return sorted(names)
+
+
+def cached_result(kind: str, name: str, content: bytes, compute: Callable[[], T]) -> T:
+    """``compute()``'s result for exactly these bytes of ``content`` (read from ``name``),
+    from the cache if it has seen them, else computed and stored (a pickle)."""
+    folder = cache_folder()
+    if folder is None:
+        return compute()
+    digest = hashlib.sha256(name.encode() + b"\0" + content).hexdigest()
+    entry_path = folder / kind / f"{digest[:32]}.pickle"
+    try:
+        with entry_path.open("rb") as stream:
+            stored_name, stored_digest, result = pickle.load(stream)
+        if stored_name == name and stored_digest == digest:
+            return result  # type: ignore[no-any-return]
+    except Exception:  # noqa: BLE001 - a missing, old or damaged entry is only a miss
+        pass
+    result = compute()
+    write_entry(entry_path, pickle.dumps((name, digest, result), pickle.HIGHEST_PROTOCOL))
+    return result
+
+
+def _entry_path(kind: str, key: str) -> Path | None:
+    folder = cache_folder()
+    if folder is None:
+        return None
+    return folder / kind / f"{hashlib.sha256(key.encode()).hexdigest()[:32]}.pickle"
+
+
+def load_entry(kind: str, key: str) -> Any:
+    """The value last stored under ``kind`` and ``key``, or None."""
+    path = _entry_path(kind, key)
+    if path is None:
+        return None
+    try:
+        with path.open("rb") as stream:
+            stored_key, value = pickle.load(stream)
+    except Exception:  # noqa: BLE001 - a missing, old or damaged entry is only a miss
+        return None
+    return value if stored_key == key else None
+
+
+def save_entry(kind: str, key: str, value: Any) -> None:
+    """Store ``value`` under ``kind`` and ``key`` (replacing what was there)."""
+    path = _entry_path(kind, key)
+    if path is not None:
+        write_entry(path, pickle.dumps((key, value), pickle.HIGHEST_PROTOCOL))
 
 
 def folder_files(folder: Path) -> list[Path]:

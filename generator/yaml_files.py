@@ -4,23 +4,27 @@ Every YAML file the tool reads (packs, presets, styles, messages) comes through
 :func:`read_yaml`. Aliases are refused: ``&a [*b, *b, ...]`` chains ("billion laughs")
 make a few kilobytes mean gigabytes to walk. Numbers too long to be a count and dates
 that do not exist are problems at their line, never exceptions.
+
+A file's result is kept in the disk cache (cache.py), keyed by its path and exact bytes:
+a build that reads only files it has read before does not import PyYAML at all.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import yaml
-
+from .cache import cached_result
 from .errors import Problem, UserError
 from .files import read_bytes
 from .limits import MAX_DIGITS, MAX_YAML_BYTES, MAX_YAML_DEPTH
 
+if TYPE_CHECKING:
+    import yaml
+
 Location = tuple[str | int, ...]
 
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _TAG = "tag:yaml.org,2002:"
 _INT, _FLOAT = _TAG + "int", _TAG + "float"
 # Plain data only: !!set (unordered: the output would change from run to run), !!binary,
@@ -59,7 +63,13 @@ def read_yaml(path: Path) -> tuple[YamlDocument | None, list[Problem]]:
         return None, list(error.problems)
     except UnicodeDecodeError as error:
         return None, [Problem(f"not UTF-8 text ({error.reason} at byte {error.start})", path)]
-    loader = _Loader(text)
+    return cached_result("yaml", f"{path}\n", raw, lambda: _parse(path, text))
+
+
+def _parse(path: Path, text: str) -> tuple[YamlDocument | None, list[Problem]]:
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)
     try:
         node = loader.get_single_node()
         if node is None:
@@ -86,6 +96,8 @@ def _walk(root: yaml.Node, marks: dict[Location, tuple[int, int]], path: Path,
           loader: Any) -> tuple[list[Problem], list[Problem]]:
     """Record every position, without recursion. Returns the problems, and apart from
     them what is refused because constructing it would be unsafe."""
+    import yaml
+
     problems: list[Problem] = []
     refused: list[Problem] = []
     seen: set[int] = set()

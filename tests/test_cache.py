@@ -159,6 +159,7 @@ def test_compiled_templates_are_stored_and_reused(cache_dir: Path) -> None:
 def test_figure_operators_come_from_the_cache_by_key(cache_dir: Path,
                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     from generator.layout import replay
+    from generator.layout.replay import compact_operators
 
     monkeypatch.setattr(replay, "_memory", replay.OrderedDict())
     drawn: list[str] = []
@@ -172,8 +173,10 @@ def test_figure_operators_come_from_the_cache_by_key(cache_dir: Path,
     again = replay.replayed_figure("pose A", lambda: draw("never drawn"))
     other = replay.replayed_figure("pose B", lambda: draw("1 1 m 5 5 l S"))
     assert drawn == ["0 0 m 10 10 l S", "1 1 m 5 5 l S"]
-    assert (again.width, again.height, again.operators) == (211.5, 97.25, "0 0 m 10 10 l S")
-    assert again is not first and other.operators == "1 1 m 5 5 l S"
+    # stored compacted (layout/replay.py), as they are replayed
+    assert (again.width, again.height, again.operators) == (211.5, 97.25,
+                                                            compact_operators("0 0 m 10 10 l S"))
+    assert again is not first and other.operators == compact_operators("1 1 m 5 5 l S")
 
 
 def test_a_changed_pose_is_drawn_again(cache_dir: Path) -> None:
@@ -190,3 +193,54 @@ def test_a_changed_pose_is_drawn_again(cache_dir: Path) -> None:
     assert drawn is not None and again is not None and turned.figure is not None
     assert again is not drawn and again.operators == drawn.operators  # type: ignore[attr-defined]
     assert drawn.operators != exercise_figure(turned, 200.0, inks).operators  # type: ignore[attr-defined,union-attr]
+
+
+def test_a_yaml_file_is_parsed_again_only_when_its_bytes_change(
+        cache_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator import yaml_files
+
+    parsed: list[str] = []
+    parse = yaml_files._parse
+
+    def counted(path: Path, text: str):  # type: ignore[no-untyped-def]
+        parsed.append(text)
+        return parse(path, text)
+
+    monkeypatch.setattr(yaml_files, "_parse", counted)
+    path = tmp_path / "styles.yaml"
+    path.write_text("a: 1\nb: [x, y]\n", encoding="utf-8")
+    first, _ = yaml_files.read_yaml(path)
+    again, _ = yaml_files.read_yaml(path)
+    path.write_text("a: 2\nb: [x, y]\n", encoding="utf-8")
+    changed, _ = yaml_files.read_yaml(path)
+    path.write_text("a: 2\nb: [x,\n", encoding="utf-8")
+    broken, problems = yaml_files.read_yaml(path)
+    broken_again, problems_again = yaml_files.read_yaml(path)
+    assert first is not None and again is not None and changed is not None
+    assert first.data == again.data == {"a": 1, "b": ["x", "y"]} and changed.data["a"] == 2
+    assert again.marks == first.marks and again.path == path
+    assert broken is None and broken_again is None and problems == problems_again
+    assert problems and problems[0].line is not None
+    assert parsed == ["a: 1\nb: [x, y]\n", "a: 2\nb: [x, y]\n", "a: 2\nb: [x,\n"]
+    other = tmp_path / "other.yaml"  # the same bytes at another path: its own entry
+    other.write_text("a: 1\nb: [x, y]\n", encoding="utf-8")
+    moved, _ = yaml_files.read_yaml(other)
+    assert moved is not None and moved.path == other and len(parsed) == 4
+
+
+def test_a_cached_build_imports_neither_yaml_reader_nor_babel(cache_dir: Path,
+                                                              tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    probe = ("import sys; from generator.cli import main\n"
+             "main(['build', '-o', sys.argv[1]], standalone_mode=False)\n"
+             "print('yaml' in sys.modules, 'babel' in sys.modules)")
+    environment = {**os.environ, "HANDOUT_CACHE_DIR": str(cache_dir)}
+    seen = [subprocess.run([sys.executable, "-c", probe, str(tmp_path / f"{run}.pdf")],
+                           env=environment, capture_output=True, text=True, timeout=120)
+            for run in ("first", "second")]
+    assert [result.returncode for result in seen] == [0, 0], seen[0].stderr + seen[1].stderr
+    assert [result.stdout.split()[-2:] for result in seen] == [["True", "True"],
+                                                                ["False", "False"]]
+    assert (tmp_path / "first.pdf").read_bytes() == (tmp_path / "second.pdf").read_bytes()

@@ -90,3 +90,42 @@ def test_a_build_imports_no_network_stack(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[-1] == "[]"
     assert (tmp_path / "h.pdf").stat().st_size > 10_000
+
+
+def _as_script(code: str, columns: str | None, *extra: str) -> subprocess.CompletedProcess[str]:
+    """``code`` run as the ``handout`` script is (its own ``__main__``, argv[0] ``handout``)."""
+    environment = {**os.environ, "PYTHONPATH": os.pathsep.join(
+        filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
+    environment.pop("COLUMNS", None)
+    if columns is not None:
+        environment["COLUMNS"] = columns
+    return subprocess.run([sys.executable, *extra, "-c", code], env=environment,
+                          capture_output=True, text=True, timeout=60)
+
+
+@pytest.mark.parametrize("option", ["--help", "-h"])
+@pytest.mark.parametrize("columns", [None, "80", "60", "101", "102", "160", "x"])
+def test_help_prints_exactly_what_click_prints(option: str, columns: str | None) -> None:
+    argv = f"import sys; sys.argv = ['handout', {option!r}]\n"
+    ours = _as_script(argv + "from generator.entry import run; run()", columns)
+    clicks = _as_script(argv + "from generator.cli import main; main()", columns)
+    assert (ours.returncode, ours.stdout, ours.stderr) == (0, clicks.stdout, "")
+    assert clicks.returncode == 0 and "Commands:" in clicks.stdout
+
+
+@pytest.mark.parametrize("columns", [None, "80", "120"])
+def test_help_at_a_stored_width_does_not_import_click(columns: str | None) -> None:
+    from generator.entry import TOP_HELP
+
+    result = _as_script("import sys; sys.argv = ['handout', '--help']\n"
+                        "from generator.entry import run; run()", columns, "-X", "importtime")
+    imported = {line.rsplit("|", 1)[-1].strip() for line in result.stderr.splitlines()}
+    assert result.returncode == 0 and "generator.entry" in imported
+    assert "click" not in imported
+    assert result.stdout in TOP_HELP.values()
+
+
+def test_help_under_another_program_name_is_click_s() -> None:
+    # ``python -m generator --help`` says so in its usage line: Click prints it
+    result = handout("--help", cwd=ROOT)
+    assert result.returncode == 0 and result.stdout.startswith("Usage: python -m generator ")

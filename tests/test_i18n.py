@@ -94,3 +94,39 @@ def test_swedish_hyphenates_long_compounds_and_english_does_not() -> None:
 
     assert "-" in line_ends(swedish)
     assert "-" not in line_ends(english)
+
+
+@pytest.mark.parametrize("language", ["en", "en-GB", "sv-SE", "pl", "de-CH"])
+def test_babel_s_answers_are_kept_and_are_babel_s(language: str, tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    from babel import Locale
+    from babel.dates import format_date
+    from babel.numbers import format_decimal
+
+    from generator import i18n
+
+    monkeypatch.setenv("HANDOUT_CACHE_DIR", str(tmp_path / "cache"))
+    locale = i18n.locale_for(language)
+    numbers, days, counts = (0, 3, 1234, 1234.5, 2.0), (dt.date(2026, 11, 24),
+                                                          dt.date(2027, 2, 1)), (0, 1, 2, 5, 22)
+    forms = {"one": "o", "two": "t", "few": "f", "many": "m", "zero": "z", "other": "x"}
+    expected = ([format_decimal(n, locale=locale) for n in numbers]
+                + [format_date(d, format="long", locale=locale) for d in days]
+                + [forms[locale.plural_form(c)] for c in counts]
+                + ["one" if Locale("en").plural_form(c) == "one" else "many" for c in counts]
+                + [sorted(locale.plural_form.tags | {"other"})])
+
+    def answers() -> list[object]:
+        translator = Translator(language, {"%(num)s": forms})
+        return ([translator.number(n) for n in numbers] + [translator.date(d) for d in days]
+                + [translator.ngettext("%(num)s", "", c).replace(str(c), "") for c in counts]
+                + [Translator(language).ngettext("one", "many", c) for c in counts]
+                + [sorted(plural_categories(language))])
+
+    monkeypatch.setattr(i18n, "_answers", {})
+    assert answers() == expected  # asked of Babel, and stored
+    monkeypatch.setattr(i18n, "_answers", {})  # a new process: from the disk cache
+    monkeypatch.setattr(i18n, "locale_for", None)  # Babel is not asked again
+    assert answers() == expected
+    assert {("number", "int", 3), ("number", "float", 2.0), ("plural", "int", 22)} <= set(
+        i18n._answers[language])

@@ -143,7 +143,12 @@ def _replayed(spec: FigureSpec, width: float, inks: FigureInks) -> Flowable:
         drawing = panel_figure(spec, width, inks)
         return float(drawing.width), float(drawing.height), _operators_of(drawing)
 
-    return replayed_figure(f"panels {spec!r} {width!r} {inks!r}", draw)
+    return replayed_figure(f"panels {_spec_text(spec)} {width!r} {inks!r}", draw)
+
+
+# repr() of a figure's whole pose data, once per spec (a frozen model: hashing it is a
+# fifteenth of the repr's cost): it was 2% of a warm build, for sixteen figures.
+_spec_text = lru_cache(maxsize=256)(repr)
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from reportlab.lib.utils import TimeStamp
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
 
+from .packing import pack_objects
 from .styles import Styles
 
 PAGE_SIZES = {"a4": A4, "letter": LETTER}
@@ -52,7 +53,7 @@ def render_pdf(story: list[Flowable], styles: Styles, info: DocumentInfo, page_s
     buffer = io.BytesIO()
     document = _HandoutDocument(buffer, styles, info, page_size)
     document.build(story, canvasmaker=_canvas_maker(styles, info))
-    return buffer.getvalue()
+    return pack_objects(buffer.getvalue())
 
 
 class _HandoutDocument(BaseDocTemplate):
