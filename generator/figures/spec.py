@@ -122,6 +122,10 @@ class Keyframe(_Base):
     pelvis: Pelvis = Pelvis.model_construct()
     spine: Spine = 0
     side_bend: Annotated[float, _human(-35, 35, "side bending of the spine (+ toward the right)")] = 0
+    upper_back: Annotated[float, _human(-70, 45, "the upper back's own bend, added to the spine's at "
+                                                  "the chest (- arches back)")] = Field(
+        default=0, description="A bend at the upper back only: with the pelvis tipped, it draws "
+        "the hollow under an arched low back while the shoulders stay down.")
     neck: Neck = 0
     left_shoulder: Annotated[Shoulder, _number_means("flex")] = Shoulder.model_construct()
     right_shoulder: Annotated[Shoulder, _number_means("flex")] = Shoulder.model_construct()
