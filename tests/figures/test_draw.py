@@ -173,6 +173,52 @@ def test_where_both_hands_hold_the_near_hand_is_drawn_over_the_far_one(exercises
     assert math.dist(end["left_hand"], end["right_hand"]) < HEAD_RADIUS  # side by side: one knob
 
 
+def test_the_knee_to_chest_leg_that_stays_down_is_lighter_and_apart_from_the_raised_one(
+        exercises: list[Exercise]) -> None:
+    # Round 3: the raised foot touched the resting knee, both dark: "both knees hugged?".
+    spec = next(e.figure for e in exercises if e.id == "knee-to-chest")
+    end = _flat(spec, "end")
+    limbs = {mark.points: mark.ink for mark in build_scene(spec).panels[1] if mark.kind == "limb"}
+    leg = lambda side: tuple(end[f"{side}_{p}"][:2] for p in ("hip", "knee", "ankle", "heel", "toe"))  # noqa: E731
+    assert limbs[leg("right")] == "near" and limbs[leg("left")] == "far"
+    raised = [end[f"right_{p}"][:2] for p in ("ankle", "heel", "toe")]
+    assert min(math.dist(p, end["left_knee"][:2]) for p in raised) > 2 * LIMB_RADIUS + 4  # a white gap
+
+
+def test_the_figure_4_crossed_shin_lies_over_the_held_knee_in_the_far_ink(exercises: list[Exercise]) -> None:
+    # Rounds 1-3 could not show which ankle crosses which knee: the crossed leg is far and
+    # lighter, and its shin and foot are drawn again on top, cased in white.
+    spec = next(e.figure for e in exercises if e.id == "piriformis")
+    assert spec.over == ("right_leg",) and spec.camera.near == "left"
+    for number, frame in enumerate(("start", "end")):
+        points = _flat(spec, frame)
+        marks = build_scene(spec).panels[number]
+        shin = tuple(points[f"right_{p}"][:2] for p in ("knee", "ankle", "heel", "toe"))
+        held = tuple(points[f"left_{p}"][:2] for p in ("hip", "knee", "ankle", "heel", "toe"))
+        index = {(mark.kind, mark.points): i for i, mark in enumerate(marks)}
+        on_top = index["limb", shin]
+        assert marks[on_top].ink == "far" and index["limb", held] < on_top
+        assert index["casing", shin] == on_top - 1  # its white gap, just under it
+        # The foot reaches past the held knee (the "4"), which the shin crosses.
+        assert math.dist(points["right_toe"][:2], points["left_knee"][:2]) > 2 * LIMB_RADIUS
+
+
+def test_an_arrow_runs_outside_a_limb_lying_over_the_moving_part(exercises: list[Exercise]) -> None:
+    spec = next(e.figure for e in exercises if e.id == "piriformis")
+    end = _flat(spec, "end")
+    shin = (end["right_knee"][:2], end["right_ankle"][:2])
+    [arrow] = _arrows(spec)
+    plain = _arrows(spec.model_copy(update={"over": ()}))[0]
+    gap = lambda path: min(_segment_distance(p, *shin) for p in path)  # noqa: E731
+    assert gap(arrow) > gap(plain) + LIMB_RADIUS
+
+
+def _segment_distance(p: tuple[float, float], a: tuple[float, float], b: tuple[float, float]) -> float:
+    dx, dy = b[0] - a[0], b[1] - a[1]
+    t = max(0.0, min(1.0, ((p[0] - a[0]) * dx + (p[1] - a[1]) * dy) / (dx * dx + dy * dy)))
+    return math.dist(p, (a[0] + dx * t, a[1] + dy * t))
+
+
 def test_the_easier_versions_are_drawn_for_three_exercises(exercises: list[Exercise]) -> None:
     with_easier = {e.id for e in exercises if exercise_figure(e, 200.0, INKS, "easier") is not None}
     assert with_easier == {"knee-to-chest", "piriformis", "cobra"}

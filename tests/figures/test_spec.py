@@ -148,6 +148,7 @@ def test_side_camera_drops_depth_and_near_side_mirrors() -> None:
     ("right_elbow", 170, "elbow"),
     ("left_ankle", 45, "ankle"),
     ("spine", -80, "spine"),
+    ("upper_back", -80, "upper back"),
     ("right_hip", {"flex": 170}, "hip flexion"),
     ("left_shoulder", {"abduct": -40}, "shoulder abduction"),
 ])
@@ -185,6 +186,19 @@ def test_fast_drop_offset_agrees_with_the_sampled_clearance() -> None:
             points = pose_points(frame)
             slow = -min(clearance(p, r, boxes) for _, p, r in body_samples(points))
             assert drop_offset(points, boxes) == pytest.approx(slow, abs=1e-9), exercise_id
+
+
+def test_the_upper_back_bends_at_the_chest_only() -> None:
+    # The pelvic tilt's hollow: the pelvis tipped, the upper back curving back down.
+    plain = FigureSpec.model_validate({"start": {"pelvis": {"pitch": 56}}, "end": {}, "moving": "pelvis"})
+    arched = FigureSpec.model_validate({"start": {"pelvis": {"pitch": 56}, "upper_back": -64}, "end": {},
+                                        "moving": "pelvis"})
+    a, b = solve(plain, "start"), solve(arched, "start")
+    lift = b["pelvis"][1] - a["pelvis"][1]  # the arched body rests lower: its chest comes down
+    assert b["low_back"][0] == pytest.approx(a["low_back"][0])
+    assert b["low_back"][1] - lift == pytest.approx(a["low_back"][1])
+    assert b["chest"][1] < a["chest"][1] + lift - 20  # the chest comes down to the floor
+    assert math.dist(b["chest"], b["low_back"]) == pytest.approx(28.0)
 
 
 def test_emphasis_names_limbs_only() -> None:
