@@ -50,7 +50,8 @@ class Mark:
 
 @dataclass(frozen=True)
 class Scene:
-    """Panels of marks in drawing order (1: start, 2: end with the arrow), the box
+    """Panels of marks in drawing order (1: start, 2: end with the arrow; or start, middle,
+    end), the box
     (x0, y0, x1, y1) every panel shares, and the floor's height (None: seen from above)."""
 
     panels: tuple[tuple[Mark, ...], ...]
@@ -65,21 +66,21 @@ class Scene:
 
 @lru_cache(maxsize=128)
 def build_scene(spec: FigureSpec) -> Scene:
-    """Project ``spec`` into two panels; cached because FigureSpec is frozen and hashable."""
-    start, end = solve(spec, "start"), solve(spec, "end")
+    """Project ``spec`` into its panels (two, or three with a middle position); cached
+    because FigureSpec is frozen and hashable."""
+    frames = [spec.start, *([spec.middle] if spec.middle is not None else []), spec.end]
     flat = lambda points: {name: _flat(spec, p) for name, p in points.items()}  # noqa: E731
-    start2, end2 = flat(start), flat(end)
+    poses = [flat(solve(spec, frame)) for frame in frames]
     props = _prop_marks(spec)
     # A hand placed on the body (not set off from it, like a palm on the floor) holds it.
     holding = lambda frame: tuple(r.part for r in frame.reach  # noqa: E731
                                   if r.part.endswith("hand") and math.hypot(*r.offset) < HOLD_REACH)
-    arrows = _arrow_marks(spec, end2, (end2["head"][:2],))
-    panel_start = props + _with_towel(spec, start2, _body_marks(start2, spec.emphasis, holding(spec.start),
-                                                                spec.over))
-    panel_end = props + _with_towel(spec, end2, _body_marks(end2, spec.emphasis, holding(spec.end),
-                                                            spec.over)) + arrows
-    box = _mark_box(panel_start + panel_end)
-    return Scene((panel_start, panel_end), box, _floor_y(spec))
+    arrows = _arrow_marks(spec, poses[-1], (poses[-1]["head"][:2],)) if spec.moving else ()
+    panels = tuple(props + _with_towel(spec, pose, _body_marks(pose, spec.emphasis, holding(frame), spec.over))
+                   for frame, pose in zip(frames, poses))
+    panels = panels[:-1] + (panels[-1] + arrows,)
+    box = _mark_box(tuple(mark for panel in panels for mark in panel))
+    return Scene(panels, box, _floor_y(spec))
 
 
 def _flat(spec: FigureSpec, point: Vec) -> Vec:

@@ -194,13 +194,17 @@ class FigureSpec(_Base):
         "drawn as two numbered panels, start and end."
     )
     start: Keyframe
+    middle: Keyframe | None = Field(
+        default=None, description="A middle position that matters, drawn as a third panel "
+        "between start and end (a sequence, e.g. getting down to the floor).")
     end: Keyframe
     props: tuple[Prop, ...] = ()
     floor: bool = True
     moving: Annotated[
         tuple[PointName, ...],  # type: ignore[valid-type]
         BeforeValidator(lambda value: (value,) if isinstance(value, str) else value),
-        Field(min_length=1, max_length=2, description="Point(s) whose path gets an arrow."),
+        Field(max_length=2, description="Point(s) whose path gets an arrow; a sequence with a "
+              "middle position may have none (its numbers give the order)."),
     ]
     arrow: Literal["outside", "inside", "pointer", "lift", "press", "reach", "tilt"] = Field(
         default="outside",
@@ -237,14 +241,19 @@ class FigureSpec(_Base):
     def _reaches_distinct(self) -> FigureSpec:
         if self.easier is not None and self.easier.easier is not None:
             raise ValueError("an easier version cannot have an easier version of its own")
-        for frame in (self.start, self.end):
+        if not self.moving and self.middle is None:
+            raise ValueError("moving: name the point whose path gets the arrow (only a sequence "
+                             "with a middle position may leave it empty)")
+        for frame in (self.start, self.middle, self.end):
+            if frame is None:
+                continue
             parts = [reach.part for reach in frame.reach]
             if len(parts) != len(set(parts)):
                 raise ValueError("a hand or ankle can reach only one place per keyframe")
         return self
 
 
-def solve(spec: FigureSpec, keyframe: Keyframe | Literal["start", "end"]) -> dict[str, Vec]:
+def solve(spec: FigureSpec, keyframe: Keyframe | Literal["start", "middle", "end"]) -> dict[str, Vec]:
     """World positions of every named point of ``keyframe``, resting on the props."""
     frame = getattr(spec, keyframe) if isinstance(keyframe, str) else keyframe
     return _place(spec, frame, tuple(frame.reach))
