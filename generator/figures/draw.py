@@ -279,12 +279,13 @@ def _shape(mark: Mark, points: list[tuple[float, float]], scale: float, inks: Fi
     if mark.kind == "prop":
         return Polygon(flat, fillColor=colors.white, strokeColor=color, strokeWidth=width, strokeLineJoin=1)
     if mark.kind == "arrow":
-        return _arrow(points, width, color)
+        return _arrow(points, width, color, mark.cased)
     return None
 
 
-def _arrow(points: list[tuple[float, float]], width: float, ink: colors.Color) -> Group:
-    """A shaft with a filled head, cased in white so it reads where it crosses a limb."""
+def _arrow(points: list[tuple[float, float]], width: float, ink: colors.Color, cased: bool = True) -> Group:
+    """A shaft with a filled head, cased in white so it reads where it crosses a limb
+    (unless ``cased`` is off)."""
     group = Group()
     tip, before = points[-1], points[-2]
     size = width * 2.2
@@ -299,7 +300,7 @@ def _arrow(points: list[tuple[float, float]], width: float, ink: colors.Color) -
         base[0] - uy * size * 0.7, base[1] + ux * size * 0.7,
         base[0] + uy * size * 0.7, base[1] - ux * size * 0.7)]
     casing = width * 1.6
-    for color, extra in ((colors.white, casing), (ink, 0.0)):
+    for color, extra in ((colors.white, casing), (ink, 0.0))[0 if cased else 1:]:
         group.add(PolyLine(shaft, strokeColor=color, strokeWidth=width + extra, strokeLineCap=1, strokeLineJoin=1))
         group.add(Polygon(head_points, fillColor=color, strokeColor=color, strokeWidth=width * 0.4 + extra,
                           strokeLineJoin=1))

@@ -46,6 +46,7 @@ class Mark:
     points: tuple[Point, ...]
     ink: str = "near"  # one of INKS
     radius: float = LIMB_RADIUS  # half the stroke width, or the disc radius
+    cased: bool = True  # an arrow's white casing (off where it runs down into the body)
 
 
 @dataclass(frozen=True)
@@ -271,8 +272,10 @@ def _arrow_marks(spec: FigureSpec, end2: dict[str, Vec], heads: tuple[Point, ...
             continue
         if spec.arrow in ("lift", "press"):
             make = _lift_path if spec.arrow == "lift" else _press_path
+            # A press runs down into the body: a white casing there cut a notch in it that
+            # read as "a break in the body" (round 4); orange on the dark ink reads alone.
             marks.append(Mark("arrow", make(end2[name][:2], point_radius(name)), "arrow",
-                              LIMB_RADIUS * ARROW_WIDTH))
+                              LIMB_RADIUS * ARROW_WIDTH, cased=spec.arrow != "press"))
             continue
         clear = ARROW_GAP + 2 * (point_radius(name) - LIMB_RADIUS) + _lying_over(spec, end2, name)
         path = _arrow_path([_flat(spec, frame[name])[:2] for frame in frames], centre, spec.arrow, clear)
