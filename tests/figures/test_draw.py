@@ -247,6 +247,24 @@ def test_a_press_arrow_runs_down_through_the_part_to_its_underside(exercises: li
     assert low_back[1] - LIMB_RADIUS <= tip[1] < low_back[1]  # and ends at the back's underside
 
 
+def test_a_press_arrow_has_no_white_casing_to_notch_the_body(exercises: list[Exercise]) -> None:
+    # Round 4: the casing of the arrow down through the low back cut a white V into the
+    # trunk, "a break in the body".
+    spec = next(e.figure for e in exercises if e.id == "pelvic-tilt")
+    assert spec.arrow == "press"
+    drawing = panel_figure(spec, 240.0, INKS)
+    arrow_ink = INKS.colour("arrow")
+    groups = [shape for shape in drawing.getContents() if isinstance(shape, Group)
+              and any(getattr(leaf, "strokeColor", None) == arrow_ink for leaf in _shapes(shape))]
+    assert len(groups) == 1
+    assert all(getattr(leaf, "strokeColor", None) != colors.white for leaf in _shapes(groups[0]))
+    # Other arrows keep theirs: they cross limbs.
+    knee = next(e.figure for e in exercises if e.id == "knee-to-chest")
+    cased = [shape for shape in panel_figure(knee, 240.0, INKS).getContents() if isinstance(shape, Group)
+             and any(getattr(leaf, "strokeColor", None) == arrow_ink for leaf in _shapes(shape))]
+    assert any(getattr(leaf, "strokeColor", None) == colors.white for leaf in _shapes(cased[0]))
+
+
 def test_a_tilt_arrow_curls_round_the_tail_end_not_onto_the_belly(exercises: list[Exercise]) -> None:
     # Round 3 drew the pelvic tilt with it (read as "lift your bottom"); the arrow kind stays
     # for a clinic's own poses: it curls round the pelvis's far end.
