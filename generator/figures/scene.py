@@ -35,6 +35,7 @@ HOLD_REACH = 16.0  # a hand reaching within this of a body point holds it
 ARROW_STEPS = 10  # samples along the path: smooth enough at handout sizes
 TILT_RADIUS = 30.0  # a tilt arrow's arc round the turning part: clear of the buttock, under the thighs
 TILT_SPAN = 75.0  # degrees of arc
+KNEE_ARROW = 36.0  # a knee's arc keeps this much of its end: it starts by the knee, not over the foot
 INKS = ("near", "far", "arrow", "prop", "paper")
 
 
@@ -77,7 +78,7 @@ def build_scene(spec: FigureSpec) -> Scene:
     holding = lambda frame: tuple(r.part for r in frame.reach  # noqa: E731
                                   if r.part.endswith("hand") and math.hypot(*r.offset) < HOLD_REACH)
     arrows = _arrow_marks(spec, poses[-1], (poses[-1]["head"][:2],)) if spec.moving else ()
-    panels = tuple(props + _with_towel(spec, pose, _body_marks(pose, spec.emphasis, holding(frame), spec.over))
+    panels = tuple(props + _with_towel(spec, pose, _body_marks(pose, spec.emphasis, holding(frame)))
                    for frame, pose in zip(frames, poses))
     panels = panels[:-1] + (panels[-1] + arrows,)
     box = _mark_box(tuple(mark for panel in panels for mark in panel))
@@ -89,15 +90,13 @@ def _flat(spec: FigureSpec, point: Vec) -> Vec:
 
 
 def _body_marks(points: dict[str, Vec], emphasis: tuple[str, ...] = (),
-                holding: tuple[str, ...] = (), over: tuple[str, ...] = ()) -> tuple[Mark, ...]:
+                holding: tuple[str, ...] = ()) -> tuple[Mark, ...]:
     """The far side's limbs, then the trunk, neck and head, then the near side's limbs.
 
     A side clearly behind the other is drawn in the far ink. Near limbs carry a white
     casing (starting just past the joint, so they stay attached) that parts them from
     what they cross. An emphasised limb keeps the near ink wherever it is and is drawn on
-    top (the knee-to-chest's raised far leg). A far limb ``over`` the others keeps the far
-    ink, and its lower part (shin and foot, or forearm and hand) is drawn again on top,
-    cased in white: the lying figure 4's crossed shin across the near knee. A hand that holds
+    top (the cobra's near arm over the trunk). A hand that holds
     something is drawn last, over what it holds.
     """
     far: list[Mark] = []
@@ -118,10 +117,6 @@ def _body_marks(points: dict[str, Vec], emphasis: tuple[str, ...] = (),
                 hand = (disc,)
         if ink == "far":
             far += [Mark("limb", line, ink), *hand]
-            if name in over:  # the shin or forearm again, on top: it lies across the near limb
-                lower = Mark("limb", line[1:], ink)
-                near.append((2000.0, (Mark("casing", lower.points, "paper", LIMB_RADIUS + CASING),),
-                             (lower, *hand), lower))
             continue
         depth = sum(points[p][2] for p in chain) / len(chain) + (1000 if name in emphasis else 0)
         cased = Mark("casing", _past_joint(line), "paper", LIMB_RADIUS + CASING)
@@ -277,32 +272,30 @@ def _arrow_marks(spec: FigureSpec, end2: dict[str, Vec], heads: tuple[Point, ...
             marks.append(Mark("arrow", make(end2[name][:2], point_radius(name)), "arrow",
                               LIMB_RADIUS * ARROW_WIDTH, cased=spec.arrow != "press"))
             continue
-        clear = ARROW_GAP + 2 * (point_radius(name) - LIMB_RADIUS) + _lying_over(spec, end2, name)
+        clear = ARROW_GAP + 2 * (point_radius(name) - LIMB_RADIUS)
         path = _arrow_path([_flat(spec, frame[name])[:2] for frame in frames], centre, spec.arrow, clear)
         if floor is not None:  # an arc swept out from a hand on the floor must not dip under it
             path = [(x, max(y, floor + ARROW_GAP / 2)) for x, y in path]
         path = _clear_of(path, heads, HEAD_CLEAR)
+        if name.endswith("knee"):  # round 5: a knee's arc from over the foot read as "pull the foot"
+            path = _last_stretch(path, KNEE_ARROW)
         marks.append(Mark("arrow", tuple(path), "arrow", LIMB_RADIUS * ARROW_WIDTH))
     return tuple(marks)
 
 
-def _lying_over(spec: FigureSpec, end2: dict[str, Vec], name: str) -> float:
-    """How much further out an arrow runs when an ``over`` limb lies across the moving
-    part (the figure 4's crossed shin on the held knee): outside it, not along it."""
-    for limb in spec.over:
-        side = limb.split("_")[0]
-        lower = ("knee", "ankle") if limb.endswith("leg") else ("elbow", "hand")
-        a, b = (end2[f"{side}_{joint}"][:2] for joint in lower)
-        if _distance_to_segment(end2[name][:2], a, b) < 2 * LIMB_RADIUS + CASING:
-            return 2 * LIMB_RADIUS + CASING
-    return 0.0
-
-
-def _distance_to_segment(p: Point, a: Point, b: Point) -> float:
-    dx, dy = b[0] - a[0], b[1] - a[1]
-    length = dx * dx + dy * dy
-    t = 0.0 if length == 0 else max(0.0, min(1.0, ((p[0] - a[0]) * dx + (p[1] - a[1]) * dy) / length))
-    return math.dist(p, (a[0] + dx * t, a[1] + dy * t))
+def _last_stretch(path: list[Point], length: float) -> list[Point]:
+    """The last ``length`` of ``path`` (all of it if shorter): an arrow that ends where the
+    part ends and starts near it, not back over another limb."""
+    kept = [path[-1]]
+    for a, b in zip(path[-2::-1], path[:0:-1]):  # walking back from the tip: a before b
+        step = math.dist(a, b)
+        if step >= length:
+            t = length / step
+            kept.append((b[0] + (a[0] - b[0]) * t, b[1] + (a[1] - b[1]) * t))
+            break
+        kept.append(a)
+        length -= step
+    return kept[::-1]
 
 
 def _clear_of(path: list[Point], centres: tuple[Point, ...], keep: float) -> list[Point]:

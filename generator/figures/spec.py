@@ -225,14 +225,6 @@ class FigureSpec(_Base):
         Field(max_length=2, description="Limbs drawn in full ink even on the far side, "
               "e.g. the crossed leg of a figure-4 stretch; cased in white where they cross."),
     ] = ()
-    over: Annotated[
-        tuple[LimbName, ...],
-        BeforeValidator(lambda value: (value,) if isinstance(value, str) else value),
-        Field(max_length=2, description="Far limbs whose lower part (shin and foot, forearm and "
-              "hand) is drawn again on top, in the far ink and cased in white, e.g. the lying "
-              "figure 4's crossed shin across the near knee: the legs stay apart by tone and gap."),
-    ] = ()
-
     easier: FigureSpec | None = Field(
         default=None, description="The easier version, where it is another position (its own "
         "camera, keyframes and props); drawn small beside the \"Too hard?\" line.")

@@ -185,38 +185,46 @@ def test_the_knee_to_chest_leg_that_stays_down_is_lighter_and_apart_from_the_rai
     assert min(math.dist(p, end["left_knee"][:2]) for p in raised) > 2 * LIMB_RADIUS + 4  # a white gap
 
 
-def test_the_figure_4_crossed_shin_lies_over_the_held_knee_in_the_far_ink(exercises: list[Exercise]) -> None:
-    # Rounds 1-3 could not show which ankle crosses which knee: the crossed leg is far and
-    # lighter, and its shin and foot are drawn again on top, cased in white.
+def test_the_figure_4_crossed_leg_is_near_and_drawn_over_the_lighter_held_leg(exercises: list[Exercise]) -> None:
+    # Rounds 4-5 drew the crossed leg light but on top: it broke "light is the far side".
     spec = next(e.figure for e in exercises if e.id == "piriformis")
-    assert spec.over == ("right_leg",) and spec.camera.near == "left"
     for number, frame in enumerate(("start", "end")):
         points = _flat(spec, frame)
         marks = build_scene(spec).panels[number]
-        shin = tuple(points[f"right_{p}"][:2] for p in ("knee", "ankle", "heel", "toe"))
-        held = tuple(points[f"left_{p}"][:2] for p in ("hip", "knee", "ankle", "heel", "toe"))
+        leg = lambda side: tuple(points[f"{side}_{p}"] for p in ("hip", "knee", "ankle", "heel", "toe"))  # noqa: E731
         index = {(mark.kind, mark.points): i for i, mark in enumerate(marks)}
-        on_top = index["limb", shin]
-        assert marks[on_top].ink == "far" and index["limb", held] < on_top
-        assert index["casing", shin] == on_top - 1  # its white gap, just under it
-        # The foot reaches past the held knee (the "4"), which the shin crosses.
-        assert math.dist(points["right_toe"][:2], points["left_knee"][:2]) > 2 * LIMB_RADIUS
+        crossed, held = index["limb", leg("right")], index["limb", leg("left")]
+        assert marks[crossed].ink == "near" and marks[held].ink == "far" and held < crossed
+        # The crossed shin lies across the held thigh, its foot past it: the "4".
+        shin = (points["right_knee"], points["right_toe"])
+        thigh = (points["left_hip"], points["left_knee"])
+        assert _segments_cross(*shin, *thigh), frame
 
 
-def test_an_arrow_runs_outside_a_limb_lying_over_the_moving_part(exercises: list[Exercise]) -> None:
-    spec = next(e.figure for e in exercises if e.id == "piriformis")
-    end = _flat(spec, "end")
-    shin = (end["right_knee"][:2], end["right_ankle"][:2])
-    [arrow] = _arrows(spec)
-    plain = _arrows(spec.model_copy(update={"over": ()}))[0]
-    gap = lambda path: min(_segment_distance(p, *shin) for p in path)  # noqa: E731
-    assert gap(arrow) > gap(plain) + LIMB_RADIUS
+def _segments_cross(a: tuple[float, float], b: tuple[float, float], c: tuple[float, float],
+                    d: tuple[float, float]) -> bool:
+    side = lambda p, q, r: (q[0] - p[0]) * (r[1] - p[1]) - (q[1] - p[1]) * (r[0] - p[0])  # noqa: E731
+    return side(a, b, c) * side(a, b, d) < 0 and side(c, d, a) * side(c, d, b) < 0
 
 
-def _segment_distance(p: tuple[float, float], a: tuple[float, float], b: tuple[float, float]) -> float:
-    dx, dy = b[0] - a[0], b[1] - a[1]
-    t = max(0.0, min(1.0, ((p[0] - a[0]) * dx + (p[1] - a[1]) * dy) / (dx * dx + dy * dy)))
-    return math.dist(p, (a[0] + dx * t, a[1] + dy * t))
+def test_no_limb_in_the_far_ink_is_drawn_over_one_in_the_near_ink(exercises: list[Exercise]) -> None:
+    for exercise in exercises:
+        for spec in filter(None, (exercise.figure, exercise.figure.easier)):
+            for panel in build_scene(spec).panels:
+                inks = [mark.ink for mark in panel if mark.kind == "limb" and mark.ink in ("near", "far")]
+                assert "far" not in inks[inks.index("near"):] if "near" in inks else True, exercise.id
+
+
+def test_a_knee_arrow_starts_by_the_knee_not_over_the_foot(exercises: list[Exercise]) -> None:
+    # Round 5: the knee-to-chest arcs began over the raised foot ("pull the foot to the face?").
+    for exercise_id in ("knee-to-chest", "piriformis"):
+        spec = next(e.figure for e in exercises if e.id == exercise_id)
+        [arrow] = _arrows(spec)
+        length = sum(math.dist(a, b) for a, b in zip(arrow, arrow[1:]))
+        end = _flat(spec, "end")
+        side = spec.moving[0].split("_")[0]
+        assert length <= 36.5, exercise_id
+        assert math.dist(arrow[0], end[f"{side}_toe"]) > 3 * LIMB_RADIUS, exercise_id  # clear of the foot
 
 
 def test_the_easier_versions_are_drawn_for_three_exercises(exercises: list[Exercise]) -> None:
