@@ -35,7 +35,7 @@ HOLD_REACH = 16.0  # a hand reaching within this of a body point holds it
 ARROW_STEPS = 10  # samples along the path: smooth enough at handout sizes
 TILT_RADIUS = 30.0  # a tilt arrow's arc round the turning part: clear of the buttock, under the thighs
 TILT_SPAN = 75.0  # degrees of arc
-KNEE_ARROW = 36.0  # a knee's arc keeps this much of its end: it starts by the knee, not over the foot
+KNEE_ARROW = 33.0  # a knee's arc keeps this much of its end: it starts by the knee, not over the foot
 INKS = ("near", "far", "arrow", "prop", "paper")
 
 
