@@ -154,7 +154,7 @@ def language_of(options: BuildOptions, data_dir: Path | None = None) -> str | No
 def typeset(story_xml: str, resources: Resources, prescription: Prescription,
             fonts: FontFamily, options: BuildOptions) -> bytes:
     """Lay out the rendered story with ReportLab (imported here: only rendering needs it)."""
-    from .figures import FigureInks, exercise_figure
+    from .figures import DRAWINGS, FigureInks, exercise_figure
     from .layout.document import DocumentInfo, frame_width, render_pdf
     from .layout.story import StoryBuilder, parse_story
     from .layout.styles import make_styles
@@ -164,6 +164,8 @@ def typeset(story_xml: str, resources: Resources, prescription: Prescription,
     inks = FigureInks(**styles.figure)
 
     def figure(exercise_id: str, width: float, variant: str) -> Flowable | None:
+        if variant == "drawing":
+            return DRAWINGS[exercise_id](width, inks)
         return exercise_figure(pack.exercise(exercise_id), width, inks, variant)  # type: ignore[arg-type]
 
     root = parse_story(story_xml)

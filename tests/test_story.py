@@ -113,6 +113,7 @@ def test_a_log_without_a_score_row_tints_nothing(styles: Styles) -> None:
     ('<spacer height="nan"/>', "the height must be a number"),
     ('<spacer height="1e9"/>', "the height must be a number"),
     ('<figure exercise="nope"/>', "the pack has no exercise 'nope'"),
+    ('<figure drawing="nope"/>', "there is no drawing 'nope'"),
     ('<figure exercise="cobra" variant="harder"/>', "the variants are main and easier"),
     ('<box style="sparkly"/>', "valid styles: amber, danger, green, info, red, safety"),
 ])

@@ -12,13 +12,13 @@ from typing import TYPE_CHECKING, Any
 from .spec import FigureSpec
 
 if TYPE_CHECKING:
-    from .draw import FigureBug, FigureInks, exercise_figure
+    from .draw import DRAWINGS, FigureBug, FigureInks, exercise_figure, floor_transfer_figure, floor_transfer_spec
     from .review import render_review_sheet
 
-__all__ = ["FigureBug", "FigureInks", "FigureSpec", "exercise_figure",
-           "render_review_sheet"]
-_DRAWING = {"FigureBug": "draw", "FigureInks": "draw",
-            "exercise_figure": "draw", "render_review_sheet": "review"}
+__all__ = ["DRAWINGS", "FigureBug", "FigureInks", "FigureSpec", "exercise_figure", "floor_transfer_figure",
+           "floor_transfer_spec", "render_review_sheet"]
+_DRAWING = {"DRAWINGS": "draw", "FigureBug": "draw", "FigureInks": "draw", "exercise_figure": "draw",
+            "floor_transfer_figure": "draw", "floor_transfer_spec": "draw", "render_review_sheet": "review"}
 
 
 def __getattr__(name: str) -> Any:

@@ -13,11 +13,13 @@ from __future__ import annotations
 import io
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
+import yaml
 from reportlab.graphics.shapes import Circle, Drawing, Group, Line, Polygon, PolyLine, Rect
 from reportlab.lib import colors
 from reportlab.lib.utils import ImageReader
@@ -32,8 +34,8 @@ from .spec import FigureSpec
 if TYPE_CHECKING:
     from ..model import Exercise
 
-__all__ = ["FigureBug", "FigureInks", "MAX_HEIGHT", "check_operators", "exercise_figure", "panel_figure",
-           "panel_geometry"]
+__all__ = ["DRAWINGS", "FigureBug", "FigureInks", "MAX_HEIGHT", "check_operators", "exercise_figure",
+           "floor_transfer_figure", "floor_transfer_spec", "panel_figure", "panel_geometry"]
 
 Variant = Literal["main", "easier"]
 MAX_HEIGHT = 0.5  # of the width (the contract with the layout is at most 0.5): a card can budget for it
@@ -132,6 +134,29 @@ def exercise_figure(exercise: Exercise, width: float, inks: FigureInks,
     if exercise.image is not None:
         return _FramedImage(Path(exercise.image), width, width * MAX_HEIGHT * 0.8)
     return _empty_slot(width, width * MAX_HEIGHT * 0.6, inks)
+
+
+FLOOR_TRANSFER = Path(__file__).with_name("floor-transfer.yaml")
+
+
+@lru_cache(maxsize=1)
+def floor_transfer_spec() -> FigureSpec:
+    """The pose data of getting down to the floor (``floor-transfer.yaml``)."""
+    return FigureSpec.model_validate(yaml.safe_load(FLOOR_TRANSFER.read_text(encoding="utf-8")))
+
+
+def floor_transfer_figure(width: float, inks: FigureInks) -> Flowable:
+    """Getting down to the floor, ``width`` points wide (its height at most half that):
+    three numbered panels, kneeling on one knee at a chair, on hands and knees, lying on
+    the side."""
+    width = float(width)
+    _finite(width)
+    return _replayed(floor_transfer_spec(), width, inks)
+
+
+DRAWINGS: dict[str, Callable[[float, FigureInks], Flowable]] = {"floor-transfer": floor_transfer_figure}
+"""The drawings that are not an exercise's, by the name a template gives them
+(``<figure drawing="floor-transfer"/>``)."""
 
 
 def _replayed(spec: FigureSpec, width: float, inks: FigureInks) -> Flowable:
@@ -259,12 +284,13 @@ def _shape(mark: Mark, points: list[tuple[float, float]], scale: float, inks: Fi
     if mark.kind == "prop":
         return Polygon(flat, fillColor=colors.white, strokeColor=color, strokeWidth=width, strokeLineJoin=1)
     if mark.kind == "arrow":
-        return _arrow(points, width, color)
+        return _arrow(points, width, color, mark.cased)
     return None
 
 
-def _arrow(points: list[tuple[float, float]], width: float, ink: colors.Color) -> Group:
-    """A shaft with a filled head, cased in white so it reads where it crosses a limb."""
+def _arrow(points: list[tuple[float, float]], width: float, ink: colors.Color, cased: bool = True) -> Group:
+    """A shaft with a filled head, cased in white so it reads where it crosses a limb
+    (unless ``cased`` is off)."""
     group = Group()
     tip, before = points[-1], points[-2]
     size = width * 2.2
@@ -279,7 +305,7 @@ def _arrow(points: list[tuple[float, float]], width: float, ink: colors.Color) -
         base[0] - uy * size * 0.7, base[1] + ux * size * 0.7,
         base[0] + uy * size * 0.7, base[1] - ux * size * 0.7)]
     casing = width * 1.6
-    for color, extra in ((colors.white, casing), (ink, 0.0)):
+    for color, extra in ((colors.white, casing), (ink, 0.0))[0 if cased else 1:]:
         group.add(PolyLine(shaft, strokeColor=color, strokeWidth=width + extra, strokeLineCap=1, strokeLineJoin=1))
         group.add(Polygon(head_points, fillColor=color, strokeColor=color, strokeWidth=width * 0.4 + extra,
                           strokeLineJoin=1))

@@ -118,7 +118,8 @@ def pose_points(frame: Any) -> dict[str, Vec]:
     # Half of each bend at each spine joint, so a bent back is a curve.
     bend = _mul(_rot(2, -frame.spine / 2), _rot(0, frame.side_bend / 2))
     lumbar = _mul(root, bend)
-    thoracic = _mul(lumbar, bend)
+    # The upper back's own bend: a lying body's hollow low back (pelvis tipped, chest down).
+    thoracic = _chain(lumbar, bend, _rot(2, -getattr(frame, "upper_back", 0.0)))
     points: dict[str, Vec] = {"pelvis": origin}
     points["low_back"] = _add(origin, _apply(lumbar, (0, LUMBAR, 0)))
     points["chest"] = _add(points["low_back"], _apply(thoracic, (0, THORACIC, 0)))

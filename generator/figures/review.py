@@ -15,7 +15,7 @@ from reportlab.platypus import Flowable, Spacer, Table, TableStyle
 from ..layout.document import DocumentInfo, frame_width, render_pdf
 from ..layout.escaping import escape
 from ..layout.flowables import TextBlock
-from .draw import FigureInks, exercise_figure
+from .draw import DRAWINGS, FigureInks, exercise_figure
 
 if TYPE_CHECKING:
     from ..i18n import Translator
@@ -28,12 +28,16 @@ REVIEW_DATE = dt.date(2026, 1, 1)  # a fixed date: the same pack gives the same 
 def render_review_sheet(exercises: Sequence[Exercise], styles: Styles, inks: FigureInks,
                         translator: Translator, page_size: str = "a4") -> bytes:
     """A PDF with every exercise's figure drawn large, its easier version beside its name,
-    its wording in the translator's language."""
+    then the drawings that are not an exercise's, its wording in the translator's language."""
     _ = translator.gettext
     width = frame_width(styles, page_size)
     gap = 14.0
     cell = (width - gap) / 2
     cells = [_cell(exercise, cell, styles, inks, _("Easier version:")) for exercise in exercises]
+    # The drawings that are not an exercise's (getting down to the floor), labelled by name.
+    cells += [[DRAWINGS[name](cell, inks), TextBlock(
+        f"{escape(_('Getting down to the floor'))} <font name='{styles.fonts.regular}'>({escape(name)})</font>",
+        styles.paragraph("label"))] for name in DRAWINGS]
     rows = [cells[i:i + 2] + ([""] if i + 1 == len(cells) else []) for i in range(0, len(cells), 2)]
     table = Table(rows, colWidths=[cell + gap / 2] * 2)
     table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),

@@ -35,6 +35,7 @@ HOLD_REACH = 16.0  # a hand reaching within this of a body point holds it
 ARROW_STEPS = 10  # samples along the path: smooth enough at handout sizes
 TILT_RADIUS = 30.0  # a tilt arrow's arc round the turning part: clear of the buttock, under the thighs
 TILT_SPAN = 75.0  # degrees of arc
+KNEE_ARROW = 33.0  # a knee's arc keeps this much of its end: it starts by the knee, not over the foot
 INKS = ("near", "far", "arrow", "prop", "paper")
 
 
@@ -46,11 +47,13 @@ class Mark:
     points: tuple[Point, ...]
     ink: str = "near"  # one of INKS
     radius: float = LIMB_RADIUS  # half the stroke width, or the disc radius
+    cased: bool = True  # an arrow's white casing (off where it runs down into the body)
 
 
 @dataclass(frozen=True)
 class Scene:
-    """Panels of marks in drawing order (1: start, 2: end with the arrow), the box
+    """Panels of marks in drawing order (1: start, 2: end with the arrow; or start, middle,
+    end), the box
     (x0, y0, x1, y1) every panel shares, and the floor's height (None: seen from above)."""
 
     panels: tuple[tuple[Mark, ...], ...]
@@ -65,19 +68,21 @@ class Scene:
 
 @lru_cache(maxsize=128)
 def build_scene(spec: FigureSpec) -> Scene:
-    """Project ``spec`` into two panels; cached because FigureSpec is frozen and hashable."""
-    start, end = solve(spec, "start"), solve(spec, "end")
+    """Project ``spec`` into its panels (two, or three with a middle position); cached
+    because FigureSpec is frozen and hashable."""
+    frames = [spec.start, *([spec.middle] if spec.middle is not None else []), spec.end]
     flat = lambda points: {name: _flat(spec, p) for name, p in points.items()}  # noqa: E731
-    start2, end2 = flat(start), flat(end)
+    poses = [flat(solve(spec, frame)) for frame in frames]
     props = _prop_marks(spec)
     # A hand placed on the body (not set off from it, like a palm on the floor) holds it.
     holding = lambda frame: tuple(r.part for r in frame.reach  # noqa: E731
                                   if r.part.endswith("hand") and math.hypot(*r.offset) < HOLD_REACH)
-    arrows = _arrow_marks(spec, end2, (end2["head"][:2],))
-    panel_start = props + _with_towel(spec, start2, _body_marks(start2, spec.emphasis, holding(spec.start)))
-    panel_end = props + _with_towel(spec, end2, _body_marks(end2, spec.emphasis, holding(spec.end))) + arrows
-    box = _mark_box(panel_start + panel_end)
-    return Scene((panel_start, panel_end), box, _floor_y(spec))
+    arrows = _arrow_marks(spec, poses[-1], (poses[-1]["head"][:2],)) if spec.moving else ()
+    panels = tuple(props + _with_towel(spec, pose, _body_marks(pose, spec.emphasis, holding(frame)))
+                   for frame, pose in zip(frames, poses))
+    panels = panels[:-1] + (panels[-1] + arrows,)
+    box = _mark_box(tuple(mark for panel in panels for mark in panel))
+    return Scene(panels, box, _floor_y(spec))
 
 
 def _flat(spec: FigureSpec, point: Vec) -> Vec:
@@ -91,8 +96,8 @@ def _body_marks(points: dict[str, Vec], emphasis: tuple[str, ...] = (),
     A side clearly behind the other is drawn in the far ink. Near limbs carry a white
     casing (starting just past the joint, so they stay attached) that parts them from
     what they cross. An emphasised limb keeps the near ink wherever it is and is drawn on
-    top (the crossed leg of a figure 4). A hand that holds something is drawn last, over
-    what it holds.
+    top (the cobra's near arm over the trunk). A hand that holds
+    something is drawn last, over what it holds.
     """
     far: list[Mark] = []
     near: list[tuple[float, tuple[Mark, ...], tuple[Mark, ...], Mark]] = []
@@ -262,16 +267,35 @@ def _arrow_marks(spec: FigureSpec, end2: dict[str, Vec], heads: tuple[Point, ...
             continue
         if spec.arrow in ("lift", "press"):
             make = _lift_path if spec.arrow == "lift" else _press_path
+            # A press runs down into the body: a white casing there cut a notch in it that
+            # read as "a break in the body" (round 4); orange on the dark ink reads alone.
             marks.append(Mark("arrow", make(end2[name][:2], point_radius(name)), "arrow",
-                              LIMB_RADIUS * ARROW_WIDTH))
+                              LIMB_RADIUS * ARROW_WIDTH, cased=spec.arrow != "press"))
             continue
-        path = _arrow_path([_flat(spec, frame[name])[:2] for frame in frames], centre, spec.arrow,
-                           ARROW_GAP + 2 * (point_radius(name) - LIMB_RADIUS))
+        clear = ARROW_GAP + 2 * (point_radius(name) - LIMB_RADIUS)
+        path = _arrow_path([_flat(spec, frame[name])[:2] for frame in frames], centre, spec.arrow, clear)
         if floor is not None:  # an arc swept out from a hand on the floor must not dip under it
             path = [(x, max(y, floor + ARROW_GAP / 2)) for x, y in path]
         path = _clear_of(path, heads, HEAD_CLEAR)
+        if name.endswith("knee"):  # round 5: a knee's arc from over the foot read as "pull the foot"
+            path = _last_stretch(path, KNEE_ARROW)
         marks.append(Mark("arrow", tuple(path), "arrow", LIMB_RADIUS * ARROW_WIDTH))
     return tuple(marks)
+
+
+def _last_stretch(path: list[Point], length: float) -> list[Point]:
+    """The last ``length`` of ``path`` (all of it if shorter): an arrow that ends where the
+    part ends and starts near it, not back over another limb."""
+    kept = [path[-1]]
+    for a, b in zip(path[-2::-1], path[:0:-1]):  # walking back from the tip: a before b
+        step = math.dist(a, b)
+        if step >= length:
+            t = length / step
+            kept.append((b[0] + (a[0] - b[0]) * t, b[1] + (a[1] - b[1]) * t))
+            break
+        kept.append(a)
+        length -= step
+    return kept[::-1]
 
 
 def _clear_of(path: list[Point], centres: tuple[Point, ...], keep: float) -> list[Point]:

@@ -122,6 +122,10 @@ class Keyframe(_Base):
     pelvis: Pelvis = Pelvis.model_construct()
     spine: Spine = 0
     side_bend: Annotated[float, _human(-35, 35, "side bending of the spine (+ toward the right)")] = 0
+    upper_back: Annotated[float, _human(-70, 45, "the upper back's own bend, added to the spine's at "
+                                                  "the chest (- arches back)")] = Field(
+        default=0, description="A bend at the upper back only: with the pelvis tipped, it draws "
+        "the hollow under an arched low back while the shoulders stay down.")
     neck: Neck = 0
     left_shoulder: Annotated[Shoulder, _number_means("flex")] = Shoulder.model_construct()
     right_shoulder: Annotated[Shoulder, _number_means("flex")] = Shoulder.model_construct()
@@ -190,13 +194,17 @@ class FigureSpec(_Base):
         "drawn as two numbered panels, start and end."
     )
     start: Keyframe
+    middle: Keyframe | None = Field(
+        default=None, description="A middle position that matters, drawn as a third panel "
+        "between start and end (a sequence, e.g. getting down to the floor).")
     end: Keyframe
     props: tuple[Prop, ...] = ()
     floor: bool = True
     moving: Annotated[
         tuple[PointName, ...],  # type: ignore[valid-type]
         BeforeValidator(lambda value: (value,) if isinstance(value, str) else value),
-        Field(min_length=1, max_length=2, description="Point(s) whose path gets an arrow."),
+        Field(max_length=2, description="Point(s) whose path gets an arrow; a sequence with a "
+              "middle position may have none (its numbers give the order)."),
     ]
     arrow: Literal["outside", "inside", "pointer", "lift", "press", "reach", "tilt"] = Field(
         default="outside",
@@ -217,7 +225,6 @@ class FigureSpec(_Base):
         Field(max_length=2, description="Limbs drawn in full ink even on the far side, "
               "e.g. the crossed leg of a figure-4 stretch; cased in white where they cross."),
     ] = ()
-
     easier: FigureSpec | None = Field(
         default=None, description="The easier version, where it is another position (its own "
         "camera, keyframes and props); drawn small beside the \"Too hard?\" line.")
@@ -226,14 +233,19 @@ class FigureSpec(_Base):
     def _reaches_distinct(self) -> FigureSpec:
         if self.easier is not None and self.easier.easier is not None:
             raise ValueError("an easier version cannot have an easier version of its own")
-        for frame in (self.start, self.end):
+        if not self.moving and self.middle is None:
+            raise ValueError("moving: name the point whose path gets the arrow (only a sequence "
+                             "with a middle position may leave it empty)")
+        for frame in (self.start, self.middle, self.end):
+            if frame is None:
+                continue
             parts = [reach.part for reach in frame.reach]
             if len(parts) != len(set(parts)):
                 raise ValueError("a hand or ankle can reach only one place per keyframe")
         return self
 
 
-def solve(spec: FigureSpec, keyframe: Keyframe | Literal["start", "end"]) -> dict[str, Vec]:
+def solve(spec: FigureSpec, keyframe: Keyframe | Literal["start", "middle", "end"]) -> dict[str, Vec]:
     """World positions of every named point of ``keyframe``, resting on the props."""
     frame = getattr(spec, keyframe) if isinstance(keyframe, str) else keyframe
     return _place(spec, frame, tuple(frame.reach))

@@ -27,7 +27,8 @@ from .styles import Styles
 
 # (exercise id, width, variant) -> the figure, its height decided by the figure (at most half
 # the width); None when there is nothing to draw (an exercise with no easier version drawn).
-# Raises KeyError(id) for an id not in the pack. Variants: "main", "easier".
+# Raises KeyError(id) for an id not in the pack. Variants: "main", "easier"; "drawing": the id
+# names a drawing of its own (<figure drawing="floor-transfer"/>), not an exercise.
 FigureFactory = Callable[[str, float, str], "Flowable | None"]
 ElementMethod = Callable[[ET.Element, float], Iterator[Flowable]]
 
@@ -379,7 +380,9 @@ class StoryBuilder:
     def _figure(self, element: ET.Element, width: float) -> Iterator[Flowable]:
         exercise_id = element.get("exercise", "")
         variant = element.get("variant", "main")
-        if variant not in ("main", "easier"):
+        if element.get("drawing") is not None:  # a drawing of its own, not an exercise's
+            exercise_id, variant = element.get("drawing", ""), "drawing"
+        elif variant not in ("main", "easier"):
             raise UserError(f"<figure variant=\"{variant}\">: the variants are main and easier",
                             field="story")
         try:
@@ -387,6 +390,9 @@ class StoryBuilder:
         except KeyError as error:
             if error.args != (exercise_id,):  # a bug inside the factory, not a bad id
                 raise
+            if variant == "drawing":
+                raise UserError(f"<figure drawing=\"{exercise_id}\">: there is no drawing "
+                                f"'{exercise_id}'", field="story") from None
             raise UserError(f"<figure exercise=\"{exercise_id}\">: the pack has no exercise "
                             f"'{exercise_id}'", field="story") from None
         if figure is None:

@@ -40,6 +40,7 @@ def test_review_sheet_labels_every_exercise_once_and_says_what_the_numbers_mean(
         assert " ".join(exercise.name.split()) in pdf.text
     assert "1 = start, 2 = end, arrow = movement" in pdf.text
     assert pdf.text.count("Easier version:") == 3
+    assert pdf.text.count("(floor-transfer)") == 1  # the drawing that is not an exercise's
 
 
 def test_review_sheet_is_written_by_the_handouts_document_writer(sheet: bytes) -> None:

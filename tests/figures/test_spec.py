@@ -148,6 +148,7 @@ def test_side_camera_drops_depth_and_near_side_mirrors() -> None:
     ("right_elbow", 170, "elbow"),
     ("left_ankle", 45, "ankle"),
     ("spine", -80, "spine"),
+    ("upper_back", -80, "upper back"),
     ("right_hip", {"flex": 170}, "hip flexion"),
     ("left_shoulder", {"abduct": -40}, "shoulder abduction"),
 ])
@@ -187,6 +188,19 @@ def test_fast_drop_offset_agrees_with_the_sampled_clearance() -> None:
             assert drop_offset(points, boxes) == pytest.approx(slow, abs=1e-9), exercise_id
 
 
+def test_the_upper_back_bends_at_the_chest_only() -> None:
+    # The pelvic tilt's hollow: the pelvis tipped, the upper back curving back down.
+    plain = FigureSpec.model_validate({"start": {"pelvis": {"pitch": 56}}, "end": {}, "moving": "pelvis"})
+    arched = FigureSpec.model_validate({"start": {"pelvis": {"pitch": 56}, "upper_back": -64}, "end": {},
+                                        "moving": "pelvis"})
+    a, b = solve(plain, "start"), solve(arched, "start")
+    lift = b["pelvis"][1] - a["pelvis"][1]  # the arched body rests lower: its chest comes down
+    assert b["low_back"][0] == pytest.approx(a["low_back"][0])
+    assert b["low_back"][1] - lift == pytest.approx(a["low_back"][1])
+    assert b["chest"][1] < a["chest"][1] + lift - 20  # the chest comes down to the floor
+    assert math.dist(b["chest"], b["low_back"]) == pytest.approx(28.0)
+
+
 def test_emphasis_names_limbs_only() -> None:
     spec = FigureSpec.model_validate({"start": {}, "end": {}, "moving": "left_knee", "emphasis": "right_leg"})
     assert spec.emphasis == ("right_leg",)
@@ -204,14 +218,16 @@ def test_glute_bridge_ends_with_shoulders_hips_knees_in_line_and_feet_in_place()
         assert abs(end[name][0] - start[name][0]) < 4, name
 
 
-def test_piriformis_crossed_ankle_rests_just_above_the_other_knee() -> None:
+def test_piriformis_crossed_ankle_rests_on_the_other_thigh_above_the_knee() -> None:
     spec = SPECS["piriformis"]
     for frame in FRAMES:
         points = solve(spec, frame)
-        knee_to_ankle = math.dist(points["right_ankle"], points["left_knee"])
-        assert knee_to_ankle < 2 * 6.5 + 3, (frame, knee_to_ankle)  # limbs touch (two radii)
-        # Nearer the knee than the hip: across the lower thigh.
-        assert math.dist(points["right_ankle"], points["left_hip"]) > 30, frame
+        knee, hip, ankle = points["left_knee"], points["left_hip"], points["right_ankle"]
+        along = sum((a - k) * (h - k) for a, k, h in zip(ankle, knee, hip)) / math.dist(knee, hip) ** 2
+        foot = tuple(k + (h - k) * along for k, h in zip(knee, hip))
+        assert math.dist(ankle, foot) < 2 * 6.5 + 3, frame  # limbs touch (two radii)
+        # Across the lower thigh: nearer the knee than the hip, clear of the knee itself.
+        assert 0.15 < along < 0.5, (frame, along)
     start, end = solve(spec, "start"), solve(spec, "end")
     assert end["left_knee"][1] > start["left_knee"][1] + 5  # the thigh is pulled up
     assert end["left_knee"][0] < start["left_knee"][0] - 20  # toward the chest
