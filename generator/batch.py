@@ -364,8 +364,7 @@ _worker_rows: Sequence[Row] = ()
 
 def _start_worker(data_dir: Path, templates_dir: Path | None) -> None:
     global _worker_resources  # noqa: PLW0603 - one per worker process, by design
-    # Ctrl-C reaches the whole process group: the parent alone decides when to stop.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _ignore_group_signals()
     _worker_resources = ResourcesByLanguage(data_dir, templates_dir)
 
 
@@ -478,10 +477,16 @@ def _in_workers(rows: Sequence[Row], languages: ResourcesByLanguage, jobs: int,
 
 
 def _start_forked_worker() -> None:
-    # A forked worker inherits the batch's handlers: SIGTERM ends it as usual, and Ctrl-C,
-    # which reaches the whole process group, is the parent's alone to act on.
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    _ignore_group_signals()
+
+
+def _ignore_group_signals() -> None:
+    # Ctrl-C and a service manager's SIGTERM reach the whole process group. The parent
+    # alone acts on them: it hands out no new row and waits for the running ones, so a
+    # worker is never ended between writing its PDF and reporting it (a file counted as
+    # not run). A worker still ends when the parent does (its pipe closes) or on SIGKILL.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
 
 
 def _build_inherited_row(index: int, overwrite: bool) -> Outcome:
@@ -489,8 +494,8 @@ def _build_inherited_row(index: int, overwrite: bool) -> Outcome:
 
 
 def _killed(future: Future[Outcome]) -> bool:
-    """The row's worker was ended, by the signal that reached the whole process group
-    (a SIGTERM to it all): the row did not run (no file is left half written)."""
+    """The row's worker was ended from outside (a SIGKILL): the row did not run (no file
+    is left half written)."""
     return not future.cancelled() and isinstance(future.exception(), BrokenProcessPool)
 
 
