@@ -278,10 +278,17 @@ class StoryBuilder:
         if not cells:
             return
         gap = spec["gap"]
-        cell_width = (width - gap * (columns - 1)) / columns
+        # Equal columns, or with ``middle_share``, a middle column (a small figure) that
+        # takes that share of the width and the others sharing the rest.
+        usable = width - gap * (columns - 1)
+        middle = spec.get("middle_share", 0) if columns > 2 else 0
+        widths = [usable * (1 - middle) / (columns - 1 if middle else columns)] * columns
+        if middle:
+            widths[columns // 2] = usable * middle
         # A table cell cannot hold a KeepTogether (it reports a huge height): a row is kept
         # whole anyway.
-        content = [flattened(list(self._children(cell, cell_width))) for cell in cells]
+        content = [flattened(list(self._children(cell, widths[n % columns])))
+                   for n, cell in enumerate(cells)]
         rows = [content[start:start + columns] for start in range(0, len(content), columns)]
         rows[-1] += [[] for _ in range(columns - len(rows[-1]))]
         commands = [("FONTNAME", (0, 0), (-1, -1), self.styles.fonts.regular),
@@ -294,7 +301,7 @@ class StoryBuilder:
         if spec["rule"]:
             commands.append(("LINEABOVE", (0, 0), (-1, -1), spec["rule"],
                              self.styles.colour("rule")))
-        yield Table(rows, colWidths=[cell_width + gap] * (columns - 1) + [cell_width],
+        yield Table(rows, colWidths=[w + gap for w in widths[:-1]] + [widths[-1]],
                     hAlign="LEFT", spaceAfter=spec["space_after"], style=TableStyle(commands))
 
     def _painscale(self, element: ET.Element, width: float) -> Iterator[Flowable]:
