@@ -416,8 +416,9 @@ class StoryBuilder:
         self._log_label = element.get("label", "")
         weeks = element.findall("week")
         rows = element.findall("row")
-        # As many weeks side by side as fit the width (large print: fewer).
-        room = (width - spec["name_width"]) // (_DAYS_A_WEEK * spec["day_width"])
+        # As many weeks side by side as fit the width beside the narrowest names (large
+        # print: fewer); the names then take what is left, up to name_width.
+        room = (width - spec["min_name_width"]) // (_DAYS_A_WEEK * spec["day_width"])
         per_table = max(1, min(int(spec["weeks_per_table"]), int(room)))
         for start in range(0, len(weeks), per_table):
             yield self._log_table(weeks[start:start + per_table], rows, width)
