@@ -29,6 +29,8 @@ def handout_context(pack: Pack, prescription: Prescription, tr: Translator) -> d
         "plan_columns": "2" if len(exercises) > 4 else "1",
         # One frequency for every exercise is said once, above the list (and on the log).
         "plan_how_often": common_how_often,
+        "plan_has_sets": any(item.dose.reps and (item.dose.sets or 0) > 1
+                             for item in prescription.exercises),
         "key_safety": pack.safety[:3],
         "more_safety": pack.safety[3:],
         "pain_scale": _pain_scale(pack, tr),
