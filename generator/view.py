@@ -35,7 +35,6 @@ def handout_context(pack: Pack, prescription: Prescription, tr: Translator) -> d
         "more_safety": pack.safety[3:],
         "pain_scale": _pain_scale(pack, tr),
         "about_sections": [s for s in pack.sections if s.place == "about"],
-        "intro_sections": [s for s in pack.sections if s.place == "intro"],
         "safety_sections": [s for s in pack.sections if s.place == "safety"],
         "before_sections": [s for s in pack.sections if s.place == "before"],
         "guide_sources": [_source(source) for source in pack.guide_sources],

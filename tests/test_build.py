@@ -122,10 +122,9 @@ def test_last_reviewed_date_and_issue_date_are_printed(default_read: ReadPdf) ->
 def test_outline_has_every_section_and_exercise(default_read: ReadPdf, pack: Pack) -> None:
     outline = default_read.outline()
     about = [s.title for s in pack.sections if s.place == "about"]
-    intro = [s.title for s in pack.sections if s.place == "intro"]
     before = [s.title for s in pack.sections if s.place == "before"]
     assert [title for level, title, _ in outline if level == 0] == [
-        "My exercise plan", *intro, "Before you start",
+        "My exercise plan", "Before you start",
         *(f"{n}. {exercise.name}" for n, exercise in enumerate(pack.exercises, start=1)),
         "Your exercise log", "Get help urgently", *about,
         "Where this advice comes from"]
