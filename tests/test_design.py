@@ -509,3 +509,29 @@ def test_large_print_lines_are_at_most_about_75_characters(resources: Resources)
     lengths = sorted(len(text) for _, _, text in full_width_body_lines(
         data, size, margin_left(resources, large_print=True)))
     assert len(lengths) > 20 and lengths[-1] <= 78, lengths[-5:]
+
+
+# What a patient needs before exercising comes before the cards (PEMAT item 10), and the
+# easier versions are drawn with a caption beside "Too hard?" (items 15, 17, 26)
+
+def test_before_you_start_and_getting_down_come_before_the_cards(three: bytes,
+                                                                  pack: Pack) -> None:
+    text = ReadPdf.from_bytes(three).text
+    first_card = text.index(card_heading(1, pack.exercise(THREE[0])))
+    for before in ("Before you start", "Ask your physio first",
+                   "New numbness, tingling or weakness? Stop and ask your physio.",
+                   "Getting down to the floor and up again", "A firm bed is fine"):
+        assert text.index(before) < first_card, before
+
+
+def test_each_drawn_easier_version_is_captioned_on_its_card(eight: bytes, pack: Pack) -> None:
+    text = ReadPdf.from_bytes(eight).text
+    drawn = [e for e in pack.exercises if e.figure is not None and e.figure.easier is not None]
+    assert len(drawn) >= 3
+    assert text.count("Easier:") == len(drawn)
+    for number, exercise in enumerate(pack.exercises, 1):
+        heading = card_heading(number, exercise)
+        card = text[text.index(heading):text.index("Take care", text.index(heading))]
+        assert ("Easier:" in card) == (exercise in drawn), exercise.id
+        if exercise in drawn:
+            assert card.index("Too hard?") < card.index("Easier:") < card.index("Too easy?")
