@@ -301,8 +301,10 @@ class StoryBuilder:
         if spec["rule"]:
             commands.append(("LINEABOVE", (0, 0), (-1, -1), spec["rule"],
                              self.styles.colour("rule")))
+        # splitInRow: a grid taller than a page (extreme pack text) splits inside its row.
         yield Table(rows, colWidths=[w + gap for w in widths[:-1]] + [widths[-1]],
-                    hAlign="LEFT", spaceAfter=spec["space_after"], style=TableStyle(commands))
+                    hAlign="LEFT", splitInRow=1, spaceAfter=spec["space_after"],
+                    style=TableStyle(commands))
 
     def _painscale(self, element: ET.Element, width: float) -> Iterator[Flowable]:
         """The 0-10 pain scale drawn as a bar of numbered cells, coloured by band, with each
