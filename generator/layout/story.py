@@ -22,7 +22,8 @@ from reportlab.platypus import (Flowable, Image, KeepTogether, ListFlowable, Lis
 from ..errors import UserError
 from ..images import print_ready
 from .escaping import escape, quoteattr
-from .flowables import Heading, Keep, TextBlock, boxed, card, flattened, side_by_side
+from .flowables import (Heading, Keep, ProseColumns, TextBlock, boxed, card, flattened,
+                        side_by_side)
 from .styles import Styles
 
 # (exercise id, width, variant) -> the figure, its height decided by the figure (at most half
@@ -81,6 +82,7 @@ class StoryBuilder:
             "logo": self._logo, "details": self._details, "card": self._card,
             "columns": self._columns, "figure": self._figure, "dose": self._dose,
             "log": self._log, "grid": self._grid, "painscale": self._painscale,
+            "flow": self._flow,
         }
 
     def build(self, root: ET.Element, width: float) -> list[Flowable]:
@@ -305,6 +307,16 @@ class StoryBuilder:
         yield Table(rows, colWidths=[w + gap for w in widths[:-1]] + [widths[-1]],
                     hAlign="LEFT", splitInRow=1, spaceAfter=spec["space_after"],
                     style=TableStyle(commands))
+
+    def _flow(self, element: ET.Element, width: float) -> Iterator[Flowable]:
+        """Prose in ``columns`` balanced columns, read down each in turn: shorter lines than
+        the page's full width, at about the same height."""
+        spec = self.styles.section("flow")
+        columns = _count(element.get("columns", "2"), "flow columns")
+        inner = (width - spec["gap"] * (columns - 1)) / columns
+        content = list(self._children(element, inner))
+        if content:
+            yield ProseColumns(content, columns, spec["gap"], spec["space_after"])
 
     def _painscale(self, element: ET.Element, width: float) -> Iterator[Flowable]:
         """The 0-10 pain scale drawn as a bar of numbered cells, coloured by band, with each
