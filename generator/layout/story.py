@@ -310,9 +310,16 @@ class StoryBuilder:
 
     def _flow(self, element: ET.Element, width: float) -> Iterator[Flowable]:
         """Prose in ``columns`` balanced columns, read down each in turn: shorter lines than
-        the page's full width, at about the same height."""
+        the page's full width, at about the same height. Fewer columns where they would be
+        too narrow."""
         spec = self.styles.section("flow")
         columns = _count(element.get("columns", "2"), "flow columns")
+        # No narrower than min_column_width (large print: one column of its own short lines)
+        columns = max(1, min(columns, math.floor((width + spec["gap"])
+                                                 / (spec["min_column_width"] + spec["gap"]))))
+        if columns == 1:
+            yield from self._children(element, width)
+            return
         inner = (width - spec["gap"] * (columns - 1)) / columns
         content = list(self._children(element, inner))
         if content:

@@ -13,7 +13,7 @@ from typing import Any
 Location = tuple[str | int, ...]
 
 _COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
-_PARAGRAPH_NUMBERS = ("size", "leading", "space_before", "space_after", "right_indent")
+_PARAGRAPH_NUMBERS = ("size", "leading", "space_before", "space_after")
 _PARAGRAPH_CHOICES = {"font": ("regular", "bold"), "alignment": ("left", "right", "center"),
                       "keep_with_next": (True, False), "hyphenate": (True, False)}
 # figure: inks, checked where drawn; hyphenation: language codes, checked when made.

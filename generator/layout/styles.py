@@ -164,7 +164,6 @@ def _paragraph(name: str, specs: Mapping[str, Mapping[str, Any]], fonts: FontFam
         textColor=colours[spec.get("colour", "ink")],
         alignment=_ALIGN[spec.get("alignment", "left")],
         keepWithNext=bool(spec.get("keep_with_next", False)),
-        rightIndent=float(spec.get("right_indent", 0)),  # a shorter line than the frame's
         linkUnderline=True,
         splitLongWords=True,
         allowWidows=0,
