@@ -82,11 +82,12 @@ def test_all_eight_exercises_fit_nine_pages(eight: bytes) -> None:
 
 @pytest.mark.parametrize("exercises", [
     pytest.param(THREE, id="three", marks=pytest.mark.xfail(
-        strict=True, reason="10 large-print pages for 5: each large card (16 pt, 1.4 lines, "
-                            "88 mm figures) fills three quarters of a page, and two never fit")),
+        strict=True, reason="10 large-print pages for 5 (at most 8): their contents add up "
+                            "to 7.9 pages, and each large card (16 pt, 1.4 lines, 88 mm "
+                            "figures) fills three quarters of a page, so two never fit")),
     pytest.param((), id="eight", marks=pytest.mark.xfail(
-        strict=True, reason="15 large-print pages for 8: normal print shrank to 8 pages, "
-                            "and one large card a page leaves a quarter of each page empty"))])
+        strict=True, reason="15 large-print pages for 8 (at most 13): one large card a "
+                            "page (72-84% full) leaves a quarter of each of 8 pages empty"))])
 def test_large_print_is_at_most_1_7_times_as_long(resources: Resources, logo: Path,
                                                   exercises: tuple[str, ...]) -> None:
     normal = build(resources, exercises=exercises, details=personal(logo))
