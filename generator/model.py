@@ -93,10 +93,11 @@ class Section(Frozen):
     title: ShortText
     paragraphs: tuple[Text, ...] = Field(default=(), max_length=MAX_PARAGRAPHS)
     points: tuple[Text, ...] = Field(default=(), max_length=MAX_POINTS)
-    place: Literal["about", "safety"] = Field(
+    place: Literal["about", "safety", "before"] = Field(
         default="about",
         description="about: the background part (left out by --omit about and --brief); "
-                    "safety: a box with the safety advice, in every edition.")
+                    "safety: a box with the safety advice, in every edition; "
+                    "before: in the 'Before you start' box ahead of the exercise cards.")
 
 
 class RedFlags(Frozen):

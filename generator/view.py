@@ -21,18 +21,22 @@ def handout_context(pack: Pack, prescription: Prescription, tr: Translator) -> d
     details = prescription.details
     exercises = [_exercise(number, item, tr)
                  for number, item in enumerate(prescription.exercises, start=1)]
+    frequencies = {e["how_often"] for e in exercises}
+    common_how_often = exercises[0]["how_often"] if exercises and len(frequencies) == 1 else ""
     return {
         "show": shown_sections(prescription.omit, prescription.brief),
         "professional": pack.professional,
         "plan_columns": "2" if len(exercises) > 4 else "1",
-        # In the two-column list, one frequency for every exercise is said once, above it.
-        "plan_how_often": (exercises[0]["how_often"] if len(exercises) > 4 and
-                           len({e["how_often"] for e in exercises}) == 1 else ""),
+        # One frequency for every exercise is said once, above the list (and on the log).
+        "plan_how_often": common_how_often,
+        "plan_has_sets": any(item.dose.reps and (item.dose.sets or 0) > 1
+                             for item in prescription.exercises),
         "key_safety": pack.safety[:3],
         "more_safety": pack.safety[3:],
         "pain_scale": _pain_scale(pack, tr),
         "about_sections": [s for s in pack.sections if s.place == "about"],
         "safety_sections": [s for s in pack.sections if s.place == "safety"],
+        "before_sections": [s for s in pack.sections if s.place == "before"],
         "guide_sources": [_source(source) for source in pack.guide_sources],
         "title": pack.title,
         "subtitle": pack.subtitle,
@@ -54,7 +58,7 @@ def handout_context(pack: Pack, prescription: Prescription, tr: Translator) -> d
         "red_flags": pack.red_flags,
         "pain_guide": pack.pain_guide,
         "exercises": exercises,
-        "log": _log(prescription, tr),
+        "log": _log(prescription, tr, _common_days(prescription)),
         "faq": pack.faq,
         "sources": [_source(source) for source in pack.sources],
     }
@@ -136,9 +140,15 @@ def _pain_scale(pack: Pack, tr: Translator) -> list[dict[str, str]]:
             for colour, low, high, label in bands]
 
 
-def _log(prescription: Prescription, tr: Translator) -> dict[str, Any]:
+def _common_days(prescription: Prescription) -> int | None:
+    """The days a week every exercise is done on, when that is one number."""
+    days = {item.dose.days_per_week for item in prescription.exercises}
+    return days.pop() if len(days) == 1 else None
+
+
+def _log(prescription: Prescription, tr: Translator, days_a_week: int | None) -> dict[str, Any]:
     """The tick log: one row per exercise, one column per day (its weekday and date),
-    week by week from the handout's date."""
+    week by week from the handout's date; each week's title says its aim in days."""
     start = prescription.issued
     # Monday first, two letters to fit a day column; each a literal, so validate finds it.
     weekdays = (tr.gettext("Mo"), tr.gettext("Tu"), tr.gettext("We"), tr.gettext("Th"),
@@ -146,7 +156,11 @@ def _log(prescription: Prescription, tr: Translator) -> dict[str, Any]:
     weeks = []
     for week in range(prescription.weeks):
         days = [start + dt.timedelta(days=7 * week + offset) for offset in range(7)]
-        weeks.append({"title": tr.gettext("Week %(num)s", num=week + 1),
+        title = tr.gettext("Week %(num)s", num=week + 1)
+        if days_a_week and days_a_week < 7:
+            title = tr.ngettext("%(title)s: aim for %(num)s day", "%(title)s: aim for %(num)s days",
+                                days_a_week, title=title)
+        weeks.append({"title": title,
                       "days": [{"name": weekdays[day.weekday()],
                                 "date": str(day.day)} for day in days]})
     return {

@@ -122,14 +122,15 @@ def test_last_reviewed_date_and_issue_date_are_printed(default_read: ReadPdf) ->
 def test_outline_has_every_section_and_exercise(default_read: ReadPdf, pack: Pack) -> None:
     outline = default_read.outline()
     about = [s.title for s in pack.sections if s.place == "about"]
-    safety = [s.title for s in pack.sections if s.place == "safety"]
+    before = [s.title for s in pack.sections if s.place == "before"]
     assert [title for level, title, _ in outline if level == 0] == [
-        "My exercise plan",
+        "My exercise plan", "Before you start",
         *(f"{n}. {exercise.name}" for n, exercise in enumerate(pack.exercises, start=1)),
-        "Your exercise log", "Stay safe", "Get help urgently", *about,
+        "Your exercise log", "Get help urgently", *about,
         "Where this advice comes from"]
     assert [title for level, title, _ in outline if level == 1] == [
-        "How much pain is OK?", *safety, "See a doctor soon"]
+        # the box's left column (the rest) is read before its right (getting down)
+        "How much pain is OK?", *before[1:], *before[:1], "See a doctor soon"]
     # each bookmark points at the page that shows its heading
     for _, title, page in outline:
         assert title in default_read.pages[page - 1], title

@@ -174,3 +174,94 @@ def side_by_side(left: Sequence[Flowable], right: Sequence[Flowable], widths: Se
                      ("TOPPADDING", (0, 0), (-1, -1), 0),
                      ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
                  ]))
+
+
+class ProseColumns(Flowable):
+    """Flowables in ``columns`` columns of equal width, read down each in turn, the columns
+    as short as the content allows (balanced). Shorter lines than the page's width, at about
+    the same height. Splits over pages: the part on this page fills its columns.
+
+    ReportLab's own BalancedColumns searches the height with a golden section, which is
+    not monotonic for paragraphs and often leaves a few lines of slack; this one bisects.
+    """
+
+    def __init__(self, content: Sequence[Flowable], columns: int, gap: float,
+                 space_after: float = 0, filled: list[list[Flowable]] | None = None) -> None:
+        super().__init__()
+        self.content = list(content)
+        self.columns = columns
+        self.gap = gap
+        self.spaceAfter = space_after
+        self._filled = filled
+        self._balanced: list[list[Flowable]] = []
+        self._column_width = 0.0
+        self._height = 0.0
+
+    def _fill(self, width: float, height: float) -> tuple[list[list[Flowable]], list[Flowable]]:
+        """Columns of at most ``height`` filled in order, and what does not fit."""
+        rest = list(self.content)
+        filled: list[list[Flowable]] = []
+        for _ in range(self.columns):
+            column: list[Flowable] = []
+            used = 0.0
+            while rest:
+                part = rest[0]
+                _, needed = part.wrapOn(self.canv, width, height - used)
+                if used + needed <= height:
+                    column.append(rest.pop(0))
+                    used += needed + part.getSpaceAfter()
+                    continue
+                pieces = part.splitOn(self.canv, width, height - used)
+                if len(pieces) > 1:
+                    column.append(pieces[0])
+                    rest[0:1] = pieces[1:]
+                break
+            filled.append(column)
+        return filled, rest
+
+    def _column_height(self, column: list[Flowable]) -> float:
+        heights = [part.wrapOn(self.canv, self._column_width, self._height)[1]
+                   for part in column]
+        spaces = [part.getSpaceAfter() for part in column[:-1]]
+        return sum(heights) + sum(spaces)
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
+        self._column_width = (availWidth - self.gap * (self.columns - 1)) / self.columns
+        if self._filled is None:
+            low, high = 0.0, max(availHeight, 1.0)
+            if self._fill(self._column_width, high)[1]:
+                # too tall for the space left: say so, and split() divides it
+                self._height = high
+                self._balanced = []
+                return availWidth, high + 1
+            while high - low > 1:
+                middle = (low + high) / 2
+                if self._fill(self._column_width, middle)[1]:
+                    low = middle
+                else:
+                    high = middle
+            self._height = high
+            self._balanced = self._fill(self._column_width, high)[0]
+        else:
+            self._balanced = self._filled
+            self._height = max(self._column_height(column) for column in self._filled)
+        return availWidth, self._height
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:  # noqa: N803
+        self._column_width = (availWidth - self.gap * (self.columns - 1)) / self.columns
+        filled, rest = self._fill(self._column_width, availHeight)
+        if not rest:
+            return [self]
+        if not filled[0]:
+            return []
+        return [ProseColumns([], self.columns, self.gap, filled=filled),
+                ProseColumns(rest, self.columns, self.gap, self.spaceAfter)]
+
+    def draw(self) -> None:
+        for number, column in enumerate(self._balanced):
+            x = number * (self._column_width + self.gap)
+            y = self._height
+            for part in column:
+                _, height = part.wrapOn(self.canv, self._column_width, self._height)
+                part.drawOn(self.canv, x, y - height)
+                y -= height + part.getSpaceAfter()

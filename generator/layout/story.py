@@ -22,7 +22,8 @@ from reportlab.platypus import (Flowable, Image, KeepTogether, ListFlowable, Lis
 from ..errors import UserError
 from ..images import print_ready
 from .escaping import escape, quoteattr
-from .flowables import Heading, Keep, TextBlock, boxed, card, flattened, side_by_side
+from .flowables import (Heading, Keep, ProseColumns, TextBlock, boxed, card, flattened,
+                        side_by_side)
 from .styles import Styles
 
 # (exercise id, width, variant) -> the figure, its height decided by the figure (at most half
@@ -82,6 +83,7 @@ class StoryBuilder:
             "logo": self._logo, "details": self._details, "card": self._card,
             "columns": self._columns, "figure": self._figure, "dose": self._dose,
             "log": self._log, "grid": self._grid, "painscale": self._painscale,
+            "flow": self._flow,
         }
 
     def build(self, root: ET.Element, width: float) -> list[Flowable]:
@@ -279,10 +281,17 @@ class StoryBuilder:
         if not cells:
             return
         gap = spec["gap"]
-        cell_width = (width - gap * (columns - 1)) / columns
+        # Equal columns, or with ``middle_share``, a middle column (a small figure) that
+        # takes that share of the width and the others sharing the rest.
+        usable = width - gap * (columns - 1)
+        middle = spec.get("middle_share", 0) if columns > 2 else 0
+        widths = [usable * (1 - middle) / (columns - 1 if middle else columns)] * columns
+        if middle:
+            widths[columns // 2] = usable * middle
         # A table cell cannot hold a KeepTogether (it reports a huge height): a row is kept
         # whole anyway.
-        content = [flattened(list(self._children(cell, cell_width))) for cell in cells]
+        content = [flattened(list(self._children(cell, widths[n % columns])))
+                   for n, cell in enumerate(cells)]
         rows = [content[start:start + columns] for start in range(0, len(content), columns)]
         rows[-1] += [[] for _ in range(columns - len(rows[-1]))]
         commands = [("FONTNAME", (0, 0), (-1, -1), self.styles.fonts.regular),
@@ -295,8 +304,27 @@ class StoryBuilder:
         if spec["rule"]:
             commands.append(("LINEABOVE", (0, 0), (-1, -1), spec["rule"],
                              self.styles.colour("rule")))
-        yield Table(rows, colWidths=[cell_width + gap] * (columns - 1) + [cell_width],
-                    hAlign="LEFT", spaceAfter=spec["space_after"], style=TableStyle(commands))
+        # splitInRow: a grid taller than a page (extreme pack text) splits inside its row.
+        yield Table(rows, colWidths=[w + gap for w in widths[:-1]] + [widths[-1]],
+                    hAlign="LEFT", splitInRow=1, spaceAfter=spec["space_after"],
+                    style=TableStyle(commands))
+
+    def _flow(self, element: ET.Element, width: float) -> Iterator[Flowable]:
+        """Prose in ``columns`` balanced columns, read down each in turn: shorter lines than
+        the page's full width, at about the same height. Fewer columns where they would be
+        too narrow."""
+        spec = self.styles.section("flow")
+        columns = _count(element.get("columns", "2"), "flow columns")
+        # No narrower than min_column_width (large print: one column of its own short lines)
+        columns = max(1, min(columns, math.floor((width + spec["gap"])
+                                                 / (spec["min_column_width"] + spec["gap"]))))
+        if columns == 1:
+            yield from self._children(element, width)
+            return
+        inner = (width - spec["gap"] * (columns - 1)) / columns
+        content = list(self._children(element, inner))
+        if content:
+            yield ProseColumns(content, columns, spec["gap"], spec["space_after"])
 
     def _painscale(self, element: ET.Element, width: float) -> Iterator[Flowable]:
         """The 0-10 pain scale drawn as a bar of numbered cells, coloured by band, with each
@@ -415,8 +443,9 @@ class StoryBuilder:
         self._log_label = element.get("label", "")
         weeks = element.findall("week")
         rows = element.findall("row")
-        # As many weeks side by side as fit the width (large print: fewer).
-        room = (width - spec["name_width"]) // (_DAYS_A_WEEK * spec["day_width"])
+        # As many weeks side by side as fit the width beside the narrowest names (large
+        # print: fewer); the names then take what is left, up to name_width.
+        room = (width - spec["min_name_width"]) // (_DAYS_A_WEEK * spec["day_width"])
         per_table = max(1, min(int(spec["weeks_per_table"]), int(room)))
         for start in range(0, len(weeks), per_table):
             yield self._log_table(weeks[start:start + per_table], rows, width)
