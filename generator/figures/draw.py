@@ -19,12 +19,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-import yaml
 from reportlab.graphics.shapes import Circle, Drawing, Group, Line, Polygon, PolyLine, Rect
 from reportlab.lib import colors
 from reportlab.lib.utils import ImageReader
 from reportlab.platypus import Flowable
 
+from ..cache import cached_result
 from ..images import print_ready
 from ..layout.replay import replayed_figure
 from .kinematics import FigureBug
@@ -141,8 +141,17 @@ FLOOR_TRANSFER = Path(__file__).with_name("floor-transfer.yaml")
 
 @lru_cache(maxsize=1)
 def floor_transfer_spec() -> FigureSpec:
-    """The pose data of getting down to the floor (``floor-transfer.yaml``)."""
-    return FigureSpec.model_validate(yaml.safe_load(FLOOR_TRANSFER.read_text(encoding="utf-8")))
+    """The pose data of getting down to the floor (``floor-transfer.yaml``), checked once
+    for these bytes and then kept in the disk cache, as a pack is (a cached build neither
+    parses YAML nor builds a validator)."""
+    raw = FLOOR_TRANSFER.read_bytes()
+    return cached_result("figure-spec", f"{FLOOR_TRANSFER}\n", raw, lambda: _checked_spec(raw))
+
+
+def _checked_spec(raw: bytes) -> FigureSpec:
+    import yaml  # only when the cache has not seen these bytes
+
+    return FigureSpec.model_validate(yaml.safe_load(raw.decode("utf-8")))
 
 
 def floor_transfer_figure(width: float, inks: FigureInks) -> Flowable:
