@@ -4,8 +4,9 @@ compiled templates and the figures' drawing operators.
 Where: ``$HANDOUT_CACHE_DIR`` if set (set it empty to turn the cache off), else
 ``$XDG_CACHE_HOME/handout``, else ``~/.cache/handout`` - a folder in the user's home, as
 README.md says - with one folder per code version in it (other versions' folders untouched
-for a month are removed). It is only a speed-up: with no cache, or a broken one, every
-build is the same.
+for a month are removed; only folders this tool made: a hex name, owned by the user, with
+the MARKER file it writes in each). It is only a speed-up: with no cache, or a broken,
+full or read-only one, every build is the same (a failed write is ignored).
 
 It cannot go stale. Every entry is made under the *code version*: a hash of this package's
 source files and bundled fonts, the Python version and the versions of the libraries whose
@@ -15,9 +16,14 @@ if all of them still hash the same and no file was added or removed. Compiled te
 keyed by their source text (Jinja's own bytecode cache); a figure's operators by its whole
 pose data, size and ink; a parsed YAML file (``yaml_files.read_yaml``) by its path and
 exact bytes; Babel's plural categories, numbers and dates (``i18n``) by language and value.
+A pack's files are hashed before it is loaded, and the entry is stored only if the bytes the
+loader read (``files.recorded_reads``) are those: a file saved during a build is never
+paired with the pack made from its old text.
 
-Entries are pickles, so the folder must be the user's own: it is made private (0700) and
-ignored if another user owns it or others can write to it. Entries are written to a
+Entries are pickles (and marshalled templates), so they must be the user's own: the folders
+are made private (0700), and an entry is read only if the cache folder, the version folder,
+the entry's folder and the entry file are all owned by this user and writable by no one
+else (else it is a miss). Entries are written to a
 temporary file and renamed into place, so concurrent builds never read half an entry.
 """
 
@@ -33,11 +39,15 @@ import threading
 from collections.abc import Callable, Iterable
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, BinaryIO, TypeVar
+
+from .files import CHANGED_WHILE_READ
 
 T = TypeVar("T")
 _PACKAGE = Path(__file__).resolve().parent
 _SKIPPED_PARTS = {"__pycache__", ".git"}
+MARKER = "handout-cache-version"  # in each version folder: only folders with it are pruned
+_HEX = frozenset("0123456789abcdef")
 
 
 def cache_folder() -> Path | None:
@@ -58,38 +68,84 @@ def cache_folder() -> Path | None:
     if not _private_folder(root):
         return None
     folder = root / code_version()
-    if not folder.is_dir():
+    if not os.path.lexists(folder):
         _prune(root)
         if not _private_folder(folder):
             return None
+        try:
+            (folder / MARKER).write_bytes(b"a folder of handout's cache (safe to delete)\n")
+        except OSError:
+            pass  # never pruned then; the cache still works
+    elif not _private_folder(folder):
+        return None
     return folder
 
 
 def _prune(root: Path) -> None:
-    """Remove other code versions' folders untouched for a month (an upgrade leaves them)."""
+    """Remove other code versions' folders untouched for a month (an upgrade leaves them):
+    only those this tool made (a hex name, the user's own, a MARKER file), no link followed."""
     import shutil
     import time
 
     month_ago = time.time() - 30 * 24 * 3600
-    for old in root.iterdir():
+    try:
+        names = os.listdir(root)
+    except OSError:
+        return
+    for name in names:
+        if len(name) != 32 or not _HEX.issuperset(name):
+            continue
+        old = root / name
         try:
-            if len(old.name) == 32 and old.is_dir() and old.stat().st_mtime < month_ago:
+            status, marker = os.lstat(old), os.lstat(old / MARKER)
+            if (_owned_privately(status) and stat.S_ISREG(marker.st_mode)
+                    and status.st_mtime < month_ago):
                 shutil.rmtree(old)
         except OSError:
             pass
 
 
-def _private_folder(folder: Path) -> bool:
-    """Make ``folder`` (mode 0700) if needed; True if only this user can write into it."""
-    try:
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-        status = folder.stat()
-    except OSError:
+def _owned_privately(status: os.stat_result, kind: int = stat.S_IFDIR) -> bool:
+    """Whether a file of this ``kind`` (a folder, a regular file) is this user's and no
+    one else can write to it."""
+    if stat.S_IFMT(status.st_mode) != kind:
         return False
     if not hasattr(os, "getuid"):
         return True  # no POSIX owners (Windows): the user's profile folder is private
-    return (stat.S_ISDIR(status.st_mode) and status.st_uid == os.getuid()
-            and not status.st_mode & (stat.S_IWGRP | stat.S_IWOTH))
+    return status.st_uid == os.getuid() and not status.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
+
+
+def _private_folder(folder: Path) -> bool:
+    """Make ``folder`` (mode 0700) if needed; True if only this user can write into it."""
+    try:
+        try:
+            status = os.stat(folder)
+        except FileNotFoundError:
+            folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+            status = os.stat(folder)
+    except OSError:
+        return False
+    return _owned_privately(status)
+
+
+def open_entry(path: Path) -> BinaryIO | None:
+    """The entry at ``path`` opened for reading, if it and its folder are this user's alone
+    (the folders above it are checked by cache_folder); else None: a miss."""
+    try:
+        if not _owned_privately(os.stat(path.parent)):
+            return None
+        handle = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0)
+                         | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    except OSError:
+        return None
+    try:
+        if not _owned_privately(os.fstat(handle), stat.S_IFREG):
+            os.close(handle)
+            return None
+        return os.fdopen(handle, "rb")
+    except OSError:
+        os.close(handle)
+        return None
 
 
 def file_digest(path: Path) -> str:
@@ -140,10 +196,12 @@ def cached_result(kind: str, name: str, content: bytes, compute: Callable[[], T]
     digest = hashlib.sha256(name.encode() + b"\0" + content).hexdigest()
     entry_path = folder / kind / f"{digest[:32]}.pickle"
     try:
-        with entry_path.open("rb") as stream:
-            stored_name, stored_digest, result = pickle.load(stream)
-        if stored_name == name and stored_digest == digest:
-            return result  # type: ignore[no-any-return]
+        stream = open_entry(entry_path)
+        if stream is not None:
+            with stream:
+                stored_name, stored_digest, result = pickle.load(stream)
+            if stored_name == name and stored_digest == digest:
+                return result  # type: ignore[no-any-return]
     except Exception:  # noqa: BLE001 - a missing, old or damaged entry is only a miss
         pass
     result = compute()
@@ -163,8 +221,11 @@ def load_entry(kind: str, key: str) -> Any:
     path = _entry_path(kind, key)
     if path is None:
         return None
+    stream = open_entry(path)
+    if stream is None:
+        return None
     try:
-        with path.open("rb") as stream:
+        with stream:
             stored_key, value = pickle.load(stream)
     except Exception:  # noqa: BLE001 - a missing, old or damaged entry is only a miss
         return None
@@ -185,6 +246,7 @@ def folder_files(folder: Path) -> list[Path]:
 
 
 def _digests(paths: Iterable[Path]) -> dict[str, str] | None:
+    """Each file's SHA-256 by its path; None if one cannot be read."""
     try:
         return {str(path): file_digest(path) for path in paths}
     except OSError:
@@ -206,19 +268,33 @@ def cached_pack(directory: Path, check_print: bool, language: str | None,
     entry_path = folder / "packs" / f"{name[:32]}.pickle"
     files = folder_files(directory) if directory.is_dir() else []
     try:
-        with entry_path.open("rb") as stream:
-            depends_on, pack = pickle.load(stream)
-        listed = [Path(path) for path in depends_on]
-        inside = [path for path in listed if path.is_relative_to(directory)]
-        if inside == files and _digests(listed) == depends_on:
-            return pack  # type: ignore[no-any-return]
+        stream = open_entry(entry_path)
+        if stream is not None:
+            with stream:
+                depends_on, pack = pickle.load(stream)
+            listed = [Path(path) for path in depends_on]
+            inside = [path for path in listed if path.is_relative_to(directory)]
+            if inside == files and _digests(listed) == depends_on:
+                return pack  # type: ignore[no-any-return]
     except Exception:  # noqa: BLE001 - a missing, old or damaged entry is only a miss
         pass
-    pack = load()
+    from .files import recorded_reads
+
+    before = _digests(files)  # before loading: a file saved from now on is seen as changed
+    with recorded_reads() as read:
+        pack = load()
+    if before is None or (folder_files(directory) if directory.is_dir() else []) != files:
+        return pack  # a file came, went or could not be read while loading: store nothing
+    if any(read.get(path, digest) != digest for path, digest in before.items()):
+        return pack  # the loader read other bytes than were hashed: store nothing
     outside = sorted({path.resolve() for path in extra_files(pack)
                       if not path.resolve().is_relative_to(directory)})
-    depends_on = _digests([*files, *outside])
-    if depends_on is not None:
+    unread = _digests(path for path in outside if str(path) not in read)
+    if unread is None:
+        return pack
+    depends_on = {**before, **{str(path): read.get(str(path)) or unread[str(path)]
+                               for path in outside}}
+    if CHANGED_WHILE_READ not in depends_on.values():
         write_entry(entry_path, pickle.dumps((depends_on, pack), pickle.HIGHEST_PROTOCOL))
     return pack
 
@@ -230,8 +306,11 @@ def write_entry(path: Path, data: bytes) -> None:
         path.parent.mkdir(mode=0o700, exist_ok=True)
         temporary.write_bytes(data)
         os.replace(temporary, path)
-    except OSError:
-        temporary.unlink(missing_ok=True)
+    except OSError:  # full, read-only, or a file where a folder should be
+        try:
+            temporary.unlink(missing_ok=True)
+        except OSError:
+            pass
 
 
 _bytecode_lock = threading.Lock()
@@ -250,7 +329,23 @@ def template_bytecode_cache() -> Any:
             templates.mkdir(mode=0o700, exist_ok=True)
         except OSError:
             return None
-    return FileSystemBytecodeCache(str(templates))
+
+    class CheckedBytecodeCache(FileSystemBytecodeCache):
+        """Jinja's cache, reading only the user's own entries and ignoring a failed write."""
+
+        def load_bytecode(self, bucket: Any) -> None:
+            stream = open_entry(Path(self._get_cache_filename(bucket)))
+            if stream is not None:
+                with stream:
+                    bucket.load_bytecode(stream)
+
+        def dump_bytecode(self, bucket: Any) -> None:
+            try:
+                super().dump_bytecode(bucket)
+            except OSError:  # a full or read-only cache: compiled again next time
+                pass
+
+    return CheckedBytecodeCache(str(templates))
 
 
 def _operators_path(key: str) -> Path | None:
@@ -265,8 +360,12 @@ def stored_operators(key: str) -> str | None:
     path = _operators_path(key)
     if path is None:
         return None
+    stream = open_entry(path)
+    if stream is None:
+        return None
     try:
-        stored_key, _, operators = path.read_text(encoding="utf-8").partition("\0")
+        with stream:
+            stored_key, _, operators = stream.read().decode("utf-8").partition("\0")
     except (OSError, ValueError):
         return None
     return operators if stored_key == key else None

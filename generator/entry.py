@@ -16,7 +16,8 @@ the other library functions a web server calls leave the collector and the inter
 ``handout --help`` (or ``-h``) alone prints Click's text without importing Click, when the
 text for this terminal's width is stored below: importing Click was most of its time.
 tests/test_entry.py checks the stored text against Click's at each width, so a changed
-command or help line fails the tests until it is copied here.
+command or help line fails the tests until it is copied here. Click prints it when shell
+completion asks (``_HANDOUT_COMPLETE`` set) or stdout is closed or broken.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ import gc
 import os
 import sys
 
+COMPLETE_VARIABLE = "_HANDOUT_COMPLETE"  # Click's shell completion for the program 'handout'
 SHORT_COMMANDS = frozenset({"build", "list", "sections", "validate", "schema", "figures",
                             "--help", "-h", "--version"})
 
@@ -87,14 +89,15 @@ def stored_help() -> str | None:
 
 def run() -> None:
     """Run the ``handout`` command line; a short command exits without teardown."""
-    if sys.argv[1:] in (["--help"], ["-h"]):
+    if (sys.argv[1:] in (["--help"], ["-h"]) and sys.stdout is not None
+            and COMPLETE_VARIABLE not in os.environ):
         text = stored_help()
         if text is not None:
             try:
                 sys.stdout.write(text)
                 sys.stdout.flush()
             except (OSError, ValueError):
-                pass  # a closed or broken pipe: Click's own path reports it as before
+                pass  # a broken pipe: Click's own path reports it as before
             else:
                 os._exit(0)
     short = len(sys.argv) < 2 or sys.argv[1] in SHORT_COMMANDS
@@ -112,8 +115,9 @@ def run() -> None:
         if code is not None and not isinstance(code, int):
             raise  # a message to print: the interpreter's own exit prints it
         try:
-            sys.stdout.flush()
-            sys.stderr.flush()
+            for stream in (sys.stdout, sys.stderr):
+                if stream is not None:  # None: started with that descriptor closed
+                    stream.flush()
         except (OSError, ValueError):
             raise finished from None  # a closed or broken pipe: exit the usual way
         os._exit(code or 0)

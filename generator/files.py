@@ -8,13 +8,41 @@ is read at all.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import stat
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 
 from .errors import UserError
 
 _NONBLOCK = getattr(os, "O_NONBLOCK", 0)  # POSIX; Windows has no FIFOs to wait on
+CHANGED_WHILE_READ = "changed while read"
+_reads: ContextVar[dict[str, str] | None] = ContextVar("_reads", default=None)
+
+
+@contextmanager
+def recorded_reads() -> Iterator[dict[str, str]]:
+    """Within it, the SHA-256 of the bytes :func:`read_bytes` returned, by path as given and
+    resolved (CHANGED_WHILE_READ if a file gave different bytes twice): the pack cache pairs
+    a pack with exactly the bytes it was made from (cache.py)."""
+    reads: dict[str, str] = {}
+    token = _reads.set(reads)
+    try:
+        yield reads
+    finally:
+        _reads.reset(token)
+
+
+def _record(path: Path, data: bytes) -> None:
+    reads = _reads.get()
+    if reads is None:
+        return
+    digest = hashlib.sha256(data).hexdigest()
+    for name in {str(path), str(Path(path).resolve())}:
+        reads[name] = digest if reads.get(name, digest) == digest else CHANGED_WHILE_READ
 
 
 def read_bytes(path: Path, limit: int, what: str = "file") -> bytes:
@@ -43,7 +71,9 @@ def read_bytes(path: Path, limit: int, what: str = "file") -> bytes:
         while True:
             chunk = os.read(handle, min(1 << 20, limit + 1 - total))
             if not chunk:
-                return b"".join(chunks)
+                data = b"".join(chunks)
+                _record(path, data)
+                return data
             chunks.append(chunk)
             total += len(chunk)
             if total > limit:

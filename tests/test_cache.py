@@ -244,3 +244,158 @@ def test_a_cached_build_imports_neither_yaml_reader_nor_babel(cache_dir: Path,
     assert [result.stdout.split()[-2:] for result in seen] == [["True", "True"],
                                                                 ["False", "False"]]
     assert (tmp_path / "first.pdf").read_bytes() == (tmp_path / "second.pdf").read_bytes()
+
+
+def test_a_file_saved_while_the_pack_loads_is_never_paired_with_the_old_pack(
+        pack_dir: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The attack report's race: cobra.yaml saved after the loader read it but before the
+    entry was written. Every later build must print the file's new text."""
+    cobra = pack_dir / "exercises" / "cobra.yaml"
+    check_pack = loading.check_pack
+
+    def saved_during_the_build(directory: Path, check_print: bool = False,  # type: ignore[no-untyped-def]
+                               language: str | None = None):
+        result = check_pack(directory, check_print, language)
+        replace_in(cobra, "name: ", "name: Cobra, corrected # ")
+        return result
+
+    monkeypatch.setattr(loading, "check_pack", saved_during_the_build)
+    assert load_pack(pack_dir, check_print=True).exercise("cobra").name != "Cobra, corrected"
+    monkeypatch.setattr(loading, "check_pack", check_pack)
+    for _ in range(2):
+        assert load_pack(pack_dir, check_print=True).exercise("cobra").name == "Cobra, corrected"
+
+
+def test_a_file_saved_before_the_loader_reads_it_stores_nothing(
+        pack_dir: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Saved after the files were hashed but before they were read: the new pack must not be
+    stored under the old bytes' hashes (a file saved back would then get the wrong pack)."""
+    cobra = pack_dir / "exercises" / "cobra.yaml"
+    old_text = cobra.read_text(encoding="utf-8")
+    check_pack = loading.check_pack
+
+    def saved_first(directory: Path, check_print: bool = False,  # type: ignore[no-untyped-def]
+                    language: str | None = None):
+        replace_in(cobra, "name: ", "name: Cobra, corrected # ")
+        return check_pack(directory, check_print, language)
+
+    monkeypatch.setattr(loading, "check_pack", saved_first)
+    assert load_pack(pack_dir, check_print=True).exercise("cobra").name == "Cobra, corrected"
+    monkeypatch.setattr(loading, "check_pack", check_pack)
+    cobra.write_text(old_text, encoding="utf-8")  # saved back
+    assert load_pack(pack_dir, check_print=True).exercise("cobra").name != "Cobra, corrected"
+
+
+def full_disk_under(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """From now on, making or writing any file under ``folder`` fails as on a full disk."""
+    import builtins
+    import errno
+    import io
+
+    def refused(path: object) -> bool:
+        return Path(os.fspath(path)).resolve().is_relative_to(folder.resolve())  # type: ignore[arg-type]
+
+    def no_space() -> OSError:
+        return OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    real_open, real_os_open, real_mkdir = io.open, os.open, os.mkdir
+
+    def open_(file, mode="r", *args, **kwargs):  # type: ignore[no-untyped-def]
+        if isinstance(file, (str, os.PathLike)) and set(mode) & set("wax+") and refused(file):
+            raise no_space()
+        return real_open(file, mode, *args, **kwargs)
+
+    def os_open(path, flags, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if flags & (os.O_WRONLY | os.O_RDWR | os.O_CREAT) and refused(path):
+            raise no_space()
+        return real_os_open(path, flags, *args, **kwargs)
+
+    def mkdir(path, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if refused(path):
+            raise no_space()
+        return real_mkdir(path, *args, **kwargs)
+
+    monkeypatch.setattr(io, "open", open_)
+    monkeypatch.setattr(builtins, "open", open_)
+    monkeypatch.setattr(os, "open", os_open)
+    monkeypatch.setattr(os, "mkdir", mkdir)
+
+
+def test_a_full_cache_changes_nothing_in_the_build(cache_dir: Path, tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every kind of entry (packs, YAML, figures, Babel, compiled templates) fails to write:
+    the build goes on and writes the same bytes as with no cache."""
+    import datetime as dt
+
+    from generator.build import BuildOptions, Resources, render_handout
+    from generator.layout import replay
+
+    options = BuildOptions(date=dt.date(2026, 11, 24))
+    monkeypatch.setenv("HANDOUT_CACHE_DIR", "")
+    expected = render_handout(options, Resources.load())
+    monkeypatch.setenv("HANDOUT_CACHE_DIR", str(cache_dir))
+    folder = cache.cache_folder()
+    assert folder is not None
+    for kind in ("packs", "yaml", "figures", "figure-spec", "babel", "templates"):
+        (folder / kind).mkdir()
+    monkeypatch.setattr(replay, "_memory", replay.OrderedDict())
+    full_disk_under(cache_dir, monkeypatch)
+    assert render_handout(options, Resources.load()) == expected
+    monkeypatch.undo()
+    assert [path for path in cache_dir.rglob("*") if path.is_file()] == [folder / cache.MARKER]
+
+
+def test_the_prune_leaves_folders_the_tool_did_not_make(tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    root = tmp_path / "shared"
+    month_and_more = 40 * 24 * 3600
+    letters = root / "Clinic-letters-2025-archive-copy"  # 32 characters, the user's
+    hex_named = root / ("ab" * 16)                       # hex, but no marker: the user's
+    linked = root / ("cd" * 16)                          # a link to the user's folder
+    old_version = root / ("ef" * 16)                     # a version folder the tool made
+    for folder in (letters, hex_named, old_version):
+        folder.mkdir(parents=True)
+        (folder / "keep.txt").write_text("a letter", encoding="utf-8")
+    (old_version / cache.MARKER).write_text("", encoding="utf-8")
+    (letters / cache.MARKER).write_text("", encoding="utf-8")
+    target = tmp_path / "elsewhere"
+    target.mkdir()
+    (target / cache.MARKER).write_text("", encoding="utf-8")
+    linked.symlink_to(target, target_is_directory=True)
+    import time
+
+    old = time.time() - month_and_more
+    for folder in (letters, hex_named, target, old_version):
+        os.utime(folder, (old, old))
+    os.utime(linked, (old, old), follow_symlinks=False)
+    root.chmod(0o700)
+    monkeypatch.setenv("HANDOUT_CACHE_DIR", str(root))
+    made = cache.cache_folder()
+    assert made is not None and (made / cache.MARKER).is_file()
+    assert (letters / "keep.txt").is_file() and (hex_named / "keep.txt").is_file()
+    assert linked.is_symlink() and (target / cache.MARKER).is_file()
+    assert not old_version.exists()
+
+
+@pytest.mark.skipif(not hasattr(os, "getuid"), reason="POSIX owners")
+@pytest.mark.parametrize("where", ["version", "kind", "entry"])
+def test_an_entry_others_could_have_written_is_never_loaded(
+        where: str, pack_dir: Path, cache_dir: Path, loads: list[Path]) -> None:
+    """A planted pickle runs code when loaded: the version folder, the entry's folder and the
+    entry itself must be the user's and writable by no one else, or the entry is a miss."""
+    load_pack(pack_dir, check_print=True)
+    version = cache_dir / cache.code_version()
+    (entry,) = (version / "packs").glob("*.pickle")
+    planted = entry.read_bytes()
+    path = {"version": version, "kind": version / "packs", "entry": entry}[where]
+    path.chmod(0o777 if path.is_dir() else 0o666)
+    load_pack(pack_dir, check_print=True)
+    assert len(loads) == 2
+    path.chmod(0o700 if path.is_dir() else 0o600)
+    entry.write_bytes(planted)
+    load_pack(pack_dir, check_print=True)
+    assert len(loads) == 2  # the same entry, private again: used
+    if os.getuid() == 0:  # only root can give a file away: another owner, private mode
+        os.chown(path, 65534, -1)
+        load_pack(pack_dir, check_print=True)
+        assert len(loads) == 3

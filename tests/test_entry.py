@@ -129,3 +129,46 @@ def test_help_under_another_program_name_is_click_s() -> None:
     # ``python -m generator --help`` says so in its usage line: Click prints it
     result = handout("--help", cwd=ROOT)
     assert result.returncode == 0 and result.stdout.startswith("Usage: python -m generator ")
+
+
+def _closed_stdout() -> None:
+    os.close(1)  # as `handout ... >&-`: Python starts with sys.stdout None
+
+
+def test_help_with_stdout_closed_exits_0_without_a_traceback() -> None:
+    code = ("import sys; sys.argv = ['handout', '--help']\n"
+            "from generator.entry import run; run()")
+    environment = {**os.environ, "PYTHONPATH": os.pathsep.join(
+        filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
+    result = subprocess.run([sys.executable, "-c", code], env=environment, text=True,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, timeout=60,
+                            preexec_fn=_closed_stdout)
+    assert (result.returncode, result.stderr) == (0, "")
+
+
+@pytest.mark.parametrize("taken", [False, True], ids=["built", "user-error"])
+def test_a_build_with_stdout_closed_keeps_its_exit_code(tmp_path: Path, taken: bool) -> None:
+    output = tmp_path / "taken" / "x.pdf" if taken else tmp_path / "x.pdf"
+    if taken:
+        (tmp_path / "taken").write_text("a file", encoding="utf-8")
+    environment = {**os.environ, "PYTHONPATH": os.pathsep.join(
+        filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
+    result = subprocess.run([sys.executable, "-m", "generator", "build", "-o", str(output)],
+                            cwd=tmp_path, env=environment, text=True, timeout=120,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            preexec_fn=_closed_stdout)
+    assert "Traceback" not in result.stderr
+    assert result.returncode == (1 if taken else 0), result.stderr
+    assert output.is_file() != taken
+
+
+def test_help_under_shell_completion_is_click_s() -> None:
+    code = ("import sys; sys.argv = ['handout', '--help']\n"
+            "from generator.entry import run; run()")
+    environment = {**os.environ, "PYTHONPATH": os.pathsep.join(
+        filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+        "_HANDOUT_COMPLETE": "bash_source"}
+    result = subprocess.run([sys.executable, "-c", code], env=environment, text=True,
+                            capture_output=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert "_handout_completion()" in result.stdout and "Commands:" not in result.stdout

@@ -354,6 +354,124 @@ def no_args(folder: Path) -> list[str]:
     return []
 
 
+# The disk cache (generator/cache.py) is only a speed-up: each of these runs with a cache
+# of its own and checks the files around it as well as the output.
+def with_cache(folder: Path, patch: pytest.MonkeyPatch) -> Path:
+    patch.setenv("HANDOUT_CACHE_DIR", str(folder / "cache"))
+    return folder / "cache"
+
+
+def saved_mid_build(args: list[str], folder: Path) -> tuple[int, str]:
+    """cobra.yaml saved after the loader read it, before the entry was written."""
+    from generator import loading
+    from pdfread import ReadPdf
+
+    cobra = folder / "pack" / "exercises" / "cobra.yaml"
+    check_pack = loading.check_pack
+
+    def saving(directory: Path, check_print: bool = False,  # type: ignore[no-untyped-def]
+               language: str | None = None):
+        result = check_pack(directory, check_print, language)
+        edit(cobra, "Keep your hips on the floor.", "Keep your hips down, corrected.")
+        return result
+
+    with pytest.MonkeyPatch.context() as patch:
+        with_cache(folder, patch)
+        patch.setattr(loading, "check_pack", saving)
+        first = CliRunner().invoke(main, args)
+        patch.setattr(loading, "check_pack", check_pack)
+        assert first.exit_code == 0, first.output
+        later = [CliRunner().invoke(main, args) for _ in range(2)]
+    text = ReadPdf.from_bytes((folder / "out.pdf").read_bytes()).text
+    assert "Keep your hips on the floor." not in text
+    return later[-1].exit_code, later[-1].output + text
+
+
+def full_cache(args: list[str], folder: Path) -> tuple[int, str]:
+    """Every cache write fails as on a full disk: the same bytes as with no cache."""
+    from generator import cache
+    from generator.layout import replay
+    from test_cache import full_disk_under
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("HANDOUT_CACHE_DIR", "")
+        uncached = CliRunner().invoke(main, [*args[:-1], str(folder / "uncached.pdf")])
+        assert uncached.exit_code == 0, uncached.output
+        root = with_cache(folder, patch)
+        version = cache.cache_folder()
+        assert version is not None
+        for kind in ("packs", "yaml", "figures", "figure-spec", "babel", "templates"):
+            (version / kind).mkdir()
+        patch.setattr(replay, "_memory", replay.OrderedDict())
+        full_disk_under(root, patch)
+        result = CliRunner().invoke(main, args)
+    assert result.exception is None or isinstance(result.exception, SystemExit), \
+        result.exception
+    assert (folder / "out.pdf").read_bytes() == (folder / "uncached.pdf").read_bytes()
+    return result.exit_code, result.output
+
+
+def prune_beside_user_folder(args: list[str], folder: Path) -> tuple[int, str]:
+    """$HANDOUT_CACHE_DIR an existing folder holding a 32-character folder of the user's."""
+    letters = folder / "cache" / "Clinic-letters-2025-archive-copy"
+    letters.mkdir(parents=True)
+    (letters / "letter.txt").write_text("Dear Ann", encoding="utf-8")
+    old = time.time() - 40 * 24 * 3600
+    os.utime(letters, (old, old))
+    with pytest.MonkeyPatch.context() as patch:
+        with_cache(folder, patch)
+        result = CliRunner().invoke(main, args)
+    assert (letters / "letter.txt").read_text(encoding="utf-8") == "Dear Ann"
+    return result.exit_code, result.output
+
+
+class _Planted:
+    """A pickle that makes a folder when loaded (an attacker's would run a command)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def __reduce__(self) -> tuple[object, tuple[str]]:
+        return os.mkdir, (str(self.path),)
+
+
+def planted_entry(args: list[str], folder: Path) -> tuple[int, str]:
+    """A cache whose packs/ folder others can write, holding a planted pickle."""
+    import pickle
+
+    from generator import cache
+
+    ran = folder / "PLANTED-PICKLE-RAN"
+    with pytest.MonkeyPatch.context() as patch:
+        root = with_cache(folder, patch)
+        assert CliRunner().invoke(main, args).exit_code == 0
+        packs = root / cache.code_version() / "packs"
+        for entry in packs.glob("*.pickle"):
+            entry.write_bytes(pickle.dumps(_Planted(ran)))
+        packs.chmod(0o777)
+        result = CliRunner().invoke(main, args)
+    assert not ran.exists()
+    return result.exit_code, result.output
+
+
+def as_handout(closed_stdout: bool = False,
+               **environment: str) -> Callable[[list[str], Path], tuple[int, str]]:
+    """Run the arguments as the ``handout`` script does, stdout closed (``>&-``) if asked."""
+    def run(args: list[str], folder: Path) -> tuple[int, str]:
+        root = Path(__file__).resolve().parent.parent
+        variables = {**os.environ, **environment, "PYTHONPATH": os.pathsep.join(
+            filter(None, [str(root), os.environ.get("PYTHONPATH")]))}
+        result = subprocess.run(
+            [sys.executable, "-c", "import sys; sys.argv = ['handout', *sys.argv[1:]]\n"
+             "from generator.entry import run; run()", *args], cwd=folder, env=variables,
+            text=True, timeout=120, stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL if closed_stdout else subprocess.PIPE,
+            stderr=subprocess.PIPE, preexec_fn=(lambda: os.close(1)) if closed_stdout else None)
+        assert "Traceback" not in result.stderr, result.stderr
+        return result.returncode, (result.stdout or "") + result.stderr
+    return run
+
+
 BOMB_MESSAGES = yaml_bomb()
 
 WORDS = " ".join(["Keep", "walking", "every", "day,", "a", "little", "further."] * 715)
@@ -590,6 +708,18 @@ CASES: dict[str, Case] = {
     "unlisted-exercise-file": Case(unlisted_exercise, 0,
                                    "side-plank.yaml: not listed under 'exercises:' in pack.yaml",
                                    written=""),
+    # the cache is only a speed-up
+    "cache-file-saved-mid-build": Case(
+        lambda f: ["build", "--data", str(copy_pack(f)), "-e", "cobra", "-o", str(f / "out.pdf")],
+        0, "Keep your hips down, corrected.", run=saved_mid_build),
+    "cache-full": Case(build_with(), 0, "out.pdf", run=full_cache),
+    "cache-beside-user-folders": Case(build_with(), 0, "out.pdf", run=prune_beside_user_folder),
+    "cache-planted-entry": Case(build_with(), 0, "out.pdf", run=planted_entry),
+    "stdout-closed": Case(lambda f: (under_a_file(f), ["build", "-o", "afile/out.pdf"])[1], 1,
+                          "afile/out.pdf: cannot write here: afile is a file, not a folder",
+                          run=as_handout(closed_stdout=True)),
+    "help-completion": Case(lambda f: ["--help"], 0, "_handout_completion()",
+                            run=as_handout(_HANDOUT_COMPLETE="bash_source")),
 }
 
 
