@@ -521,11 +521,17 @@ CASES: dict[str, Case] = {
         "the templates did more than 1,000,000 steps of work"),
     "template-doubling": Case(template_override(
         "{% macro f(n) %}{% if n %}{% set s = f(n-1) %}{{ s }}{{ s }}{% else %}x{% endif %}"
-        "{% endmacro %}{{ f(40) }}"), 1, "a value of more than 5,000,000 characters or items"),
+        "{% endmacro %}{{ f(40) }}"), 1, "the templates did more than 1,000,000 steps of work"),
+    "template-string-loops": Case(template_override(
+        "{% set a = 'x' * 3000 %}{% for i in a %}{% for j in a %}{% for k in a %}{% endfor %}"
+        "{% endfor %}{% endfor %}"), 1, "the templates did more than 1,000,000 steps of work"),
+    "template-concat-doubling": Case(template_override(
+        "{% set a = 'xxxxxxxx' %}" + "{% set a = a ~ a %}" * 32), 1,
+        "a value of more than 5,000,000 characters or items"),
     "template-wide-format": Case(template_override("{{ '%999999999s' % 1 }}"), 1,
                                  "a format with a width of a million or more"),
     "template-runaway-output": Case(template_override(
-        "{% for i in range(99999) %}{% for j in range(99999) %}xxxxxxxxxx{% endfor %}"
+        "{% for i in range(99999) %}{% for j in range(99999) %}xxxxxxxxxxxxxxxxxxx{% endfor %}"
         "{% endfor %}"), 1, "the templates wrote more than 5,000,000 characters"),
     "exercise-id-is-a-path": Case(pack_edit("pack.yaml", "  - knee-to-chest",
                                             "  - ../../../../tmp/secret"), 1,
