@@ -429,6 +429,14 @@ CASES: dict[str, Case] = {
                             "the height must be a number of points from 0 to 300"),
     "template-figure": Case(template_override('<figure exercise="nope"/>'), 1,
                             "the pack has no exercise 'nope'"),
+    "template-nested-containers": Case(template_override(
+        "<box><box><p>hi</p></box></box><box><card><band><p>x</p><p>y</p></band><p>z</p></card>"
+        "</box><columns><column><keep><p>a</p></keep></column><column><box><p>b</p></box>"
+        "</column></columns>"), 0, "out.pdf"),
+    "template-pagebreak-in-box": Case(template_override(
+        '<box keep="no"><p>a</p><pagebreak/><p>b</p></box>'), 1,
+        "story: <pagebreak/> inside <box>: a page break cannot go inside a <box>, <card>, "
+        "<dose>, <column> or <cell>; put it between them"),
     "template-box-style": Case(template_override('<box style="sparkly"><p>x</p></box>'), 1,
                                "unknown box style 'sparkly'; valid styles: amber, danger, green, "
                                "info, red, safety"),
