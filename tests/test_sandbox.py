@@ -106,3 +106,12 @@ def test_ordinary_work_is_not_refused(tmp_path: Path) -> None:
               "{% endfor %}|{{ words|join(', ') }}|{{ 'x'.replace('x', 'yy') }}|"
               "{{ '%s of %s'|format(1, 2) }}|{{ ('ab' * 3)|center(10) }}|{{ words + ['d'] }}")
     assert render(tmp_path, source) == "a-1b-2c-3|a, b, c|yy|1 of 2|  ababab  |[&#39;a&#39;, &#39;b&#39;, &#39;c&#39;, &#39;d&#39;]"
+
+
+def test_an_included_template_counts_its_text(tmp_path: Path) -> None:
+    """An include of 10,000 characters of text, 10,000 times, into a ``{% set %}`` block."""
+    (tmp_path / "big.xml.j2").write_text("y" * 10_000, encoding="utf-8")
+    message, peak = refused(tmp_path, "{% set x %}{% for i in range(10000) %}"
+                            "{% include 'big.xml.j2' %}{% endfor %}{% endset %}")
+    assert WORK in message
+    assert peak < PEAK_BYTES * 4
