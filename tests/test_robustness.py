@@ -547,6 +547,14 @@ CASES: dict[str, Case] = {
                             "the height must be a number of points from 0 to 300"),
     "template-figure": Case(template_override('<figure exercise="nope"/>'), 1,
                             "the pack has no exercise 'nope'"),
+    "template-nested-containers": Case(template_override(
+        "<box><box><p>hi</p></box></box><box><card><band><p>x</p><p>y</p></band><p>z</p></card>"
+        "</box><columns><column><keep><p>a</p></keep></column><column><box><p>b</p></box>"
+        "</column></columns>"), 0, "out.pdf"),
+    "template-pagebreak-in-box": Case(template_override(
+        '<box keep="no"><p>a</p><pagebreak/><p>b</p></box>'), 1,
+        "story: <pagebreak/> inside <box>: a page break cannot go inside a <box>, <card>, "
+        "<dose>, <column> or <cell>; put it between them"),
     "template-box-style": Case(template_override('<box style="sparkly"><p>x</p></box>'), 1,
                                "unknown box style 'sparkly'; valid styles: amber, danger, green, "
                                "info, red, safety"),
@@ -639,11 +647,17 @@ CASES: dict[str, Case] = {
         "the templates did more than 1,000,000 steps of work"),
     "template-doubling": Case(template_override(
         "{% macro f(n) %}{% if n %}{% set s = f(n-1) %}{{ s }}{{ s }}{% else %}x{% endif %}"
-        "{% endmacro %}{{ f(40) }}"), 1, "a value of more than 5,000,000 characters or items"),
+        "{% endmacro %}{{ f(40) }}"), 1, "the templates did more than 1,000,000 steps of work"),
+    "template-string-loops": Case(template_override(
+        "{% set a = 'x' * 3000 %}{% for i in a %}{% for j in a %}{% for k in a %}{% endfor %}"
+        "{% endfor %}{% endfor %}"), 1, "the templates did more than 1,000,000 steps of work"),
+    "template-concat-doubling": Case(template_override(
+        "{% set a = 'xxxxxxxx' %}" + "{% set a = a ~ a %}" * 32), 1,
+        "a value of more than 5,000,000 characters or items"),
     "template-wide-format": Case(template_override("{{ '%999999999s' % 1 }}"), 1,
                                  "a format with a width of a million or more"),
     "template-runaway-output": Case(template_override(
-        "{% for i in range(99999) %}{% for j in range(99999) %}xxxxxxxxxx{% endfor %}"
+        "{% for i in range(99999) %}{% for j in range(99999) %}xxxxxxxxxxxxxxxxxxx{% endfor %}"
         "{% endfor %}"), 1, "the templates wrote more than 5,000,000 characters"),
     "exercise-id-is-a-path": Case(pack_edit("pack.yaml", "  - knee-to-chest",
                                             "  - ../../../../tmp/secret"), 1,

@@ -6,6 +6,8 @@ import io
 import re
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from reportlab.lib.pagesizes import A4
 from reportlab.platypus import Flowable, KeepTogether, SimpleDocTemplate, Spacer, Table
 
@@ -138,3 +140,89 @@ def test_an_empty_list_prints_nothing(resources: Resources) -> None:
     root = parse_story("<story><h1 id='x'>Title</h1><ul></ul><ol/><p>After</p></story>")
     story = builder.build(root, 400)
     assert story and not any(type(f).__name__ == "ListFlowable" for f in story)
+
+
+# Nesting: every container element of the story inside every other, as a template might.
+NESTINGS = [
+    "<box><box><p>hi</p></box></box>",
+    "<box><keep><p>a</p><p>b</p></keep></box>",
+    "<box><card><band><p>x</p><p>y</p></band><p>z</p></card></box>",
+    '<box><log label="Day"><week title="W"><day name="Mo">1</day></week><row>Ex</row></log></box>',
+    "<dose><box><p>a</p></box></dose>",
+    "<card><band><p>x</p><p>y</p></band><box><p>z</p></box></card>",
+    "<card><band><p>x</p><p>y</p></band><card><band><p>x</p><p>y</p></band><p>z</p></card></card>",
+    "<columns><column><keep><p>a</p></keep></column><column><box><p>b</p></box></column></columns>",
+    '<box keep="no"><box><p>a</p></box></box>',
+    '<box><flow columns="2"><p>a</p><p>b</p></flow></box>',
+]
+
+
+def lay_out(story: list[Flowable]) -> bytes:
+    out = io.BytesIO()
+    SimpleDocTemplate(out, pagesize=A4).build(story)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("body", NESTINGS)
+def test_containers_nest_inside_each_other(styles: Styles, body: str) -> None:
+    pdf = lay_out(build(styles, body))
+    text = pypdf_text(pdf)
+    words = re.findall(r">(\w+)<", body)
+    assert words and all(word in text for word in words)
+
+
+def pypdf_text(pdf: bytes) -> str:
+    from pypdf import PdfReader
+
+    return " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+
+
+@pytest.mark.parametrize(("body", "message"), [
+    ('<box keep="no"><p>a</p><pagebreak/><p>b</p></box>', "<pagebreak/> inside <box>"),
+    ("<card><band><p>x</p></band><p>a</p><pagebreak/></card>", "<pagebreak/> inside <card>"),
+    ("<columns><column><pagebreak/></column><column/></columns>", "<pagebreak/> inside <column>"),
+    ("<box>" * 35 + "<p>deep</p>" + "</box>" * 35, "is nested too deeply"),
+    ("<keep>" * 60 + "<p>deep</p>" + "</keep>" * 60, "nested more than 40 elements deep"),
+])
+def test_a_nesting_that_cannot_print_is_a_clean_error(styles: Styles, body: str,
+                                                       message: str) -> None:
+    with pytest.raises(UserError, match="story: .*" + re.escape(message)):
+        build(styles, body)
+
+
+def story_elements() -> st.SearchStrategy[str]:
+    """Random nestings of the story's container elements around short text."""
+    leaves = st.sampled_from(["<p>word</p>", '<h2 outline="no">head</h2>', "<ul><li>item</li></ul>",
+                              "<pagebreak/>", '<spacer height="4"/>', '<figure exercise="cobra"/>',
+                              '<log label="D"><week title="W"><day>1</day></week><row>r</row></log>'])
+
+    def wrap(children: st.SearchStrategy[list[str]]) -> st.SearchStrategy[str]:
+        def around(parts: list[str], kind: str) -> str:
+            inner = "".join(parts)
+            return {
+                "box": f"<box>{inner}</box>",
+                "box-split": f'<box keep="no">{inner}</box>',
+                "keep": f"<keep>{inner}</keep>",
+                "dose": f"<dose>{inner}</dose>",
+                "card": f"<card><band><p>t</p><p>k</p></band>{inner}</card>",
+                "columns": f"<columns><column>{inner}</column><column>{inner}</column></columns>",
+                "grid": f'<grid columns="2"><cell>{inner}</cell><cell>{inner}</cell></grid>',
+                "flow": f'<flow columns="2">{inner}</flow>',
+            }[kind]
+        return st.builds(around, children, st.sampled_from(
+            ["box", "box-split", "keep", "dose", "card", "columns", "grid", "flow"]))
+
+    return st.recursive(leaves, lambda inner: wrap(st.lists(inner, min_size=1, max_size=3)),
+                        max_leaves=8)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(story_elements(), min_size=1, max_size=3))
+def test_any_nesting_prints_or_is_a_clean_error(styles: Styles, parts: list[str]) -> None:
+    """A PDF or a story error naming the element, never a ReportLab exception."""
+    try:
+        story = build(styles, "".join(parts))
+    except UserError as error:
+        assert error.problems[0].field == "story"
+        return
+    assert lay_out(story).startswith(b"%PDF")

@@ -54,6 +54,10 @@ _PARENTS = {  # element -> where it belongs, for a clearer message when it is mi
 }
 
 _MAX_SPACER = 300  # points: a spacer taller than a page would stop the layout
+_MAX_DEPTH = 40  # elements inside elements: far more than a handout needs
+_MIN_WIDTH = 12.0  # points: the narrowest room an element may be laid out in
+# Elements whose content is laid out in a table cell.
+_CELLS = "a <box>, <card>, <dose>, <column> or <cell>"
 _MAX_COUNT = 12  # columns of a grid or a details table, numbers on a scale
 _DAYS_A_WEEK = 7
 
@@ -88,16 +92,39 @@ class StoryBuilder:
 
     def build(self, root: ET.Element, width: float) -> list[Flowable]:
         """The flowables for the story's root element."""
+        _check_depth(root)
         return keep_headings_with_next(list(self._children(root, width)))
 
     def _children(self, element: ET.Element, width: float) -> Iterator[Flowable]:
         for child in element:
+            if width < _MIN_WIDTH:
+                raise UserError(f"<{child.tag}> inside <{element.tag}> is nested too deeply: "
+                                f"it has {max(width, 0):.0f} points of width left",
+                                field="story")
             method = self.elements.get(child.tag)
             if method is None:
                 where = _PARENTS.get(child.tag)
                 raise UserError(f"<{child.tag}> belongs inside {where}" if where else
                                 f"unknown element <{child.tag}> in the templates", field="story")
             yield from method(child, width)
+
+    def _cell(self, element: ET.Element, width: float) -> list[Flowable]:
+        """The flowables of an element laid out in a table cell (a box, a card, a column).
+
+        A cell is laid out as a whole, so what is kept together inside it (a nested box or
+        card, ``<keep>``, a log) is kept by the cell; balanced columns print as one column
+        there. A page break cannot go inside a cell: it is refused here, at its element.
+        """
+        content: list[Flowable] = []
+        for flowable in flattened(list(self._children(element, width))):
+            if isinstance(flowable, ProseColumns):
+                content.extend(flattened(flowable.content))
+            elif isinstance(flowable, PageBreak) or getattr(flowable, "locChanger", False):
+                raise UserError(f"<pagebreak/> inside <{element.tag}>: a page break cannot go "
+                                f"inside {_CELLS}; put it between them", field="story")
+            else:
+                content.append(flowable)
+        return content
 
     # text
 
@@ -162,7 +189,7 @@ class StoryBuilder:
         box = self.styles.box
         border = box["danger_border"] if kind == "danger" else box["border"]
         inner = width - 2 * box["padding"] - 2 * border
-        table = boxed(list(self._children(element, inner)), width, font=self.styles.fonts.regular,
+        table = boxed(self._cell(element, inner), width, font=self.styles.fonts.regular,
                       padding=box["padding"], border=border,
                       border_colour=self.styles.colour(border_name),
                       background=self.styles.colour(tint_name), space_after=box["space_after"])
@@ -200,7 +227,7 @@ class StoryBuilder:
             return
         logo_width = logos[0].drawWidth
         gap = self.styles.section("logo")["gap"]
-        yield side_by_side(list(self._children(rest, width - logo_width - gap)), logos,
+        yield side_by_side(self._cell(rest, width - logo_width - gap), logos,
                            [width - logo_width, logo_width], font=self.styles.fonts.regular,
                            gap=gap)
 
@@ -290,8 +317,7 @@ class StoryBuilder:
             widths[columns // 2] = usable * middle
         # A table cell cannot hold a KeepTogether (it reports a huge height): a row is kept
         # whole anyway.
-        content = [flattened(list(self._children(cell, widths[n % columns])))
-                   for n, cell in enumerate(cells)]
+        content = [self._cell(cell, widths[n % columns]) for n, cell in enumerate(cells)]
         rows = [content[start:start + columns] for start in range(0, len(content), columns)]
         rows[-1] += [[] for _ in range(columns - len(rows[-1]))]
         commands = [("FONTNAME", (0, 0), (-1, -1), self.styles.fonts.regular),
@@ -371,15 +397,15 @@ class StoryBuilder:
         band_element = element.find("band")
         band = list(self._band(band_element, inner)) if band_element is not None else []
         body = [child for child in element if child.tag != "band"]
-        holder = ET.Element("body")
+        holder = ET.Element("card")
         holder.extend(body)
-        yield card(band, list(self._children(holder, inner)), width,
+        yield card(band, self._cell(holder, inner), width,
                    font=self.styles.fonts.regular, padding=spec["padding"], band_padding=spec["band_padding"],
                    border=spec["border"], colour=self.styles.colour("card_band"),
                    space_after=spec["space_after"])
 
     def _band(self, element: ET.Element, width: float) -> Iterator[Flowable]:
-        parts = list(self._children(element, width))
+        parts = self._cell(element, width)
         kind_width = width * self.styles.card["kind_share"]
         yield side_by_side(parts[:1], parts[1:], [width - kind_width, kind_width],
                            font=self.styles.fonts.regular, gap=self.styles.card["band_gap"])
@@ -399,8 +425,7 @@ class StoryBuilder:
         left, right = columns
         left_width = min(spec["figure_width"], width * spec["max_figure_share"])
         right_width = width - left_width - spec["column_gap"]
-        yield side_by_side(list(self._children(left, left_width)),
-                           list(self._children(right, right_width)),
+        yield side_by_side(self._cell(left, left_width), self._cell(right, right_width),
                            [left_width + spec["column_gap"], right_width],
                            font=self.styles.fonts.regular, gap=spec["column_gap"],
                            space_after=self.styles.paragraph("body").spaceAfter)
@@ -431,7 +456,7 @@ class StoryBuilder:
     def _dose(self, element: ET.Element, width: float) -> Iterator[Flowable]:
         spec = self.styles.section("dose")
         padding, border = spec["padding"], spec["border"]
-        yield boxed(list(self._children(element, width - 2 * padding - 2 * border)), width,
+        yield boxed(self._cell(element, width - 2 * padding - 2 * border), width,
                     font=self.styles.fonts.regular, padding=padding, border=border,
                     border_colour=self.styles.colour("safety"),
                     background=self.styles.colour("safety_tint"), space_after=spec["space_after"])
@@ -530,6 +555,17 @@ def _pair_widths(rows: Sequence[ET.Element], columns: int, width: float,
         pairs[widest] = usable - sum(pairs) + pairs[widest]
     labels = [min(label, pair * spec["max_label_share"]) for label, pair in zip(labels, pairs)]
     return labels, [pair - label for label, pair in zip(labels, pairs)]
+
+
+def _check_depth(root: ET.Element) -> None:
+    """Refuse elements nested more deeply than any handout needs (the builder recurses)."""
+    level = [root]
+    for _ in range(_MAX_DEPTH):
+        level = [child for element in level for child in element]
+        if not level:
+            return
+    raise UserError(f"<{level[0].tag}> is nested more than {_MAX_DEPTH} elements deep",
+                    field="story")
 
 
 def _count(text: str, what: str, minimum: int = 1) -> int:
