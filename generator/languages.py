@@ -38,6 +38,10 @@ OPTIONAL_PACK = ("language", "last_reviewed")
 # every other list must keep the base's ids, in the base's order.
 FREE_LISTS = ("safety", "emergency", "soon", "faq", "sources", "keywords", "steps", "areas",
               "paragraphs", "points")
+# Lists a translation must give item for item, in the base's order: the safety advice, the
+# red flags and the steps (a dropped sign or step would print with no error), and a
+# section's points. Their items are translated, never added to or left out.
+COUNTED_LISTS = ("safety", "emergency", "emergency_short", "today", "soon", "steps", "points")
 
 
 def primary(language: str) -> str:
@@ -76,7 +80,8 @@ def missing_text(base: Any, translated: Any, location: tuple[str | int, ...] = (
     """Every text field of ``base`` that ``translated`` leaves out, as (location, message).
 
     Mappings must have every key the base has (but ``skip``); lists of mappings with ids
-    must keep the base's ids in order; other lists only need to be there.
+    must keep the base's ids in order; the COUNTED_LISTS must have as many items as the
+    base's; other lists only need to be there.
     """
     problems: list[tuple[tuple[str | int, ...], str]] = []
     if isinstance(base, dict) and isinstance(translated, dict):
@@ -88,6 +93,11 @@ def missing_text(base: Any, translated: Any, location: tuple[str | int, ...] = (
                                  "print): add it in this language"))
             else:
                 problems.extend(missing_text(value, translated[key], (*location, key)))
+    elif isinstance(base, list) and isinstance(translated, list) and location \
+            and location[-1] in COUNTED_LISTS and len(base) != len(translated):
+        problems.append((location, f"has {len(translated)} items and the base has "
+                         f"{len(base)}: translate every item, one for one in the base's order "
+                         "(a safety sign or step must not be left out or added)"))
     elif isinstance(base, list) and isinstance(translated, list) and location \
             and location[-1] not in FREE_LISTS:
         base_ids = [item.get("id") for item in base if isinstance(item, dict)]

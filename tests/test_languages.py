@@ -459,3 +459,42 @@ def test_each_untranslated_field_is_reported_once_at_its_file(
 def test_resources_in_another_language_are_a_callers_bug(resources: Resources) -> None:
     with pytest.raises(ValueError, match="resources in 'en-GB' were passed for a handout in 'sv'"):
         render_handout(BuildOptions(date=DATE, language="sv"), resources)
+
+
+# Every list a translation must give item for item: (file, path to the list in the YAML).
+COUNTED = [("pack.yaml", ("safety",)), ("pack.yaml", ("red_flags", "emergency")),
+           ("pack.yaml", ("red_flags", "emergency_short")), ("pack.yaml", ("red_flags", "today")),
+           ("pack.yaml", ("red_flags", "soon")), ("pack.yaml", ("sections", 1, "points")),
+           ("exercises/cobra.yaml", ("steps",)), ("exercises/bird-dog.yaml", ("steps",))]
+
+
+@pytest.mark.parametrize(("file", "where"), COUNTED)
+@pytest.mark.parametrize("change", ["drop", "add"])
+def test_a_translation_that_drops_or_adds_a_red_flag_or_step_is_refused(
+        tmp_path: Path, file: str, where: tuple[str | int, ...], change: str) -> None:
+    """A dropped emergency sign or step would print with no error (attack finding 2)."""
+    pack_dir = tmp_path / "pack"
+    shutil.copytree(default_pack(), pack_dir)
+    path = pack_dir / "sv" / file
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    items = data
+    for key in where:
+        items = items[key]
+    base_count = len(items)
+    if change == "drop":
+        items.pop(0)
+    else:
+        items.append("En punkt till.")
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    field = ".".join(str(key) for key in where)
+    expected = (f"{field}: has {len(items)} items and the base has {base_count}: translate "
+                "every item")
+    for command in (["validate", "--data", str(pack_dir)],
+                    ["build", "--data", str(pack_dir), "--lang", "sv", "-o",
+                     str(tmp_path / "never.pdf")]):
+        result = CliRunner().invoke(main, command)
+        assert result.exit_code == 1, result.output
+        line = next(line for line in result.output.splitlines() if expected in line)
+        assert line.startswith(f"error: {path}:")  # at the translation's own file and line
+        assert re.match(rf"error: {re.escape(str(path))}:\d+:\d+: ", line)
+    assert not (tmp_path / "never.pdf").exists()

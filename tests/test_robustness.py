@@ -445,6 +445,9 @@ CASES: dict[str, Case] = {
                                      "language: remove it here"),
     "missing-translation": Case(missing_translation, 1,
                                 "missing exercise text: no file sv/exercises/cobra.yaml"),
+    "translation-drops-red-flag": Case(in_swedish(pack_edit(
+        "sv/pack.yaml", "    - Ischias i båda benen.\n", "")), 1,
+        "sv/pack.yaml:64:3: red_flags.emergency: has 6 items and the base has 7"),
     "translation-placeholder": Case(own_catalog('"Week %(num)s": "Vecka %(nummer)s"\n'), 1,
                                     "the translation must use the placeholders ['num'], not "
                                     "['nummer']"),
