@@ -476,6 +476,21 @@ CASES: dict[str, Case] = {
         'paragraph:\n  body:\n    size: big\n',
         "build", "--templates", "{folder}", "-o", "{folder}/out.pdf"), 1,
         "styles.yaml:6:5: paragraph.body.size: 'big' is not a size in points"),
+    "styles-white-text": Case(user_file(
+        "styles.yaml", 'colours:\n  ink: "#ffffff"\n  danger: "#ffffff"\n  danger_tint: "#ffffff"\n',
+        "build", "--templates", "{folder}", "-o", "{folder}/out.pdf"), 1,
+        "styles.yaml:2:3: colours.ink: '#ffffff' on colours.page ('#ffffff') has a contrast of "
+        "1.00:1; text needs at least 4.5:1"),
+    "styles-white-figure": Case(user_file(
+        "styles.yaml", 'figure:\n  near: "#ffffff"\n',
+        "build", "--templates", "{folder}", "-o", "{folder}/out.pdf"), 1,
+        "styles.yaml:2:3: figure.near: '#ffffff' on colours.page ('#ffffff') has a contrast of "
+        "1.00:1; a figure's ink needs at least 3:1"),
+    "styles-unknown-ink": Case(user_file(
+        "styles.yaml", 'figure:\n  glow: "#1d3557"\n',
+        "build", "--templates", "{folder}", "-o", "{folder}/out.pdf"), 1,
+        "styles.yaml:2:3: figure.glow: unknown ink 'glow' (the inks are near, far, arrow, "
+        "prop, number)"),
     # extreme but valid: these build
     "long-notes": Case(build_with("--notes", WORDS), 0, "out.pdf"),
     "long-name": Case(build_with("--patient", "Ann " * 75), 0, "out.pdf"),
