@@ -200,4 +200,5 @@ def check_languages(directory: Path, templates_dir: Path | None, language: str |
             problems.extend(templates.catalog(tag)[1] if tag else [])
         else:
             problems.extend(templates.untranslated(tag))
-    return [code or "?" for code in codes], problems
+    # A mistake in what every language shares (a pose, a dose) is found once per language.
+    return [code or "?" for code in codes], list(dict.fromkeys(problems))

@@ -445,6 +445,11 @@ CASES: dict[str, Case] = {
                                      "language: remove it here"),
     "missing-translation": Case(missing_translation, 1,
                                 "missing exercise text: no file sv/exercises/cobra.yaml"),
+    "reach-arrow-on-the-head": Case(pack_edit("exercises/bird-dog.yaml",
+                                              "moving: [right_hand, left_toe]", "moving: head"),
+                                    1, "bird-dog.yaml:44:3: figure.arrow: reach draws an arrow "
+                                    "along an arm or a leg, so moving must be a point out along "
+                                    "one (an elbow, hand, knee, ankle, heel or toe), not 'head'"),
     "translation-drops-red-flag": Case(in_swedish(pack_edit(
         "sv/pack.yaml", "    - Ischias i båda benen.\n", "")), 1,
         "sv/pack.yaml:64:3: red_flags.emergency: has 6 items and the base has 7"),
