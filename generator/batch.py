@@ -243,7 +243,8 @@ def _columns(header: list[str], path: Path, line: int) -> list[str]:
 _COLUMN_OF_OPTION = {"--exercise": "exercises", "--exclude": "exercises", "--dose": "dose",
                      "--preset": "preset", "--patient": "patient", "--clinician": "clinician",
                      "--clinic": "clinic", "--contact": "contact", "--notes": "notes",
-                     "--lang": "language", "--omit": "omit"}
+                     "--lang": "language", "--omit": "omit",
+                     "--review-date": "review_date"}
 
 
 def check_row(options: BuildOptions, resources: Resources) -> Prescription:

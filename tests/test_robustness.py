@@ -572,6 +572,9 @@ CASES: dict[str, Case] = {
                             1, "lies outside its template folder"),
     "too-many-safety-items": Case(many_safety_items, 1, "at most 30 items"),
     "pack-text-too-long": Case(too_much_pack_text, 1, "the limit is 150,000"),
+    "review-before-date": Case(build_with("--date", "2026-11-24", "--review-date", "2020-01-01"),
+                               2, "--review-date: 2020-01-01 is before the handout's date "
+                               "2026-11-24 (--date, today when not given)"),
     "notes-too-many-paragraphs": Case(build_with("--notes", "\n\n".join(["a"] * 201)), 2,
                                       "has 201 paragraphs; the limit is 200"),
     # every number checked
