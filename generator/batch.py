@@ -385,7 +385,7 @@ def _build_row(row: Row, resources: ResourcesByLanguage | None = None, overwrite
                                          column=None, message=problem.message + about))
     except Exception as error:  # a bug: reported for its row, with its traceback
         return _crashed(row.line, row.source, error)
-    return Outcome(row.line, None, written, notes[0] if notes else None)
+    return Outcome(row.line, None, written, "; ".join(notes) if notes else None)
 
 
 def run_batch(rows: Sequence[Row], resources: Resources | ResourcesByLanguage, jobs: int,

@@ -45,8 +45,25 @@ COUNTED_LISTS = ("safety", "emergency", "emergency_short", "today", "soon", "ste
 
 
 def primary(language: str) -> str:
-    """'sv-SE' -> 'sv'."""
-    return language.split("-")[0]
+    """'sv-SE' -> 'sv' (codes are read case-insensitively: 'SV-se' -> 'sv')."""
+    return language.split("-")[0].lower()
+
+
+def language_code(text: str) -> str:
+    """A code as typed, in the usual case: 'SV' -> 'sv', 'sv-fi' -> 'sv-FI'; anything that is
+    not a code is returned as it is (and refused where it is looked up)."""
+    language, _, region = text.strip().partition("-")
+    code = language.lower() + (f"-{region.upper()}" if region else "")
+    return code if LANGUAGE_CODE.match(code) else text
+
+
+def region_note(asked: str | None, printed: str) -> str | None:
+    """What to tell the user when the region asked for is not the one the pack has:
+    ``--lang sv-FI`` prints the pack's sv-SE text (its dates, its health services)."""
+    if asked is None or "-" not in language_code(asked) or language_code(asked) == printed:
+        return None
+    return (f"the pack has no text for {language_code(asked)!r}; printing its "
+            f"{printed!r} text (its dates and the services it names)")
 
 
 def pack_languages(directory: Path, base_language: str) -> tuple[str, ...]:
@@ -60,13 +77,18 @@ def pack_languages(directory: Path, base_language: str) -> tuple[str, ...]:
 def translation_folder(directory: Path, base_language: str, language: str | None) -> Path | None:
     """The folder of the translation asked for, or None for the base language.
 
-    A language the pack lacks is a usage error that lists the languages it has.
+    Codes are read case-insensitively. A region the pack lacks falls back to its language
+    (sv-FI prints the sv folder's sv-SE; en-US the base's en-GB): see region_note. A
+    language the pack lacks is a usage error that lists the languages it has.
     """
-    if language is None or language in (base_language, primary(base_language)):
+    if language is None:
         return None
+    language = language_code(language)
     if not LANGUAGE_CODE.match(language):
         raise UsageError(f"{language!r} is not a language code such as sv or en-GB",
                          field="--lang")
+    if primary(language) == primary(base_language):
+        return None  # another region of the base language: the base (region_note says so)
     for code in (language, primary(language)):
         if (directory / code / "pack.yaml").is_file():
             return directory / code

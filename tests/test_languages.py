@@ -498,3 +498,30 @@ def test_a_translation_that_drops_or_adds_a_red_flag_or_step_is_refused(
         assert line.startswith(f"error: {path}:")  # at the translation's own file and line
         assert re.match(rf"error: {re.escape(str(path))}:\d+:\d+: ", line)
     assert not (tmp_path / "never.pdf").exists()
+
+
+@pytest.mark.parametrize(("code", "lang", "note"), [
+    ("sv", "sv-SE", None), ("SV", "sv-SE", None), ("sv-se", "sv-SE", None),
+    ("sv-FI", "sv-SE", "the pack has no text for 'sv-FI'; printing its 'sv-SE' text"),
+    ("en-US", "en-GB", "the pack has no text for 'en-US'; printing its 'en-GB' text"),
+    ("EN-gb", "en-GB", None)])
+def test_language_codes_are_read_case_insensitively_and_a_missing_region_is_noted(
+        tmp_path: Path, code: str, lang: str, note: str | None) -> None:
+    """Attack finding 4: sv-FI printed sv-SE silently, en-US and SV were refused."""
+    out = tmp_path / "out.pdf"
+    result = CliRunner().invoke(main, ["build", "--lang", code, "-e", "cobra", "--weeks", "0",
+                                       "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert str(ReadPdf.from_bytes(out.read_bytes()).reader.trailer["/Root"]["/Lang"]) == lang
+    notes = [line for line in result.output.splitlines() if line.startswith("note:")]
+    assert notes == ([f"note: {note} (its dates and the services it names)"] if note else [])
+
+
+def test_a_batch_row_in_another_region_is_built_with_a_note(tmp_path: Path) -> None:
+    csv_path = write_csv(tmp_path / "day.csv", ["patient", "language", "exercises"],
+                         [["Ann", "SV", "cobra"], ["Bo", "sv-FI", "cobra"]])
+    result = CliRunner().invoke(main, ["batch", str(csv_path), "-o", str(tmp_path / "out"),
+                                       "-j", "1"])
+    assert result.exit_code == 0, result.output
+    assert "note: line 3: the pack has no text for 'sv-FI'; printing its 'sv-SE'" in result.output
+    assert "line 2" not in result.output

@@ -434,6 +434,9 @@ CASES: dict[str, Case] = {
                                "info, red, safety"),
     "unknown-language": Case(build_with("--lang", "fi"), 2,
                              "--lang: the pack 'sciatica' has no text in 'fi'; its languages: en, sv"),
+    "language-region-missing": Case(build_with("--lang", "sv-FI"), 0,
+                                    "note: the pack has no text for 'sv-FI'; printing its "
+                                    "'sv-SE' text"),
     "bad-language-code": Case(build_with("--lang", "Swedish"), 2,
                               "'Swedish' is not a language code such as sv or en-GB"),
     "untranslated-field": Case(in_swedish(pack_edit("sv/exercises/cobra.yaml", "feel:", "feal:")),
