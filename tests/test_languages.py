@@ -525,3 +525,15 @@ def test_a_batch_row_in_another_region_is_built_with_a_note(tmp_path: Path) -> N
     assert result.exit_code == 0, result.output
     assert "note: line 3: the pack has no text for 'sv-FI'; printing its 'sv-SE'" in result.output
     assert "line 2" not in result.output
+
+
+def test_a_presets_language_is_read_the_same_way(tmp_path: Path) -> None:
+    preset = tmp_path / "mine.yaml"
+    preset.write_text("name: Mine\ndescription: Mine.\nlanguage: SV-fi\nexercises: [cobra]\n",
+                      encoding="utf-8")
+    out = tmp_path / "out.pdf"
+    result = CliRunner().invoke(main, ["build", "--preset", str(preset), "--weeks", "0",
+                                       "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "note: the pack has no text for 'sv-FI'; printing its 'sv-SE' text" in result.output
+    assert "1. Kobran" in ReadPdf.from_bytes(out.read_bytes()).text
