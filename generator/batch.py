@@ -243,7 +243,8 @@ def _columns(header: list[str], path: Path, line: int) -> list[str]:
 _COLUMN_OF_OPTION = {"--exercise": "exercises", "--exclude": "exercises", "--dose": "dose",
                      "--preset": "preset", "--patient": "patient", "--clinician": "clinician",
                      "--clinic": "clinic", "--contact": "contact", "--notes": "notes",
-                     "--lang": "language", "--omit": "omit"}
+                     "--lang": "language", "--omit": "omit",
+                     "--review-date": "review_date"}
 
 
 def check_row(options: BuildOptions, resources: Resources) -> Prescription:
@@ -384,7 +385,7 @@ def _build_row(row: Row, resources: ResourcesByLanguage | None = None, overwrite
                                          column=None, message=problem.message + about))
     except Exception as error:  # a bug: reported for its row, with its traceback
         return _crashed(row.line, row.source, error)
-    return Outcome(row.line, None, written, notes[0] if notes else None)
+    return Outcome(row.line, None, written, "; ".join(notes) if notes else None)
 
 
 def run_batch(rows: Sequence[Row], resources: Resources | ResourcesByLanguage, jobs: int,

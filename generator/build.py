@@ -15,7 +15,7 @@ from . import __version__
 from .errors import UserError
 from .fonts import FontFamily, register_fonts
 from .i18n import Translator
-from .languages import primary
+from .languages import primary, region_note
 from .loading import find_preset, load_pack, load_preset, preset_language
 from .model import Pack, Preset
 from .naming import alternatives, default_output
@@ -112,6 +112,9 @@ def build(options: BuildOptions, output: Path | None = None,
         check_output(output, *resources.inputs(options))
     prescription = resources.prescribe(options)
     pdf = _render(resources, prescription, options)
+    region = region_note(language_of(options, resources.pack_dir), resources.pack.language)
+    if region and notice is not None:
+        notice(region)
     if output is not None and overwrite:
         write_atomically(output, pdf)
         return output

@@ -65,8 +65,15 @@ pack_option = click.option(
 templates_option = click.option(
     "--templates", "templates_dir", type=click.Path(file_okay=False, path_type=Path),
     default=None, help="Folder of your own templates; each file overrides the bundled one.")
+def _language_code(context: click.Context, parameter: click.Parameter,
+                   value: str | None) -> str | None:
+    from .languages import language_code
+
+    return language_code(value) if value is not None else None
+
+
 lang_option = click.option(
-    "--lang", "language", metavar="CODE", default=None,
+    "--lang", "language", metavar="CODE", default=None, callback=_language_code,
     help="Print in this language of the pack, e.g. sv (default: a preset's language, "
          "else the pack's own). Ids, presets and doses are the same in every language.")
 DATE = click.DateTime(formats=["%Y-%m-%d"])

@@ -38,11 +38,32 @@ OPTIONAL_PACK = ("language", "last_reviewed")
 # every other list must keep the base's ids, in the base's order.
 FREE_LISTS = ("safety", "emergency", "soon", "faq", "sources", "keywords", "steps", "areas",
               "paragraphs", "points")
+# Lists a translation must give item for item, in the base's order: the safety advice, the
+# red flags and the steps (a dropped sign or step would print with no error), and a
+# section's points. Their items are translated, never added to or left out.
+COUNTED_LISTS = ("safety", "emergency", "emergency_short", "today", "soon", "steps", "points")
 
 
 def primary(language: str) -> str:
-    """'sv-SE' -> 'sv'."""
-    return language.split("-")[0]
+    """'sv-SE' -> 'sv' (codes are read case-insensitively: 'SV-se' -> 'sv')."""
+    return language.split("-")[0].lower()
+
+
+def language_code(text: str) -> str:
+    """A code as typed, in the usual case: 'SV' -> 'sv', 'sv-fi' -> 'sv-FI'; anything that is
+    not a code is returned as it is (and refused where it is looked up)."""
+    language, _, region = text.strip().partition("-")
+    code = language.lower() + (f"-{region.upper()}" if region else "")
+    return code if LANGUAGE_CODE.match(code) else text
+
+
+def region_note(asked: str | None, printed: str) -> str | None:
+    """What to tell the user when the region asked for is not the one the pack has:
+    ``--lang sv-FI`` prints the pack's sv-SE text (its dates, its health services)."""
+    if asked is None or "-" not in language_code(asked) or language_code(asked) == printed:
+        return None
+    return (f"the pack has no text for {language_code(asked)!r}; printing its "
+            f"{printed!r} text (its dates and the services it names)")
 
 
 def pack_languages(directory: Path, base_language: str) -> tuple[str, ...]:
@@ -56,13 +77,18 @@ def pack_languages(directory: Path, base_language: str) -> tuple[str, ...]:
 def translation_folder(directory: Path, base_language: str, language: str | None) -> Path | None:
     """The folder of the translation asked for, or None for the base language.
 
-    A language the pack lacks is a usage error that lists the languages it has.
+    Codes are read case-insensitively. A region the pack lacks falls back to its language
+    (sv-FI prints the sv folder's sv-SE; en-US the base's en-GB): see region_note. A
+    language the pack lacks is a usage error that lists the languages it has.
     """
-    if language is None or language in (base_language, primary(base_language)):
+    if language is None:
         return None
+    language = language_code(language)
     if not LANGUAGE_CODE.match(language):
         raise UsageError(f"{language!r} is not a language code such as sv or en-GB",
                          field="--lang")
+    if primary(language) == primary(base_language):
+        return None  # another region of the base language: the base (region_note says so)
     for code in (language, primary(language)):
         if (directory / code / "pack.yaml").is_file():
             return directory / code
@@ -76,7 +102,8 @@ def missing_text(base: Any, translated: Any, location: tuple[str | int, ...] = (
     """Every text field of ``base`` that ``translated`` leaves out, as (location, message).
 
     Mappings must have every key the base has (but ``skip``); lists of mappings with ids
-    must keep the base's ids in order; other lists only need to be there.
+    must keep the base's ids in order; the COUNTED_LISTS must have as many items as the
+    base's; other lists only need to be there.
     """
     problems: list[tuple[tuple[str | int, ...], str]] = []
     if isinstance(base, dict) and isinstance(translated, dict):
@@ -88,6 +115,11 @@ def missing_text(base: Any, translated: Any, location: tuple[str | int, ...] = (
                                  "print): add it in this language"))
             else:
                 problems.extend(missing_text(value, translated[key], (*location, key)))
+    elif isinstance(base, list) and isinstance(translated, list) and location \
+            and location[-1] in COUNTED_LISTS and len(base) != len(translated):
+        problems.append((location, f"has {len(translated)} items and the base has "
+                         f"{len(base)}: translate every item, one for one in the base's order "
+                         "(a safety sign or step must not be left out or added)"))
     elif isinstance(base, list) and isinstance(translated, list) and location \
             and location[-1] not in FREE_LISTS:
         base_ids = [item.get("id") for item in base if isinstance(item, dict)]
@@ -190,4 +222,5 @@ def check_languages(directory: Path, templates_dir: Path | None, language: str |
             problems.extend(templates.catalog(tag)[1] if tag else [])
         else:
             problems.extend(templates.untranslated(tag))
-    return [code or "?" for code in codes], problems
+    # A mistake in what every language shares (a pose, a dose) is found once per language.
+    return [code or "?" for code in codes], list(dict.fromkeys(problems))

@@ -137,6 +137,7 @@ def check_pack(directory: Path, check_print: bool = False, language: str | None 
         data = _overlaid(data, translation, folder, BASE_ONLY_PACK, OPTIONAL_PACK, problems,
                          BASE_ONLY_NESTED)
     exercise_docs: dict[int, YamlDocument] = {}
+    base_docs: dict[int, YamlDocument] = {}  # a translated exercise's own file
     ids = data.get("exercises")
     if isinstance(ids, list):
         exercises: list[Any] = []
@@ -164,6 +165,7 @@ def check_pack(directory: Path, check_print: bool = False, language: str | None 
             if isinstance(doc.data, dict) and doc.data.get("id") != exercise_id:
                 problems.append(doc.problem(("id",), f"must be {exercise_id!r}, as the file name"))
             exercise_data = _resolve_files(doc, directory, ("image",), problems)
+            base_docs[len(exercises)] = doc
             if folder is not None:
                 exercise_data, doc = _translated_exercise(exercise_data, doc, folder,
                                                           exercise_id, problems)
@@ -179,7 +181,10 @@ def check_pack(directory: Path, check_print: bool = False, language: str | None 
 
     def document_for(location: Location) -> tuple[YamlDocument, Location]:
         if len(location) >= 2 and location[0] == "exercises" and location[1] in exercise_docs:
-            return exercise_docs[location[1]], location[2:]  # type: ignore[index]
+            # The pose data, dose and picture come from the base file: placed there.
+            docs = base_docs if location[2:3] and location[2] in BASE_ONLY_EXERCISE \
+                else exercise_docs
+            return docs[location[1]], location[2:]  # type: ignore[index]
         if translation is not None and location and location[0] in translation.data:
             return YamlDocument(translation.path, data, translation.marks), location
         return assembled, location

@@ -10,11 +10,12 @@ import datetime as dt
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import (BaseModel, ConfigDict, Discriminator, Field, StrictInt, StringConstraints,
-                      Tag, field_validator, model_validator)
+from pydantic import (BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, StrictInt,
+                      StringConstraints, Tag, field_validator, model_validator)
 
 from .errors import UsageError
 from .figures.spec import FigureSpec
+from .languages import language_code
 from .limits import (MAX_AREAS, MAX_EXERCISES, MAX_ITEMS, MAX_KEYWORDS, MAX_PARAGRAPHS,
                      MAX_POINTS, MAX_SECTIONS, MAX_SHORT, MAX_STEPS, MAX_TEXT, MAX_WEEKS)
 from .sections import check_omit
@@ -30,7 +31,10 @@ ExerciseId = Annotated[
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_TEXT)]
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_SHORT)]
 Side = Literal["each", "left", "right", "both"]
-LanguageCode = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Z]{2})?$")]
+# Read case-insensitively ("SV" is sv), as --lang is (languages.language_code).
+LanguageCode = Annotated[str, BeforeValidator(lambda value: language_code(value)
+                                              if isinstance(value, str) else value),
+                         StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Z]{2})?$")]
 
 
 class Frozen(BaseModel):

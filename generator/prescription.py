@@ -96,9 +96,11 @@ def prescribe(pack: Pack, options: BuildOptions, preset: Preset | None) -> Presc
     exercises = select_exercises(pack, preset, options.exercises, options.exclude, options.doses)
     weeks = options.weeks if options.weeks is not None else (
         preset.weeks if preset and preset.weeks is not None else DEFAULT_WEEKS)
+    issued = options.date or dt.date.today()
+    check_review(issued, options.review_date)
     return Prescription(
         exercises=exercises,
-        issued=options.date or dt.date.today(),
+        issued=issued,
         weeks=weeks,
         review=options.review_date,
         preset_notes=preset.notes if preset else None,
@@ -106,6 +108,14 @@ def prescribe(pack: Pack, options: BuildOptions, preset: Preset | None) -> Presc
         omit=check_omit((*(preset.omit if preset else ()), *options.omit)),
         brief=options.brief or bool(preset and preset.brief),
     )
+
+
+def check_review(issued: dt.date, review: dt.date | None) -> None:
+    """A review before the handout's date would print as the next review: a usage error."""
+    if review is not None and review < issued:
+        raise UsageError(f"{review.isoformat()} is before the handout's date "
+                         f"{issued.isoformat()} (--date, today when not given); the next "
+                         "review must be on or after it", field="--review-date")
 
 
 def printed_texts(prescription: Prescription, pack: Pack | None = None,

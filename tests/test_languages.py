@@ -459,3 +459,81 @@ def test_each_untranslated_field_is_reported_once_at_its_file(
 def test_resources_in_another_language_are_a_callers_bug(resources: Resources) -> None:
     with pytest.raises(ValueError, match="resources in 'en-GB' were passed for a handout in 'sv'"):
         render_handout(BuildOptions(date=DATE, language="sv"), resources)
+
+
+# Every list a translation must give item for item: (file, path to the list in the YAML).
+COUNTED = [("pack.yaml", ("safety",)), ("pack.yaml", ("red_flags", "emergency")),
+           ("pack.yaml", ("red_flags", "emergency_short")), ("pack.yaml", ("red_flags", "today")),
+           ("pack.yaml", ("red_flags", "soon")), ("pack.yaml", ("sections", 1, "points")),
+           ("exercises/cobra.yaml", ("steps",)), ("exercises/bird-dog.yaml", ("steps",))]
+
+
+@pytest.mark.parametrize(("file", "where"), COUNTED)
+@pytest.mark.parametrize("change", ["drop", "add"])
+def test_a_translation_that_drops_or_adds_a_red_flag_or_step_is_refused(
+        tmp_path: Path, file: str, where: tuple[str | int, ...], change: str) -> None:
+    """A dropped emergency sign or step would print with no error (attack finding 2)."""
+    pack_dir = tmp_path / "pack"
+    shutil.copytree(default_pack(), pack_dir)
+    path = pack_dir / "sv" / file
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    items = data
+    for key in where:
+        items = items[key]
+    base_count = len(items)
+    if change == "drop":
+        items.pop(0)
+    else:
+        items.append("En punkt till.")
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    field = ".".join(str(key) for key in where)
+    expected = (f"{field}: has {len(items)} items and the base has {base_count}: translate "
+                "every item")
+    for command in (["validate", "--data", str(pack_dir)],
+                    ["build", "--data", str(pack_dir), "--lang", "sv", "-o",
+                     str(tmp_path / "never.pdf")]):
+        result = CliRunner().invoke(main, command)
+        assert result.exit_code == 1, result.output
+        line = next(line for line in result.output.splitlines() if expected in line)
+        assert line.startswith(f"error: {path}:")  # at the translation's own file and line
+        assert re.match(rf"error: {re.escape(str(path))}:\d+:\d+: ", line)
+    assert not (tmp_path / "never.pdf").exists()
+
+
+@pytest.mark.parametrize(("code", "lang", "note"), [
+    ("sv", "sv-SE", None), ("SV", "sv-SE", None), ("sv-se", "sv-SE", None),
+    ("sv-FI", "sv-SE", "the pack has no text for 'sv-FI'; printing its 'sv-SE' text"),
+    ("en-US", "en-GB", "the pack has no text for 'en-US'; printing its 'en-GB' text"),
+    ("EN-gb", "en-GB", None)])
+def test_language_codes_are_read_case_insensitively_and_a_missing_region_is_noted(
+        tmp_path: Path, code: str, lang: str, note: str | None) -> None:
+    """Attack finding 4: sv-FI printed sv-SE silently, en-US and SV were refused."""
+    out = tmp_path / "out.pdf"
+    result = CliRunner().invoke(main, ["build", "--lang", code, "-e", "cobra", "--weeks", "0",
+                                       "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert str(ReadPdf.from_bytes(out.read_bytes()).reader.trailer["/Root"]["/Lang"]) == lang
+    notes = [line for line in result.output.splitlines() if line.startswith("note:")]
+    assert notes == ([f"note: {note} (its dates and the services it names)"] if note else [])
+
+
+def test_a_batch_row_in_another_region_is_built_with_a_note(tmp_path: Path) -> None:
+    csv_path = write_csv(tmp_path / "day.csv", ["patient", "language", "exercises"],
+                         [["Ann", "SV", "cobra"], ["Bo", "sv-FI", "cobra"]])
+    result = CliRunner().invoke(main, ["batch", str(csv_path), "-o", str(tmp_path / "out"),
+                                       "-j", "1"])
+    assert result.exit_code == 0, result.output
+    assert "note: line 3: the pack has no text for 'sv-FI'; printing its 'sv-SE'" in result.output
+    assert "line 2" not in result.output
+
+
+def test_a_presets_language_is_read_the_same_way(tmp_path: Path) -> None:
+    preset = tmp_path / "mine.yaml"
+    preset.write_text("name: Mine\ndescription: Mine.\nlanguage: SV-fi\nexercises: [cobra]\n",
+                      encoding="utf-8")
+    out = tmp_path / "out.pdf"
+    result = CliRunner().invoke(main, ["build", "--preset", str(preset), "--weeks", "0",
+                                       "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "note: the pack has no text for 'sv-FI'; printing its 'sv-SE' text" in result.output
+    assert "1. Kobran" in ReadPdf.from_bytes(out.read_bytes()).text

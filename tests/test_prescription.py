@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from pathlib import Path
+
 import pytest
+from click.testing import CliRunner
 from hypothesis import given
 from hypothesis import strategies as st
 
 from generator.errors import UsageError
 from generator.loading import find_preset, load_preset
 from generator.model import Dose, Pack
-from generator.prescription import parse_dose, select_exercises
+from generator.cli import main
+from generator.prescription import BuildOptions, parse_dose, prescribe, select_exercises
 from generator.resources import default_pack
 
 
@@ -112,3 +117,32 @@ def test_unknown_preset_lists_the_shipped_ones() -> None:
     with pytest.raises(UsageError) as raised:
         find_preset(default_pack(), "gentle")
     assert "full, gentle-start, strength" in str(raised.value)
+
+
+@given(issued=st.dates(min_value=dt.date(2000, 1, 1), max_value=dt.date(2100, 1, 1)),
+       days=st.integers(-4000, 4000))
+def test_a_review_before_the_handouts_date_is_a_usage_error(pack: Pack, issued: dt.date,
+                                                            days: int) -> None:
+    """Attack finding 5: "Next review 1 January 2020" on a handout of 2026."""
+    review = issued + dt.timedelta(days=days)
+    options = BuildOptions(date=issued, review_date=review)
+    if days < 0:
+        with pytest.raises(UsageError, match=f"{review.isoformat()} is before the handout's "
+                                             f"date {issued.isoformat()}") as raised:
+            prescribe(pack, options, None)
+        assert raised.value.problems[0].field == "--review-date"
+    else:
+        assert prescribe(pack, options, None).review == review
+
+
+def test_review_date_before_date_on_the_command_line_and_in_a_csv_row(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["build", "--date", "2026-11-24", "--review-date",
+                                       "2020-01-01", "-o", str(tmp_path / "x.pdf")])
+    assert result.exit_code == 2
+    assert "--review-date: 2020-01-01 is before the handout's date 2026-11-24" in result.output
+    assert not (tmp_path / "x.pdf").exists()
+    csv = tmp_path / "day.csv"
+    csv.write_text("patient,date,review_date\nAnn,2026-11-24,2020-01-01\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["batch", str(csv), "-o", str(tmp_path / "out"), "-j", "1"])
+    assert result.exit_code == 1
+    assert f"{csv}:2:3: review_date: 2020-01-01 is before the handout's date" in result.output

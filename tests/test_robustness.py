@@ -560,6 +560,9 @@ CASES: dict[str, Case] = {
                                "info, red, safety"),
     "unknown-language": Case(build_with("--lang", "fi"), 2,
                              "--lang: the pack 'sciatica' has no text in 'fi'; its languages: en, sv"),
+    "language-region-missing": Case(build_with("--lang", "sv-FI"), 0,
+                                    "note: the pack has no text for 'sv-FI'; printing its "
+                                    "'sv-SE' text"),
     "bad-language-code": Case(build_with("--lang", "Swedish"), 2,
                               "'Swedish' is not a language code such as sv or en-GB"),
     "untranslated-field": Case(in_swedish(pack_edit("sv/exercises/cobra.yaml", "feel:", "feal:")),
@@ -571,6 +574,14 @@ CASES: dict[str, Case] = {
                                      "language: remove it here"),
     "missing-translation": Case(missing_translation, 1,
                                 "missing exercise text: no file sv/exercises/cobra.yaml"),
+    "reach-arrow-on-the-head": Case(pack_edit("exercises/bird-dog.yaml",
+                                              "moving: [right_hand, left_toe]", "moving: head"),
+                                    1, "bird-dog.yaml:44:3: figure.arrow: reach draws an arrow "
+                                    "along an arm or a leg, so moving must be a point out along "
+                                    "one (an elbow, hand, knee, ankle, heel or toe), not 'head'"),
+    "translation-drops-red-flag": Case(in_swedish(pack_edit(
+        "sv/pack.yaml", "    - Ischias i båda benen.\n", "")), 1,
+        "sv/pack.yaml:64:3: red_flags.emergency: has 6 items and the base has 7"),
     "translation-placeholder": Case(own_catalog('"Week %(num)s": "Vecka %(nummer)s"\n'), 1,
                                     "the translation must use the placeholders ['num'], not "
                                     "['nummer']"),
@@ -599,6 +610,21 @@ CASES: dict[str, Case] = {
         'paragraph:\n  body:\n    size: big\n',
         "build", "--templates", "{folder}", "-o", "{folder}/out.pdf"), 1,
         "styles.yaml:6:5: paragraph.body.size: 'big' is not a size in points"),
+    "styles-white-text": Case(user_file(
+        "styles.yaml", 'colours:\n  ink: "#ffffff"\n  danger: "#ffffff"\n  danger_tint: "#ffffff"\n',
+        "build", "--templates", "{folder}", "-o", "{folder}/out.pdf"), 1,
+        "styles.yaml:2:3: colours.ink: '#ffffff' on colours.page ('#ffffff') has a contrast of "
+        "1.00:1; text needs at least 4.5:1"),
+    "styles-white-figure": Case(user_file(
+        "styles.yaml", 'figure:\n  near: "#ffffff"\n',
+        "build", "--templates", "{folder}", "-o", "{folder}/out.pdf"), 1,
+        "styles.yaml:2:3: figure.near: '#ffffff' on colours.page ('#ffffff') has a contrast of "
+        "1.00:1; a figure's ink needs at least 3:1"),
+    "styles-unknown-ink": Case(user_file(
+        "styles.yaml", 'figure:\n  glow: "#1d3557"\n',
+        "build", "--templates", "{folder}", "-o", "{folder}/out.pdf"), 1,
+        "styles.yaml:2:3: figure.glow: unknown ink 'glow' (the inks are near, far, arrow, "
+        "prop, number)"),
     # extreme but valid: these build
     "long-notes": Case(build_with("--notes", WORDS), 0, "out.pdf"),
     "long-name": Case(build_with("--patient", "Ann " * 75), 0, "out.pdf"),
@@ -681,6 +707,9 @@ CASES: dict[str, Case] = {
                             1, "lies outside its template folder"),
     "too-many-safety-items": Case(many_safety_items, 1, "at most 30 items"),
     "pack-text-too-long": Case(too_much_pack_text, 1, "the limit is 150,000"),
+    "review-before-date": Case(build_with("--date", "2026-11-24", "--review-date", "2020-01-01"),
+                               2, "--review-date: 2020-01-01 is before the handout's date "
+                               "2026-11-24 (--date, today when not given)"),
     "notes-too-many-paragraphs": Case(build_with("--notes", "\n\n".join(["a"] * 201)), 2,
                                       "has 201 paragraphs; the limit is 200"),
     # every number checked

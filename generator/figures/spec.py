@@ -16,11 +16,13 @@ from functools import lru_cache
 from types import SimpleNamespace
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field,
+                      ValidationInfo, field_validator, model_validator)
 
 from .kinematics import (
     check_finite,
     LIMB_RADIUS,
+    CHAINS,
     POINTS,
     Vec,
     drop_offset,
@@ -43,6 +45,12 @@ POSITION_LIMIT = 400.0
 OFFSET_LIMIT = 100.0
 Position = Annotated[float, Field(ge=-POSITION_LIMIT, le=POSITION_LIMIT, allow_inf_nan=False)]
 Offset = Annotated[float, Field(ge=-OFFSET_LIMIT, le=OFFSET_LIMIT, allow_inf_nan=False)]
+
+
+# `arrow: reach` runs along an arm or a leg from its root (shoulder, hip) to the moving
+# point: only a point out along a limb has one (the trunk's points and the roots do not).
+REACH_POINTS = tuple(point for chain, points in CHAINS.items() if chain != "trunk"
+                     for point in points[1:])
 
 
 class _Base(BaseModel):
@@ -228,6 +236,16 @@ class FigureSpec(_Base):
     easier: FigureSpec | None = Field(
         default=None, description="The easier version, where it is another position (its own "
         "camera, keyframes and props); drawn small beside the \"Too hard?\" line.")
+
+    @field_validator("arrow")
+    @classmethod
+    def _arrow_fits_moving(cls, arrow: str, info: ValidationInfo) -> str:
+        wrong = [point for point in info.data.get("moving", ()) if point not in REACH_POINTS]
+        if arrow == "reach" and wrong:
+            raise ValueError(f"reach draws an arrow along an arm or a leg, so moving must be a "
+                             f"point out along one (an elbow, hand, knee, ankle, heel or toe), "
+                             f"not {wrong[0]!r}; use outside, lift or tilt for {wrong[0]!r}")
+        return arrow
 
     @model_validator(mode="after")
     def _reaches_distinct(self) -> FigureSpec:

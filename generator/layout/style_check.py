@@ -16,8 +16,22 @@ _COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
 _PARAGRAPH_NUMBERS = ("size", "leading", "space_before", "space_after")
 _PARAGRAPH_CHOICES = {"font": ("regular", "bold"), "alignment": ("left", "right", "center"),
                       "keep_with_next": (True, False), "hyphenate": (True, False)}
-# figure: inks, checked where drawn; hyphenation: language codes, checked when made.
+# hyphenation: language codes, checked when made.
 _NOT_SIZES = ("colours", "paragraph", "figure", "hyphenation")
+FIGURE_INKS = ("near", "far", "arrow", "prop", "number")
+
+# Contrast, as WCAG 2 measures it: text at least 4.5:1 (AA), graphics at least 3:1.
+TEXT_CONTRAST = 4.5
+GRAPHIC_CONTRAST = 3.0
+# What the layout prints on what (layout/story.py, layout/document.py). Text is printed on
+# the paper and on every box's tint, except where it has a ground of its own: the card's
+# title on its band, and the pain scale's numbers (in the paper's colour) on its bands.
+_TINTS = ("info_tint", "safety_tint", "danger_tint", "green_tint", "amber_tint", "red_tint")
+_OWN_GROUND = {"card_band_text": ("card_band",), "page": ("green", "amber", "red")}
+# Text colours no paragraph style names: links, the footer, the pain scale's labels.
+_OTHER_TEXT = ("link", "muted", "green", "amber", "red")
+# Lines and fills on the paper that must be seen: box borders, the card's frame, the log.
+_GRAPHICS = ("danger", "safety", "card_band", "log_grid")
 
 
 def deep_merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
@@ -64,12 +78,80 @@ def style_problems(data: Mapping[str, Any]) -> list[tuple[Location, str]]:
                     problems.append((where, f"{value!r}: use one of {choices}"))
             else:
                 problems.append((where, "unknown setting"))
+    figure = data.get("figure")
+    if isinstance(figure, Mapping):
+        for name, value in figure.items():
+            if name not in FIGURE_INKS:
+                problems.append((("figure", name), f"unknown ink {name!r} (the inks are "
+                                 f"{', '.join(FIGURE_INKS)})"))
+            elif not isinstance(value, str) or not _COLOUR.fullmatch(value):
+                problems.append((("figure", name), f"{value!r} is not a colour like \"#1d3557\""))
+    def valid(values: Any) -> dict[str, str]:  # a bad colour is reported above, once
+        return {name: value for name, value in values.items()
+                if isinstance(value, str) and _COLOUR.fullmatch(value)} \
+            if isinstance(values, Mapping) else {}
+
+    problems += contrast_problems(valid(colours), paragraphs, valid(figure))
     for section, values in data.items():
         if section not in _NOT_SIZES:
             problems += [(location, f"{value!r} is not a number")
                          for location, value in _leaves((section,), values)
                          if not _is_number(value)]
     return problems
+
+
+def contrast_problems(colours: Mapping[str, str], paragraphs: Mapping[str, Any],
+                      figure: Mapping[str, str]) -> list[tuple[Location, str]]:
+    """Every text colour against each ground it is printed on, and every ink and border
+    against the paper, below WCAG's minimum contrast; each placed at the colour's key."""
+    problems: list[tuple[Location, str]] = []
+
+    def check(location: Location, colour: str, ground_name: str, minimum: float,
+              what: str) -> None:
+        ground = colours.get(ground_name)
+        if ground is None:
+            return
+        ratio = contrast(colour, ground)
+        if ratio < minimum:
+            problems.append((location, f"{colour!r} on colours.{ground_name} ({ground!r}) has a "
+                             f"contrast of {ratio:.2f}:1; {what} needs at least {minimum:g}:1"))
+
+    text = dict.fromkeys([*(_text_colour(name, paragraphs) for name in paragraphs),
+                          *_OTHER_TEXT])
+    for name in text:
+        if name in colours:
+            for ground in _OWN_GROUND.get(name, ("page", *_TINTS)):
+                check(("colours", name), colours[name], ground, TEXT_CONTRAST, "text")
+    for name in _GRAPHICS:
+        if name in colours:
+            check(("colours", name), colours[name], "page", GRAPHIC_CONTRAST, "a line")
+    for name, value in figure.items():
+        check(("figure", name), value, "page", GRAPHIC_CONTRAST, "a figure's ink")
+    return problems
+
+
+def _text_colour(style: str, paragraphs: Mapping[str, Any]) -> str:
+    """The colour a paragraph style prints in, through its parents (ink by default)."""
+    seen = set()
+    while isinstance(paragraphs.get(style), Mapping) and style not in seen:
+        seen.add(style)
+        spec = paragraphs[style]
+        if "colour" in spec:
+            return str(spec["colour"])
+        style = spec.get("parent")
+    return "ink"
+
+
+def contrast(first: str, second: str) -> float:
+    """WCAG 2's contrast ratio of two #rrggbb colours, from 1 to 21."""
+    lighter, darker = sorted((_luminance(first), _luminance(second)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+def _luminance(colour: str) -> float:
+    channels = [int(colour[index:index + 2], 16) / 255 for index in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
 
 
 def _leaves(location: Location, value: Any) -> Iterator[tuple[Location, Any]]:

@@ -18,6 +18,7 @@ from reportlab.lib.units import mm
 
 from ..errors import Problem, UserError
 from ..fonts import FontFamily
+from .style_check import FIGURE_INKS
 
 if TYPE_CHECKING:
     from ..yaml_files import Location, YamlDocument
@@ -106,9 +107,6 @@ def make_styles(data: Mapping[str, Any], fonts: FontFamily, large_print: bool,
         raise UserError(f"styles.yaml: missing or bad value: {error}") from None
     return Styles(paragraphs, colours, page, sections["box"], sections["card"],
                   sections["log"], fonts, scale, figure, sections)
-
-
-FIGURE_INKS = ("near", "far", "arrow", "prop", "number")
 
 
 def _figure_inks(data: Mapping[str, Any]) -> dict[str, str]:

@@ -7,12 +7,16 @@ from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from geometry import angle_between, body_samples, clearance, contact_gap
 
-from generator.figures.kinematics import LIMBS, SEGMENT_LENGTHS, point_radius
-from generator.figures.spec import Camera, FigureSpec, Keyframe, project, prop_boxes, solve
+from generator.figures.kinematics import LIMBS, POINTS, SEGMENT_LENGTHS, point_radius
+from generator.figures.scene import build_scene
+from generator.figures.spec import (REACH_POINTS, Camera, FigureSpec, Keyframe, project,
+                                    prop_boxes, solve)
 
 EXERCISES = Path(__file__).resolve().parents[2] / "data" / "sciatica" / "exercises"
 IDS = ("knee-to-chest", "standing-hamstring", "piriformis", "cobra", "pelvic-tilt",
@@ -263,3 +267,35 @@ def test_pose_numbers_must_be_finite_and_in_range_and_validate_says_where(
     assert result.exit_code == 1, result.output
     assert f"{path.resolve()}:{line}:" in result.output or f"{path}:{line}:" in result.output, result.output
     assert field in result.output and "Traceback" not in result.output
+
+
+ARROWS = ("outside", "inside", "pointer", "lift", "press", "reach", "tilt")
+
+
+@settings(max_examples=120, deadline=None)
+@given(exercise_id=st.sampled_from(("cobra", "bird-dog", "glute-bridge", "pelvic-tilt")),
+       arrow=st.sampled_from(ARROWS),
+       moving=st.lists(st.sampled_from(POINTS), min_size=1, max_size=2, unique=True))
+def test_every_arrow_kind_and_moving_part_gives_a_figure_or_a_clean_error(
+        exercise_id: str, arrow: str, moving: list[str]) -> None:
+    """Attack finding 12: `arrow: reach` with `moving: head` passed validation and then
+    raised KeyError while drawing. Whatever validates must draw."""
+    data = yaml.safe_load((EXERCISES / f"{exercise_id}.yaml").read_text(encoding="utf-8"))
+    figure = {**data["figure"], "arrow": arrow, "moving": moving}
+    try:
+        spec = FigureSpec.model_validate(figure)
+    except ValidationError as error:
+        assert arrow == "reach" and any(point not in REACH_POINTS for point in moving)
+        assert [tuple(e["loc"]) for e in error.errors()] == [("arrow",)]
+        assert "moving must be a point out along one" in str(error)
+        return
+    scene = build_scene(spec)
+    assert sum(mark.kind == "arrow" for mark in scene.marks) == len(moving)
+
+
+@pytest.mark.parametrize("point", ["head", "pelvis", "chest", "low_back", "left_hip",
+                                   "right_shoulder", "left_waist"])
+def test_reach_is_refused_for_a_point_not_out_along_a_limb(point: str) -> None:
+    figure = {**SPECS["bird-dog"].model_dump(exclude_unset=True), "moving": point}
+    with pytest.raises(ValidationError, match=f"not '{point}'; use outside, lift or tilt"):
+        FigureSpec.model_validate(figure)

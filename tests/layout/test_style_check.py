@@ -1,0 +1,84 @@
+"""styles.yaml checked as data: contrast (attack finding 3) and figure inks at their line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from generator.cli import main
+from generator.layout.style_check import contrast, style_problems
+from generator.resources import bundled
+
+BUNDLED = yaml.safe_load((bundled("templates") / "styles.yaml").read_text(encoding="utf-8"))
+
+
+def test_contrast_is_wcag_s_ratio() -> None:
+    assert contrast("#000000", "#ffffff") == pytest.approx(21.0)
+    assert contrast("#ffffff", "#ffffff") == pytest.approx(1.0)
+    assert contrast("#777777", "#ffffff") == pytest.approx(4.48, abs=0.01)  # WCAG's example
+    assert contrast("#1d3557", "#ffffff") == contrast("#ffffff", "#1d3557")
+
+
+def test_the_bundled_styles_pass_every_contrast_check() -> None:
+    assert style_problems(BUNDLED) == []
+
+
+def build_with_styles(tmp_path: Path, text: str) -> tuple[int, str, Path]:
+    (tmp_path / "styles.yaml").write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(main, ["build", "--templates", str(tmp_path), "-o",
+                                       str(tmp_path / "out.pdf")])
+    return result.exit_code, result.output, tmp_path / "styles.yaml"
+
+
+def test_white_body_text_and_red_flag_box_are_refused_at_their_lines(tmp_path: Path) -> None:
+    code, output, path = build_with_styles(
+        tmp_path, 'colours:\n  ink: "#ffffff"\n  danger: "#ffffff"\n  danger_tint: "#ffffff"\n')
+    assert code == 1
+    assert (f"error: {path}:2:3: colours.ink: '#ffffff' on colours.page ('#ffffff') has a "
+            "contrast of 1.00:1; text needs at least 4.5:1") in output
+    assert not (tmp_path / "out.pdf").exists()
+    result = CliRunner().invoke(main, ["validate", "--templates", str(tmp_path)])
+    assert result.exit_code == 1
+    assert f"{path}:3:3: colours.danger: '#ffffff' on colours.danger_tint" in result.output
+
+
+@pytest.mark.parametrize("ink", ["near", "far", "arrow", "prop", "number"])
+def test_an_invisible_figure_ink_is_refused(tmp_path: Path, ink: str) -> None:
+    code, output, path = build_with_styles(tmp_path, f'figure:\n  {ink}: "#eeeeee"\n')
+    assert code == 1
+    assert (f"error: {path}:2:3: figure.{ink}: '#eeeeee' on colours.page ('#ffffff') has a "
+            "contrast of 1.16:1; a figure's ink needs at least 3:1") in output
+
+
+@pytest.mark.parametrize(("text", "ground"), [("card_band_text", "card_band"),
+                                              ("page", "amber"), ("link", "safety_tint"),
+                                              ("muted", "info_tint"), ("accent", "red_tint")])
+def test_text_is_checked_on_the_ground_it_is_printed_on(text: str, ground: str) -> None:
+    colours = {**BUNDLED["colours"], text: "#777777", ground: "#777777"}
+    problems = style_problems({**BUNDLED, "colours": colours})
+    assert any(location == ("colours", text) and f"on colours.{ground} " in message
+               and "1.00:1" in message for location, message in problems), problems
+
+
+@settings(max_examples=60, deadline=None)
+@given(grey=st.integers(0, 255))
+def test_body_ink_is_refused_exactly_below_4_5_to_1(grey: int) -> None:
+    ink = f"#{grey:02x}{grey:02x}{grey:02x}"
+    problems = style_problems({**BUNDLED, "colours": {**BUNDLED["colours"], "ink": ink}})
+    worst = min(contrast(ink, BUNDLED["colours"][ground]) for ground in
+                ("page", "info_tint", "safety_tint", "danger_tint", "green_tint",
+                 "amber_tint", "red_tint"))
+    assert any(location == ("colours", "ink") for location, _ in problems) == (worst < 4.5)
+
+
+def test_an_unknown_figure_ink_names_the_file_once_with_its_line(tmp_path: Path) -> None:
+    code, output, path = build_with_styles(tmp_path, 'figure:\n  glow: "#1d3557"\n')
+    assert code == 1
+    assert output.startswith(f"error: {path}:2:3: figure.glow: unknown ink 'glow' (the inks "
+                             "are near, far, arrow, prop, number)")
+    assert output.count("styles.yaml") == 1
