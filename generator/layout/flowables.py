@@ -196,6 +196,9 @@ class ProseColumns(Flowable):
         self._balanced: list[list[Flowable]] = []
         self._column_width = 0.0
         self._height = 0.0
+        # The frame and a KeepTogether ask again at the same size: the bisection (ten
+        # fills, each splitting paragraphs anew) is then not run again.
+        self._wrapped: dict[tuple[float, float], tuple[float, list[list[Flowable]], float]] = {}
 
     def _fill(self, width: float, height: float) -> tuple[list[list[Flowable]], list[Flowable]]:
         """Columns of at most ``height`` filled in order, and what does not fit."""
@@ -227,13 +230,22 @@ class ProseColumns(Flowable):
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
         self._column_width = (availWidth - self.gap * (self.columns - 1)) / self.columns
+        known = self._wrapped.get((availWidth, availHeight))
+        if known is not None:
+            self._height, self._balanced, reported = known
+            return availWidth, reported
+        reported = self._wrap_columns(availWidth, availHeight)
+        self._wrapped[(availWidth, availHeight)] = (self._height, self._balanced, reported)
+        return availWidth, reported
+
+    def _wrap_columns(self, availWidth: float, availHeight: float) -> float:  # noqa: N803
         if self._filled is None:
             low, high = 0.0, max(availHeight, 1.0)
             if self._fill(self._column_width, high)[1]:
                 # too tall for the space left: say so, and split() divides it
                 self._height = high
                 self._balanced = []
-                return availWidth, high + 1
+                return high + 1
             while high - low > 1:
                 middle = (low + high) / 2
                 if self._fill(self._column_width, middle)[1]:
@@ -245,7 +257,7 @@ class ProseColumns(Flowable):
         else:
             self._balanced = self._filled
             self._height = max(self._column_height(column) for column in self._filled)
-        return availWidth, self._height
+        return self._height
 
     def split(self, availWidth: float, availHeight: float) -> list[Flowable]:  # noqa: N803
         self._column_width = (availWidth - self.gap * (self.columns - 1)) / self.columns
