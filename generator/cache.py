@@ -218,7 +218,15 @@ def _entry_path(kind: str, key: str) -> Path | None:
 
 def load_entry(kind: str, key: str) -> Any:
     """The value last stored under ``kind`` and ``key``, or None."""
-    path = _entry_path(kind, key)
+    stored = _read_entry(_entry_path(kind, key), pickle.load)
+    if stored is None:
+        return None
+    stored_key, value = stored
+    return value if stored_key == key else None
+
+
+def _read_entry(path: Path | None, read: Callable[[BinaryIO], T]) -> T | None:
+    """``read`` of the entry at ``path``, or None when there is none to trust (a miss)."""
     if path is None:
         return None
     stream = open_entry(path)
@@ -226,10 +234,9 @@ def load_entry(kind: str, key: str) -> Any:
         return None
     try:
         with stream:
-            stored_key, value = pickle.load(stream)
+            return read(stream)
     except Exception:  # noqa: BLE001 - a missing, old or damaged entry is only a miss
         return None
-    return value if stored_key == key else None
 
 
 def save_entry(kind: str, key: str, value: Any) -> None:
@@ -357,17 +364,10 @@ def _operators_path(key: str) -> Path | None:
 
 def stored_operators(key: str) -> str | None:
     """A figure's PDF operators stored under ``key`` (its pose data, size and ink), if any."""
-    path = _operators_path(key)
-    if path is None:
+    stored = _read_entry(_operators_path(key), lambda stream: stream.read().decode("utf-8"))
+    if stored is None:
         return None
-    stream = open_entry(path)
-    if stream is None:
-        return None
-    try:
-        with stream:
-            stored_key, _, operators = stream.read().decode("utf-8").partition("\0")
-    except (OSError, ValueError):
-        return None
+    stored_key, _, operators = stored.partition("\0")
     return operators if stored_key == key else None
 
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -246,20 +248,26 @@ def test_a_cached_build_imports_neither_yaml_reader_nor_babel(cache_dir: Path,
     assert (tmp_path / "first.pdf").read_bytes() == (tmp_path / "second.pdf").read_bytes()
 
 
+def saved_after_reading(path: Path, old: str, new: str) -> Callable[..., Any]:
+    """``loading.check_pack`` that edits ``path`` once the pack is read, as a clinician
+    saving a file during a build would: between the loader's read and the cache's write."""
+    check_pack = loading.check_pack
+
+    def saving(directory: Path, check_print: bool = False, language: str | None = None) -> Any:
+        result = check_pack(directory, check_print, language)
+        replace_in(path, old, new)
+        return result
+
+    return saving
+
+
 def test_a_file_saved_while_the_pack_loads_is_never_paired_with_the_old_pack(
         pack_dir: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The attack report's race: cobra.yaml saved after the loader read it but before the
     entry was written. Every later build must print the file's new text."""
-    cobra = pack_dir / "exercises" / "cobra.yaml"
     check_pack = loading.check_pack
-
-    def saved_during_the_build(directory: Path, check_print: bool = False,  # type: ignore[no-untyped-def]
-                               language: str | None = None):
-        result = check_pack(directory, check_print, language)
-        replace_in(cobra, "name: ", "name: Cobra, corrected # ")
-        return result
-
-    monkeypatch.setattr(loading, "check_pack", saved_during_the_build)
+    monkeypatch.setattr(loading, "check_pack", saved_after_reading(
+        pack_dir / "exercises" / "cobra.yaml", "name: ", "name: Cobra, corrected # "))
     assert load_pack(pack_dir, check_print=True).exercise("cobra").name != "Cobra, corrected"
     monkeypatch.setattr(loading, "check_pack", check_pack)
     for _ in range(2):

@@ -366,15 +366,11 @@ def saved_mid_build(args: list[str], folder: Path) -> tuple[int, str]:
     from generator import loading
     from pdfread import ReadPdf
 
-    cobra = folder / "pack" / "exercises" / "cobra.yaml"
+    from test_cache import saved_after_reading
+
     check_pack = loading.check_pack
-
-    def saving(directory: Path, check_print: bool = False,  # type: ignore[no-untyped-def]
-               language: str | None = None):
-        result = check_pack(directory, check_print, language)
-        edit(cobra, "Keep your hips on the floor.", "Keep your hips down, corrected.")
-        return result
-
+    saving = saved_after_reading(folder / "pack" / "exercises" / "cobra.yaml",
+                                 "Keep your hips on the floor.", "Keep your hips down, corrected.")
     with pytest.MonkeyPatch.context() as patch:
         with_cache(folder, patch)
         patch.setattr(loading, "check_pack", saving)
