@@ -294,6 +294,19 @@ def test_a_file_saved_before_the_loader_reads_it_stores_nothing(
     assert load_pack(pack_dir, check_print=True).exercise("cobra").name != "Cobra, corrected"
 
 
+def cache_on_a_full_disk(root: Path, patch: pytest.MonkeyPatch) -> None:
+    """The cache under ``root`` (already chosen by $HANDOUT_CACHE_DIR) with a folder for
+    every kind of entry, nothing in memory, and every write failing as on a full disk."""
+    from generator.layout import replay
+
+    folder = cache.cache_folder()
+    assert folder is not None
+    for kind in ("packs", "yaml", "figures", "figure-spec", "babel", "templates"):
+        (folder / kind).mkdir()
+    patch.setattr(replay, "_memory", replay.OrderedDict())
+    full_disk_under(root, patch)
+
+
 def full_disk_under(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """From now on, making or writing any file under ``folder`` fails as on a full disk."""
     import builtins
@@ -336,7 +349,6 @@ def test_a_full_cache_changes_nothing_in_the_build(cache_dir: Path, tmp_path: Pa
     import datetime as dt
 
     from generator.build import BuildOptions, Resources, render_handout
-    from generator.layout import replay
 
     options = BuildOptions(date=dt.date(2026, 11, 24))
     monkeypatch.setenv("HANDOUT_CACHE_DIR", "")
@@ -344,10 +356,7 @@ def test_a_full_cache_changes_nothing_in_the_build(cache_dir: Path, tmp_path: Pa
     monkeypatch.setenv("HANDOUT_CACHE_DIR", str(cache_dir))
     folder = cache.cache_folder()
     assert folder is not None
-    for kind in ("packs", "yaml", "figures", "figure-spec", "babel", "templates"):
-        (folder / kind).mkdir()
-    monkeypatch.setattr(replay, "_memory", replay.OrderedDict())
-    full_disk_under(cache_dir, monkeypatch)
+    cache_on_a_full_disk(cache_dir, monkeypatch)
     assert render_handout(options, Resources.load()) == expected
     monkeypatch.undo()
     assert [path for path in cache_dir.rglob("*") if path.is_file()] == [folder / cache.MARKER]

@@ -385,21 +385,13 @@ def saved_mid_build(args: list[str], folder: Path) -> tuple[int, str]:
 
 def full_cache(args: list[str], folder: Path) -> tuple[int, str]:
     """Every cache write fails as on a full disk: the same bytes as with no cache."""
-    from generator import cache
-    from generator.layout import replay
-    from test_cache import full_disk_under
+    from test_cache import cache_on_a_full_disk
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("HANDOUT_CACHE_DIR", "")
         uncached = CliRunner().invoke(main, [*args[:-1], str(folder / "uncached.pdf")])
         assert uncached.exit_code == 0, uncached.output
-        root = with_cache(folder, patch)
-        version = cache.cache_folder()
-        assert version is not None
-        for kind in ("packs", "yaml", "figures", "figure-spec", "babel", "templates"):
-            (version / kind).mkdir()
-        patch.setattr(replay, "_memory", replay.OrderedDict())
-        full_disk_under(root, patch)
+        cache_on_a_full_disk(with_cache(folder, patch), patch)
         result = CliRunner().invoke(main, args)
     assert result.exception is None or isinstance(result.exception, SystemExit), \
         result.exception
