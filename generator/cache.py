@@ -195,15 +195,9 @@ def cached_result(kind: str, name: str, content: bytes, compute: Callable[[], T]
         return compute()
     digest = hashlib.sha256(name.encode() + b"\0" + content).hexdigest()
     entry_path = folder / kind / f"{digest[:32]}.pickle"
-    try:
-        stream = open_entry(entry_path)
-        if stream is not None:
-            with stream:
-                stored_name, stored_digest, result = pickle.load(stream)
-            if stored_name == name and stored_digest == digest:
-                return result  # type: ignore[no-any-return]
-    except Exception:  # noqa: BLE001 - a missing, old or damaged entry is only a miss
-        pass
+    stored = _read_entry(entry_path, pickle.load)
+    if isinstance(stored, tuple) and len(stored) == 3 and stored[:2] == (name, digest):
+        return stored[2]  # type: ignore[no-any-return]
     result = compute()
     write_entry(entry_path, pickle.dumps((name, digest, result), pickle.HIGHEST_PROTOCOL))
     return result
@@ -274,16 +268,15 @@ def cached_pack(directory: Path, check_print: bool, language: str | None,
     name = hashlib.sha256(f"{directory}\n{check_print}\n{language}".encode()).hexdigest()
     entry_path = folder / "packs" / f"{name[:32]}.pickle"
     files = folder_files(directory) if directory.is_dir() else []
+    stored = _read_entry(entry_path, pickle.load)
     try:
-        stream = open_entry(entry_path)
-        if stream is not None:
-            with stream:
-                depends_on, pack = pickle.load(stream)
+        if stored is not None:
+            depends_on, pack = stored
             listed = [Path(path) for path in depends_on]
             inside = [path for path in listed if path.is_relative_to(directory)]
             if inside == files and _digests(listed) == depends_on:
                 return pack  # type: ignore[no-any-return]
-    except Exception:  # noqa: BLE001 - a missing, old or damaged entry is only a miss
+    except Exception:  # noqa: BLE001 - an entry of an old shape is only a miss
         pass
     from .files import recorded_reads
 
