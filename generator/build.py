@@ -21,6 +21,7 @@ from .model import Pack, Preset
 from .naming import alternatives, default_output
 from .prescription import BuildOptions, PageSize, Prescription, prescribe, printed_texts
 from .resources import default_pack
+from .story_check import check_safety_content
 from .templating import STORY_TEMPLATE, Templates
 from .text_check import check_printable
 from .view import handout_context
@@ -172,6 +173,7 @@ def typeset(story_xml: str, resources: Resources, prescription: Prescription,
         return exercise_figure(pack.exercise(exercise_id), width, inks, variant)  # type: ignore[arg-type]
 
     root = parse_story(story_xml)
+    check_safety_content(root, pack, prescription, resources.templates_dir)
     # The templates' and translations' own wording, not only the pack's and the user's.
     check_printable([("story (the templates or their translation)",
                       "".join(root.itertext()))], fonts)
