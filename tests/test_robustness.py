@@ -650,6 +650,14 @@ CASES: dict[str, Case] = {
     # shared folders are data, not code
     "template-sandbox": Case(template_override(
         "{{ cycler.__init__.__globals__.os.popen('id').read() }}"), 1, "is unsafe"),
+    "template-unsafe-attribute-printed": Case(template_override("{{ namespace.__init__ }}"), 1,
+                                              "faq.xml.j2:1: template error: access to "
+                                              "attribute '__init__' of 'type' object is unsafe"),
+    "template-lookup-error": Case(template_override("{% for k in self %}{{ k }}{% endfor %}"),
+                                  1, "faq.xml.j2:1: template error: KeyError: 0"),
+    "template-drops-red-flags": Case(own_file("red-flags-box.xml.j2", ""), 1,
+                                     'leave out what every handout must print: the full '
+                                     '"Get help urgently" box'),
     "template-runtime-error": Case(template_override("{{ 1/0 }}"), 1,
                                    "faq.xml.j2:1: template error: division by zero"),
     "template-recursion": Case(template_override("{% include 'faq.xml.j2' %}"), 1,
