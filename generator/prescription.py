@@ -163,6 +163,16 @@ _ITEM_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
 
 def parse_dose(spec: str, pack: Pack) -> tuple[str, Dose]:
     """``ID=ITEM,...`` as the exercise id and the dose fields it sets."""
+    exercise_id, fields = _dose_fields(spec, pack)
+    try:
+        return exercise_id, Dose(**fields)
+    except ValidationError as error:
+        detail = error.errors(include_url=False)[0]
+        where = ".".join(str(part) for part in detail["loc"])
+        raise UsageError(f"{spec!r}: {where}: {detail['msg']}", field="--dose") from None
+
+
+def _dose_fields(spec: str, pack: Pack) -> tuple[str, dict[str, object]]:
     if re.search(rf"\d{{{MAX_DIGITS + 1}}}", spec):
         raise UsageError(f"{spec[:40]!r}...: a number of more than {MAX_DIGITS} digits",
                          field="--dose")
@@ -187,12 +197,7 @@ def parse_dose(spec: str, pack: Pack) -> tuple[str, Dose]:
                                  f"{name.replace('_', ' ')}; give it once", field="--dose")
             given[name] = item
             fields[name] = value
-    try:
-        return exercise_id, Dose(**fields)
-    except ValidationError as error:
-        detail = error.errors(include_url=False)[0]
-        where = ".".join(str(part) for part in detail["loc"])
-        raise UsageError(f"{spec!r}: {where}: {detail['msg']}", field="--dose") from None
+    return exercise_id, fields
 
 
 def _dose_item(item: str, spec: str) -> dict[str, object]:
@@ -240,11 +245,18 @@ def select_exercises(pack: Pack, preset: Preset | None = None, only: Sequence[st
     if not chosen:
         raise UsageError("no exercises are left to print", field="--exclude")
 
+    set_by: dict[tuple[str, str], str] = {}  # (exercise, dose field) -> the --dose that set it
     for spec in doses:
         exercise_id, dose = parse_dose(spec, pack)
         if exercise_id not in chosen:
             raise UsageError(f"{spec!r}: {exercise_id!r} is not among the chosen exercises",
                              field="--dose")
+        for name in _dose_fields(spec, pack)[1]:
+            earlier = set_by.setdefault((exercise_id, name), spec)
+            if earlier != spec:
+                raise UsageError(f"{earlier!r} and {spec!r} both set the "
+                                 f"{name.replace('_', ' ')} of {exercise_id!r}; give it once",
+                                 field="--dose")
         overrides[exercise_id] = overrides.get(exercise_id, Dose()).merged(dose)
 
     selected = []
@@ -269,6 +281,19 @@ def single_line_details(details: PatientDetails) -> PatientDetails:
                    contact=one_line(details.contact))
 
 
+# A blank line: one that is empty or holds only spaces or tabs (a pasted, an indented note).
+_BLANK_LINE = re.compile(r"\n[^\S\n]*\n")
+
+
+def note_paragraphs(text: str | None) -> list[str]:
+    """Free text split into paragraphs at blank lines; single newlines are kept as spaces."""
+    if not text:
+        return []
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    blocks = (" ".join(block.split()) for block in _BLANK_LINE.split(text))
+    return [block for block in blocks if block]
+
+
 def check_details(details: PatientDetails) -> None:
     """Refuse personal fields beyond the documented limits, naming the option and the limit."""
     for option, value, limit in (("--patient", details.patient, MAX_SHORT),
@@ -279,9 +304,7 @@ def check_details(details: PatientDetails) -> None:
         if value is not None and len(value) > limit:
             raise UsageError(f"is {len(value):,} characters long; the limit is {limit:,}",
                              field=option)
-    # Counted as the page splits them (view.py): at blank lines.
-    notes = (details.notes or "").replace("\r\n", "\n").split("\n\n")
-    paragraphs = sum(1 for block in notes if block.split())
+    paragraphs = len(note_paragraphs(details.notes))
     if paragraphs > MAX_NOTE_PARAGRAPHS:
         raise UsageError(f"has {paragraphs:,} paragraphs; the limit is {MAX_NOTE_PARAGRAPHS}",
                          field="--notes")

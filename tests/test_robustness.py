@@ -703,6 +703,10 @@ CASES: dict[str, Case] = {
                             1, "lies outside its template folder"),
     "too-many-safety-items": Case(many_safety_items, 1, "at most 30 items"),
     "pack-text-too-long": Case(too_much_pack_text, 1, "the limit is 150,000"),
+    "dose-given-twice": Case(build_with("-e", "cobra", "--dose", "cobra=2x10", "--dose",
+                                        "cobra=3x5"), 2,
+                             "--dose: 'cobra=2x10' and 'cobra=3x5' both set the sets of "
+                             "'cobra'; give it once"),
     "review-before-date": Case(build_with("--date", "2026-11-24", "--review-date", "2020-01-01"),
                                2, "--review-date: 2020-01-01 is before the handout's date "
                                "2026-11-24 (--date, today when not given)"),
