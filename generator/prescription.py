@@ -98,6 +98,7 @@ def prescribe(pack: Pack, options: BuildOptions, preset: Preset | None) -> Presc
         preset.weeks if preset and preset.weeks is not None else DEFAULT_WEEKS)
     issued = options.date or dt.date.today()
     check_review(issued, options.review_date)
+    check_log_dates(issued, weeks)
     return Prescription(
         exercises=exercises,
         issued=issued,
@@ -116,6 +117,14 @@ def check_review(issued: dt.date, review: dt.date | None) -> None:
         raise UsageError(f"{review.isoformat()} is before the handout's date "
                          f"{issued.isoformat()} (--date, today when not given); the next "
                          "review must be on or after it", field="--review-date")
+
+
+def check_log_dates(issued: dt.date, weeks: int) -> None:
+    """The log's days run on from the handout's date; past the calendar's end is a usage error."""
+    if weeks and dt.date.max - issued < dt.timedelta(days=7 * weeks - 1):
+        raise UsageError(f"{issued.isoformat()}: a log of {weeks} weeks from this date would "
+                         "run past 9999-12-31; give an earlier date, or --weeks 0",
+                         field="--date")
 
 
 def printed_texts(prescription: Prescription, pack: Pack | None = None,

@@ -707,6 +707,9 @@ CASES: dict[str, Case] = {
                                         "cobra=3x5"), 2,
                              "--dose: 'cobra=2x10' and 'cobra=3x5' both set the sets of "
                              "'cobra'; give it once"),
+    "date-at-the-calendar-end": Case(build_with("--date", "9999-12-31"), 2,
+                                     "--date: 9999-12-31: a log of 2 weeks from this date "
+                                     "would run past 9999-12-31"),
     "review-before-date": Case(build_with("--date", "2026-11-24", "--review-date", "2020-01-01"),
                                2, "--review-date: 2020-01-01 is before the handout's date "
                                "2026-11-24 (--date, today when not given)"),
