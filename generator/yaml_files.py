@@ -27,6 +27,7 @@ Location = tuple[str | int, ...]
 
 _TAG = "tag:yaml.org,2002:"
 _INT, _FLOAT = _TAG + "int", _TAG + "float"
+_MERGE = _TAG + "merge"  # the `<<` key: keys that a reader of the file does not see
 # Plain data only: !!set (unordered: the output would change from run to run), !!binary,
 # !!omap and the rest are refused, so every value is one the models expect.
 _PLAIN_TAGS = {_TAG + name for name in ("str", "int", "float", "bool", "null", "timestamp",
@@ -127,6 +128,11 @@ def _walk(root: yaml.Node, marks: dict[Location, tuple[int, int]], path: Path,
                 if not isinstance(key_node, yaml.ScalarNode):
                     refused.append(Problem("a key must be plain text", path,
                                            key_node.start_mark.line + 1,
+                                           key_node.start_mark.column + 1, field))
+                    continue
+                if key_node.tag == _MERGE:
+                    refused.append(Problem("the YAML merge key << is not supported; write the "
+                                           "keys out", path, key_node.start_mark.line + 1,
                                            key_node.start_mark.column + 1, field))
                     continue
                 child = (*location, key_node.value)

@@ -692,6 +692,9 @@ CASES: dict[str, Case] = {
                                     "exercises/cobra.yaml lies outside the pack folder"),
     # bounded work
     "yaml-aliases": Case(pack_bomb, 1, "YAML aliases (*name) are not supported"),
+    "yaml-merge-key": Case(pack_edit("exercises/cobra.yaml", "kind: stretch",
+                                     "kind: stretch\n<<: {caution: never printed}"), 1,
+                           "exercises/cobra.yaml:4:1: the YAML merge key << is not supported"),
     "yaml-aliases-in-messages": Case(own_file("messages/en.yaml", BOMB_MESSAGES), 1,
                                      "YAML aliases (*name) are not supported"),
     "pack-file-is-a-fifo": Case(fifo_pack_file, 1, "is not a regular file"),
