@@ -713,6 +713,10 @@ CASES: dict[str, Case] = {
     "date-at-the-calendar-end": Case(build_with("--date", "9999-12-31"), 2,
                                      "--date: 9999-12-31: a log of 2 weeks from this date "
                                      "would run past 9999-12-31"),
+    "preset-name-too-long": Case(build_with("--preset", "a" * 300), 1,
+                                 "the name is too long for the file system"),
+    "output-name-too-long": Case(lambda f: ["build", "-o", str(f / ("a" * 300) / "x.pdf")], 1,
+                                 "the name is too long for the file system"),
     "review-before-date": Case(build_with("--date", "2026-11-24", "--review-date", "2020-01-01"),
                                2, "--review-date: 2020-01-01 is before the handout's date "
                                "2026-11-24 (--date, today when not given)"),
