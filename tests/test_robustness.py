@@ -699,6 +699,11 @@ CASES: dict[str, Case] = {
                                      "YAML aliases (*name) are not supported"),
     "pack-file-is-a-fifo": Case(fifo_pack_file, 1, "is not a regular file"),
     "logo-is-a-fifo": Case(fifo_as("--logo", "logo.png"), 1, "is not a regular file"),
+    "font-with-postscript-outlines": Case(
+        lambda f: ((f / "font.otf").write_bytes(b"OTTO" + bytes(60)),
+                   ["build", "--font", str(f / "font.otf"), "-o", str(f / "out.pdf")])[1], 1,
+        "font.otf: cannot use font: its outlines are PostScript (CFF, as in most .otf fonts), "
+        "which cannot be embedded; use a .ttf file"),
     "font-is-a-fifo": Case(fifo_as("--font", "font.ttf"), 1, "is not a regular file"),
     "styles-link-out": Case(lambda f: (own_file("styles.yaml", "")(f),
                                        (f / "templates" / "styles.yaml").unlink(),
