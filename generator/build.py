@@ -162,6 +162,7 @@ def typeset(story_xml: str, resources: Resources, prescription: Prescription,
     from .layout.document import DocumentInfo, frame_width, render_pdf
     from .layout.story import StoryBuilder, parse_story
     from .layout.styles import make_styles
+    from reportlab.platypus.doctemplate import LayoutError
 
     pack, translator = resources.pack, resources.translator
     styles = make_styles(resources.styles, fonts, options.large_print, pack.language)
@@ -192,4 +193,12 @@ def typeset(story_xml: str, resources: Resources, prescription: Prescription,
         footer=pack.title + (f" \u2013 {patient}" if patient else ""),
         page_label=translator.gettext("Page %(page)s of %(pages)s"),
     )
-    return render_pdf(story, styles, info, options.page_size)
+    try:
+        return render_pdf(story, styles, info, options.page_size)
+    except LayoutError as error:
+        if resources.templates_dir is None:
+            raise  # the bundled templates and styles always fit: a bug
+        # ReportLab's message names a flowable's repr; the user needs the folder and the why.
+        raise UserError("part of the handout is taller than a page and cannot be laid out "
+                        "(a card, box or table): make the sizes in styles.yaml or the "
+                        "templates' content smaller", path=resources.templates_dir) from None

@@ -709,6 +709,10 @@ CASES: dict[str, Case] = {
                                        (f / "templates" / "styles.yaml").unlink(),
                                        (f / "templates" / "styles.yaml").symlink_to("/dev/zero"))[0],
                             1, "lies outside its template folder"),
+    "styles-too-large-for-a-page": Case(
+        own_styles("  body:\n    font: regular\n    size: 12\n    leading: 16.8",
+                   "  body:\n    font: regular\n    size: 72\n    leading: 80"), 1,
+        "part of the handout is taller than a page and cannot be laid out"),
     "too-many-safety-items": Case(many_safety_items, 1, "at most 30 items"),
     "pack-text-too-long": Case(too_much_pack_text, 1, "the limit is 150,000"),
     "dose-given-twice": Case(build_with("-e", "cobra", "--dose", "cobra=2x10", "--dose",
