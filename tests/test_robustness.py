@@ -240,6 +240,19 @@ def symlink_in_pack(file: str, target: str) -> Callable[[Path], list[str]]:
     return setup
 
 
+def translation_linked_out(file: str) -> Callable[[Path], list[str]]:
+    """A file of the Swedish translation replaced by a link to a copy outside the pack."""
+    def setup(folder: Path) -> list[str]:
+        path = copy_pack(folder) / "sv" / file
+        outside = folder / "outside.yaml"
+        outside.write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+        path.unlink()
+        path.symlink_to(outside)
+        return ["build", "--data", str(folder / "pack"), "--lang", "sv", "-o",
+                str(folder / "out.pdf")]
+    return setup
+
+
 def fifo_as(option: str, name: str) -> Callable[[Path], list[str]]:
     def setup(folder: Path) -> list[str]:
         os.mkfifo(folder / name)
@@ -705,6 +718,11 @@ CASES: dict[str, Case] = {
         "font.otf: cannot use font: its outlines are PostScript (CFF, as in most .otf fonts), "
         "which cannot be embedded; use a .ttf file"),
     "font-is-a-fifo": Case(fifo_as("--font", "font.ttf"), 1, "is not a regular file"),
+    "translation-links-out": Case(translation_linked_out("exercises/cobra.yaml"), 1,
+                                  "sv/exercises/cobra.yaml: lies outside the pack folder"),
+    "translation-pack-file-is-a-device": Case(
+        lambda f: [*symlink_in_pack("sv/pack.yaml", "/dev/zero")(f), "--lang", "sv"], 1,
+                                              "sv/pack.yaml: lies outside the pack folder"),
     "styles-link-out": Case(lambda f: (own_file("styles.yaml", "")(f),
                                        (f / "templates" / "styles.yaml").unlink(),
                                        (f / "templates" / "styles.yaml").symlink_to("/dev/zero"))[0],
