@@ -330,8 +330,10 @@ def _resolve_files(doc: YamlDocument, directory: Path, keys: Sequence[str],
 
 
 def preset_names(directory: Path) -> list[str]:
-    """Names of the presets shipped in a pack folder."""
-    return sorted(path.stem for path in (directory / "presets").glob("*.yaml"))
+    """Names of the presets shipped in a pack folder (files named as an id; validate
+    reports the others)."""
+    return sorted(path.stem for path in (directory / "presets").glob("*.yaml")
+                  if re.fullmatch(EXERCISE_ID, path.stem))
 
 
 def find_preset(directory: Path, name_or_file: str) -> Path:
@@ -462,6 +464,11 @@ def check_all(directory: Path, language: str | None = None) -> list[Problem]:
     pack, problems = check_pack(directory, check_print=True, language=language)
     if pack is not None:
         for path in sorted((directory / "presets").glob("*.yaml")):
+            if not re.fullmatch(EXERCISE_ID, path.stem):
+                problems.append(Problem("a preset's file name is its name, and cannot be "
+                                        "chosen as it is: use lower-case words joined by "
+                                        "hyphens, e.g. back-pain.yaml", path))
+                continue
             if not is_inside(path, directory):
                 problems.append(Problem("lies outside the pack folder (a symbolic link?); a "
                                         "pack must hold its own files", path))

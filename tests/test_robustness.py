@@ -718,6 +718,12 @@ CASES: dict[str, Case] = {
         "font.otf: cannot use font: its outlines are PostScript (CFF, as in most .otf fonts), "
         "which cannot be embedded; use a .ttf file"),
     "font-is-a-fifo": Case(fifo_as("--font", "font.ttf"), 1, "is not a regular file"),
+    "preset-file-name-not-an-id": Case(
+        lambda f: (shutil.copy(copy_pack(f) / "presets" / "strength.yaml",
+                               f / "pack" / "presets" / "Back pain.yaml"),
+                   ["validate", "--data", str(f / "pack")])[1], 1,
+        "presets/Back pain.yaml: a preset's file name is its name, and cannot be chosen as it "
+        "is: use lower-case words joined by hyphens, e.g. back-pain.yaml"),
     "translation-links-out": Case(translation_linked_out("exercises/cobra.yaml"), 1,
                                   "sv/exercises/cobra.yaml: lies outside the pack folder"),
     "translation-pack-file-is-a-device": Case(
