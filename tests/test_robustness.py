@@ -708,6 +708,10 @@ CASES: dict[str, Case] = {
     "yaml-merge-key": Case(pack_edit("exercises/cobra.yaml", "kind: stretch",
                                      "kind: stretch\n<<: {caution: never printed}"), 1,
                            "exercises/cobra.yaml:4:1: the YAML merge key << is not supported"),
+    "yaml-key-not-text": Case(pack_edit("exercises/cobra.yaml", "kind: stretch",
+                                        "kind: stretch\nyes: x"), 1,
+                              "exercises/cobra.yaml:4:1: the key yes is read as yes or no, "
+                              "not as text"),
     "yaml-aliases-in-messages": Case(own_file("messages/en.yaml", BOMB_MESSAGES), 1,
                                      "YAML aliases (*name) are not supported"),
     "pack-file-is-a-fifo": Case(fifo_pack_file, 1, "is not a regular file"),
