@@ -21,6 +21,7 @@ from .model import Pack, Preset
 from .naming import alternatives, default_output
 from .prescription import BuildOptions, PageSize, Prescription, prescribe, printed_texts
 from .resources import default_pack
+from .story_check import check_safety_content
 from .templating import STORY_TEMPLATE, Templates
 from .text_check import check_printable
 from .view import handout_context
@@ -161,6 +162,7 @@ def typeset(story_xml: str, resources: Resources, prescription: Prescription,
     from .layout.document import DocumentInfo, frame_width, render_pdf
     from .layout.story import StoryBuilder, parse_story
     from .layout.styles import make_styles
+    from reportlab.platypus.doctemplate import LayoutError
 
     pack, translator = resources.pack, resources.translator
     styles = make_styles(resources.styles, fonts, options.large_print, pack.language)
@@ -172,6 +174,7 @@ def typeset(story_xml: str, resources: Resources, prescription: Prescription,
         return exercise_figure(pack.exercise(exercise_id), width, inks, variant)  # type: ignore[arg-type]
 
     root = parse_story(story_xml)
+    check_safety_content(root, pack, prescription, resources.templates_dir)
     # The templates' and translations' own wording, not only the pack's and the user's.
     check_printable([("story (the templates or their translation)",
                       "".join(root.itertext()))], fonts)
@@ -190,4 +193,12 @@ def typeset(story_xml: str, resources: Resources, prescription: Prescription,
         footer=pack.title + (f" \u2013 {patient}" if patient else ""),
         page_label=translator.gettext("Page %(page)s of %(pages)s"),
     )
-    return render_pdf(story, styles, info, options.page_size)
+    try:
+        return render_pdf(story, styles, info, options.page_size)
+    except LayoutError as error:
+        if resources.templates_dir is None:
+            raise  # the bundled templates and styles always fit: a bug
+        # ReportLab's message names a flowable's repr; the user needs the folder and the why.
+        raise UserError("part of the handout is taller than a page and cannot be laid out "
+                        "(a card, box or table): make the sizes in styles.yaml or the "
+                        "templates' content smaller", path=resources.templates_dir) from None

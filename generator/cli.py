@@ -8,6 +8,8 @@ Heavy libraries are imported inside the commands, so ``handout --help`` stays qu
 from __future__ import annotations
 
 import datetime as dt
+import errno
+import os
 import functools
 import sys
 from collections.abc import Callable
@@ -38,6 +40,14 @@ def reports_user_errors(first_only: bool = False) -> Callable[[F], F]:
                 return command(*args, **kwargs)
             except UsageError as error:
                 raise click.UsageError(str(error)) from None
+            except OSError as error:
+                if error.errno != errno.ENAMETOOLONG:
+                    raise  # anything else the system refuses is not the user's doing
+                name = str(error.filename or "")
+                shown = name if len(name) <= 80 else name[:40] + "\u2026" + name[-30:]
+                click.echo(f"error: {shown}: the name is too long for the file system "
+                           f"({len(os.fsencode(name)):,} bytes)", err=True)
+                sys.exit(1)
             except UserError as error:
                 problems = error.problems[:1] if first_only else error.problems
                 for problem in problems:

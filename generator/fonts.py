@@ -65,8 +65,9 @@ def _register(regular: Path, bold: Path) -> FontFamily:
             font = TTFont(name, io.BytesIO(data))
         except TTFError as error:
             # ReportLab's messages may quote the file's bytes: only its own wording is kept.
-            reason = str(error).split(":")[0] if "postscript" in str(error).lower() else (
-                "not a TrueType font, or a damaged one")
+            reason = ("its outlines are PostScript (CFF, as in most .otf fonts), which "
+                      "cannot be embedded" if "postscript" in str(error).lower()
+                      else "not a TrueType font, or a damaged one")
             raise UserError(f"cannot use font: {reason}; use a .ttf file", path=path) from None
         except (struct.error, IndexError, KeyError, ValueError, OverflowError, AssertionError,
                 ZeroDivisionError):

@@ -132,7 +132,7 @@ def check_pack(directory: Path, check_print: bool = False, language: str | None 
 
     data = dict(pack_doc.data)
     folder = translation_folder(directory, str(data.get("language", "")), language)
-    translation = _read_translation(folder / "pack.yaml", problems) if folder else None
+    translation = _read_translation(folder / "pack.yaml", directory, problems) if folder else None
     if folder is not None and translation is not None:
         data = _overlaid(data, translation, folder, BASE_ONLY_PACK, OPTIONAL_PACK, problems,
                          BASE_ONLY_NESTED)
@@ -236,8 +236,12 @@ def _strings(value: Any, location: Location) -> Iterator[tuple[Location, str]]:
             yield from _strings(item, (*location, index))
 
 
-def _read_translation(path: Path, problems: list[Problem]) -> YamlDocument | None:
+def _read_translation(path: Path, pack_dir: Path, problems: list[Problem]) -> YamlDocument | None:
     """A translation file as a mapping, or None (with the problem noted)."""
+    if not is_inside(path, pack_dir):
+        problems.append(Problem("lies outside the pack folder (a symbolic link?); a pack "
+                                "must hold its own files", path))
+        return None
     doc, doc_problems = read_yaml(path)
     problems.extend(doc_problems)
     if doc is not None and not isinstance(doc.data, dict):
@@ -283,7 +287,7 @@ def _translated_exercise(base: Any, base_doc: YamlDocument, folder: Path, exerci
                                 f"{exercise_id}.yaml (copy exercises/{exercise_id}.yaml and "
                                 "translate its text)", path))
         return base, base_doc
-    translation = _read_translation(path, problems)
+    translation = _read_translation(path, folder.parent, problems)
     if translation is None or not isinstance(base, dict):
         return base, base_doc
     if translation.data.get("id", exercise_id) != exercise_id:
@@ -326,8 +330,10 @@ def _resolve_files(doc: YamlDocument, directory: Path, keys: Sequence[str],
 
 
 def preset_names(directory: Path) -> list[str]:
-    """Names of the presets shipped in a pack folder."""
-    return sorted(path.stem for path in (directory / "presets").glob("*.yaml"))
+    """Names of the presets shipped in a pack folder (files named as an id; validate
+    reports the others)."""
+    return sorted(path.stem for path in (directory / "presets").glob("*.yaml")
+                  if re.fullmatch(EXERCISE_ID, path.stem))
 
 
 def find_preset(directory: Path, name_or_file: str) -> Path:
@@ -401,7 +407,7 @@ def _translated_preset(doc: YamlDocument, path: Path, pack: Pack,
                                 f"{path.name} (copy presets/{path.name} and translate its "
                                 "name, description and notes)", translated))
         return doc
-    translation = _read_translation(translated, problems)
+    translation = _read_translation(translated, directory, problems)
     if translation is None:
         return doc
     base = dict(doc.data)
@@ -458,6 +464,11 @@ def check_all(directory: Path, language: str | None = None) -> list[Problem]:
     pack, problems = check_pack(directory, check_print=True, language=language)
     if pack is not None:
         for path in sorted((directory / "presets").glob("*.yaml")):
+            if not re.fullmatch(EXERCISE_ID, path.stem):
+                problems.append(Problem("a preset's file name is its name, and cannot be "
+                                        "chosen as it is: use lower-case words joined by "
+                                        "hyphens, e.g. back-pain.yaml", path))
+                continue
             if not is_inside(path, directory):
                 problems.append(Problem("lies outside the pack folder (a symbolic link?); a "
                                         "pack must hold its own files", path))

@@ -98,6 +98,7 @@ def prescribe(pack: Pack, options: BuildOptions, preset: Preset | None) -> Presc
         preset.weeks if preset and preset.weeks is not None else DEFAULT_WEEKS)
     issued = options.date or dt.date.today()
     check_review(issued, options.review_date)
+    check_log_dates(issued, weeks)
     return Prescription(
         exercises=exercises,
         issued=issued,
@@ -116,6 +117,14 @@ def check_review(issued: dt.date, review: dt.date | None) -> None:
         raise UsageError(f"{review.isoformat()} is before the handout's date "
                          f"{issued.isoformat()} (--date, today when not given); the next "
                          "review must be on or after it", field="--review-date")
+
+
+def check_log_dates(issued: dt.date, weeks: int) -> None:
+    """The log's days run on from the handout's date; past the calendar's end is a usage error."""
+    if weeks and dt.date.max - issued < dt.timedelta(days=7 * weeks - 1):
+        raise UsageError(f"{issued.isoformat()}: a log of {weeks} weeks from this date would "
+                         "run past 9999-12-31; give an earlier date, or --weeks 0",
+                         field="--date")
 
 
 def printed_texts(prescription: Prescription, pack: Pack | None = None,
@@ -163,6 +172,16 @@ _ITEM_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
 
 def parse_dose(spec: str, pack: Pack) -> tuple[str, Dose]:
     """``ID=ITEM,...`` as the exercise id and the dose fields it sets."""
+    exercise_id, fields = _dose_fields(spec, pack)
+    try:
+        return exercise_id, Dose(**fields)
+    except ValidationError as error:
+        detail = error.errors(include_url=False)[0]
+        where = ".".join(str(part) for part in detail["loc"])
+        raise UsageError(f"{spec!r}: {where}: {detail['msg']}", field="--dose") from None
+
+
+def _dose_fields(spec: str, pack: Pack) -> tuple[str, dict[str, object]]:
     if re.search(rf"\d{{{MAX_DIGITS + 1}}}", spec):
         raise UsageError(f"{spec[:40]!r}...: a number of more than {MAX_DIGITS} digits",
                          field="--dose")
@@ -187,12 +206,7 @@ def parse_dose(spec: str, pack: Pack) -> tuple[str, Dose]:
                                  f"{name.replace('_', ' ')}; give it once", field="--dose")
             given[name] = item
             fields[name] = value
-    try:
-        return exercise_id, Dose(**fields)
-    except ValidationError as error:
-        detail = error.errors(include_url=False)[0]
-        where = ".".join(str(part) for part in detail["loc"])
-        raise UsageError(f"{spec!r}: {where}: {detail['msg']}", field="--dose") from None
+    return exercise_id, fields
 
 
 def _dose_item(item: str, spec: str) -> dict[str, object]:
@@ -240,11 +254,18 @@ def select_exercises(pack: Pack, preset: Preset | None = None, only: Sequence[st
     if not chosen:
         raise UsageError("no exercises are left to print", field="--exclude")
 
+    set_by: dict[tuple[str, str], str] = {}  # (exercise, dose field) -> the --dose that set it
     for spec in doses:
         exercise_id, dose = parse_dose(spec, pack)
         if exercise_id not in chosen:
             raise UsageError(f"{spec!r}: {exercise_id!r} is not among the chosen exercises",
                              field="--dose")
+        for name in _dose_fields(spec, pack)[1]:
+            earlier = set_by.setdefault((exercise_id, name), spec)
+            if earlier != spec:
+                raise UsageError(f"{earlier!r} and {spec!r} both set the "
+                                 f"{name.replace('_', ' ')} of {exercise_id!r}; give it once",
+                                 field="--dose")
         overrides[exercise_id] = overrides.get(exercise_id, Dose()).merged(dose)
 
     selected = []
@@ -269,6 +290,19 @@ def single_line_details(details: PatientDetails) -> PatientDetails:
                    contact=one_line(details.contact))
 
 
+# A blank line: one that is empty or holds only spaces or tabs (a pasted, an indented note).
+_BLANK_LINE = re.compile(r"\n[^\S\n]*\n")
+
+
+def note_paragraphs(text: str | None) -> list[str]:
+    """Free text split into paragraphs at blank lines; single newlines are kept as spaces."""
+    if not text:
+        return []
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    blocks = (" ".join(block.split()) for block in _BLANK_LINE.split(text))
+    return [block for block in blocks if block]
+
+
 def check_details(details: PatientDetails) -> None:
     """Refuse personal fields beyond the documented limits, naming the option and the limit."""
     for option, value, limit in (("--patient", details.patient, MAX_SHORT),
@@ -279,9 +313,7 @@ def check_details(details: PatientDetails) -> None:
         if value is not None and len(value) > limit:
             raise UsageError(f"is {len(value):,} characters long; the limit is {limit:,}",
                              field=option)
-    # Counted as the page splits them (view.py): at blank lines.
-    notes = (details.notes or "").replace("\r\n", "\n").split("\n\n")
-    paragraphs = sum(1 for block in notes if block.split())
+    paragraphs = len(note_paragraphs(details.notes))
     if paragraphs > MAX_NOTE_PARAGRAPHS:
         raise UsageError(f"has {paragraphs:,} paragraphs; the limit is {MAX_NOTE_PARAGRAPHS}",
                          field="--notes")

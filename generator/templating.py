@@ -303,6 +303,10 @@ class Templates:
         except TemplateLimit as error:
             path, line = _template_position(error, name)
             raise UserError(f"template error: {error}", path=path, line=line) from None
+        except jinja2.exceptions.SecurityError as error:
+            # Raised wherever the sandbox is asked, e.g. in markupsafe printing a value.
+            path, line = _template_position(error, name)
+            raise UserError(f"template error: {error}", path=path, line=line) from None
         except _RunawayOutput as error:
             path, line = _template_position(error, name)
             raise UserError(f"template error: the templates wrote more than "
@@ -315,7 +319,7 @@ class Templates:
                 raise  # a bug in our own code keeps its traceback
             path, line = _template_position(error, name)
             what = ("it includes or calls itself without end"
-                    if isinstance(error, RecursionError) else str(error) or type(error).__name__)
+                    if isinstance(error, RecursionError) else _describe(error))
             raise UserError(f"template error: {what}", path=path, line=line) from None
         finally:
             end_work_budget(budget)
@@ -332,6 +336,14 @@ def _bounded(pieces: Any, name: str) -> str:
             pieces.throw(_RunawayOutput())
         kept.append(piece)
     return "".join(kept)
+
+
+def _describe(error: BaseException) -> str:
+    """An error's message, with its kind where the message alone says nothing ("0")."""
+    message = str(error)
+    if isinstance(error, LookupError) or not message:
+        return f"{type(error).__name__}: {message}" if message else type(error).__name__
+    return message
 
 
 def _raised_in_template(error: BaseException) -> bool:

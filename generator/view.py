@@ -11,7 +11,7 @@ from typing import Any
 
 from .i18n import Translator
 from .model import Dose, Pack, Source
-from .prescription import PrescribedExercise, Prescription
+from .prescription import PrescribedExercise, Prescription, note_paragraphs
 from .sections import shown_sections
 
 
@@ -51,8 +51,8 @@ def handout_context(pack: Pack, prescription: Prescription, tr: Translator) -> d
         "clinic": details.clinic,
         "contact": details.contact,
         "has_logo": details.logo is not None,
-        "notes": _paragraphs(details.notes),
-        "preset_notes": _paragraphs(prescription.preset_notes),
+        "notes": note_paragraphs(details.notes),
+        "preset_notes": note_paragraphs(prescription.preset_notes),
         "sections": pack.sections,
         "safety": pack.safety,
         "red_flags": pack.red_flags,
@@ -174,11 +174,3 @@ def _source(source: Source) -> dict[str, str | None]:
     url = source.url
     text = url.split("://", 1)[-1].removeprefix("www.").rstrip("/") if url else None
     return {"citation": source.citation, "url": url, "url_text": text}
-
-
-def _paragraphs(text: str | None) -> list[str]:
-    """Free text split into paragraphs at blank lines; single newlines are kept as spaces."""
-    if not text:
-        return []
-    blocks = [" ".join(block.split()) for block in text.replace("\r\n", "\n").split("\n\n")]
-    return [block for block in blocks if block]

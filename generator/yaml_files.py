@@ -27,6 +27,9 @@ Location = tuple[str | int, ...]
 
 _TAG = "tag:yaml.org,2002:"
 _INT, _FLOAT = _TAG + "int", _TAG + "float"
+_MERGE = _TAG + "merge"
+_KEY_KINDS = {"int": "a number", "float": "a number", "bool": "yes or no", "null": "empty",
+              "timestamp": "a date"}  # the `<<` key: keys that a reader of the file does not see
 # Plain data only: !!set (unordered: the output would change from run to run), !!binary,
 # !!omap and the rest are refused, so every value is one the models expect.
 _PLAIN_TAGS = {_TAG + name for name in ("str", "int", "float", "bool", "null", "timestamp",
@@ -127,6 +130,18 @@ def _walk(root: yaml.Node, marks: dict[Location, tuple[int, int]], path: Path,
                 if not isinstance(key_node, yaml.ScalarNode):
                     refused.append(Problem("a key must be plain text", path,
                                            key_node.start_mark.line + 1,
+                                           key_node.start_mark.column + 1, field))
+                    continue
+                if key_node.tag != _TAG + "str" and key_node.tag != _MERGE:
+                    what = _KEY_KINDS.get(key_node.tag.replace(_TAG, ""), "value")
+                    refused.append(Problem(f"the key {key_node.value} is read as {what}, "
+                                           "not as text; put it in quotes if it is meant",
+                                           path, key_node.start_mark.line + 1,
+                                           key_node.start_mark.column + 1, field))
+                    continue
+                if key_node.tag == _MERGE:
+                    refused.append(Problem("the YAML merge key << is not supported; write the "
+                                           "keys out", path, key_node.start_mark.line + 1,
                                            key_node.start_mark.column + 1, field))
                     continue
                 child = (*location, key_node.value)

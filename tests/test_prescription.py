@@ -14,7 +14,8 @@ from generator.errors import UsageError
 from generator.loading import find_preset, load_preset
 from generator.model import Dose, Pack
 from generator.cli import main
-from generator.prescription import BuildOptions, parse_dose, prescribe, select_exercises
+from generator.prescription import (BuildOptions, note_paragraphs, parse_dose, prescribe,
+                                    select_exercises)
 from generator.resources import default_pack
 
 
@@ -106,11 +107,31 @@ def test_preset_then_command_line(pack: Pack) -> None:
     ({"exclude": ["kobra"]}, "did you mean 'cobra'"),
     ({"only": ["cobra"], "exclude": ["cobra"]}, "no exercises are left"),
     ({"only": ["cobra"], "doses": ["bird-dog=2x10"]}, "not among the chosen"),
+    ({"only": ["cobra"], "doses": ["cobra=2x10", "cobra=hold5,3x5"]},
+     "'cobra=2x10' and 'cobra=hold5,3x5' both set the sets of 'cobra'"),
+    ({"only": ["cobra"], "doses": ["cobra=left", "cobra=both"]}, "both set the side"),
 ])
 def test_selection_mistakes_are_usage_errors(pack: Pack, kwargs: dict, message: str) -> None:
     with pytest.raises(UsageError) as raised:
         select_exercises(pack, **kwargs)
     assert message in str(raised.value)
+
+
+def test_doses_for_different_fields_of_one_exercise_add_up(pack: Pack) -> None:
+    (item,) = select_exercises(pack, only=["cobra"], doses=["cobra=2x10", "cobra=hold30"])
+    assert (item.dose.sets, item.dose.reps, item.dose.hold_seconds) == (2, 10, 30)
+
+
+@pytest.mark.parametrize(("notes", "expected"), [
+    ("One.\n\nTwo.", ["One.", "Two."]),
+    ("One.\n \nTwo.", ["One.", "Two."]),  # the blank line holds a space
+    ("One.\r\n\t\r\nTwo.", ["One.", "Two."]),  # a tab, Windows line ends (the web form)
+    ("One.\n\u00a0\nTwo.", ["One.", "Two."]),  # a no-break space
+    ("One\nline.\n\n\n\nTwo.", ["One line.", "Two."]),
+    (" \n \n", []),
+])
+def test_notes_split_into_paragraphs_at_blank_lines(notes: str, expected: list[str]) -> None:
+    assert note_paragraphs(notes) == expected
 
 
 def test_unknown_preset_lists_the_shipped_ones() -> None:

@@ -240,6 +240,19 @@ def symlink_in_pack(file: str, target: str) -> Callable[[Path], list[str]]:
     return setup
 
 
+def translation_linked_out(file: str) -> Callable[[Path], list[str]]:
+    """A file of the Swedish translation replaced by a link to a copy outside the pack."""
+    def setup(folder: Path) -> list[str]:
+        path = copy_pack(folder) / "sv" / file
+        outside = folder / "outside.yaml"
+        outside.write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+        path.unlink()
+        path.symlink_to(outside)
+        return ["build", "--data", str(folder / "pack"), "--lang", "sv", "-o",
+                str(folder / "out.pdf")]
+    return setup
+
+
 def fifo_as(option: str, name: str) -> Callable[[Path], list[str]]:
     def setup(folder: Path) -> list[str]:
         os.mkfifo(folder / name)
@@ -650,6 +663,14 @@ CASES: dict[str, Case] = {
     # shared folders are data, not code
     "template-sandbox": Case(template_override(
         "{{ cycler.__init__.__globals__.os.popen('id').read() }}"), 1, "is unsafe"),
+    "template-unsafe-attribute-printed": Case(template_override("{{ namespace.__init__ }}"), 1,
+                                              "faq.xml.j2:1: template error: access to "
+                                              "attribute '__init__' of 'type' object is unsafe"),
+    "template-lookup-error": Case(template_override("{% for k in self %}{{ k }}{% endfor %}"),
+                                  1, "faq.xml.j2:1: template error: KeyError: 0"),
+    "template-drops-red-flags": Case(own_file("red-flags-box.xml.j2", ""), 1,
+                                     'leave out what every handout must print: the full '
+                                     '"Get help urgently" box'),
     "template-runtime-error": Case(template_override("{{ 1/0 }}"), 1,
                                    "faq.xml.j2:1: template error: division by zero"),
     "template-recursion": Case(template_override("{% include 'faq.xml.j2' %}"), 1,
@@ -684,17 +705,55 @@ CASES: dict[str, Case] = {
                                     "exercises/cobra.yaml lies outside the pack folder"),
     # bounded work
     "yaml-aliases": Case(pack_bomb, 1, "YAML aliases (*name) are not supported"),
+    "yaml-merge-key": Case(pack_edit("exercises/cobra.yaml", "kind: stretch",
+                                     "kind: stretch\n<<: {caution: never printed}"), 1,
+                           "exercises/cobra.yaml:4:1: the YAML merge key << is not supported"),
+    "yaml-key-not-text": Case(pack_edit("exercises/cobra.yaml", "kind: stretch",
+                                        "kind: stretch\nyes: x"), 1,
+                              "exercises/cobra.yaml:4:1: the key yes is read as yes or no, "
+                              "not as text"),
     "yaml-aliases-in-messages": Case(own_file("messages/en.yaml", BOMB_MESSAGES), 1,
                                      "YAML aliases (*name) are not supported"),
     "pack-file-is-a-fifo": Case(fifo_pack_file, 1, "is not a regular file"),
     "logo-is-a-fifo": Case(fifo_as("--logo", "logo.png"), 1, "is not a regular file"),
+    "font-with-postscript-outlines": Case(
+        lambda f: ((f / "font.otf").write_bytes(b"OTTO" + bytes(60)),
+                   ["build", "--font", str(f / "font.otf"), "-o", str(f / "out.pdf")])[1], 1,
+        "font.otf: cannot use font: its outlines are PostScript (CFF, as in most .otf fonts), "
+        "which cannot be embedded; use a .ttf file"),
     "font-is-a-fifo": Case(fifo_as("--font", "font.ttf"), 1, "is not a regular file"),
+    "preset-file-name-not-an-id": Case(
+        lambda f: (shutil.copy(copy_pack(f) / "presets" / "strength.yaml",
+                               f / "pack" / "presets" / "Back pain.yaml"),
+                   ["validate", "--data", str(f / "pack")])[1], 1,
+        "presets/Back pain.yaml: a preset's file name is its name, and cannot be chosen as it "
+        "is: use lower-case words joined by hyphens, e.g. back-pain.yaml"),
+    "translation-links-out": Case(translation_linked_out("exercises/cobra.yaml"), 1,
+                                  "sv/exercises/cobra.yaml: lies outside the pack folder"),
+    "translation-pack-file-is-a-device": Case(
+        lambda f: [*symlink_in_pack("sv/pack.yaml", "/dev/zero")(f), "--lang", "sv"], 1,
+                                              "sv/pack.yaml: lies outside the pack folder"),
     "styles-link-out": Case(lambda f: (own_file("styles.yaml", "")(f),
                                        (f / "templates" / "styles.yaml").unlink(),
                                        (f / "templates" / "styles.yaml").symlink_to("/dev/zero"))[0],
                             1, "lies outside its template folder"),
+    "styles-too-large-for-a-page": Case(
+        own_styles("  body:\n    font: regular\n    size: 12\n    leading: 16.8",
+                   "  body:\n    font: regular\n    size: 72\n    leading: 80"), 1,
+        "part of the handout is taller than a page and cannot be laid out"),
     "too-many-safety-items": Case(many_safety_items, 1, "at most 30 items"),
     "pack-text-too-long": Case(too_much_pack_text, 1, "the limit is 150,000"),
+    "dose-given-twice": Case(build_with("-e", "cobra", "--dose", "cobra=2x10", "--dose",
+                                        "cobra=3x5"), 2,
+                             "--dose: 'cobra=2x10' and 'cobra=3x5' both set the sets of "
+                             "'cobra'; give it once"),
+    "date-at-the-calendar-end": Case(build_with("--date", "9999-12-31"), 2,
+                                     "--date: 9999-12-31: a log of 2 weeks from this date "
+                                     "would run past 9999-12-31"),
+    "preset-name-too-long": Case(build_with("--preset", "a" * 300), 1,
+                                 "the name is too long for the file system"),
+    "output-name-too-long": Case(lambda f: ["build", "-o", str(f / ("a" * 300) / "x.pdf")], 1,
+                                 "the name is too long for the file system"),
     "review-before-date": Case(build_with("--date", "2026-11-24", "--review-date", "2020-01-01"),
                                2, "--review-date: 2020-01-01 is before the handout's date "
                                "2026-11-24 (--date, today when not given)"),
