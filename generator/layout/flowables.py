@@ -12,10 +12,12 @@ from typing import Any
 from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Table, TableStyle
+from reportlab.rl_config import _FUZZ
 
 
 _PARSED: dict[tuple[object, ...], list[Any]] = {}
 _PARSED_LIMIT = 20_000
+_UNBOUNDED = 0xFFFFFF  # the height offered to measure something's natural height
 
 
 class TextBlock(Paragraph):
@@ -183,6 +185,10 @@ class ProseColumns(Flowable):
 
     ReportLab's own BalancedColumns searches the height with a golden section, which is
     not monotonic for paragraphs and often leaves a few lines of slack; this one bisects.
+    When the content is plain paragraphs, each trial height is tried by counting their
+    lines (each paragraph broken once, at the column width) instead of filling the
+    columns, which split paragraphs and break their lines again; only the height found
+    is filled for real.
     """
 
     def __init__(self, content: Sequence[Flowable], columns: int, gap: float,
@@ -238,22 +244,55 @@ class ProseColumns(Flowable):
         self._wrapped[(availWidth, availHeight)] = (self._height, self._balanced, reported)
         return availWidth, reported
 
+    def _fits(self, height: float, lines: list[tuple[int, float, float, bool, bool]] | None,
+              ) -> bool:
+        """Whether the content fits columns of ``height``: counted from ``lines`` (see
+        :meth:`_lines`) when given, else by filling the columns."""
+        if lines is None:
+            return not self._fill(self._column_width, height)[1]
+        return _counted_fill(lines, self.columns, height)
+
+    def _lines(self) -> list[tuple[int, float, float, bool, bool]] | None:
+        """For each part, its lines at the column width, leading, space after, and whether
+        it allows orphans and widows; None unless every part is a plain paragraph."""
+        counted = []
+        for part in self.content:
+            style = getattr(part, "style", None)
+            if (not isinstance(part, Paragraph) or not part.frags or style is None
+                    or getattr(part, "autoLeading", getattr(style, "autoLeading", ""))
+                    not in ("", "off") or not style.leading > 0):
+                return None
+            part.wrapOn(self.canv, self._column_width, _UNBOUNDED)
+            lines = len(part.blPara.lines)
+            if not lines or part.height != lines * style.leading:
+                return None
+            counted.append((lines, style.leading, part.getSpaceAfter(),
+                            bool(getattr(part, "allowOrphans", getattr(style, "allowOrphans", 0))),
+                            bool(getattr(part, "allowWidows", getattr(style, "allowWidows", 1)))))
+        return counted
+
     def _wrap_columns(self, availWidth: float, availHeight: float) -> float:  # noqa: N803
         if self._filled is None:
-            low, high = 0.0, max(availHeight, 1.0)
-            if self._fill(self._column_width, high)[1]:
-                # too tall for the space left: say so, and split() divides it
-                self._height = high
-                self._balanced = []
-                return high + 1
-            while high - low > 1:
-                middle = (low + high) / 2
-                if self._fill(self._column_width, middle)[1]:
-                    low = middle
-                else:
-                    high = middle
+            lines = self._lines()
+            while True:
+                low, high = 0.0, max(availHeight, 1.0)
+                if not self._fits(high, lines):
+                    # too tall for the space left: say so, and split() divides it
+                    self._height = high
+                    self._balanced = []
+                    return high + 1
+                while high - low > 1:
+                    middle = (low + high) / 2
+                    if self._fits(middle, lines):
+                        high = middle
+                    else:
+                        low = middle
+                filled, rest = self._fill(self._column_width, high)
+                if not rest or lines is None:
+                    break
+                lines = None  # the count was wrong (never seen): search by filling instead
             self._height = high
-            self._balanced = self._fill(self._column_width, high)[0]
+            self._balanced = filled
         else:
             self._balanced = self._filled
             self._height = max(self._column_height(column) for column in self._filled)
@@ -277,3 +316,31 @@ class ProseColumns(Flowable):
                 _, height = part.wrapOn(self.canv, self._column_width, self._height)
                 part.drawOn(self.canv, x, y - height)
                 y -= height + part.getSpaceAfter()
+
+
+def _counted_fill(lines: Sequence[tuple[int, float, float, bool, bool]], columns: int,
+                  height: float) -> bool:
+    """Whether paragraphs of these line counts fill ``columns`` columns of ``height`` with
+    nothing left over, each column filled in order as :meth:`ProseColumns._fill` does and
+    each paragraph split where ReportLab's Paragraph.split would split it."""
+    index, left = 0, 0  # the paragraph to place next, and its lines left after a split
+    for _ in range(columns):
+        used = 0.0
+        while index < len(lines):
+            count, leading, space_after, orphans, widows = lines[index]
+            count = left or count
+            if used + count * leading <= height:
+                used += count * leading + space_after
+                index, left = index + 1, 0
+                continue
+            room = height - used
+            fit = int(room / leading)
+            if room < _FUZZ or (not orphans and fit <= 1) or fit == 0 or count <= fit:
+                break  # not split here: the paragraph starts the next column
+            if not widows and count == fit + 1:
+                if not ((orphans and count == 3) or count > 3):
+                    break
+                fit -= 1
+            left = count - fit
+            break
+    return index == len(lines)

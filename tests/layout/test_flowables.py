@@ -1,0 +1,75 @@
+"""The layout's own flowables: balanced columns found by counting lines."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Flowable
+
+from generator.fonts import register_fonts
+from generator.layout.flowables import ProseColumns, TextBlock
+
+WORDS = "pain walk rest stretch gently back leg knee hip slowly breathe hold".split()
+
+
+@pytest.fixture(scope="module")
+def font() -> str:
+    return register_fonts().regular
+
+
+class FilledColumns(ProseColumns):
+    """Balanced columns searched for by trial fills only, as before counting lines."""
+
+    def _lines(self) -> None:
+        return None
+
+
+class CountedColumns(ProseColumns):
+    """Balanced columns that count their real fills."""
+
+    fills = 0
+
+    def _fill(self, width: float, height: float) -> tuple[list[list[Flowable]], list[Flowable]]:
+        self.fills += 1
+        return super()._fill(width, height)
+
+
+def columns_of(paragraphs: list[tuple[int, int]], font: str, count: int, gap: float,
+               widows: bool, kind: type[ProseColumns] = ProseColumns) -> ProseColumns:
+    """Balanced columns of paragraphs given as (words, space after)."""
+    parts = []
+    for number, (words, space_after) in enumerate(paragraphs):
+        style = ParagraphStyle(f"p{number}", fontName=font, fontSize=12, leading=17,
+                               spaceAfter=space_after, allowWidows=int(widows))
+        text = " ".join(WORDS[(number + word) % len(WORDS)] for word in range(words))
+        parts.append(TextBlock(text, style))
+    return kind(parts, count, gap)
+
+
+def laid_out(columns: ProseColumns, width: float, height: float) -> tuple[float, list[list[str]]]:
+    canvas = Canvas(io.BytesIO())
+    _, reported = columns.wrapOn(canvas, width, height)
+    texts = [[part.getPlainText() for part in column] for column in columns._balanced]
+    return reported, texts
+
+
+@settings(max_examples=60, deadline=None)
+@given(paragraphs=st.lists(st.tuples(st.integers(1, 90), st.sampled_from([0, 6, 11.5])),
+                           min_size=1, max_size=6),
+       count=st.integers(2, 3), width=st.sampled_from([300.0, 483.0]),
+       height=st.sampled_from([120.0, 400.0, 700.0]), widows=st.booleans())
+def test_counting_lines_balances_as_filling_the_columns_does(
+        font: str, paragraphs: list[tuple[int, int]], count: int, width: float, height: float,
+        widows: bool) -> None:
+    """The same height and the same lines in each column as the search by trial fills."""
+    columns = columns_of(paragraphs, font, count, 12, widows, CountedColumns)
+    counted = laid_out(columns, width, height)
+    assert columns.fills <= 1  # only the height found is filled: the count was right
+    filled = laid_out(columns_of(paragraphs, font, count, 12, widows, FilledColumns), width,
+                      height)
+    assert counted == filled
