@@ -14,6 +14,7 @@ from reportlab.platypus import Flowable, KeepTogether, SimpleDocTemplate, Spacer
 from generator.build import Resources
 from generator.errors import UserError
 from generator.fonts import register_fonts
+from generator.layout.cells import Cells
 from generator.layout.flowables import Heading
 from generator.layout.story import StoryBuilder, parse_story
 from generator.layout.styles import Styles, make_styles
@@ -59,7 +60,7 @@ def test_headings_and_boxes_chain_and_a_page_break_is_left_alone(styles: Styles)
                           '<h1 id="c">C</h1><pagebreak/><p>y</p>')
     group = story[0]
     assert isinstance(group, KeepTogether)
-    assert [type(flowable) for flowable in group._content] == [Heading, Heading, Table]
+    assert [type(flowable) for flowable in group._content] == [Heading, Heading, Cells]
     assert isinstance(story[1], Heading)  # nothing to keep it with before the page break
 
 

@@ -11,8 +11,10 @@ from typing import Any
 
 from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.platypus import Flowable, KeepTogether, Paragraph, Table, TableStyle
+from reportlab.platypus import Flowable, KeepTogether, Paragraph
 from reportlab.rl_config import _FUZZ
+
+from .cells import Cells
 
 
 _PARSED: dict[tuple[object, ...], list[Any]] = {}
@@ -119,7 +121,7 @@ def flattened(content: Sequence[Flowable]) -> list[Flowable]:
 
 def boxed(content: Sequence[Flowable], width: float, *, font: str, padding: float,
           border: float, border_colour: colors.Color, background: colors.Color | None = None,
-          space_after: float = 0) -> Table:
+          space_after: float = 0) -> Cells:
     """Content in a bordered, optionally tinted box that may split across pages."""
     commands = [
         ("FONTNAME", (0, 0), (-1, -1), font),
@@ -132,9 +134,7 @@ def boxed(content: Sequence[Flowable], width: float, *, font: str, padding: floa
     ]
     if background is not None:
         commands.append(("BACKGROUND", (0, 0), (-1, -1), background))
-    table = Table([[list(content)]], colWidths=[width], splitInRow=1,
-                  style=TableStyle(commands), spaceAfter=space_after)
-    return table
+    return Cells([[list(content)]], [width], commands, space_after=space_after)
 
 
 def card(band: Sequence[Flowable], body: Sequence[Flowable], width: float, *,
@@ -146,36 +146,33 @@ def card(band: Sequence[Flowable], body: Sequence[Flowable], width: float, *,
     card taller than a whole page (extreme user content) is split, inside its rows.
     """
     rows = [[list(band)], [list(body)]]
-    table = Table(rows, colWidths=[width], splitInRow=1, spaceAfter=space_after,
-                  style=TableStyle([
-                      ("FONTNAME", (0, 0), (-1, -1), font),
-                      ("BOX", (0, 0), (-1, -1), border, colour),
-                      ("BACKGROUND", (0, 0), (-1, 0), colour),
-                      ("LEFTPADDING", (0, 0), (-1, -1), padding),
-                      ("RIGHTPADDING", (0, 0), (-1, -1), padding),
-                      ("TOPPADDING", (0, 0), (-1, 0), band_padding),
-                      ("BOTTOMPADDING", (0, 0), (-1, 0), band_padding),
-                      ("TOPPADDING", (0, 1), (-1, 1), padding),
-                      ("BOTTOMPADDING", (0, 1), (-1, 1), padding),
-                      ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                  ]))
+    table = Cells(rows, [width], [
+        ("FONTNAME", (0, 0), (-1, -1), font),
+        ("BOX", (0, 0), (-1, -1), border, colour),
+        ("BACKGROUND", (0, 0), (-1, 0), colour),
+        ("LEFTPADDING", (0, 0), (-1, -1), padding),
+        ("RIGHTPADDING", (0, 0), (-1, -1), padding),
+        ("TOPPADDING", (0, 0), (-1, 0), band_padding),
+        ("BOTTOMPADDING", (0, 0), (-1, 0), band_padding),
+        ("TOPPADDING", (0, 1), (-1, 1), padding),
+        ("BOTTOMPADDING", (0, 1), (-1, 1), padding),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+    ], space_after=space_after)
     return Keep([table])
 
 
 def side_by_side(left: Sequence[Flowable], right: Sequence[Flowable], widths: Sequence[float],
-                 *, font: str, gap: float, space_after: float = 0) -> Table:
+                 *, font: str, gap: float, space_after: float = 0) -> Cells:
     """Two columns of flowables, top-aligned, with a gap between them."""
-    return Table([[list(left), list(right)]], colWidths=list(widths), splitInRow=1,
-                 spaceAfter=space_after,
-                 style=TableStyle([
-                     ("FONTNAME", (0, 0), (-1, -1), font),
-                     ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                     ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                     ("RIGHTPADDING", (0, 0), (0, -1), gap),
-                     ("RIGHTPADDING", (1, 0), (1, -1), 0),
-                     ("TOPPADDING", (0, 0), (-1, -1), 0),
-                     ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
-                 ]))
+    return Cells([[list(left), list(right)]], list(widths), [
+        ("FONTNAME", (0, 0), (-1, -1), font),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 0),
+        ("RIGHTPADDING", (0, 0), (0, -1), gap),
+        ("RIGHTPADDING", (1, 0), (1, -1), 0),
+        ("TOPPADDING", (0, 0), (-1, -1), 0),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+    ], space_after=space_after)
 
 
 class ProseColumns(Flowable):

@@ -21,6 +21,7 @@ from reportlab.platypus import (Flowable, Image, KeepTogether, ListFlowable, Lis
 
 from ..errors import UserError
 from ..images import print_ready
+from .cells import Cells
 from .escaping import escape, quoteattr
 from .flowables import (Heading, Keep, ProseColumns, TextBlock, boxed, card, flattened,
                         side_by_side)
@@ -330,10 +331,9 @@ class StoryBuilder:
         if spec["rule"]:
             commands.append(("LINEABOVE", (0, 0), (-1, -1), spec["rule"],
                              self.styles.colour("rule")))
-        # splitInRow: a grid taller than a page (extreme pack text) splits inside its row.
-        yield Table(rows, colWidths=[w + gap for w in widths[:-1]] + [widths[-1]],
-                    hAlign="LEFT", splitInRow=1, spaceAfter=spec["space_after"],
-                    style=TableStyle(commands))
+        # A grid at the foot of a page splits as a Table, inside its row if need be.
+        yield Cells(rows, [w + gap for w in widths[:-1]] + [widths[-1]], commands,
+                    h_align="LEFT", space_after=spec["space_after"])
 
     def _flow(self, element: ET.Element, width: float) -> Iterator[Flowable]:
         """Prose in ``columns`` balanced columns, read down each in turn: shorter lines than
