@@ -12,7 +12,7 @@ from typing import Any
 from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Flowable, KeepTogether, Paragraph
-from reportlab.rl_config import _FUZZ
+from reportlab.rl_config import _FUZZ, listWrapOnFakeWidth
 
 from .cells import Cells
 
@@ -92,12 +92,35 @@ class Keep(KeepTogether):
     """
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
-        nested = self._content
-        self._content = flattened(nested)
-        try:
-            return super().wrap(availWidth, availHeight)
-        finally:
-            self._content = nested
+        content = flattened(self._content)
+        if any(hasattr(part, "frameAction") for part in content):
+            nested = self._content
+            self._content = content
+            try:
+                return super().wrap(availWidth, availHeight)
+            finally:
+                self._content = nested
+        # KeepTogether's wrap, added up as ReportLab's _listWrapOn does, without the copy of
+        # the whole frame it makes on every call for content that adds to the frame (none here).
+        width = height = after = 0.0
+        sizes = []
+        at_top = True
+        for part in content:
+            part_width, part_height = part.wrapOn(self.canv, availWidth, 0xFFFFFFF)
+            sizes.append(part_height)
+            if part_height <= _FUZZ:
+                continue
+            width = max(width, min(part_width, availWidth) if listWrapOnFakeWidth else part_width)
+            height += part_height
+            if not at_top:
+                before = after if getattr(part, "_SPACETRANSFER", False) else part.getSpaceBefore()
+                height += max(before - after, 0)
+            at_top = False
+            after = after if getattr(part, "_SPACETRANSFER", False) else part.getSpaceAfter()
+            height += after
+        self._H, self._H0 = height - after, (sizes and sizes[0]) or 0
+        self._wrapInfo = availWidth, availHeight
+        return width, 0xFFFFFF
 
     def split(self, availWidth: float, availHeight: float) -> list[Flowable]:  # noqa: N803
         parts = super().split(availWidth, availHeight)

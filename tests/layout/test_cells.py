@@ -102,7 +102,7 @@ def story_parts() -> st.SearchStrategy[str]:
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(story_parts(), min_size=1, max_size=4), st.integers(0, 700))
+@given(st.lists(story_parts(), min_size=1, max_size=4), st.integers(0, 650))
 def test_any_nesting_draws_the_same_bytes_as_tables(styles: Styles, parts: list[str],
                                                      lead: int) -> None:
     """Nested cards, boxes, grids and columns, starting anywhere on the page."""

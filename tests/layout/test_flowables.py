@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 import pytest
@@ -9,10 +10,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Flowable
+from reportlab.platypus import Flowable, KeepTogether, Spacer
 
+from generator.build import BuildOptions, Resources
 from generator.fonts import register_fonts
-from generator.layout.flowables import ProseColumns, TextBlock
+from generator.layout.flowables import Keep, ProseColumns, TextBlock, flattened
+from generator.layout.story import StoryBuilder, parse_story
+from generator.layout.styles import make_styles
 
 WORDS = "pain walk rest stretch gently back leg knee hip slowly breathe hold".split()
 
@@ -73,3 +77,24 @@ def test_counting_lines_balances_as_filling_the_columns_does(
     filled = laid_out(columns_of(paragraphs, font, count, 12, widows, FilledColumns), width,
                       height)
     assert counted == filled
+
+
+def test_keep_measures_its_content_as_keeptogether_does(resources: Resources) -> None:
+    """Every group of the default handout: the same height, first height and width."""
+    from generator.build import render_story
+
+    styles = make_styles(resources.styles, register_fonts(), large_print=False)
+    xml = render_story(resources, resources.prescribe(BuildOptions(date=dt.date(2026, 11, 24))))
+    story = StoryBuilder(styles, lambda *args: Spacer(100, 50), None).build(
+        parse_story(xml), 483.0)
+    canvas = Canvas(io.BytesIO())
+    groups = [part for part in story if isinstance(part, Keep)]
+    assert len(groups) > 10
+    spaced = [ParagraphStyle(f"s{n}", fontName=styles.fonts.regular, spaceBefore=before,
+                             spaceAfter=after) for n, (before, after) in enumerate([(3, 4), (20, 0)])]
+    groups.append(Keep([TextBlock("Above.", spaced[0]), Spacer(10, 0),
+                        Keep([TextBlock("Below, spaced.", spaced[1])])]))
+    for group in groups:
+        ours = group.wrapOn(canvas, 483.0, 700.0), group._H, group._H0
+        plain = KeepTogether(flattened(group._content))
+        assert ours == (plain.wrapOn(canvas, 483.0, 700.0), plain._H, plain._H0)
