@@ -6,6 +6,7 @@ that would then be referenced, unembedded, in the PDF.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Sequence
 from typing import Any
 
@@ -14,12 +15,14 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Flowable, KeepTogether, Paragraph
 from reportlab.rl_config import _FUZZ, listWrapOnFakeWidth
 
+from . import linebreaks
 from .cells import Cells
 
 
 _PARSED: dict[tuple[object, ...], list[Any]] = {}
 _PARSED_LIMIT = 20_000
 _UNBOUNDED = 0xFFFFFF  # the height offered to measure something's natural height
+_SET_BY_BREAKING = ("_width_max", "_splitLongWordCount", "_hyphenations")
 
 
 class TextBlock(Paragraph):
@@ -27,10 +30,14 @@ class TextBlock(Paragraph):
 
     Most text is the same in every handout a process builds (the pack's), and tables and
     KeepTogether wrap the same paragraph several times at the same width: both caches
-    together halve a build's time. Parsed fragments are cloned, never shared.
+    together halve a build's time. Parsed fragments are cloned, never shared. Line breaks
+    are shared through :mod:`generator.layout.linebreaks` (read only: a paragraph copies
+    them before it is split, the one thing that edits them).
     """
 
     _wrapped: tuple[float, tuple[float, float]] | None = None
+    _line_key: tuple[object, ...] | None = None  # None: not remembered (parts of a split)
+    _shared_lines = False
 
     def __init__(self, text: str | None, style: ParagraphStyle, bulletText: Any = None,
                  frags: list[Any] | None = None, **kwargs: Any) -> None:
@@ -46,6 +53,33 @@ class TextBlock(Paragraph):
                 _PARSED[key] = [frag.clone() for frag in self.frags]
         else:
             super().__init__(text, style, frags=[frag.clone() for frag in parsed])
+        # ReportLab reverses a right-to-left paragraph's lines when it draws them.
+        if bulletText is None and not kwargs and getattr(style, "wordWrap", None) != "RTL":
+            self._line_key = (text, linebreaks.fingerprint(style))
+
+    def breakLines(self, width: Any) -> Any:  # noqa: N802
+        if self._line_key is None:
+            return super().breakLines(width)
+        key = (*self._line_key, tuple(width) if isinstance(width, (list, tuple)) else width)
+        found = linebreaks.remembered(key)
+        if found is None:
+            lines = super().breakLines(width)
+            found = (lines, self.frags if lines.kind == 1 else None,
+                     {name: vars(self)[name] for name in _SET_BY_BREAKING if name in vars(self)})
+            linebreaks.remember(key, found)
+        lines, frags, attributes = found
+        if frags is not None:  # breakLines replaces a marked-up paragraph's fragments
+            self.frags = frags
+        vars(self).update(attributes)
+        self._shared_lines = True
+        return lines
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:  # noqa: N803
+        if self._shared_lines and "blPara" in vars(self):
+            # Splitting edits the fragments at line ends: split a copy of its own.
+            self.blPara, self.frags = copy.deepcopy((self.blPara, self.frags))
+            self._shared_lines = False
+        return super().split(availWidth, availHeight)
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
         # split() may delete blPara (an orphan it refused): then break the lines again.
