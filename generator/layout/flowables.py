@@ -31,8 +31,8 @@ class TextBlock(Paragraph):
     Most text is the same in every handout a process builds (the pack's), and tables and
     KeepTogether wrap the same paragraph several times at the same width: both caches
     together halve a build's time. Parsed fragments are cloned, never shared. Line breaks
-    are shared through :mod:`generator.layout.linebreaks` (read only: a paragraph copies
-    them before it is split, the one thing that edits them).
+    are shared through :mod:`generator.layout.linebreaks` (read only: a marked-up
+    paragraph copies them before it is split, the one thing that may edit them).
     """
 
     _wrapped: tuple[float, tuple[float, float]] | None = None
@@ -75,8 +75,9 @@ class TextBlock(Paragraph):
         return lines
 
     def split(self, availWidth: float, availHeight: float) -> list[Flowable]:  # noqa: N803
-        if self._shared_lines and "blPara" in vars(self):
-            # Splitting edits the fragments at line ends: split a copy of its own.
+        if self._shared_lines and "blPara" in vars(self) and self.blPara.kind == 1:
+            # Splitting marked-up lines may edit their fragments (a hyphen at a line's end):
+            # split a copy of its own. Plain lines (kind 0) are only read.
             self.blPara, self.frags = copy.deepcopy((self.blPara, self.frags))
             self._shared_lines = False
         return super().split(availWidth, availHeight)

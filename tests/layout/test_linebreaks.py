@@ -10,6 +10,7 @@ import pytest
 from generator.build import BuildOptions, Resources, render_handout
 from generator.layout import linebreaks
 from generator.prescription import PatientDetails
+from generator.resources import default_pack
 
 DATE = dt.date(2026, 11, 24)
 # A note long enough to split over pages: split paragraphs must not change what is shared.
@@ -56,3 +57,15 @@ def test_the_memo_is_bounded(resources: Resources, monkeypatch: pytest.MonkeyPat
     monkeypatch.setattr(linebreaks, "LIMIT", 50)
     render_handout(OPTIONS[1], resources)
     assert len(linebreaks._memo) == 50
+
+
+def test_swedish_with_hyphenated_words_warm_matches_cold() -> None:
+    """Swedish breaks long compounds with a hyphen: splitting those lines edits them."""
+    resources = Resources.load(default_pack(), language="sv")
+    words = "Ryggmärgskanalförträngning och nervrotsinklämningssymtom förbättras långsamt. "
+    options = BuildOptions(date=DATE, language="sv", details=PatientDetails(
+        patient="Åsa Öberg", notes="\n\n".join([words * 30] * 4)))
+    linebreaks.forget()
+    cold = render_handout(options, resources)
+    assert render_handout(options, resources) == cold
+    assert render_handout(options, resources) == cold
