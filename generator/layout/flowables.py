@@ -13,6 +13,7 @@ from typing import Any
 from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Flowable, KeepTogether, Paragraph
+from reportlab.platypus.paragraph import _SplitFrag
 from reportlab.rl_config import _FUZZ, listWrapOnFakeWidth
 
 from . import linebreaks
@@ -31,8 +32,7 @@ class TextBlock(Paragraph):
     Most text is the same in every handout a process builds (the pack's), and tables and
     KeepTogether wrap the same paragraph several times at the same width: both caches
     together halve a build's time. Parsed fragments are cloned, never shared. Line breaks
-    are shared through :mod:`generator.layout.linebreaks` (read only: a marked-up
-    paragraph copies them before it is split, the one thing that may edit them).
+    are shared through :mod:`generator.layout.linebreaks`, read only (see :meth:`split`).
     """
 
     _wrapped: tuple[float, tuple[float, float]] | None = None
@@ -50,11 +50,12 @@ class TextBlock(Paragraph):
         if parsed is None:
             super().__init__(text, style)
             if len(_PARSED) < _PARSED_LIMIT:
-                _PARSED[key] = [frag.clone() for frag in self.frags]
+                parsed = _PARSED[key] = [frag.clone() for frag in self.frags]
         else:
             super().__init__(text, style, frags=[frag.clone() for frag in parsed])
         # ReportLab reverses a right-to-left paragraph's lines when it draws them.
-        if bulletText is None and not kwargs and getattr(style, "wordWrap", None) != "RTL":
+        if (parsed is not None and bulletText is None and not kwargs
+                and getattr(style, "wordWrap", None) != "RTL"):
             self._line_key = (text, linebreaks.fingerprint(style))
 
     def breakLines(self, width: Any) -> Any:  # noqa: N802
@@ -76,9 +77,11 @@ class TextBlock(Paragraph):
 
     def split(self, availWidth: float, availHeight: float) -> list[Flowable]:  # noqa: N803
         if self._shared_lines and "blPara" in vars(self) and self.blPara.kind == 1:
-            # Splitting marked-up lines may edit their fragments (a hyphen at a line's end):
-            # split a copy of its own. Plain lines (kind 0) are only read.
-            self.blPara, self.frags = copy.deepcopy((self.blPara, self.frags))
+            # Splitting marked-up lines turns a hyphenated word's fragment at the split
+            # into another class, in place: those fragments are copied first. Plain lines
+            # (kind 0) are only read.
+            self.frags = [copy.copy(frag) if isinstance(frag, _SplitFrag) else frag
+                          for frag in self.frags]
             self._shared_lines = False
         return super().split(availWidth, availHeight)
 
