@@ -44,8 +44,7 @@ class TextBlock(Paragraph):
         if frags is not None or text is None:  # Paragraph.split makes its parts this way
             super().__init__(text, style, bulletText=bulletText, frags=frags, **kwargs)
             return
-        key = (text, style.name, style.fontName, style.fontSize, style.leading,
-               style.textColor.hexval() if style.textColor is not None else None)
+        key = (text, linebreaks.fingerprint(style))
         parsed = _PARSED.get(key)
         if parsed is None:
             super().__init__(text, style)
@@ -56,7 +55,7 @@ class TextBlock(Paragraph):
         # ReportLab reverses a right-to-left paragraph's lines when it draws them.
         if (parsed is not None and bulletText is None and not kwargs
                 and getattr(style, "wordWrap", None) != "RTL"):
-            self._line_key = (text, linebreaks.fingerprint(style))
+            self._line_key = key
 
     def breakLines(self, width: Any) -> Any:  # noqa: N802
         if self._line_key is None:

@@ -80,6 +80,7 @@ class StoryBuilder:
         self.styles = styles
         self.figure = figure
         self.logo = logo
+        self._link_colour = "#" + styles.colour("link").hexval()[2:]
         # An explicit table, so no tag can reach a helper method by its name.
         self.elements: dict[str, ElementMethod] = {
             "p": self._p, "title": self._title, "h1": self._h1, "h2": self._h2,
@@ -133,7 +134,7 @@ class StoryBuilder:
         yield TextBlock(self._inline(element), self.styles.paragraph(element.get("style", "body")))
 
     def _inline(self, element: ET.Element) -> str:
-        return inline(element, "#" + self.styles.colour("link").hexval()[2:])
+        return inline(element, self._link_colour)
 
     def _title(self, element: ET.Element, width: float) -> Iterator[Flowable]:
         yield TextBlock(self._inline(element), self.styles.paragraph("title"))
