@@ -9,7 +9,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from reportlab.lib.pagesizes import A4
-from reportlab.platypus import Flowable, KeepTogether, SimpleDocTemplate, Spacer, Table
+from reportlab.platypus import (Flowable, KeepTogether, ListFlowable, SimpleDocTemplate, Spacer,
+                                Table)
 
 from generator.build import Resources
 from generator.errors import UserError
@@ -140,7 +141,7 @@ def test_an_empty_list_prints_nothing(resources: Resources) -> None:
     builder = StoryBuilder(styles, lambda *args: None, None)
     root = parse_story("<story><h1 id='x'>Title</h1><ul></ul><ol/><p>After</p></story>")
     story = builder.build(root, 400)
-    assert story and not any(type(f).__name__ == "ListFlowable" for f in story)
+    assert story and not any(isinstance(f, ListFlowable) for f in story)
 
 
 # Nesting: every container element of the story inside every other, as a template might.

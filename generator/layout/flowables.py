@@ -12,7 +12,7 @@ from typing import Any
 
 from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.platypus import Flowable, KeepTogether, Paragraph
+from reportlab.platypus import Flowable, KeepTogether, ListFlowable, Paragraph
 from reportlab.platypus.paragraph import _SplitFrag
 from reportlab.rl_config import _FUZZ, listWrapOnFakeWidth
 
@@ -130,32 +130,15 @@ class Keep(KeepTogether):
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
         content = flattened(self._content)
-        if any(hasattr(part, "frameAction") for part in content):
+        stacked = stacked_size(content, availWidth, self.canv)
+        if stacked is None:
             nested = self._content
             self._content = content
             try:
                 return super().wrap(availWidth, availHeight)
             finally:
                 self._content = nested
-        # KeepTogether's wrap, added up as ReportLab's _listWrapOn does, without the copy of
-        # the whole frame it makes on every call for content that adds to the frame (none here).
-        width = height = after = 0.0
-        sizes = []
-        at_top = True
-        for part in content:
-            part_width, part_height = part.wrapOn(self.canv, availWidth, 0xFFFFFFF)
-            sizes.append(part_height)
-            if part_height <= _FUZZ:
-                continue
-            width = max(width, min(part_width, availWidth) if listWrapOnFakeWidth else part_width)
-            height += part_height
-            if not at_top:
-                before = after if getattr(part, "_SPACETRANSFER", False) else part.getSpaceBefore()
-                height += max(before - after, 0)
-            at_top = False
-            after = after if getattr(part, "_SPACETRANSFER", False) else part.getSpaceAfter()
-            height += after
-        self._H, self._H0 = height - after, (sizes and sizes[0]) or 0
+        width, self._H, self._H0 = stacked
         self._wrapInfo = availWidth, availHeight
         return width, 0xFFFFFF
 
@@ -166,6 +149,48 @@ class Keep(KeepTogether):
         if parts and isinstance(parts[0], KeepTogether):
             parts.insert(0, self.NullActionFlowable())
         return parts
+
+
+class Items(ListFlowable):
+    """ReportLab's ListFlowable, measured as it measures itself, without the copy of the
+    whole frame it makes on every wrap (see :func:`stacked_size`)."""
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
+        if self._dims != availWidth:
+            stacked = stacked_size(self._content, availWidth, self.canv)
+            if stacked is None:
+                return super().wrap(availWidth, availHeight)
+            self.width, self.height, _ = stacked
+            self._dims = availWidth
+        return self.width, self.height
+
+
+def stacked_size(content: Sequence[Flowable], width: float, canvas: Any,
+                 ) -> tuple[float, float, float] | None:
+    """(width, height, first part's height) of flowables stacked, added up as ReportLab's
+    _listWrapOn adds them up, without the copy of the whole frame it makes on every call
+    for content that adds to the frame (none does here); None for content with frame
+    actions, which only _listWrapOn handles."""
+    if any(hasattr(part, "frameAction") for part in content):
+        return None
+    widest = height = after = 0.0
+    first = None
+    at_top = True
+    for part in content:
+        part_width, part_height = part.wrapOn(canvas, width, 0xFFFFFFF)
+        if first is None:
+            first = part_height
+        if part_height <= _FUZZ:
+            continue
+        widest = max(widest, min(part_width, width) if listWrapOnFakeWidth else part_width)
+        height += part_height
+        if not at_top:
+            before = after if getattr(part, "_SPACETRANSFER", False) else part.getSpaceBefore()
+            height += max(before - after, 0)
+        at_top = False
+        after = after if getattr(part, "_SPACETRANSFER", False) else part.getSpaceAfter()
+        height += after
+    return widest, height - after, first or 0
 
 
 def flattened(content: Sequence[Flowable]) -> list[Flowable]:

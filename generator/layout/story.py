@@ -23,7 +23,7 @@ from ..errors import UserError
 from ..images import print_ready
 from .cells import Cells
 from .escaping import escape, quoteattr
-from .flowables import (Heading, Keep, ProseColumns, TextBlock, boxed, card, flattened,
+from .flowables import (Heading, Items, Keep, ProseColumns, TextBlock, boxed, card, flattened,
                         side_by_side)
 from .styles import Styles
 
@@ -161,7 +161,7 @@ class StoryBuilder:
         if len(element):
             yield self._list(element, width, numbered=True)
 
-    def _list(self, element: ET.Element, width: float, numbered: bool) -> ListFlowable:
+    def _list(self, element: ET.Element, width: float, numbered: bool) -> Items:
         style = self.styles.paragraph(element.get("style", "item"))
         for child in element:
             if child.tag != "li":
@@ -174,7 +174,7 @@ class StoryBuilder:
         spec = self.styles.section("list")
         indent = max(style.fontSize * spec["min_indent_em"],
                      stringWidth(widest, font, style.fontSize) + style.fontSize * spec["label_gap_em"])
-        return ListFlowable(
+        return Items(
             items, bulletType="1" if numbered else "bullet", start=None if numbered else "\u2022",
             bulletFontName=font, bulletFontSize=style.fontSize, bulletColor=style.textColor,
             leftIndent=indent, bulletDedent="auto", spaceAfter=spec["space_after"],

@@ -98,3 +98,22 @@ def test_keep_measures_its_content_as_keeptogether_does(resources: Resources) ->
         ours = group.wrapOn(canvas, 483.0, 700.0), group._H, group._H0
         plain = KeepTogether(flattened(group._content))
         assert ours == (plain.wrapOn(canvas, 483.0, 700.0), plain._H, plain._H0)
+
+
+def test_lists_measure_as_reportlab_measures_them(resources: Resources) -> None:
+    from reportlab.platypus.flowables import _listWrapOn
+
+    from generator.build import render_story
+    from generator.layout.flowables import Items
+
+    styles = make_styles(resources.styles, register_fonts(), large_print=False)
+    xml = render_story(resources, resources.prescribe(BuildOptions(date=dt.date(2026, 11, 24))))
+    root = parse_story(xml)
+    builder = StoryBuilder(styles, lambda *args: Spacer(100, 50), None)
+    lists = [builder._list(element, 483.0, numbered=element.tag == "ol")
+             for element in root.iter() if element.tag in ("ul", "ol")]
+    assert len(lists) > 10
+    canvas = Canvas(io.BytesIO())
+    for items in lists:
+        assert isinstance(items, Items)
+        assert items.wrapOn(canvas, 300.0, 700.0) == _listWrapOn(items._content, 300.0, canvas)
