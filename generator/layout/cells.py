@@ -14,6 +14,7 @@ splits, splits exactly as before.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import cast
 
 from reportlab.lib import colors
 from reportlab.platypus import Flowable, Table, TableStyle
@@ -23,6 +24,7 @@ _PADDINGS = {"LEFTPADDING": 0, "RIGHTPADDING": 1, "TOPPADDING": 2, "BOTTOMPADDIN
 _LINES = ("BOX", "LINEABOVE")
 _DEFAULT_PADDING = (6.0, 6.0, 3.0, 3.0)  # ReportLab's CellStyle: left, right, top, bottom
 _CELL_FONT_SIZE, _CELL_LEADING, _CELL_COLOUR = 10, 12, "black"  # CellStyle's, set when drawn
+_MEASURE_HEIGHT = 72000  # the height Table offers a cell's flowables when it measures them
 
 Command = tuple[object, ...]
 
@@ -66,7 +68,7 @@ class Cells(Flowable):
         elif name in _PADDINGS:
             for row in range(rows[0], rows[1] + 1):
                 for column in range(columns[0], columns[1] + 1):
-                    self._paddings[row][column][_PADDINGS[name]] = float(values[0])  # type: ignore[arg-type]
+                    self._paddings[row][column][_PADDINGS[name]] = cast(float, values[0])
         elif name == "VALIGN":
             if values[0] != "TOP":
                 raise ValueError("Cells aligns cells to the top only")
@@ -75,7 +77,8 @@ class Cells(Flowable):
             if colour is not None:
                 self._backgrounds.append((*columns, *rows, colour))
         elif name in _LINES and len(values) == 2:
-            self._lines.append((name, *columns, *rows, float(values[0]), values[1]))  # type: ignore[arg-type]
+            weight, colour = cast(float, values[0]), cast(colors.Color, values[1])
+            self._lines.append((name, *columns, *rows, weight, colour))
         else:
             raise ValueError(f"Cells does not draw {name} (use a Table)")
 
@@ -109,7 +112,7 @@ class Cells(Flowable):
             sizes_of_row = []
             tallest = 0.0
             for cell, width, (left, right, top, bottom) in zip(row, self.col_widths, paddings):
-                sizes = [part.wrapOn(canvas, width - left - right, 72000 - top - bottom)
+                sizes = [part.wrapOn(canvas, width - left - right, _MEASURE_HEIGHT - top - bottom)
                          for part in cell]
                 sizes_of_row.append(sizes)
                 height = _stacked(cell, sizes) + (bottom + top)

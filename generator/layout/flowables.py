@@ -24,6 +24,7 @@ _PARSED: dict[tuple[object, ...], list[Any]] = {}
 _PARSED_LIMIT = 20_000
 _UNBOUNDED = 0xFFFFFF  # the height offered to measure something's natural height
 _SET_BY_BREAKING = ("_width_max", "_splitLongWordCount", "_hyphenations")
+_WIDOW_LINES = 3  # Paragraph.split moves a line down to a widow from this many lines up
 
 
 class TextBlock(Paragraph):
@@ -420,7 +421,7 @@ def _counted_fill(lines: Sequence[tuple[int, float, float, bool, bool]], columns
             if room < _FUZZ or (not orphans and fit <= 1) or fit == 0 or count <= fit:
                 break  # not split here: the paragraph starts the next column
             if not widows and count == fit + 1:
-                if not ((orphans and count == 3) or count > 3):
+                if not ((orphans and count == _WIDOW_LINES) or count > _WIDOW_LINES):
                     break
                 fit -= 1
             left = count - fit

@@ -91,7 +91,8 @@ def test_keep_measures_its_content_as_keeptogether_does(resources: Resources) ->
     groups = [part for part in story if isinstance(part, Keep)]
     assert len(groups) > 10
     spaced = [ParagraphStyle(f"s{n}", fontName=styles.fonts.regular, spaceBefore=before,
-                             spaceAfter=after) for n, (before, after) in enumerate([(3, 4), (20, 0)])]
+                             spaceAfter=after)
+              for n, (before, after) in enumerate([(3, 4), (20, 0)])]
     groups.append(Keep([TextBlock("Above.", spaced[0]), Spacer(10, 0),
                         Keep([TextBlock("Below, spaced.", spaced[1])])]))
     for group in groups:
