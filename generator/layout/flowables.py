@@ -32,13 +32,15 @@ class TextBlock(Paragraph):
 
     Most text is the same in every handout a process builds (the pack's), and tables and
     KeepTogether wrap the same paragraph several times at the same width: both caches
-    together halve a build's time. Parsed fragments are cloned, never shared. Line breaks
-    are shared through :mod:`generator.layout.linebreaks`, read only (see :meth:`split`).
+    together halve a build's time. Parsed fragments are shared until ReportLab breaks
+    lines from them (then cloned: breaking may edit them); line breaks are shared through
+    :mod:`generator.layout.linebreaks`, read only (see :meth:`split`).
     """
 
     _wrapped: tuple[float, tuple[float, float]] | None = None
     _line_key: tuple[object, ...] | None = None  # None: not remembered (parts of a split)
     _shared_lines = False
+    _frags_shared = False  # self.frags is the parsed text's own list, not a clone
 
     def __init__(self, text: str | None, style: ParagraphStyle, bulletText: Any = None,
                  frags: list[Any] | None = None, **kwargs: Any) -> None:
@@ -46,16 +48,20 @@ class TextBlock(Paragraph):
             super().__init__(text, style, bulletText=bulletText, frags=frags, **kwargs)
             return
         key = (text, linebreaks.fingerprint(style))
+        # ReportLab reverses a right-to-left paragraph's lines when it draws them.
+        remembered = (bulletText is None and not kwargs
+                      and getattr(style, "wordWrap", None) in (None, "", "LTR"))
         parsed = _PARSED.get(key)
         if parsed is None:
             super().__init__(text, style)
             if len(_PARSED) < _PARSED_LIMIT:
                 parsed = _PARSED[key] = [frag.clone() for frag in self.frags]
+        elif remembered:  # shared, only read, until breakLines needs its own (a miss)
+            super().__init__(text, style, frags=parsed)
+            self._frags_shared = True
         else:
             super().__init__(text, style, frags=[frag.clone() for frag in parsed])
-        # ReportLab reverses a right-to-left paragraph's lines when it draws them.
-        if (parsed is not None and bulletText is None and not kwargs
-                and getattr(style, "wordWrap", None) != "RTL"):
+        if parsed is not None and remembered:
             self._line_key = key
 
     def breakLines(self, width: Any) -> Any:  # noqa: N802
@@ -64,6 +70,9 @@ class TextBlock(Paragraph):
         key = (*self._line_key, tuple(width) if isinstance(width, (list, tuple)) else width)
         found = linebreaks.remembered(key)
         if found is None:
+            if self._frags_shared:
+                self.frags = [frag.clone() for frag in self.frags]
+                self._frags_shared = False
             lines = super().breakLines(width)
             found = (lines, self.frags if lines.kind == 1 else None,
                      {name: vars(self)[name] for name in _SET_BY_BREAKING if name in vars(self)})
