@@ -733,6 +733,12 @@ CASES: dict[str, Case] = {
     "translation-pack-file-is-a-device": Case(
         lambda f: [*symlink_in_pack("sv/pack.yaml", "/dev/zero")(f), "--lang", "sv"], 1,
                                               "sv/pack.yaml: lies outside the pack folder"),
+    "red-flag-of-invisible-characters": Case(
+        pack_edit("pack.yaml", "emergency:\n", "emergency:\n    - \"\\u200b\\u00ad\\u2062\"\n"), 1,
+        "red_flags.emergency.0: has no visible characters"),
+    "translation-of-a-heading-left-empty": Case(
+        own_file("messages/en.yaml", '"Get help urgently": ""\n'), 1,
+        "Get help urgently: the translation is empty or invisible"),
     "styles-link-out": Case(lambda f: (own_file("styles.yaml", "")(f),
                                        (f / "templates" / "styles.yaml").unlink(),
                                        (f / "templates" / "styles.yaml").symlink_to("/dev/zero"))[0],
