@@ -747,6 +747,11 @@ CASES: dict[str, Case] = {
         own_styles("  body:\n    font: regular\n    size: 12\n    leading: 16.8",
                    "  body:\n    font: regular\n    size: 72\n    leading: 80"), 1,
         "part of the handout is taller than a page and cannot be laid out"),
+    "styles-leading-below-size": Case(
+        own_styles("  body:\n    font: regular\n    size: 12\n    leading: 16.8",
+                   "  body:\n    font: regular\n    size: 12\n    leading: 6"), 1,
+        "paragraph.body.leading: a leading of 6 pt with text of 12 pt: lines would print "
+        "over each other"),
     "too-many-safety-items": Case(many_safety_items, 1, "at most 30 items"),
     "pack-text-too-long": Case(too_much_pack_text, 1, "the limit is 150,000"),
     "dose-given-twice": Case(build_with("-e", "cobra", "--dose", "cobra=2x10", "--dose",
