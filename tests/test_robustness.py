@@ -744,8 +744,10 @@ CASES: dict[str, Case] = {
                                        (f / "templates" / "styles.yaml").symlink_to("/dev/zero"))[0],
                             1, "lies outside its template folder"),
     "styles-too-large-for-a-page": Case(
-        own_styles("  body:\n    font: regular\n    size: 12\n    leading: 16.8",
-                   "  body:\n    font: regular\n    size: 72\n    leading: 80"), 1,
+        lambda f: own_file("styles.yaml", re.sub(r"\bleading: [0-9.]+", "leading: 80", (
+            Path(__file__).resolve().parent.parent / "templates" / "styles.yaml").read_text(
+            encoding="utf-8")).replace("  body:\n    font: regular\n    size: 12",
+                                       "  body:\n    font: regular\n    size: 72"))(f), 1,
         "part of the handout is taller than a page and cannot be laid out"),
     "styles-leading-below-size": Case(
         own_styles("  body:\n    font: regular\n    size: 12\n    leading: 16.8",
