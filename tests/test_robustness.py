@@ -691,6 +691,9 @@ CASES: dict[str, Case] = {
         "a value of more than 5,000,000 characters or items"),
     "template-wide-format": Case(template_override("{{ '%999999999s' % 1 }}"), 1,
                                  "a format with a width of a million or more"),
+    "template-many-pages": Case(template_override(
+        "{% for i in range(2000) %}<pagebreak/><p>x</p>{% endfor %}"), 1,
+        "the handout would run to more than 300 pages"),
     "template-runaway-output": Case(template_override(
         "{% for i in range(99999) %}{% for j in range(99999) %}xxxxxxxxxxxxxxxxxxx{% endfor %}"
         "{% endfor %}"), 1, "the templates wrote more than 5,000,000 characters"),
