@@ -23,6 +23,7 @@ from PIL import Image
 
 from generator.cli import main
 from generator.naming import name_tag
+from test_fonts import blank_font
 from pdfread import assert_valid_pdf
 from generator.resources import default_pack
 
@@ -724,6 +725,9 @@ CASES: dict[str, Case] = {
                    ["build", "--font", str(f / "font.otf"), "-o", str(f / "out.pdf")])[1], 1,
         "font.otf: cannot use font: its outlines are PostScript (CFF, as in most .otf fonts), "
         "which cannot be embedded; use a .ttf file"),
+    "font-whose-letters-draw-nothing": Case(
+        lambda f: ["build", "--font", str(blank_font(f / "blank.ttf")), "-o", str(f / "out.pdf")],
+        1, "the font cannot print"),
     "font-is-a-fifo": Case(fifo_as("--font", "font.ttf"), 1, "is not a regular file"),
     "preset-file-name-not-an-id": Case(
         lambda f: (shutil.copy(copy_pack(f) / "presets" / "strength.yaml",
