@@ -159,7 +159,7 @@ def typeset(story_xml: str, resources: Resources, prescription: Prescription,
             fonts: FontFamily, options: BuildOptions) -> bytes:
     """Lay out the rendered story with ReportLab (imported here: only rendering needs it)."""
     from .figures import DRAWINGS, FigureInks, exercise_figure
-    from .layout.document import DocumentInfo, frame_width, render_pdf
+    from .layout.document import DocumentInfo, TooManyPages, frame_width, render_pdf
     from .layout.story import StoryBuilder, parse_story
     from .layout.styles import make_styles
     from reportlab.platypus.doctemplate import LayoutError
@@ -195,6 +195,8 @@ def typeset(story_xml: str, resources: Resources, prescription: Prescription,
     )
     try:
         return render_pdf(story, styles, info, options.page_size)
+    except TooManyPages as error:
+        raise UserError(str(error), path=resources.templates_dir) from None
     except LayoutError as error:
         if resources.templates_dir is None:
             raise  # the bundled templates and styles always fit: a bug

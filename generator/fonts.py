@@ -10,8 +10,10 @@ import hashlib
 import io
 import struct
 import threading
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 from pathlib import Path
 
 from .errors import UserError
@@ -74,6 +76,12 @@ def _register(regular: Path, bold: Path) -> FontFamily:
             # A truncated or damaged file trips the parser wherever it ends.
             raise UserError("cannot use font: a damaged or truncated TrueType file",
                             path=path) from None
+        if path not in (BUNDLED_REGULAR, BUNDLED_BOLD):
+            # ReportLab hands a new font's name to the first font registered under the
+            # same internal name: a clinic's "DejaVuSans" would print in the bundled one,
+            # or a broken one of that name blank every later handout of the process.
+            digest = hashlib.sha1(data).hexdigest()[:8].upper()
+            font.face.name = font.face.name + b"-" + digest.encode()
         pdfmetrics.registerFont(font)
         names.append(name)
     family = FontFamily(regular=names[0], bold=names[1])
@@ -91,6 +99,16 @@ def _drawable(regular: str, bold: str) -> frozenset[int]:
     # Only the Basic Multilingual Plane: for a character beyond U+FFFF (most emoji)
     # ReportLab writes a malformed ToUnicode entry, so the PDF's text could not be read,
     # copied or spoken. Such characters are refused with a clear error instead.
-    faces = [frozenset(code for code in pdfmetrics.getFont(name).face.charToGlyph
-                       if code <= 0xFFFF) for name in (regular, bold)]
+    faces = [_outlined(pdfmetrics.getFont(name).face) for name in (regular, bold)]
     return faces[0] & faces[1] | frozenset(map(ord, " \t\n\r"))
+
+
+def _outlined(face: Any) -> frozenset[int]:
+    """The face's code points whose glyph draws something: a font whose letters have no
+    outlines (damaged, or made so) would print a blank page that still reads back as text.
+    Spaces and format characters draw nothing by design."""
+    positions = face.glyphPos  # glyph n's outline runs from positions[n] to positions[n + 1]
+    return frozenset(
+        code for code, glyph in face.charToGlyph.items() if code <= 0xFFFF and (
+            glyph + 1 < len(positions) and positions[glyph + 1] > positions[glyph]
+            or unicodedata.category(chr(code)) in ("Zs", "Zl", "Zp", "Cf", "Cc")))

@@ -37,6 +37,7 @@ MAX_CSV_BYTES = 5_000_000       # a batch CSV file
 MAX_CSV_ROWS = 2_000            # rows in a batch CSV file
 MAX_TEMPLATE_BYTES = 500_000    # one template file
 MAX_STORY_CHARS = 5_000_000     # characters the templates render for one handout
+MAX_PAGES = 300                 # pages of one handout (the largest pack in large print: about 150)
 MAX_TEMPLATE_WORK = 1_000_000   # steps (calls, filters, range items) of one render
 MAX_TEMPLATE_NUMBER = 100_000   # the largest number a template may pass to a call or filter
 MAX_PICTURE_BYTES = 30_000_000  # a logo or an exercise's picture

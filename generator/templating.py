@@ -28,6 +28,7 @@ from .i18n import Entry, Translator, plural_categories
 from .limits import MAX_STORY_CHARS, MAX_TEMPLATE_BYTES
 from .resources import bundled
 from .sandbox import BoundedSandbox, TemplateLimit, end_work_budget, start_work_budget
+from .text_check import has_visible_text
 from .yaml_files import YamlDocument, read_yaml
 
 STORY_TEMPLATE = "handout.xml.j2"
@@ -233,6 +234,9 @@ class Templates:
                 location = (key, form) if form else (key,)
                 if not isinstance(text, str):
                     problems.append(doc.problem(location, "expected the translated text"))
+                elif not has_visible_text(text):
+                    problems.append(doc.problem(location, "the translation is empty or "
+                                                "invisible: it would print as a blank"))
                 elif _placeholders(key) != _placeholders(text):
                     problems.append(doc.problem(location, (
                         f"the translation must use the placeholders {_placeholders(key)}, not "

@@ -19,6 +19,9 @@ def unprintable(text: str, fonts: FontFamily) -> str | None:
     """What is wrong with ``text`` for printing (control characters, characters the fonts
     lack, characters beyond U+FFFF), or None when all of it prints."""
     messages = []
+    if text and not has_visible_text(text):
+        messages.append("has no visible characters (only spaces, joiners or other "
+                        "invisible marks): it would print as a blank")
     controls = list(dict.fromkeys(_NOT_TEXT.findall(text)))
     if controls:
         codes = ", ".join(f"U+{ord(char):04X}" for char in controls)
@@ -38,6 +41,16 @@ def unprintable(text: str, fonts: FontFamily) -> str | None:
             messages.append(f"the font cannot print {listed}{more}; remove {them} or "
                             f"choose a font that has {them} with --font")
     return "; ".join(messages) or None
+
+
+# Marks that print nothing by themselves: spaces, format characters (zero-width space and
+# joiners, soft hyphen, invisible operators, BOM), combining marks and control characters.
+_INVISIBLE = {"Zs", "Zl", "Zp", "Cf", "Mn", "Me", "Cc"}
+
+
+def has_visible_text(text: str) -> bool:
+    """Whether any character of ``text`` prints something a reader can see."""
+    return any(unicodedata.category(char) not in _INVISIBLE for char in text)
 
 
 def unprintable_texts(texts: Iterable[tuple[Key, str]], fonts: FontFamily,

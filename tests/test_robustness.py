@@ -23,6 +23,7 @@ from PIL import Image
 
 from generator.cli import main
 from generator.naming import name_tag
+from test_fonts import blank_font
 from pdfread import assert_valid_pdf
 from generator.resources import default_pack
 
@@ -691,6 +692,9 @@ CASES: dict[str, Case] = {
         "a value of more than 5,000,000 characters or items"),
     "template-wide-format": Case(template_override("{{ '%999999999s' % 1 }}"), 1,
                                  "a format with a width of a million or more"),
+    "template-many-pages": Case(template_override(
+        "{% for i in range(2000) %}<pagebreak/><p>x</p>{% endfor %}"), 1,
+        "the handout would run to more than 300 pages"),
     "template-runaway-output": Case(template_override(
         "{% for i in range(99999) %}{% for j in range(99999) %}xxxxxxxxxxxxxxxxxxx{% endfor %}"
         "{% endfor %}"), 1, "the templates wrote more than 5,000,000 characters"),
@@ -721,6 +725,9 @@ CASES: dict[str, Case] = {
                    ["build", "--font", str(f / "font.otf"), "-o", str(f / "out.pdf")])[1], 1,
         "font.otf: cannot use font: its outlines are PostScript (CFF, as in most .otf fonts), "
         "which cannot be embedded; use a .ttf file"),
+    "font-whose-letters-draw-nothing": Case(
+        lambda f: ["build", "--font", str(blank_font(f / "blank.ttf")), "-o", str(f / "out.pdf")],
+        1, "the font cannot print"),
     "font-is-a-fifo": Case(fifo_as("--font", "font.ttf"), 1, "is not a regular file"),
     "preset-file-name-not-an-id": Case(
         lambda f: (shutil.copy(copy_pack(f) / "presets" / "strength.yaml",
@@ -733,14 +740,27 @@ CASES: dict[str, Case] = {
     "translation-pack-file-is-a-device": Case(
         lambda f: [*symlink_in_pack("sv/pack.yaml", "/dev/zero")(f), "--lang", "sv"], 1,
                                               "sv/pack.yaml: lies outside the pack folder"),
+    "red-flag-of-invisible-characters": Case(
+        pack_edit("pack.yaml", "emergency:\n", "emergency:\n    - \"\\u200b\\u00ad\\u2062\"\n"), 1,
+        "red_flags.emergency.0: has no visible characters"),
+    "translation-of-a-heading-left-empty": Case(
+        own_file("messages/en.yaml", '"Get help urgently": ""\n'), 1,
+        "Get help urgently: the translation is empty or invisible"),
     "styles-link-out": Case(lambda f: (own_file("styles.yaml", "")(f),
                                        (f / "templates" / "styles.yaml").unlink(),
                                        (f / "templates" / "styles.yaml").symlink_to("/dev/zero"))[0],
                             1, "lies outside its template folder"),
     "styles-too-large-for-a-page": Case(
-        own_styles("  body:\n    font: regular\n    size: 12\n    leading: 16.8",
-                   "  body:\n    font: regular\n    size: 72\n    leading: 80"), 1,
+        lambda f: own_file("styles.yaml", re.sub(r"\bleading: [0-9.]+", "leading: 80", (
+            Path(__file__).resolve().parent.parent / "templates" / "styles.yaml").read_text(
+            encoding="utf-8")).replace("  body:\n    font: regular\n    size: 12",
+                                       "  body:\n    font: regular\n    size: 72"))(f), 1,
         "part of the handout is taller than a page and cannot be laid out"),
+    "styles-leading-below-size": Case(
+        own_styles("  body:\n    font: regular\n    size: 12\n    leading: 16.8",
+                   "  body:\n    font: regular\n    size: 12\n    leading: 6"), 1,
+        "paragraph.body.leading: a leading of 6 pt with text of 12 pt: lines would print "
+        "over each other"),
     "too-many-safety-items": Case(many_safety_items, 1, "at most 30 items"),
     "pack-text-too-long": Case(too_much_pack_text, 1, "the limit is 150,000"),
     "dose-given-twice": Case(build_with("-e", "cobra", "--dose", "cobra=2x10", "--dose",

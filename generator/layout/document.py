@@ -14,6 +14,7 @@ from reportlab.lib.utils import TimeStamp
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
 
+from ..limits import MAX_PAGES
 from .packing import pack_objects
 from .styles import Styles
 
@@ -45,6 +46,10 @@ class DocumentInfo:
 def frame_width(styles: Styles, page_size: str) -> float:
     """The width text and boxes can use on a page."""
     return PAGE_SIZES[page_size][0] - styles.page["margin_left"] - styles.page["margin_right"]
+
+
+class TooManyPages(Exception):
+    """Layout stopped: the story would print more pages than any handout needs."""
 
 
 def render_pdf(story: list[Flowable], styles: Styles, info: DocumentInfo, page_size: str) -> bytes:
@@ -89,6 +94,9 @@ def _canvas_maker(styles: Styles, info: DocumentInfo) -> type[Canvas]:
             self._doc._timeStamp = _timestamp(info.date)
 
         def showPage(self) -> None:
+            if self.getPageNumber() > MAX_PAGES:
+                raise TooManyPages(f"the handout would run to more than {MAX_PAGES} pages "
+                                   "(a template that repeats without end?)")
             self._draw_footer()
             super().showPage()
 

@@ -78,6 +78,7 @@ def style_problems(data: Mapping[str, Any]) -> list[tuple[Location, str]]:
                     problems.append((where, f"{value!r}: use one of {choices}"))
             else:
                 problems.append((where, "unknown setting"))
+    problems += _overprinting(paragraphs)
     figure = data.get("figure")
     if isinstance(figure, Mapping):
         for name, value in figure.items():
@@ -97,6 +98,34 @@ def style_problems(data: Mapping[str, Any]) -> list[tuple[Location, str]]:
             problems += [(location, f"{value!r} is not a number")
                          for location, value in _leaves((section,), values)
                          if not _is_number(value)]
+    return problems
+
+
+def _overprinting(paragraphs: Mapping[str, Any]) -> list[tuple[Location, str]]:
+    """Paragraph styles whose leading is less than their size: their lines print over each
+    other (the red box's too). Sizes and leadings come through ``parent`` as they are built."""
+    def inherited(name: str, key: str) -> Any:
+        seen: set[str] = set()
+        while name in paragraphs and name not in seen:
+            seen.add(name)
+            spec = paragraphs[name]
+            if not isinstance(spec, Mapping):
+                return None
+            if key in spec:
+                return spec[key]
+            name = spec.get("parent", "")
+        return None
+
+    problems = []
+    for name, spec in paragraphs.items():
+        if not isinstance(spec, Mapping) or not ("size" in spec or "leading" in spec):
+            continue
+        size, leading = inherited(name, "size"), inherited(name, "leading")
+        if _is_number(size) and _is_number(leading) and leading < size:
+            key = "leading" if "leading" in spec else "size"
+            problems.append((("paragraph", name, key), f"a leading of {leading:g} pt with "
+                             f"text of {size:g} pt: lines would print over each other; give "
+                             "a leading of at least the size (1.4 times it reads best)"))
     return problems
 
 
