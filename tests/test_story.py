@@ -9,11 +9,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from reportlab.lib.pagesizes import A4
-from reportlab.platypus import Flowable, KeepTogether, SimpleDocTemplate, Spacer, Table
+from reportlab.platypus import (Flowable, KeepTogether, ListFlowable, SimpleDocTemplate, Spacer,
+                                Table)
 
 from generator.build import Resources
 from generator.errors import UserError
 from generator.fonts import register_fonts
+from generator.layout.cells import Cells
 from generator.layout.flowables import Heading
 from generator.layout.story import StoryBuilder, parse_story
 from generator.layout.styles import Styles, make_styles
@@ -59,7 +61,7 @@ def test_headings_and_boxes_chain_and_a_page_break_is_left_alone(styles: Styles)
                           '<h1 id="c">C</h1><pagebreak/><p>y</p>')
     group = story[0]
     assert isinstance(group, KeepTogether)
-    assert [type(flowable) for flowable in group._content] == [Heading, Heading, Table]
+    assert [type(flowable) for flowable in group._content] == [Heading, Heading, Cells]
     assert isinstance(story[1], Heading)  # nothing to keep it with before the page break
 
 
@@ -139,7 +141,7 @@ def test_an_empty_list_prints_nothing(resources: Resources) -> None:
     builder = StoryBuilder(styles, lambda *args: None, None)
     root = parse_story("<story><h1 id='x'>Title</h1><ul></ul><ol/><p>After</p></story>")
     story = builder.build(root, 400)
-    assert story and not any(type(f).__name__ == "ListFlowable" for f in story)
+    assert story and not any(isinstance(f, ListFlowable) for f in story)
 
 
 # Nesting: every container element of the story inside every other, as a template might.

@@ -21,8 +21,9 @@ from reportlab.platypus import (Flowable, Image, KeepTogether, ListFlowable, Lis
 
 from ..errors import UserError
 from ..images import print_ready
+from .cells import Cells
 from .escaping import escape, quoteattr
-from .flowables import (Heading, Keep, ProseColumns, TextBlock, boxed, card, flattened,
+from .flowables import (Heading, Items, Keep, ProseColumns, TextBlock, boxed, card, flattened,
                         side_by_side)
 from .styles import Styles
 
@@ -79,6 +80,7 @@ class StoryBuilder:
         self.styles = styles
         self.figure = figure
         self.logo = logo
+        self._link_colour = "#" + styles.colour("link").hexval()[2:]
         # An explicit table, so no tag can reach a helper method by its name.
         self.elements: dict[str, ElementMethod] = {
             "p": self._p, "title": self._title, "h1": self._h1, "h2": self._h2,
@@ -132,7 +134,7 @@ class StoryBuilder:
         yield TextBlock(self._inline(element), self.styles.paragraph(element.get("style", "body")))
 
     def _inline(self, element: ET.Element) -> str:
-        return inline(element, "#" + self.styles.colour("link").hexval()[2:])
+        return inline(element, self._link_colour)
 
     def _title(self, element: ET.Element, width: float) -> Iterator[Flowable]:
         yield TextBlock(self._inline(element), self.styles.paragraph("title"))
@@ -159,7 +161,7 @@ class StoryBuilder:
         if len(element):
             yield self._list(element, width, numbered=True)
 
-    def _list(self, element: ET.Element, width: float, numbered: bool) -> ListFlowable:
+    def _list(self, element: ET.Element, width: float, numbered: bool) -> Items:
         style = self.styles.paragraph(element.get("style", "item"))
         for child in element:
             if child.tag != "li":
@@ -172,7 +174,7 @@ class StoryBuilder:
         spec = self.styles.section("list")
         indent = max(style.fontSize * spec["min_indent_em"],
                      stringWidth(widest, font, style.fontSize) + style.fontSize * spec["label_gap_em"])
-        return ListFlowable(
+        return Items(
             items, bulletType="1" if numbered else "bullet", start=None if numbered else "\u2022",
             bulletFontName=font, bulletFontSize=style.fontSize, bulletColor=style.textColor,
             leftIndent=indent, bulletDedent="auto", spaceAfter=spec["space_after"],
@@ -330,10 +332,9 @@ class StoryBuilder:
         if spec["rule"]:
             commands.append(("LINEABOVE", (0, 0), (-1, -1), spec["rule"],
                              self.styles.colour("rule")))
-        # splitInRow: a grid taller than a page (extreme pack text) splits inside its row.
-        yield Table(rows, colWidths=[w + gap for w in widths[:-1]] + [widths[-1]],
-                    hAlign="LEFT", splitInRow=1, spaceAfter=spec["space_after"],
-                    style=TableStyle(commands))
+        # A grid at the foot of a page splits as a Table, inside its row if need be.
+        yield Cells(rows, [w + gap for w in widths[:-1]] + [widths[-1]], commands,
+                    h_align="LEFT", space_after=spec["space_after"])
 
     def _flow(self, element: ET.Element, width: float) -> Iterator[Flowable]:
         """Prose in ``columns`` balanced columns, read down each in turn: shorter lines than

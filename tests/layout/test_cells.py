@@ -1,0 +1,121 @@
+"""Cells draw exactly what the equivalent ReportLab Tables draw, and cards stay whole."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from pypdf import PdfReader
+from reportlab.lib.pagesizes import A4
+from reportlab.platypus import Flowable, KeepTogether, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from generator.build import Resources
+from generator.fonts import register_fonts
+from generator.layout.cells import Cells
+from generator.layout.flowables import ProseColumns
+from generator.layout.story import StoryBuilder, parse_story
+from generator.layout.styles import Styles, make_styles
+
+WIDTH = 451.0
+
+
+@pytest.fixture(scope="module")
+def styles(resources: Resources) -> Styles:
+    return make_styles(resources.styles, register_fonts(), large_print=False)
+
+
+def figure(exercise_id: str, width: float, variant: str) -> Flowable | None:
+    return Spacer(width, width / 3)
+
+
+def story(styles: Styles, body: str) -> list[Flowable]:
+    return StoryBuilder(styles, figure, None).build(parse_story(f"<story>{body}</story>"), WIDTH)
+
+
+def as_tables(flowable: Flowable) -> Flowable:
+    """The flowable with every Cells in it, however deep, replaced by ReportLab's Table."""
+    if isinstance(flowable, Cells):
+        rows = [[[as_tables(part) for part in cell] for cell in row] for row in flowable.rows]
+        return Table(rows, colWidths=flowable.col_widths, splitInRow=1, hAlign=flowable.hAlign,
+                     spaceAfter=flowable.spaceAfter, style=TableStyle(flowable.commands))
+    if isinstance(flowable, KeepTogether):
+        flowable._content = [as_tables(part) for part in flowable._content]
+    if isinstance(flowable, ProseColumns):
+        flowable.content = [as_tables(part) for part in flowable.content]
+    return flowable
+
+
+def pdf(flowables: list[Flowable]) -> bytes:
+    out = io.BytesIO()
+    SimpleDocTemplate(out, pagesize=A4, invariant=1).build(flowables)
+    return out.getvalue()
+
+
+CARD = ("<card><band><h1 id='c{n}' style='card_title'>{n}. Card</h1><p style='card_kind'>Kind</p>"
+        "</band><columns><column><figure exercise='cobra'/></column><column><dose>"
+        "<p style='dose'>Hold 5 seconds</p></dose><p style='field'>{text}</p></column></columns>"
+        "<grid columns='2' style='card'><cell><p>You should feel it.</p></cell>"
+        "<cell><p>Stop if it hurts.</p></cell><cell><p>{text}</p></cell></grid></card>")
+
+
+def cards(count: int, words: int) -> str:
+    text = " ".join(["Move slowly and gently, never force it."] * words)
+    return "".join(CARD.format(n=n, text=text) for n in range(1, count + 1))
+
+
+@pytest.mark.parametrize("body", [
+    cards(5, 3),
+    cards(2, 40),  # a card taller than a page: split as the Table splits it
+    "<p>Lead in.</p>" * 30 + cards(3, 6),  # cards at the foot of a page move on whole
+    "<box style='danger'><h2 outline='no'>Help</h2><grid columns='2' style='list'>"
+    + "<cell><ul><li>Both legs numb.</li></ul></cell>" * 5 + "</grid></box>",
+    "<box keep='no'>" + "<p>A long note that runs on over the page.</p>" * 70 + "</box>",
+    "<grid columns='3' style='plan'>" + "<cell><p>Plan cell with some words.</p></cell>" * 90
+    + "</grid>",
+])
+def test_cells_draw_the_same_bytes_as_tables(styles: Styles, body: str) -> None:
+    assert pdf(story(styles, body)) == pdf([as_tables(part) for part in story(styles, body)])
+
+
+def story_parts() -> st.SearchStrategy[str]:
+    leaves = st.sampled_from(["<p>word</p>", "<p>" + "a longer line of words " * 12 + "</p>",
+                              "<ul><li>item</li><li>other</li></ul>", '<figure exercise="cobra"/>'])
+
+    def wrap(children: st.SearchStrategy[list[str]]) -> st.SearchStrategy[str]:
+        def around(parts: list[str], kind: str) -> str:
+            inner = "".join(parts)
+            return {
+                "box": f"<box>{inner}</box>",
+                "box-split": f'<box keep="no">{inner}</box>',
+                "dose": f"<dose>{inner}</dose>",
+                "card": f"<card><band><p>t</p><p>k</p></band>{inner}</card>",
+                "columns": f"<columns><column>{inner}</column><column>{inner}</column></columns>",
+                "grid": f'<grid columns="2"><cell>{inner}</cell><cell>{inner}</cell></grid>',
+            }[kind]
+        return st.builds(around, children, st.sampled_from(
+            ["box", "box-split", "dose", "card", "columns", "grid"]))
+
+    return st.recursive(leaves, lambda inner: wrap(st.lists(inner, min_size=1, max_size=3)),
+                        max_leaves=10)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(story_parts(), min_size=1, max_size=4), st.integers(0, 650))
+def test_any_nesting_draws_the_same_bytes_as_tables(styles: Styles, parts: list[str],
+                                                     lead: int) -> None:
+    """Nested cards, boxes, grids and columns, starting anywhere on the page."""
+    body = "".join(parts)
+    ours = [Spacer(WIDTH, lead), *story(styles, body)]
+    tables = [Spacer(WIDTH, lead), *[as_tables(part) for part in story(styles, body)]]
+    assert pdf(ours) == pdf(tables)
+
+
+def test_a_card_that_does_not_fit_moves_whole_to_the_next_page(styles: Styles) -> None:
+    pages = [page.extract_text() for page in PdfReader(io.BytesIO(pdf(
+        story(styles, "<p>Lead in.</p>" * 34 + cards(3, 6))))).pages]
+    for number in (1, 2, 3):
+        (page,) = [text for text in pages if f"{number}. Card" in text]
+        assert page.count("Stop if it hurts.") == 1  # its last row is on the same page
+    assert "Card" not in pages[0]  # the first card did not fit under the lead-in
