@@ -310,6 +310,11 @@ class StoryBuilder:
         if not cells:
             return
         gap = spec["gap"]
+        # Fewer columns where they would be narrower than min_column_width (large print:
+        # a box's two columns of 16 pt type held three or four words a line).
+        minimum = spec.get("min_column_width", 0)
+        if minimum:
+            columns = max(1, min(columns, int((width + gap) // (minimum + gap))))
         # Equal columns, or with ``middle_share``, a middle column (a small figure) that
         # takes that share of the width and the others sharing the rest.
         usable = width - gap * (columns - 1)
