@@ -12,9 +12,7 @@ import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
-
-from pydantic import ValidationError
+from typing import TYPE_CHECKING, Any
 
 from .errors import Problem, UsageError, UserError
 from .files import is_inside
@@ -25,6 +23,9 @@ from .limits import MAX_PACK_TEXT
 from .model import EXERCISE_ID, Pack, Preset, PresetExercise
 from .yaml_files import Location, YamlDocument, read_yaml
 
+if TYPE_CHECKING:
+    from pydantic import ValidationError
+
 __all__ = ["Location", "YamlDocument", "read_yaml", "load_pack", "check_pack", "load_preset",
            "check_preset", "find_preset", "preset_names", "check_all", "unlisted_exercises",
            "unknown_id_message", "validation_problems"]
@@ -34,7 +35,7 @@ def validation_problems(error: ValidationError,
                         document_for: Callable[[Location], tuple[YamlDocument, Location]],
                         ) -> list[Problem]:
     """Pydantic errors as located problems; ``document_for`` says which file a location is in."""
-    details = error.errors(include_url=False)
+    details = [_as_model_error(detail) for detail in error.errors(include_url=False)]
     parents = {tuple(d["loc"])[:n] for d in details for n in range(len(d["loc"]))}
     # pydantic counts a list's valid items for min_length: when items are invalid, their own
     # errors say it all and "should have at least 1 item" is noise.
@@ -74,6 +75,17 @@ _MESSAGES = {
     "extra_forbidden": "unknown field (check the spelling)",
     "missing": "required field is missing",
 }
+
+
+def _as_model_error(detail: Any) -> Any:
+    """A pydantic error about a dataclass (the model's records) as pydantic words it for a
+    model, the words these messages have always had."""
+    if detail["type"] == "unexpected_keyword_argument":
+        return {**detail, "type": "extra_forbidden"}
+    if detail["type"] == "dataclass_type":
+        return {**detail, "type": "model_type", "msg": "Input should be a valid dictionary or "
+                f"instance of {detail['ctx']['class_name']}"}
+    return detail
 
 
 def _data_location(data: Any, location: Location, missing: bool) -> Location:
@@ -188,6 +200,8 @@ def check_pack(directory: Path, check_print: bool = False, language: str | None 
         if translation is not None and location and location[0] in translation.data:
             return YamlDocument(translation.path, data, translation.marks), location
         return assembled, location
+
+    from pydantic import ValidationError
 
     try:
         pack = Pack.model_validate(data)
@@ -373,6 +387,8 @@ def check_preset(path: Path, pack: Pack) -> tuple[Preset | None, list[Problem]]:
     if doc is None:
         return None, problems
     doc = _translated_preset(doc, path, pack, problems)
+    from pydantic import ValidationError
+
     try:
         preset = Preset.model_validate(doc.data)
     except ValidationError as error:

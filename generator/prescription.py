@@ -21,8 +21,6 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import ValidationError
-
 from .errors import UsageError
 from .limits import DEFAULT_WEEKS, MAX_DIGITS, MAX_NOTE_PARAGRAPHS, MAX_NOTES, MAX_SHORT
 from .loading import unknown_id_message
@@ -162,7 +160,14 @@ _ITEM_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
 
 
 def parse_dose(spec: str, pack: Pack) -> tuple[str, Dose]:
-    """``ID=ITEM,...`` as the exercise id and the dose fields it sets."""
+    """``ID=ITEM,...`` as the exercise id and the dose it gives (its other fields None)."""
+    exercise_id, fields = dose_changes(spec, pack)
+    return exercise_id, Dose(**fields)
+
+
+def dose_changes(spec: str, pack: Pack) -> tuple[str, dict[str, Any]]:
+    """``ID=ITEM,...`` as the exercise id and the dose fields it sets, checked (``10x``
+    sets ``sets`` to None: it clears the pack's)."""
     if re.search(rf"\d{{{MAX_DIGITS + 1}}}", spec):
         raise UsageError(f"{spec[:40]!r}...: a number of more than {MAX_DIGITS} digits",
                          field="--dose")
@@ -187,12 +192,15 @@ def parse_dose(spec: str, pack: Pack) -> tuple[str, Dose]:
                                  f"{name.replace('_', ' ')}; give it once", field="--dose")
             given[name] = item
             fields[name] = value
+    from pydantic import ValidationError  # only when a dose is typed
+
     try:
-        return exercise_id, Dose(**fields)
+        checked = Dose.model_validate(fields)
     except ValidationError as error:
         detail = error.errors(include_url=False)[0]
         where = ".".join(str(part) for part in detail["loc"])
         raise UsageError(f"{spec!r}: {where}: {detail['msg']}", field="--dose") from None
+    return exercise_id, {name: getattr(checked, name) for name in fields}  # as checked: stripped
 
 
 def _dose_item(item: str, spec: str) -> dict[str, object]:
@@ -224,14 +232,14 @@ def select_exercises(pack: Pack, preset: Preset | None = None, only: Sequence[st
     for exercise_id in {i for i in only if list(only).count(i) > 1}:
         raise UsageError(f"exercise {exercise_id!r} is given twice", field="--exercise")
 
-    overrides: dict[str, Dose] = {}
+    overrides: dict[str, dict[str, Any]] = {}  # exercise id -> the dose fields changed
     chosen: list[str] = list(pack.exercise_ids)
     if preset is not None:
         chosen = []
         for entry in preset.exercises:
             if isinstance(entry, PresetExercise):
                 chosen.append(entry.id)
-                overrides[entry.id] = Dose(**entry.model_dump(exclude={"id"}, exclude_unset=True))
+                overrides[entry.id] = entry.changes()
             else:
                 chosen.append(entry)
     if only:
@@ -241,11 +249,11 @@ def select_exercises(pack: Pack, preset: Preset | None = None, only: Sequence[st
         raise UsageError("no exercises are left to print", field="--exclude")
 
     for spec in doses:
-        exercise_id, dose = parse_dose(spec, pack)
+        exercise_id, changes = dose_changes(spec, pack)
         if exercise_id not in chosen:
             raise UsageError(f"{spec!r}: {exercise_id!r} is not among the chosen exercises",
                              field="--dose")
-        overrides[exercise_id] = overrides.get(exercise_id, Dose()).merged(dose)
+        overrides[exercise_id] = {**overrides.get(exercise_id, {}), **changes}
 
     selected = []
     for exercise_id in chosen:

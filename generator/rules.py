@@ -1,0 +1,132 @@
+"""The model's records and the rules pydantic checks them by, without importing pydantic.
+
+The model (``model.py``) is plain frozen dataclasses, so a build from a pack that is
+already checked (the disk cache, ``cache.py``) never loads pydantic. Pydantic checks a
+pack against the same classes when one is loaded, validated or described (``handout
+validate``, ``handout schema``): each field's rule is written beside it, as a :class:`Rule`
+in its ``Annotated`` type or as ``field(metadata=...)`` keys pydantic reads (``ge``, ``le``,
+``min_length``, ``max_length``, ``description``); a rule across fields is the class's
+``__post_init__``, whose ValueError pydantic reports at the class (as a model validator's).
+
+:class:`Rule` and :class:`Tagged` speak pydantic's documented ``__get_pydantic_core_schema__``
+protocol and import ``pydantic_core`` only when pydantic asks them.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any, ClassVar, TypeVar
+
+R = TypeVar("R", bound="Record")
+
+# Keys of a core schema that a Rule sets when given (string, integer and tuple schemas).
+_SCHEMA_KEYS = ("strip_whitespace", "min_length", "max_length", "pattern", "strict", "ge", "le")
+
+
+@dataclass(frozen=True)
+class Rule:
+    """What a value must be, beyond its type: applied by pydantic in that order (``before``
+    on the raw value, then the constraints, then ``after`` on the checked value)."""
+
+    strip_whitespace: bool | None = None
+    min_length: int | None = None
+    max_length: int | None = None
+    pattern: str | None = None
+    strict: bool | None = None
+    ge: int | None = None
+    le: int | None = None
+    before: Callable[[Any], Any] | None = None
+    after: Callable[[Any], Any] | None = None
+    description: str | None = None
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: Any) -> Any:
+        from pydantic_core import core_schema
+
+        schema = dict(handler(source))
+        schema.update({key: getattr(self, key) for key in _SCHEMA_KEYS
+                       if getattr(self, key) is not None})
+        if self.after is not None:
+            schema = core_schema.no_info_after_validator_function(self.after, schema)
+        if self.before is not None:
+            schema = core_schema.no_info_before_validator_function(self.before, schema)
+        return schema
+
+    def __get_pydantic_json_schema__(self, schema: Any, handler: Any) -> Any:
+        described = handler(schema)
+        if self.before is not None:  # the constraints apply to the value made from the input
+            described = {key: value for key, value in handler.resolve_ref_schema(
+                described).items() if key not in ("pattern", "minLength", "maxLength")}
+        if self.description is not None:
+            described = {**handler.resolve_ref_schema(described),
+                         "description": self.description}
+        return described
+
+
+@dataclass(frozen=True)
+class Tagged:
+    """A union whose member is chosen by ``tag(value)``: ``choices`` pairs each tag with
+    its type (so an error names only the member the value was meant to be)."""
+
+    tag: Callable[[Any], str]
+    choices: tuple[tuple[str, Any], ...]
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: Any) -> Any:
+        from pydantic_core import core_schema
+
+        return core_schema.tagged_union_schema(
+            {name: handler.generate_schema(kind) for name, kind in self.choices},
+            discriminator=self.tag)
+
+
+class Record:
+    """Base of the model's classes (each a frozen, keyword-only dataclass): unknown fields
+    are errors when pydantic checks one, and the three verbs callers use on a model."""
+
+    __pydantic_config__: ClassVar[Mapping[str, Any]] = {"extra": "forbid"}
+
+    @classmethod
+    def model_validate(cls: type[R], data: Any) -> R:
+        """``data`` checked into this class (pydantic's ValidationError if it is not)."""
+        return checker(cls).validate_python(data)  # type: ignore[no-any-return]
+
+    @classmethod
+    def model_json_schema(cls) -> dict[str, Any]:
+        """The JSON Schema of this class's data (for editors)."""
+        return checker(cls).json_schema()  # type: ignore[no-any-return]
+
+    def model_copy(self: R, update: Mapping[str, Any] | None = None) -> R:
+        """This record with the fields in ``update`` replaced (checked across fields again)."""
+        return dataclasses.replace(self, **(update or {}))  # type: ignore[type-var]
+
+    def model_dump(self, exclude: Iterable[str] = ()) -> dict[str, Any]:
+        """The fields as plain data (records as dicts), without those named in ``exclude``."""
+        left_out = set(exclude)
+        return {item.name: _plain(getattr(self, item.name))
+                for item in dataclasses.fields(self)  # type: ignore[arg-type]
+                if item.name not in left_out}
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Record):
+        return value.model_dump()
+    if isinstance(value, tuple):
+        return tuple(_plain(item) for item in value)
+    if hasattr(value, "model_dump"):  # a pydantic model inside a record
+        return value.model_dump()
+    return value
+
+
+def record(cls: type[R]) -> type[R]:
+    """Make ``cls`` a frozen, keyword-only dataclass (the model's classes are all this)."""
+    return dataclass(frozen=True, kw_only=True)(cls)
+
+
+@lru_cache(maxsize=None)
+def checker(cls: type) -> Any:
+    """Pydantic's validator for a record class, built once (this imports pydantic)."""
+    from pydantic import TypeAdapter
+
+    return TypeAdapter(cls)
