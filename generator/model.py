@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import field
 from pathlib import Path
-from typing import Annotated, Any, ClassVar, Literal
+from typing import Annotated, Any, Literal
 
 from .errors import UsageError
 from .figures.spec import FigureSpec
@@ -209,21 +209,20 @@ class PresetExercise(Dose):
     """An exercise in a preset: its id and any dose fields that differ from the pack."""
 
     id: ExerciseId
-    # The dose fields the preset gives (None among them clears the pack's value), as read.
-    given: ClassVar[frozenset[str]] = frozenset()
 
     def changes(self) -> dict[str, Any]:
-        """The dose fields this entry gives, by name."""
-        return {name: getattr(self, name) for name in sorted(self.given)}
+        """The dose fields this entry gives (None among them clears the pack's value)."""
+        return {name: getattr(self, name) for name in sorted(self.model_fields_set - {"id"})}
 
     @classmethod
     def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        """Pydantic's check of an entry, which also keeps the fields the entry gives."""
         from pydantic_core import core_schema
 
         def keep_given(value: Any, check: Any) -> PresetExercise:
             entry = check(value)
             if isinstance(value, Mapping):
-                object.__setattr__(entry, "given", frozenset(value) - {"id"})
+                object.__setattr__(entry, "_given", frozenset(value))
             return entry  # type: ignore[no-any-return]
 
         return core_schema.no_info_wrap_validator_function(keep_given, handler(source))

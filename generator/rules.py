@@ -15,15 +15,17 @@ protocol and import ``pydantic_core`` only when pydantic asks them.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterable, Mapping
+import functools
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, ClassVar, TypeVar
 
 R = TypeVar("R", bound="Record")
 
-# Keys of a core schema that a Rule sets when given (string, integer and tuple schemas).
-_SCHEMA_KEYS = ("strip_whitespace", "min_length", "max_length", "pattern", "strict", "ge", "le")
+# Keys of a core schema that a Rule sets when given (string, number and tuple schemas).
+_SCHEMA_KEYS = ("strip_whitespace", "min_length", "max_length", "pattern", "strict", "ge", "le",
+                "allow_inf_nan")
 
 
 @dataclass(frozen=True)
@@ -36,10 +38,13 @@ class Rule:
     max_length: int | None = None
     pattern: str | None = None
     strict: bool | None = None
-    ge: int | None = None
-    le: int | None = None
+    ge: float | None = None
+    le: float | None = None
+    allow_inf_nan: bool | None = None
     before: Callable[[Any], Any] | None = None
     after: Callable[[Any], Any] | None = None
+    # Like ``after``, also given the fields of the record checked before this one.
+    after_with_data: Callable[[Any, Mapping[str, Any]], Any] | None = None
     description: str | None = None
 
     def __get_pydantic_core_schema__(self, source: Any, handler: Any) -> Any:
@@ -50,18 +55,23 @@ class Rule:
                        if getattr(self, key) is not None})
         if self.after is not None:
             schema = core_schema.no_info_after_validator_function(self.after, schema)
+        if self.after_with_data is not None:
+            check = self.after_with_data
+            schema = core_schema.with_info_after_validator_function(
+                lambda value, info: check(value, info.data or {}), schema)
         if self.before is not None:
             schema = core_schema.no_info_before_validator_function(self.before, schema)
         return schema
 
     def __get_pydantic_json_schema__(self, schema: Any, handler: Any) -> Any:
         described = handler(schema)
+        if "$ref" in described:
+            return described
         if self.before is not None:  # the constraints apply to the value made from the input
-            described = {key: value for key, value in handler.resolve_ref_schema(
-                described).items() if key not in ("pattern", "minLength", "maxLength")}
+            described = {key: value for key, value in described.items()
+                         if key not in ("pattern", "minLength", "maxLength")}
         if self.description is not None:
-            described = {**handler.resolve_ref_schema(described),
-                         "description": self.description}
+            described = {**described, "description": self.description}
         return described
 
 
@@ -82,10 +92,16 @@ class Tagged:
 
 
 class Record:
-    """Base of the model's classes (each a frozen, keyword-only dataclass): unknown fields
-    are errors when pydantic checks one, and the three verbs callers use on a model."""
+    """Base of the model's classes (each made by :func:`record`): unknown fields are errors
+    when pydantic checks one. It answers the few pydantic verbs callers use on a model
+    (``model_validate``, ``model_copy``, ``model_dump``, ``model_construct``,
+    ``model_fields_set``, ``dict(record)``), so code and tests written against pydantic
+    models read a record the same way."""
 
     __pydantic_config__: ClassVar[Mapping[str, Any]] = {"extra": "forbid"}
+    # The fields given, set when the record is made in code; None (every field) when
+    # pydantic made it, unless the class records what it was given (PresetExercise).
+    _given: ClassVar[frozenset[str] | None] = None
 
     @classmethod
     def model_validate(cls: type[R], data: Any) -> R:
@@ -97,31 +113,70 @@ class Record:
         """The JSON Schema of this class's data (for editors)."""
         return checker(cls).json_schema()  # type: ignore[no-any-return]
 
+    @classmethod
+    def model_construct(cls: type[R], **values: Any) -> R:
+        """A record of these values, the rest defaults, with no check at all (not even
+        ``__post_init__``): for defaults, and for tests that need a broken record."""
+        made = cls.__new__(cls)
+        for item in dataclasses.fields(cls):  # type: ignore[arg-type]
+            if item.name in values:
+                value = values[item.name]
+            elif item.default is not dataclasses.MISSING:
+                value = item.default
+            else:
+                value = item.default_factory()  # type: ignore[misc]
+            object.__setattr__(made, item.name, value)
+        object.__setattr__(made, "_given", frozenset(values))
+        return made
+
+    @property
+    def model_fields_set(self) -> frozenset[str]:
+        """The fields given when this record was made (the rest are defaults)."""
+        if self._given is None:
+            return frozenset(item.name for item in dataclasses.fields(self))  # type: ignore[arg-type]
+        return self._given
+
     def model_copy(self: R, update: Mapping[str, Any] | None = None) -> R:
         """This record with the fields in ``update`` replaced (checked across fields again)."""
         return dataclasses.replace(self, **(update or {}))  # type: ignore[type-var]
 
-    def model_dump(self, exclude: Iterable[str] = ()) -> dict[str, Any]:
-        """The fields as plain data (records as dicts), without those named in ``exclude``."""
+    def model_dump(self, exclude: Iterable[str] = (), exclude_unset: bool = False,
+                   ) -> dict[str, Any]:
+        """The fields as plain data (records as dicts), without those named in ``exclude``
+        (and, with ``exclude_unset``, without those left to their defaults)."""
         left_out = set(exclude)
-        return {item.name: _plain(getattr(self, item.name))
+        return {item.name: _plain(getattr(self, item.name), exclude_unset)
                 for item in dataclasses.fields(self)  # type: ignore[arg-type]
-                if item.name not in left_out}
+                if item.name not in left_out
+                and not (exclude_unset and item.name not in self.model_fields_set)}
+
+    def __iter__(self) -> Iterator[tuple[str, Any]]:
+        """(name, value) for each field, as ``dict(model)`` reads a pydantic model."""
+        return ((item.name, getattr(self, item.name))
+                for item in dataclasses.fields(self))  # type: ignore[arg-type]
 
 
-def _plain(value: Any) -> Any:
+def _plain(value: Any, exclude_unset: bool) -> Any:
     if isinstance(value, Record):
-        return value.model_dump()
+        return value.model_dump(exclude_unset=exclude_unset)
     if isinstance(value, tuple):
-        return tuple(_plain(item) for item in value)
-    if hasattr(value, "model_dump"):  # a pydantic model inside a record
-        return value.model_dump()
+        return tuple(_plain(item, exclude_unset) for item in value)
     return value
 
 
 def record(cls: type[R]) -> type[R]:
-    """Make ``cls`` a frozen, keyword-only dataclass (the model's classes are all this)."""
-    return dataclass(frozen=True, kw_only=True)(cls)
+    """Make ``cls`` a frozen, keyword-only dataclass that remembers the fields it is given
+    (the model's classes are all this)."""
+    made = dataclass(frozen=True, kw_only=True)(cls)
+    fill = made.__init__
+
+    @functools.wraps(fill)
+    def __init__(self: Record, **values: Any) -> None:
+        fill(self, **values)
+        object.__setattr__(self, "_given", frozenset(values))
+
+    made.__init__ = __init__  # type: ignore[method-assign]
+    return made
 
 
 @lru_cache(maxsize=None)

@@ -230,22 +230,36 @@ def test_a_yaml_file_is_parsed_again_only_when_its_bytes_change(
     assert moved is not None and moved.path == other and len(parsed) == 4
 
 
-def test_a_cached_build_imports_neither_yaml_reader_nor_babel(cache_dir: Path,
-                                                              tmp_path: Path) -> None:
+def test_a_cached_build_imports_neither_pydantic_nor_yaml_reader_nor_babel(
+        cache_dir: Path, tmp_path: Path, pack_dir: Path) -> None:
+    """The first build checks the pack (pydantic), reads its YAML and asks Babel; the
+    second builds from the cache with none of the three. A changed pack file is checked
+    again (pydantic comes back) and its new text is printed."""
     import subprocess
     import sys
 
+    from pypdf import PdfReader
+
     probe = ("import sys; from generator.cli import main\n"
-             "main(['build', '-o', sys.argv[1]], standalone_mode=False)\n"
-             "print('yaml' in sys.modules, 'babel' in sys.modules)")
+             "main(['build', '--data', sys.argv[2], '-o', sys.argv[1]], standalone_mode=False)\n"
+             "print([name in sys.modules for name in ('pydantic', 'yaml', 'babel')])")
     environment = {**os.environ, "HANDOUT_CACHE_DIR": str(cache_dir)}
-    seen = [subprocess.run([sys.executable, "-c", probe, str(tmp_path / f"{run}.pdf")],
-                           env=environment, capture_output=True, text=True, timeout=120)
-            for run in ("first", "second")]
-    assert [result.returncode for result in seen] == [0, 0], seen[0].stderr + seen[1].stderr
-    assert [result.stdout.split()[-2:] for result in seen] == [["True", "True"],
-                                                                ["False", "False"]]
+
+    def build(run: str) -> list[str]:
+        result = subprocess.run([sys.executable, "-c", probe, str(tmp_path / f"{run}.pdf"),
+                                 str(pack_dir)], env=environment, capture_output=True,
+                                text=True, timeout=120)
+        assert result.returncode == 0, result.stderr
+        return result.stdout.split("\n")[-2:-1]
+
+    assert build("first") == ["[True, True, True]"]
+    assert build("second") == ["[False, False, False]"]
     assert (tmp_path / "first.pdf").read_bytes() == (tmp_path / "second.pdf").read_bytes()
+    replace_in(pack_dir / "exercises" / "cobra.yaml", "name: Cobra", "name: Sphinx")
+    assert build("changed")[0].startswith("[True")
+    text = "".join(page.extract_text() for page in PdfReader(tmp_path / "changed.pdf").pages)
+    assert "Sphinx" in text and "Sphinx" not in "".join(
+        page.extract_text() for page in PdfReader(tmp_path / "second.pdf").pages)
 
 
 def saved_after_reading(path: Path, old: str, new: str) -> Callable[..., Any]:
