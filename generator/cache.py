@@ -16,8 +16,9 @@ if all of them still hash the same and no file was added or removed. Compiled te
 keyed by their source text (Jinja's own bytecode cache); a figure's operators by its whole
 pose data, size and ink; a parsed YAML file (``yaml_files.read_yaml``) by its path and
 exact bytes; Babel's plural categories, numbers and dates (``i18n``) by language and value.
-A pack's files are hashed before it is loaded, and the entry is stored only if the bytes the
-loader read (``files.recorded_reads``) are those: a file saved during a build is never
+A preset entry records the hashes of its file and its translation, and is keyed by the
+pack's ids and language it was checked against. A pack's files are hashed before it is
+loaded, and the entry is stored only if the bytes the loader read (``files.recorded_reads``) are those: a file saved during a build is never
 paired with the pack made from its old text.
 
 Entries are pickles (and marshalled templates), so they must be the user's own: the folders
@@ -297,6 +298,32 @@ def cached_pack(directory: Path, check_print: bool, language: str | None,
     if CHANGED_WHILE_READ not in depends_on.values():
         write_entry(entry_path, pickle.dumps((depends_on, pack), pickle.HIGHEST_PROTOCOL))
     return pack
+
+
+def cached_checked(kind: str, name: str, files: list[Path], load: Callable[[], T]) -> T:
+    """``load()``'s result (a checked preset), from the cache while ``files``, every file it
+    reads, hash as they did when it was stored; ``name`` says what else it was checked
+    against. Stored only if ``load`` read exactly the bytes that were hashed before it ran."""
+    folder = cache_folder()
+    if folder is None:
+        return load()
+    entry_path = folder / kind / f"{hashlib.sha256(name.encode()).hexdigest()[:32]}.pickle"
+    stored = _read_entry(entry_path, pickle.load)
+    try:
+        if stored is not None:
+            stored_name, depends_on, value = stored
+            if stored_name == name and _digests(files) == depends_on:
+                return value  # type: ignore[no-any-return]
+    except Exception:  # noqa: BLE001 - an entry of an old shape is only a miss
+        pass
+    from .files import recorded_reads
+
+    before = _digests(files)
+    with recorded_reads() as read:
+        value = load()
+    if before is not None and all(read.get(path) == digest for path, digest in before.items()):
+        write_entry(entry_path, pickle.dumps((name, before, value), pickle.HIGHEST_PROTOCOL))
+    return value
 
 
 def write_entry(path: Path, data: bytes) -> None:

@@ -371,11 +371,21 @@ def preset_language(path: Path) -> str | None:
 
 
 def load_preset(path: Path, pack: Pack) -> Preset:
-    """Load a preset and check that every exercise it names is in the pack."""
-    preset, problems = check_preset(path, pack)
-    if problems or preset is None:
-        raise UserError.from_problems(problems)
-    return preset
+    """Load a preset and check that every exercise it names is in the pack. A preset whose
+    files have not changed since it was last checked against this pack's ids and language
+    comes from the cache (generator/cache.py)."""
+    from .cache import cached_checked
+
+    def load() -> Preset:
+        preset, problems = check_preset(path, pack)
+        if problems or preset is None:
+            raise UserError.from_problems(problems)
+        return preset
+
+    translation = _preset_translation(path, pack)
+    files = [path, *([translation] if translation is not None else [])]
+    checked_against = f"{path.resolve()}\n{translation}\n{pack.language}\n{pack.exercise_ids}"
+    return cached_checked("presets", checked_against, files, load)
 
 
 def check_preset(path: Path, pack: Pack) -> tuple[Preset | None, list[Problem]]:
@@ -406,27 +416,25 @@ def check_preset(path: Path, pack: Pack) -> tuple[Preset | None, list[Problem]]:
 def _translated_preset(doc: YamlDocument, path: Path, pack: Pack,
                        problems: list[Problem]) -> YamlDocument:
     """The preset with its text from the pack's translation folder, when it has one."""
-    directory = path.parent.parent
-    folders = [directory / code for code in dict.fromkeys((pack.language, primary(pack.language)))
-               if (directory / code / "pack.yaml").is_file()]
-    if path.parent.name != "presets" or not folders or not isinstance(doc.data, dict):
+    translated = _preset_translation(path, pack)
+    if translated is None or not isinstance(doc.data, dict):
         return doc
-    translated = folders[0] / "presets" / path.name
     if not translated.is_file():
-        problems.append(Problem(f"missing preset text: no file {folders[0].name}/presets/"
-                                f"{path.name} (copy presets/{path.name} and translate its "
-                                "name, description and notes)", translated))
+        problems.append(Problem(f"missing preset text: no file {translated.parent.parent.name}"
+                                f"/presets/{path.name} (copy presets/{path.name} and translate "
+                                "its name, description and notes)", translated))
         return doc
     translation = _read_translation(translated, problems)
     if translation is None:
         return doc
+    folder = translated.parent.parent
     base = dict(doc.data)
     notes = [{"id": entry.get("id"), "note": entry["note"]} for entry in base.get("exercises", [])
              if isinstance(entry, dict) and "note" in entry]
     text_base = {key: value for key, value in base.items() if key not in ("exercises",)}
     if notes:
         text_base["exercises"] = notes
-    merged = _overlaid(text_base, translation, folders[0], BASE_ONLY_PRESET, (), problems)
+    merged = _overlaid(text_base, translation, folder, BASE_ONLY_PRESET, (), problems)
     entries = translation.data.get("exercises") or []
     for index, entry in enumerate(entries if isinstance(entries, list) else []):
         for key in (entry if isinstance(entry, dict) else {}):
@@ -441,6 +449,17 @@ def _translated_preset(doc: YamlDocument, path: Path, pack: Pack,
         if isinstance(entry, dict) and "note" in entry else entry
         for entry in base.get("exercises", [])]
     return YamlDocument(translated, merged, {**doc.marks, **translation.marks})
+
+
+def _preset_translation(path: Path, pack: Pack) -> Path | None:
+    """Where a pack's own preset has its text in the pack's language (the file may be
+    missing: a problem), or None when it is read as it is."""
+    directory = path.parent.parent
+    folders = [directory / code for code in dict.fromkeys((pack.language, primary(pack.language)))
+               if (directory / code / "pack.yaml").is_file()]
+    if path.parent.name != "presets" or not folders:
+        return None
+    return folders[0] / "presets" / path.name
 
 
 def unknown_id_message(exercise_id: str, pack: Pack) -> str:

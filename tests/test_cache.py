@@ -262,6 +262,31 @@ def test_a_cached_build_imports_neither_pydantic_nor_yaml_reader_nor_babel(
         page.extract_text() for page in PdfReader(tmp_path / "second.pdf").pages)
 
 
+def test_a_checked_preset_is_reused_until_its_files_or_the_pack_change(
+        cache_dir: Path, pack_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    checks: list[Path] = []
+    check_preset = loading.check_preset
+
+    def counted(path: Path, pack: Any) -> Any:
+        checks.append(path)
+        return check_preset(path, pack)
+
+    monkeypatch.setattr(loading, "check_preset", counted)
+    pack, path = load_pack(pack_dir), pack_dir / "presets" / "gentle-start.yaml"
+    first = loading.load_preset(path, pack)
+    assert loading.load_preset(path, pack) == first and len(checks) == 1
+    replace_in(path, "weeks: 2", "weeks: 3")
+    assert loading.load_preset(path, pack).weeks == 3 and len(checks) == 2
+    swedish = load_pack(pack_dir, language="sv")  # its text comes from sv/presets/ too
+    assert loading.load_preset(path, swedish).name == "Lugn start" and len(checks) == 3
+    replace_in(pack_dir / "sv" / "presets" / "gentle-start.yaml", "Lugn start", "Mjuk start")
+    assert loading.load_preset(path, swedish).name == "Mjuk start" and len(checks) == 4
+    fewer = pack.model_copy(update={"exercises": pack.exercises[1:]})  # another pack's ids
+    with pytest.raises(UserError, match="unknown exercise id 'standing-hamstring'"):
+        loading.load_preset(path, fewer)
+    assert loading.load_preset(path, pack).weeks == 3 and len(checks) == 5
+
+
 def saved_after_reading(path: Path, old: str, new: str) -> Callable[..., Any]:
     """``loading.check_pack`` that edits ``path`` once the pack is read, as a clinician
     saving a file during a build would: between the loader's read and the cache's write."""
