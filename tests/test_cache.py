@@ -287,6 +287,38 @@ def test_a_checked_preset_is_reused_until_its_files_or_the_pack_change(
     assert loading.load_preset(path, pack).weeks == 3 and len(checks) == 5
 
 
+def test_the_code_version_is_hashed_again_only_when_a_files_stamp_changes(
+        cache_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    package = tmp_path / "package"
+    package.mkdir()
+    source = package / "a.py"
+    source.write_text("A = 1\n", encoding="utf-8")
+    monkeypatch.setattr(cache, "_PACKAGE", package)
+
+    def version(cache_setting: str | None = None) -> str:
+        if cache_setting is not None:
+            monkeypatch.setenv("HANDOUT_CACHE_DIR", cache_setting)
+        cache.code_version.cache_clear()
+        try:
+            return cache.code_version()
+        finally:
+            cache.code_version.cache_clear()
+            monkeypatch.setenv("HANDOUT_CACHE_DIR", str(cache_dir))
+
+    first = version()
+    memo = cache_dir / cache.VERSION_MEMO
+    stamps = memo.read_text(encoding="ascii").split()[0]
+    assert version() == first == version("")  # from the memo, and as hashed without it
+    memo.write_text(f"{stamps} {'0' * 32}\n", encoding="ascii")
+    assert version() == "0" * 32  # the same stamps: the files are not read again
+    source.write_text("A = 2\n", encoding="utf-8")  # the same size, a new time
+    os.utime(source, ns=(1, 1))
+    second = version()
+    assert second not in (first, "0" * 32) and second == version("")
+    (package / "b.py").write_text("", encoding="utf-8")  # a new file
+    assert version() not in (first, second)
+
+
 def saved_after_reading(path: Path, old: str, new: str) -> Callable[..., Any]:
     """``loading.check_pack`` that edits ``path`` once the pack is read, as a clinician
     saving a file during a build would: between the loader's read and the cache's write."""
