@@ -15,7 +15,7 @@ protocol and import ``pydantic_core`` only when pydantic asks them.
 from __future__ import annotations
 
 import dataclasses
-import functools
+import operator
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -102,6 +102,50 @@ class Record:
     # The fields given, set when the record is made in code; None (every field) when
     # pydantic made it, unless the class records what it was given (PresetExercise).
     _given: ClassVar[frozenset[str] | None] = None
+    # Set by record(): (name, default, default factory) of each field, and a getter of
+    # the fields' values in order (what equality, hashing and repr compare and show).
+    _fields: ClassVar[tuple[tuple[str, Any, Any], ...]] = ()
+    _values: ClassVar[Callable[[Any], tuple[Any, ...]]]
+
+    # The methods a frozen dataclass would generate, written once here: generating them
+    # for each class (six exec'd functions each) was a third of importing the model.
+    def __init__(self, **values: Any) -> None:
+        for name, default, factory in self._fields:
+            if name in values:
+                value = values[name]
+            elif default is not dataclasses.MISSING:
+                value = default
+            elif factory is not dataclasses.MISSING:
+                value = factory()
+            else:
+                raise TypeError(f"{type(self).__qualname__}() missing the field {name!r}")
+            object.__setattr__(self, name, value)
+        unknown = set(values).difference(name for name, _, _ in self._fields)
+        if unknown:
+            raise TypeError(f"{type(self).__qualname__}() got unknown fields {sorted(unknown)}")
+        object.__setattr__(self, "_given", frozenset(values))
+        check = getattr(self, "__post_init__", None)
+        if check is not None:
+            check()
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{name}={value!r}" for (name, _, _), value
+                          in zip(self._fields, self._values(self)))
+        return f"{type(self).__qualname__}({shown})"
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return self._values(self) == self._values(other)
+
+    def __hash__(self) -> int:
+        return hash(self._values(self))
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise dataclasses.FrozenInstanceError(f"cannot assign to field {name!r}")
+
+    def __delattr__(self, name: str) -> None:
+        raise dataclasses.FrozenInstanceError(f"cannot delete field {name!r}")
 
     @classmethod
     def model_validate(cls: type[R], data: Any) -> R:
@@ -166,16 +210,14 @@ def _plain(value: Any, exclude_unset: bool) -> Any:
 
 def record(cls: type[R]) -> type[R]:
     """Make ``cls`` a frozen, keyword-only dataclass that remembers the fields it is given
-    (the model's classes are all this)."""
-    made = dataclass(frozen=True, kw_only=True)(cls)
-    fill = made.__init__
-
-    @functools.wraps(fill)
-    def __init__(self: Record, **values: Any) -> None:
-        fill(self, **values)
-        object.__setattr__(self, "_given", frozenset(values))
-
-    made.__init__ = __init__  # type: ignore[method-assign]
+    (the model's classes are all this): ``dataclass`` collects the fields (what pydantic
+    reads), and :class:`Record` holds the methods."""
+    made = dataclass(init=False, repr=False, eq=False)(cls)
+    fields = dataclasses.fields(made)  # type: ignore[arg-type]
+    made._fields = tuple((item.name, item.default, item.default_factory) for item in fields)
+    getter = operator.attrgetter(*(item.name for item in fields))
+    made._values = staticmethod(  # type: ignore[assignment]
+        getter if len(fields) > 1 else lambda value: (getter(value),))
     return made
 
 
