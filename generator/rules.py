@@ -1,7 +1,8 @@
 """The model's records and the rules pydantic checks them by, without importing pydantic.
 
-The model (``model.py``) is plain frozen dataclasses, so a build from a pack that is
-already checked (the disk cache, ``cache.py``) never loads pydantic. Pydantic checks a
+The model (``model.py``, and the pose data in ``figures/spec.py``) is plain frozen
+dataclasses, so a build from a pack that is already checked (the disk cache, ``cache.py``)
+never loads pydantic. Pydantic checks a
 pack against the same classes when one is loaded, validated or described (``handout
 validate``, ``handout schema``): each field's rule is written beside it, as a :class:`Rule`
 in its ``Annotated`` type or as ``field(metadata=...)`` keys pydantic reads (``ge``, ``le``,
