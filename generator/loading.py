@@ -7,7 +7,6 @@ Every problem is collected first and reported together, each as ``FILE:LINE:COL:
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
@@ -58,6 +57,8 @@ def validation_problems(error: ValidationError,
 
 def _typos(details: list[Any]) -> dict[Location, Location]:
     """Unknown keys that are near misses of a missing field: unknown location -> missing one."""
+    from difflib import get_close_matches  # only when there are errors to hint at
+
     missing = [tuple(d["loc"]) for d in details if d["type"] == "missing"]
     typos = {}
     for detail in details:
@@ -65,7 +66,7 @@ def _typos(details: list[Any]) -> dict[Location, Location]:
         if detail["type"] != "extra_forbidden" or not isinstance(location[-1], str):
             continue
         siblings = [m for m in missing if m[:-1] == location[:-1] and isinstance(m[-1], str)]
-        close = difflib.get_close_matches(location[-1], [str(m[-1]) for m in siblings], n=1)
+        close = get_close_matches(location[-1], [str(m[-1]) for m in siblings], n=1)
         if close:
             typos[location] = (*location[:-1], close[0])
     return typos
@@ -271,10 +272,12 @@ def _overlaid(base: dict[str, Any], translation: YamlDocument, folder: Path,
     for location in [*repeated, *refused_nested(translation.data, nested)]:
         problems.append(translation.problem(location, "comes from the base pack and is the "
                                             "same in every language: remove it here"))
+    from difflib import get_close_matches  # only when a pack is checked
+
     unknown = [str(key) for key in translation.data if key not in base]
     for location, message in missing_text(without_nested(base, nested), translation.data,
                                           skip=(*base_only, *optional)):
-        close = difflib.get_close_matches(str(location[-1]), unknown, n=1) if len(location) == 1 else []
+        close = get_close_matches(str(location[-1]), unknown, n=1) if len(location) == 1 else []
         hint = f"; is {close[0]!r} a misspelling?" if close else ""
         problems.append(translation.problem(location, message + hint))
     merged = with_base_nested({**base, **{key: value for key, value in translation.data.items()
@@ -464,7 +467,9 @@ def _preset_translation(path: Path, pack: Pack) -> Path | None:
 
 def unknown_id_message(exercise_id: str, pack: Pack) -> str:
     """'unknown exercise id' with the nearest valid id, for any place an id is typed."""
-    close = difflib.get_close_matches(exercise_id, pack.exercise_ids, n=1, cutoff=0.4)
+    from difflib import get_close_matches  # only when an id is wrong
+
+    close = get_close_matches(exercise_id, pack.exercise_ids, n=1, cutoff=0.4)
     hint = f"did you mean {close[0]!r}?" if close else _choices("ids", pack.exercise_ids)
     return f"unknown exercise id {exercise_id!r}; {hint}"
 

@@ -148,14 +148,15 @@ def _model_texts(value: Any, path: str) -> Iterator[tuple[str, str]]:
             yield from _model_texts(item, f"{path}.{index}")
 
 
-_ITEM_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"(\d+)x(\d+)"), "sets_reps"),
-    (re.compile(r"(\d+)x"), "reps"),
-    (re.compile(r"hold(\d+)s?"), "hold_seconds"),
-    (re.compile(r"(\d+)/day"), "times_per_day"),
-    (re.compile(r"(\d+)/week"), "days_per_week"),
-    (re.compile(r"daily"), "daily"),
-    (re.compile(r"(each|left|right|both)"), "side"),
+# Compiled on the first --dose (by re's own cache), not by every build that has none.
+_ITEM_PATTERNS: tuple[tuple[str, str], ...] = (
+    (r"(\d+)x(\d+)", "sets_reps"),
+    (r"(\d+)x", "reps"),
+    (r"hold(\d+)s?", "hold_seconds"),
+    (r"(\d+)/day", "times_per_day"),
+    (r"(\d+)/week", "days_per_week"),
+    (r"daily", "daily"),
+    (r"(each|left|right|both)", "side"),
 )
 
 
@@ -205,7 +206,7 @@ def dose_changes(spec: str, pack: Pack) -> tuple[str, dict[str, Any]]:
 
 def _dose_item(item: str, spec: str) -> dict[str, object]:
     for pattern, kind in _ITEM_PATTERNS:
-        match = pattern.fullmatch(item.lower())
+        match = re.fullmatch(pattern, item.lower())
         if match is None:
             continue
         if kind == "sets_reps":
