@@ -16,8 +16,9 @@ if all of them still hash the same and no file was added or removed. Compiled te
 keyed by their source text (Jinja's own bytecode cache); a figure's operators by its whole
 pose data, size and ink; a parsed YAML file (``yaml_files.read_yaml``) by its path and
 exact bytes; Babel's plural categories, numbers and dates (``i18n``) by language and value.
-A pack's files are hashed before it is loaded, and the entry is stored only if the bytes the
-loader read (``files.recorded_reads``) are those: a file saved during a build is never
+A preset entry records the hashes of its file and its translation, and is keyed by the
+pack's ids and language it was checked against. A pack's files are hashed before it is
+loaded, and the entry is stored only if the bytes the loader read (``files.recorded_reads``) are those: a file saved during a build is never
 paired with the pack made from its old text.
 
 Entries are pickles (and marshalled templates), so they must be the user's own: the folders
@@ -47,25 +48,14 @@ T = TypeVar("T")
 _PACKAGE = Path(__file__).resolve().parent
 _SKIPPED_PARTS = {"__pycache__", ".git"}
 MARKER = "handout-cache-version"  # in each version folder: only folders with it are pruned
+VERSION_MEMO = "code-version"  # in the root: the code version and the file stamps it was made of
 _HEX = frozenset("0123456789abcdef")
 
 
 def cache_folder() -> Path | None:
     """The cache folder this process uses, or None when the cache is off or unusable."""
-    setting = os.environ.get("HANDOUT_CACHE_DIR")
-    if setting is not None:
-        if not setting:
-            return None
-        root = Path(setting)
-    else:
-        base = os.environ.get("XDG_CACHE_HOME")
-        if not base:
-            try:
-                base = str(Path.home() / ".cache")
-            except (RuntimeError, KeyError):  # no home folder (a service account): no cache
-                return None
-        root = Path(base) / "handout"
-    if not _private_folder(root):
+    root = _cache_root()
+    if root is None:
         return None
     folder = root / code_version()
     if not os.path.lexists(folder):
@@ -79,6 +69,25 @@ def cache_folder() -> Path | None:
     elif not _private_folder(folder):
         return None
     return folder
+
+
+def _cache_root() -> Path | None:
+    """The folder that holds every code version's folder (made private if new), or None
+    when the cache is off or unusable."""
+    setting = os.environ.get("HANDOUT_CACHE_DIR")
+    if setting is not None:
+        if not setting:
+            return None
+        root = Path(setting)
+    else:
+        base = os.environ.get("XDG_CACHE_HOME")
+        if not base:
+            try:
+                base = str(Path.home() / ".cache")
+            except (RuntimeError, KeyError):  # no home folder (a service account): no cache
+                return None
+        root = Path(base) / "handout"
+    return root if _private_folder(root) else None
 
 
 def _prune(root: Path) -> None:
@@ -154,16 +163,47 @@ def file_digest(path: Path) -> str:
 
 @lru_cache(maxsize=1)
 def code_version() -> str:
-    """A hash of everything in this program that shapes a cached entry."""
+    """A hash of everything in this program that shapes a cached entry: the Python version,
+    the libraries' versions, and this package's source files and fonts.
+
+    Hashing the files (about 1 MB) took a tenth of a cold build, so the hash is kept in the
+    cache's root folder (VERSION_MEMO) with the files' names, sizes and modification times,
+    and the files are hashed again only when one of those changed. Python itself reuses a
+    module's compiled bytecode on the same stamps (in whole seconds; these are nanoseconds).
+    """
+    files = _package_files()
+    head = [sys.version, *_installed_versions()]
+    stamps = hashlib.sha256("\n".join(head + _stamps(files)).encode()).hexdigest()
+    root = _cache_root()
+    memo = root / VERSION_MEMO if root is not None else None
+    stored = _read_entry(memo, lambda stream: stream.read(200).decode("ascii").split())
+    if stored is not None and len(stored) == 2 and stored[0] == stamps:
+        return stored[1]
     digest = hashlib.sha256()
-    digest.update(sys.version.encode())
-    for name in _installed_versions():
-        digest.update(f"{name}\n".encode())
-    for path in sorted(_PACKAGE.rglob("*")):
-        if path.suffix in {".py", ".ttf"} and not _SKIPPED_PARTS & set(path.parts):
-            digest.update(f"{path.relative_to(_PACKAGE)}\n".encode())
-            digest.update(path.read_bytes())
-    return digest.hexdigest()[:32]
+    for line in head:
+        digest.update(f"{line}\n".encode())
+    for path in files:
+        digest.update(f"{path.relative_to(_PACKAGE)}\n".encode())
+        digest.update(path.read_bytes())
+    version = digest.hexdigest()[:32]
+    if memo is not None:
+        write_entry(memo, f"{stamps} {version}\n".encode("ascii"))
+    return version
+
+
+def _package_files() -> list[Path]:
+    """This package's source files and fonts, in a fixed order."""
+    return [path for path in sorted(_PACKAGE.rglob("*"))
+            if path.suffix in {".py", ".ttf"} and not _SKIPPED_PARTS & set(path.parts)]
+
+
+def _stamps(files: list[Path]) -> list[str]:
+    """Each file's name, size and modification time (ns): what says it may have changed."""
+    lines = []
+    for path in files:
+        status = os.stat(path)
+        lines.append(f"{path.relative_to(_PACKAGE)} {status.st_size} {status.st_mtime_ns}")
+    return lines
 
 
 def _installed_versions() -> list[str]:
@@ -297,6 +337,32 @@ def cached_pack(directory: Path, check_print: bool, language: str | None,
     if CHANGED_WHILE_READ not in depends_on.values():
         write_entry(entry_path, pickle.dumps((depends_on, pack), pickle.HIGHEST_PROTOCOL))
     return pack
+
+
+def cached_checked(kind: str, name: str, files: list[Path], load: Callable[[], T]) -> T:
+    """``load()``'s result (a checked preset), from the cache while ``files``, every file it
+    reads, hash as they did when it was stored; ``name`` says what else it was checked
+    against. Stored only if ``load`` read exactly the bytes that were hashed before it ran."""
+    folder = cache_folder()
+    if folder is None:
+        return load()
+    entry_path = folder / kind / f"{hashlib.sha256(name.encode()).hexdigest()[:32]}.pickle"
+    stored = _read_entry(entry_path, pickle.load)
+    try:
+        if stored is not None:
+            stored_name, depends_on, value = stored
+            if stored_name == name and _digests(files) == depends_on:
+                return value  # type: ignore[no-any-return]
+    except Exception:  # noqa: BLE001 - an entry of an old shape is only a miss
+        pass
+    from .files import recorded_reads
+
+    before = _digests(files)
+    with recorded_reads() as read:
+        value = load()
+    if before is not None and all(read.get(path) == digest for path, digest in before.items()):
+        write_entry(entry_path, pickle.dumps((name, before, value), pickle.HIGHEST_PROTOCOL))
+    return value
 
 
 def write_entry(path: Path, data: bytes) -> None:

@@ -7,14 +7,11 @@ Every problem is collected first and reported together, each as ``FILE:LINE:COL:
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
-
-from pydantic import ValidationError
+from typing import TYPE_CHECKING, Any
 
 from .errors import Problem, UsageError, UserError
 from .files import is_inside
@@ -25,6 +22,9 @@ from .limits import MAX_PACK_TEXT
 from .model import EXERCISE_ID, Pack, Preset, PresetExercise
 from .yaml_files import Location, YamlDocument, read_yaml
 
+if TYPE_CHECKING:
+    from pydantic import ValidationError
+
 __all__ = ["Location", "YamlDocument", "read_yaml", "load_pack", "check_pack", "load_preset",
            "check_preset", "find_preset", "preset_names", "check_all", "unlisted_exercises",
            "unknown_id_message", "validation_problems"]
@@ -34,7 +34,7 @@ def validation_problems(error: ValidationError,
                         document_for: Callable[[Location], tuple[YamlDocument, Location]],
                         ) -> list[Problem]:
     """Pydantic errors as located problems; ``document_for`` says which file a location is in."""
-    details = error.errors(include_url=False)
+    details = [_as_model_error(detail) for detail in error.errors(include_url=False)]
     parents = {tuple(d["loc"])[:n] for d in details for n in range(len(d["loc"]))}
     # pydantic counts a list's valid items for min_length: when items are invalid, their own
     # errors say it all and "should have at least 1 item" is noise.
@@ -57,6 +57,8 @@ def validation_problems(error: ValidationError,
 
 def _typos(details: list[Any]) -> dict[Location, Location]:
     """Unknown keys that are near misses of a missing field: unknown location -> missing one."""
+    from difflib import get_close_matches  # only when there are errors to hint at
+
     missing = [tuple(d["loc"]) for d in details if d["type"] == "missing"]
     typos = {}
     for detail in details:
@@ -64,7 +66,7 @@ def _typos(details: list[Any]) -> dict[Location, Location]:
         if detail["type"] != "extra_forbidden" or not isinstance(location[-1], str):
             continue
         siblings = [m for m in missing if m[:-1] == location[:-1] and isinstance(m[-1], str)]
-        close = difflib.get_close_matches(location[-1], [str(m[-1]) for m in siblings], n=1)
+        close = get_close_matches(location[-1], [str(m[-1]) for m in siblings], n=1)
         if close:
             typos[location] = (*location[:-1], close[0])
     return typos
@@ -74,6 +76,17 @@ _MESSAGES = {
     "extra_forbidden": "unknown field (check the spelling)",
     "missing": "required field is missing",
 }
+
+
+def _as_model_error(detail: Any) -> Any:
+    """A pydantic error about a dataclass (the model's records) as pydantic words it for a
+    model, the words these messages have always had."""
+    if detail["type"] == "unexpected_keyword_argument":
+        return {**detail, "type": "extra_forbidden"}
+    if detail["type"] == "dataclass_type":
+        return {**detail, "type": "model_type", "msg": "Input should be a valid dictionary or "
+                f"instance of {detail['ctx']['class_name']}"}
+    return detail
 
 
 def _data_location(data: Any, location: Location, missing: bool) -> Location:
@@ -189,6 +202,8 @@ def check_pack(directory: Path, check_print: bool = False, language: str | None 
             return YamlDocument(translation.path, data, translation.marks), location
         return assembled, location
 
+    from pydantic import ValidationError
+
     try:
         pack = Pack.model_validate(data)
     except ValidationError as error:
@@ -261,10 +276,12 @@ def _overlaid(base: dict[str, Any], translation: YamlDocument, folder: Path,
     for location in [*repeated, *refused_nested(translation.data, nested)]:
         problems.append(translation.problem(location, "comes from the base pack and is the "
                                             "same in every language: remove it here"))
+    from difflib import get_close_matches  # only when a pack is checked
+
     unknown = [str(key) for key in translation.data if key not in base]
     for location, message in missing_text(without_nested(base, nested), translation.data,
                                           skip=(*base_only, *optional)):
-        close = difflib.get_close_matches(str(location[-1]), unknown, n=1) if len(location) == 1 else []
+        close = get_close_matches(str(location[-1]), unknown, n=1) if len(location) == 1 else []
         hint = f"; is {close[0]!r} a misspelling?" if close else ""
         problems.append(translation.problem(location, message + hint))
     merged = with_base_nested({**base, **{key: value for key, value in translation.data.items()
@@ -363,11 +380,21 @@ def preset_language(path: Path) -> str | None:
 
 
 def load_preset(path: Path, pack: Pack) -> Preset:
-    """Load a preset and check that every exercise it names is in the pack."""
-    preset, problems = check_preset(path, pack)
-    if problems or preset is None:
-        raise UserError.from_problems(problems)
-    return preset
+    """Load a preset and check that every exercise it names is in the pack. A preset whose
+    files have not changed since it was last checked against this pack's ids and language
+    comes from the cache (generator/cache.py)."""
+    from .cache import cached_checked
+
+    def load() -> Preset:
+        preset, problems = check_preset(path, pack)
+        if problems or preset is None:
+            raise UserError.from_problems(problems)
+        return preset
+
+    translation = _preset_translation(path, pack)
+    files = [path, *([translation] if translation is not None else [])]
+    checked_against = f"{path.resolve()}\n{translation}\n{pack.language}\n{pack.exercise_ids}"
+    return cached_checked("presets", checked_against, files, load)
 
 
 def check_preset(path: Path, pack: Pack) -> tuple[Preset | None, list[Problem]]:
@@ -379,6 +406,8 @@ def check_preset(path: Path, pack: Pack) -> tuple[Preset | None, list[Problem]]:
     if doc is None:
         return None, problems
     doc = _translated_preset(doc, path, pack, problems)
+    from pydantic import ValidationError
+
     try:
         preset = Preset.model_validate(doc.data)
     except ValidationError as error:
@@ -396,27 +425,25 @@ def check_preset(path: Path, pack: Pack) -> tuple[Preset | None, list[Problem]]:
 def _translated_preset(doc: YamlDocument, path: Path, pack: Pack,
                        problems: list[Problem]) -> YamlDocument:
     """The preset with its text from the pack's translation folder, when it has one."""
-    directory = path.parent.parent
-    folders = [directory / code for code in dict.fromkeys((pack.language, primary(pack.language)))
-               if (directory / code / "pack.yaml").is_file()]
-    if path.parent.name != "presets" or not folders or not isinstance(doc.data, dict):
+    translated = _preset_translation(path, pack)
+    if translated is None or not isinstance(doc.data, dict):
         return doc
-    translated = folders[0] / "presets" / path.name
     if not translated.is_file():
-        problems.append(Problem(f"missing preset text: no file {folders[0].name}/presets/"
-                                f"{path.name} (copy presets/{path.name} and translate its "
-                                "name, description and notes)", translated))
+        problems.append(Problem(f"missing preset text: no file {translated.parent.parent.name}"
+                                f"/presets/{path.name} (copy presets/{path.name} and translate "
+                                "its name, description and notes)", translated))
         return doc
-    translation = _read_translation(translated, directory, problems)
+    translation = _read_translation(translated, path.parent.parent, problems)
     if translation is None:
         return doc
+    folder = translated.parent.parent
     base = dict(doc.data)
     notes = [{"id": entry.get("id"), "note": entry["note"]} for entry in base.get("exercises", [])
              if isinstance(entry, dict) and "note" in entry]
     text_base = {key: value for key, value in base.items() if key not in ("exercises",)}
     if notes:
         text_base["exercises"] = notes
-    merged = _overlaid(text_base, translation, folders[0], BASE_ONLY_PRESET, (), problems)
+    merged = _overlaid(text_base, translation, folder, BASE_ONLY_PRESET, (), problems)
     entries = translation.data.get("exercises") or []
     for index, entry in enumerate(entries if isinstance(entries, list) else []):
         for key in (entry if isinstance(entry, dict) else {}):
@@ -433,9 +460,22 @@ def _translated_preset(doc: YamlDocument, path: Path, pack: Pack,
     return YamlDocument(translated, merged, {**doc.marks, **translation.marks})
 
 
+def _preset_translation(path: Path, pack: Pack) -> Path | None:
+    """Where a pack's own preset has its text in the pack's language (the file may be
+    missing: a problem), or None when it is read as it is."""
+    directory = path.parent.parent
+    folders = [directory / code for code in dict.fromkeys((pack.language, primary(pack.language)))
+               if (directory / code / "pack.yaml").is_file()]
+    if path.parent.name != "presets" or not folders:
+        return None
+    return folders[0] / "presets" / path.name
+
+
 def unknown_id_message(exercise_id: str, pack: Pack) -> str:
     """'unknown exercise id' with the nearest valid id, for any place an id is typed."""
-    close = difflib.get_close_matches(exercise_id, pack.exercise_ids, n=1, cutoff=0.4)
+    from difflib import get_close_matches  # only when an id is wrong
+
+    close = get_close_matches(exercise_id, pack.exercise_ids, n=1, cutoff=0.4)
     hint = f"did you mean {close[0]!r}?" if close else _choices("ids", pack.exercise_ids)
     return f"unknown exercise id {exercise_id!r}; {hint}"
 

@@ -21,8 +21,6 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import ValidationError
-
 from .errors import UsageError
 from .limits import DEFAULT_WEEKS, MAX_DIGITS, MAX_NOTE_PARAGRAPHS, MAX_NOTES, MAX_SHORT
 from .loading import unknown_id_message
@@ -159,29 +157,27 @@ def _model_texts(value: Any, path: str) -> Iterator[tuple[str, str]]:
             yield from _model_texts(item, f"{path}.{index}")
 
 
-_ITEM_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"(\d+)x(\d+)"), "sets_reps"),
-    (re.compile(r"(\d+)x"), "reps"),
-    (re.compile(r"hold(\d+)s?"), "hold_seconds"),
-    (re.compile(r"(\d+)/day"), "times_per_day"),
-    (re.compile(r"(\d+)/week"), "days_per_week"),
-    (re.compile(r"daily"), "daily"),
-    (re.compile(r"(each|left|right|both)"), "side"),
+# Compiled on the first --dose (by re's own cache), not by every build that has none.
+_ITEM_PATTERNS: tuple[tuple[str, str], ...] = (
+    (r"(\d+)x(\d+)", "sets_reps"),
+    (r"(\d+)x", "reps"),
+    (r"hold(\d+)s?", "hold_seconds"),
+    (r"(\d+)/day", "times_per_day"),
+    (r"(\d+)/week", "days_per_week"),
+    (r"daily", "daily"),
+    (r"(each|left|right|both)", "side"),
 )
 
 
 def parse_dose(spec: str, pack: Pack) -> tuple[str, Dose]:
-    """``ID=ITEM,...`` as the exercise id and the dose fields it sets."""
-    exercise_id, fields = _dose_fields(spec, pack)
-    try:
-        return exercise_id, Dose(**fields)
-    except ValidationError as error:
-        detail = error.errors(include_url=False)[0]
-        where = ".".join(str(part) for part in detail["loc"])
-        raise UsageError(f"{spec!r}: {where}: {detail['msg']}", field="--dose") from None
+    """``ID=ITEM,...`` as the exercise id and the dose it gives (its other fields None)."""
+    exercise_id, fields = dose_changes(spec, pack)
+    return exercise_id, Dose(**fields)
 
 
-def _dose_fields(spec: str, pack: Pack) -> tuple[str, dict[str, object]]:
+def dose_changes(spec: str, pack: Pack) -> tuple[str, dict[str, Any]]:
+    """``ID=ITEM,...`` as the exercise id and the dose fields it sets, checked (``10x``
+    sets ``sets`` to None: it clears the pack's)."""
     if re.search(rf"\d{{{MAX_DIGITS + 1}}}", spec):
         raise UsageError(f"{spec[:40]!r}...: a number of more than {MAX_DIGITS} digits",
                          field="--dose")
@@ -206,12 +202,20 @@ def _dose_fields(spec: str, pack: Pack) -> tuple[str, dict[str, object]]:
                                  f"{name.replace('_', ' ')}; give it once", field="--dose")
             given[name] = item
             fields[name] = value
-    return exercise_id, fields
+    from pydantic import ValidationError  # only when a dose is typed
+
+    try:
+        checked = Dose.model_validate(fields)
+    except ValidationError as error:
+        detail = error.errors(include_url=False)[0]
+        where = ".".join(str(part) for part in detail["loc"])
+        raise UsageError(f"{spec!r}: {where}: {detail['msg']}", field="--dose") from None
+    return exercise_id, {name: getattr(checked, name) for name in fields}  # as checked: stripped
 
 
 def _dose_item(item: str, spec: str) -> dict[str, object]:
     for pattern, kind in _ITEM_PATTERNS:
-        match = pattern.fullmatch(item.lower())
+        match = re.fullmatch(pattern, item.lower())
         if match is None:
             continue
         if kind == "sets_reps":
@@ -238,14 +242,14 @@ def select_exercises(pack: Pack, preset: Preset | None = None, only: Sequence[st
     for exercise_id in {i for i in only if list(only).count(i) > 1}:
         raise UsageError(f"exercise {exercise_id!r} is given twice", field="--exercise")
 
-    overrides: dict[str, Dose] = {}
+    overrides: dict[str, dict[str, Any]] = {}  # exercise id -> the dose fields changed
     chosen: list[str] = list(pack.exercise_ids)
     if preset is not None:
         chosen = []
         for entry in preset.exercises:
             if isinstance(entry, PresetExercise):
                 chosen.append(entry.id)
-                overrides[entry.id] = Dose(**entry.model_dump(exclude={"id"}, exclude_unset=True))
+                overrides[entry.id] = entry.changes()
             else:
                 chosen.append(entry)
     if only:
@@ -256,17 +260,17 @@ def select_exercises(pack: Pack, preset: Preset | None = None, only: Sequence[st
 
     set_by: dict[tuple[str, str], str] = {}  # (exercise, dose field) -> the --dose that set it
     for spec in doses:
-        exercise_id, dose = parse_dose(spec, pack)
+        exercise_id, changes = dose_changes(spec, pack)
         if exercise_id not in chosen:
             raise UsageError(f"{spec!r}: {exercise_id!r} is not among the chosen exercises",
                              field="--dose")
-        for name in _dose_fields(spec, pack)[1]:
+        for name in changes:
             earlier = set_by.setdefault((exercise_id, name), spec)
             if earlier != spec:
                 raise UsageError(f"{earlier!r} and {spec!r} both set the "
                                  f"{name.replace('_', ' ')} of {exercise_id!r}; give it once",
                                  field="--dose")
-        overrides[exercise_id] = overrides.get(exercise_id, Dose()).merged(dose)
+        overrides[exercise_id] = {**overrides.get(exercise_id, {}), **changes}
 
     selected = []
     for exercise_id in chosen:

@@ -230,22 +230,93 @@ def test_a_yaml_file_is_parsed_again_only_when_its_bytes_change(
     assert moved is not None and moved.path == other and len(parsed) == 4
 
 
-def test_a_cached_build_imports_neither_yaml_reader_nor_babel(cache_dir: Path,
-                                                              tmp_path: Path) -> None:
+def test_a_cached_build_imports_neither_pydantic_nor_yaml_reader_nor_babel(
+        cache_dir: Path, tmp_path: Path, pack_dir: Path) -> None:
+    """The first build checks the pack (pydantic), reads its YAML and asks Babel; the
+    second builds from the cache with none of the three. A changed pack file is checked
+    again (pydantic comes back) and its new text is printed."""
     import subprocess
     import sys
 
+    from pypdf import PdfReader
+
     probe = ("import sys; from generator.cli import main\n"
-             "main(['build', '-o', sys.argv[1]], standalone_mode=False)\n"
-             "print('yaml' in sys.modules, 'babel' in sys.modules)")
+             "main(['build', '--data', sys.argv[2], '-o', sys.argv[1]], standalone_mode=False)\n"
+             "print([name in sys.modules for name in ('pydantic', 'yaml', 'babel')])")
     environment = {**os.environ, "HANDOUT_CACHE_DIR": str(cache_dir)}
-    seen = [subprocess.run([sys.executable, "-c", probe, str(tmp_path / f"{run}.pdf")],
-                           env=environment, capture_output=True, text=True, timeout=120)
-            for run in ("first", "second")]
-    assert [result.returncode for result in seen] == [0, 0], seen[0].stderr + seen[1].stderr
-    assert [result.stdout.split()[-2:] for result in seen] == [["True", "True"],
-                                                                ["False", "False"]]
+
+    def build(run: str) -> list[str]:
+        result = subprocess.run([sys.executable, "-c", probe, str(tmp_path / f"{run}.pdf"),
+                                 str(pack_dir)], env=environment, capture_output=True,
+                                text=True, timeout=120)
+        assert result.returncode == 0, result.stderr
+        return result.stdout.split("\n")[-2:-1]
+
+    assert build("first") == ["[True, True, True]"]
+    assert build("second") == ["[False, False, False]"]
     assert (tmp_path / "first.pdf").read_bytes() == (tmp_path / "second.pdf").read_bytes()
+    replace_in(pack_dir / "exercises" / "cobra.yaml", "name: Cobra", "name: Sphinx")
+    assert build("changed")[0].startswith("[True")
+    text = "".join(page.extract_text() for page in PdfReader(tmp_path / "changed.pdf").pages)
+    assert "Sphinx" in text and "Sphinx" not in "".join(
+        page.extract_text() for page in PdfReader(tmp_path / "second.pdf").pages)
+
+
+def test_a_checked_preset_is_reused_until_its_files_or_the_pack_change(
+        cache_dir: Path, pack_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    checks: list[Path] = []
+    check_preset = loading.check_preset
+
+    def counted(path: Path, pack: Any) -> Any:
+        checks.append(path)
+        return check_preset(path, pack)
+
+    monkeypatch.setattr(loading, "check_preset", counted)
+    pack, path = load_pack(pack_dir), pack_dir / "presets" / "gentle-start.yaml"
+    first = loading.load_preset(path, pack)
+    assert loading.load_preset(path, pack) == first and len(checks) == 1
+    replace_in(path, "weeks: 2", "weeks: 3")
+    assert loading.load_preset(path, pack).weeks == 3 and len(checks) == 2
+    swedish = load_pack(pack_dir, language="sv")  # its text comes from sv/presets/ too
+    assert loading.load_preset(path, swedish).name == "Lugn start" and len(checks) == 3
+    replace_in(pack_dir / "sv" / "presets" / "gentle-start.yaml", "Lugn start", "Mjuk start")
+    assert loading.load_preset(path, swedish).name == "Mjuk start" and len(checks) == 4
+    fewer = pack.model_copy(update={"exercises": pack.exercises[1:]})  # another pack's ids
+    with pytest.raises(UserError, match="unknown exercise id 'standing-hamstring'"):
+        loading.load_preset(path, fewer)
+    assert loading.load_preset(path, pack).weeks == 3 and len(checks) == 5
+
+
+def test_the_code_version_is_hashed_again_only_when_a_files_stamp_changes(
+        cache_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    package = tmp_path / "package"
+    package.mkdir()
+    source = package / "a.py"
+    source.write_text("A = 1\n", encoding="utf-8")
+    monkeypatch.setattr(cache, "_PACKAGE", package)
+
+    def version(cache_setting: str | None = None) -> str:
+        if cache_setting is not None:
+            monkeypatch.setenv("HANDOUT_CACHE_DIR", cache_setting)
+        cache.code_version.cache_clear()
+        try:
+            return cache.code_version()
+        finally:
+            cache.code_version.cache_clear()
+            monkeypatch.setenv("HANDOUT_CACHE_DIR", str(cache_dir))
+
+    first = version()
+    memo = cache_dir / cache.VERSION_MEMO
+    stamps = memo.read_text(encoding="ascii").split()[0]
+    assert version() == first == version("")  # from the memo, and as hashed without it
+    memo.write_text(f"{stamps} {'0' * 32}\n", encoding="ascii")
+    assert version() == "0" * 32  # the same stamps: the files are not read again
+    source.write_text("A = 2\n", encoding="utf-8")  # the same size, a new time
+    os.utime(source, ns=(1, 1))
+    second = version()
+    assert second not in (first, "0" * 32) and second == version("")
+    (package / "b.py").write_text("", encoding="utf-8")  # a new file
+    assert version() not in (first, second)
 
 
 def saved_after_reading(path: Path, old: str, new: str) -> Callable[..., Any]:

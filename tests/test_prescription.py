@@ -89,6 +89,25 @@ def test_repetitions_alone_replace_the_packs_sets(pack: Pack) -> None:
     assert (item.dose.sets, item.dose.reps) == (None, 3)  # "3 times", not "2 sets of 3"
 
 
+def test_a_preset_entry_changes_only_the_dose_fields_it_gives(pack: Pack,
+                                                              tmp_path: Path) -> None:
+    """An entry's fields replace the pack's; a field it gives as null clears the pack's
+    (sets: null with reps: 12 is 12 times in all, as --dose glute-bridge=12x is)."""
+    path = tmp_path / "mine.yaml"
+    path.write_text("name: Mine\ndescription: Two.\nexercises:\n"
+                    "  - id: glute-bridge\n    sets: null\n    reps: 12\n"
+                    "  - id: clamshell\n    reps: 6\n", encoding="utf-8")
+    by_id = {item.exercise.id: item.dose
+             for item in select_exercises(pack, load_preset(path, pack))}
+    bridge, clamshell = pack.exercise("glute-bridge").dose, pack.exercise("clamshell").dose
+    assert (bridge.sets, clamshell.sets) == (2, 2)  # what the pack gives
+    assert by_id["glute-bridge"] == bridge.merged({"sets": None, "reps": 12})
+    assert (by_id["glute-bridge"].sets, by_id["glute-bridge"].reps) == (None, 12)
+    assert by_id["clamshell"] == clamshell.merged({"reps": 6}) and by_id["clamshell"].sets == 2
+    assert by_id["glute-bridge"] == select_exercises(pack, only=["glute-bridge"],
+                                                     doses=["glute-bridge=12x"])[0].dose
+
+
 def test_preset_then_command_line(pack: Pack) -> None:
     preset = load_preset(find_preset(default_pack(), "strength"), pack)
     selection = select_exercises(pack, preset, exclude=["pelvic-tilt"],

@@ -14,10 +14,11 @@ from __future__ import annotations
 import math
 from functools import lru_cache
 from types import SimpleNamespace
-from typing import Annotated, Literal
+from collections.abc import Mapping
+from dataclasses import field
+from typing import Annotated, Any, Literal
 
-from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field,
-                      ValidationInfo, field_validator, model_validator)
+from ..rules import Record, Rule, record
 
 from .kinematics import (
     check_finite,
@@ -43,8 +44,8 @@ __all__ = [
 # reach the PDF. docs/figures.md lists every range.
 POSITION_LIMIT = 400.0
 OFFSET_LIMIT = 100.0
-Position = Annotated[float, Field(ge=-POSITION_LIMIT, le=POSITION_LIMIT, allow_inf_nan=False)]
-Offset = Annotated[float, Field(ge=-OFFSET_LIMIT, le=OFFSET_LIMIT, allow_inf_nan=False)]
+Position = Annotated[float, Rule(ge=-POSITION_LIMIT, le=POSITION_LIMIT, allow_inf_nan=False)]
+Offset = Annotated[float, Rule(ge=-OFFSET_LIMIT, le=OFFSET_LIMIT, allow_inf_nan=False)]
 
 
 # `arrow: reach` runs along an arm or a leg from its root (shoulder, hip) to the moving
@@ -53,11 +54,16 @@ REACH_POINTS = tuple(point for chain, points in CHAINS.items() if chain != "trun
                      for point in points[1:])
 
 
-class _Base(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
+class _Base(Record):
+    """Pose data: plain frozen records (``rules.py``) that pydantic checks when a pack loads."""
 
 
-def _human(low: float, high: float, what: str) -> AfterValidator:
+def _about(description: str, **rules: object) -> dict[str, object]:
+    """A field's metadata: its description and the bounds pydantic checks (ge, le, ...)."""
+    return {"description": description, **rules}
+
+
+def _human(low: float, high: float, what: str) -> Rule:
     """A range check whose message says which joint and why, not just a bound."""
 
     def check(value: float) -> float:
@@ -69,12 +75,12 @@ def _human(low: float, high: float, what: str) -> AfterValidator:
             )
         return value
 
-    return AfterValidator(check)
+    return Rule(after=check)
 
 
-def _number_means(field: str) -> BeforeValidator:
+def _number_means(name: str) -> Rule:
     """Let YAML write ``left_hip: 90`` for ``left_hip: {flex: 90}``."""
-    return BeforeValidator(lambda value: {field: value} if isinstance(value, (int, float)) else value)
+    return Rule(before=lambda value: {name: value} if isinstance(value, (int, float)) else value)
 
 
 PointName = Literal[POINTS]  # type: ignore[valid-type]
@@ -87,53 +93,58 @@ Spine = Annotated[float, _human(-60, 90, "the spine (+ bends forward, - arches b
 Neck = Annotated[float, _human(-50, 70, "the neck (+ chin down, - head back)")]
 
 
+@record
 class Pelvis(_Base):
     """Where the body is and how it lies: the root of the skeleton."""
 
-    x: Position = Field(default=0, description="Position along the picture, centre of the hips.")
-    y: Position | None = Field(default=None, description="Height; omit to rest on the floor/props.")
+    x: Position = field(default=0, metadata=_about("Position along the picture, centre of the hips."))
+    y: Position | None = field(default=None, metadata=_about("Height; omit to rest on the floor/props."))
     z: Position = 0
-    pitch: Degrees = Field(default=0, description="90: on the back, head left; -90: face down, head right.")
-    roll: Degrees = Field(default=0, description="Turn about the body's long axis (side-lying: 90).")
-    yaw: Degrees = Field(default=0, description="Turn about the vertical axis.")
+    pitch: Degrees = field(default=0, metadata=_about("90: on the back, head left; -90: face down, head right."))
+    roll: Degrees = field(default=0, metadata=_about("Turn about the body's long axis (side-lying: 90)."))
+    yaw: Degrees = field(default=0, metadata=_about("Turn about the vertical axis."))
 
 
+@record
 class Hip(_Base):
     flex: Annotated[float, _human(-30, 135, "hip flexion (+ thigh forward)")] = 0
     abduct: Annotated[float, _human(-30, 70, "hip abduction (+ thigh out to the side)")] = 0
     rotate: Annotated[float, _human(-45, 60, "hip rotation (+ outward)")] = 0
 
 
+@record
 class Shoulder(_Base):
     flex: Annotated[float, _human(-60, 180, "shoulder flexion (+ arm forward/up)")] = 0
     abduct: Annotated[float, _human(-10, 180, "shoulder abduction (+ arm out to the side)")] = 0
 
 
+@record
 class Reach(_Base):
     """A hand or ankle placed on a body point; the elbow or knee bends to get there."""
 
     part: Literal["left_hand", "right_hand", "left_ankle", "right_ankle"]
     to: PointName  # type: ignore[valid-type]
-    toward: PointName | None = Field(  # type: ignore[valid-type]
-        default=None, description="Slide from `to` toward this point by `t`, e.g. down the shin."
+    toward: PointName | None = field(  # type: ignore[valid-type]
+        default=None, metadata=_about("Slide from `to` toward this point by `t`, e.g. down the shin.")
     )
-    t: float = Field(default=0, ge=0, le=1, allow_inf_nan=False)
-    offset: tuple[Offset, Offset, Offset] = Field(
-        default=(0, 0, 0), description="Added to the target in world units, e.g. a palm beside the chest."
+    t: float = field(default=0, metadata={"ge": 0, "le": 1, "allow_inf_nan": False})
+    offset: tuple[Offset, Offset, Offset] = field(
+        default=(0, 0, 0), metadata=_about("Added to the target in world units, e.g. a palm beside the chest.")
     )
 
 
+@record
 class Keyframe(_Base):
     """One pose: joint angles, and which points rest on a surface."""
 
-    # Defaults made without validation: Pelvis() would build its validator at import.
+    # Defaults made without a check (model_construct): the classes' own defaults.
     pelvis: Pelvis = Pelvis.model_construct()
     spine: Spine = 0
     side_bend: Annotated[float, _human(-35, 35, "side bending of the spine (+ toward the right)")] = 0
     upper_back: Annotated[float, _human(-70, 45, "the upper back's own bend, added to the spine's at "
-                                                  "the chest (- arches back)")] = Field(
-        default=0, description="A bend at the upper back only: with the pelvis tipped, it draws "
-        "the hollow under an arched low back while the shoulders stay down.")
+                                                  "the chest (- arches back)")] = field(
+        default=0, metadata=_about("A bend at the upper back only: with the pelvis tipped, it draws "
+        "the hollow under an arched low back while the shoulders stay down."))
     neck: Neck = 0
     left_shoulder: Annotated[Shoulder, _number_means("flex")] = Shoulder.model_construct()
     right_shoulder: Annotated[Shoulder, _number_means("flex")] = Shoulder.model_construct()
@@ -146,17 +157,18 @@ class Keyframe(_Base):
     left_ankle: Ankle = 0
     right_ankle: Ankle = 0
     reach: tuple[Reach, ...] = ()
-    contacts: tuple[PointName, ...] = Field(  # type: ignore[valid-type]
-        default=(), description="Points that rest on the floor, mat or a prop (tests check them)."
+    contacts: tuple[PointName, ...] = field(  # type: ignore[valid-type]
+        default=(), metadata=_about("Points that rest on the floor, mat or a prop (tests check them).")
     )
 
 
+@record
 class Camera(_Base):
     """An orthographic view of the world."""
 
-    yaw: Degrees = Field(default=0, description="Walk around the figure: 90 looks from the +X end.")
+    yaw: Degrees = field(default=0, metadata=_about("Walk around the figure: 90 looks from the +X end."))
     pitch: Annotated[float, _human(0, 90, "camera elevation (0 side-on, 90 from above)")] = 0
-    near: Literal["left", "right"] = Field(default="right", description="Side of the body toward the viewer.")
+    near: Literal["left", "right"] = field(default="right", metadata=_about("Side of the body toward the viewer."))
 
 
 PROP_SIZES: dict[str, tuple[float, float, float]] = {
@@ -165,23 +177,24 @@ PROP_SIZES: dict[str, tuple[float, float, float]] = {
 }
 
 
+@record
 class Prop(_Base):
     """A box the body can rest on (a mat, a low step, a chair seat with a back), a rail
     to hold (a wall rail or a worktop's edge: its top is where a hand rests), or a towel: a
     strap drawn from the hands round ``around`` (a body point)."""
 
     kind: Literal["mat", "step", "chair", "rail", "towel"]
-    around: PointName | None = Field(  # type: ignore[valid-type]
-        default=None, description="towel: the body point it loops round (the hands hold its ends).")
-    x: Position | PointName | None = Field(  # type: ignore[valid-type]
+    around: PointName | None = field(  # type: ignore[valid-type]
+        default=None, metadata=_about("towel: the body point it loops round (the hands hold its ends)."))
+    x: Position | PointName | None = field(  # type: ignore[valid-type]
         default=None,
-        description="Centre along X, or a point of the start pose to centre under; "
-        "omitted, a mat spans both poses and other props stand at 0.",
+        metadata=_about("Centre along X, or a point of the start pose to centre under; "
+                        "omitted, a mat spans both poses and other props stand at 0."),
     )
     z: Position = 0
-    width: float | None = Field(default=None, gt=0, le=400, allow_inf_nan=False, description="Along X.")
-    depth: float | None = Field(default=None, gt=0, le=200, allow_inf_nan=False, description="Along Z.")
-    height: float | None = Field(default=None, gt=0, le=120, allow_inf_nan=False)
+    width: float | None = field(default=None, metadata=_about("Along X.", gt=0, le=400, allow_inf_nan=False))
+    depth: float | None = field(default=None, metadata=_about("Along Z.", gt=0, le=200, allow_inf_nan=False))
+    height: float | None = field(default=None, metadata={"gt": 0, "le": 120, "allow_inf_nan": False})
 
     def size(self) -> tuple[float, float, float]:
         """(width, depth, height), the kind's defaults filling what is not given."""
@@ -189,6 +202,7 @@ class Prop(_Base):
         return (self.width or width, self.depth or depth, self.height or height)
 
 
+@record
 class FigureSpec(_Base):
     """Everything needed to draw one exercise: the camera, two keyframes, props, what moves.
 
@@ -197,58 +211,48 @@ class FigureSpec(_Base):
     """
 
     camera: Camera = Camera.model_construct()
-    layout: Literal["overlay", "panels"] = Field(
-        default="panels", description="Kept so older pose data loads: every figure is now "
-        "drawn as two numbered panels, start and end."
+    layout: Literal["overlay", "panels"] = field(
+        default="panels", metadata=_about("Kept so older pose data loads: every figure is now "
+        "drawn as two numbered panels, start and end.")
     )
     start: Keyframe
-    middle: Keyframe | None = Field(
-        default=None, description="A middle position that matters, drawn as a third panel "
-        "between start and end (a sequence, e.g. getting down to the floor).")
+    middle: Keyframe | None = field(
+        default=None, metadata=_about("A middle position that matters, drawn as a third panel "
+        "between start and end (a sequence, e.g. getting down to the floor)."))
     end: Keyframe
     props: tuple[Prop, ...] = ()
     floor: bool = True
     moving: Annotated[
         tuple[PointName, ...],  # type: ignore[valid-type]
-        BeforeValidator(lambda value: (value,) if isinstance(value, str) else value),
-        Field(max_length=2, description="Point(s) whose path gets an arrow; a sequence with a "
-              "middle position may have none (its numbers give the order)."),
+        Rule(before=lambda value: (value,) if isinstance(value, str) else value,
+             max_length=2, description="Point(s) whose path gets an arrow; a sequence with a "
+             "middle position may have none (its numbers give the order)."),
     ]
-    arrow: Literal["outside", "inside", "pointer", "lift", "press", "reach", "tilt"] = Field(
+    arrow: Annotated[Literal["outside", "inside", "pointer", "lift", "press", "reach", "tilt"],
+                     Rule(after_with_data=lambda arrow, data: _arrow_fits_moving(arrow, data))] = field(
         default="outside",
-        description="Run the arrow outside or inside the moving part's sweep, point straight at its "
+        metadata=_about("Run the arrow outside or inside the moving part's sweep, point straight at its "
         "end, (lift) rise straight up from just over the part's end position, or (press) point "
         "straight down through the part to its underside (a low back pressing on the floor), or "
         "(reach) run along the limb just under it, pointing to its end (an arm held out: reach long), "
         "or (tilt) curve round the part's far end the way it turns (the pelvis rocking: the tail "
-        "bone curls up).",
+        "bone curls up)."),
     )
-    highlight: PointName | None = Field(  # type: ignore[valid-type]
-        default=None, description="A point the movement is about (e.g. low_back); kept so older "
-        "pose data loads, and no longer drawn: an unexplained patch confused readers."
+    highlight: PointName | None = field(  # type: ignore[valid-type]
+        default=None, metadata=_about("A point the movement is about (e.g. low_back); kept so older "
+        "pose data loads, and no longer drawn: an unexplained patch confused readers.")
     )
     emphasis: Annotated[
         tuple[LimbName, ...],
-        BeforeValidator(lambda value: (value,) if isinstance(value, str) else value),
-        Field(max_length=2, description="Limbs drawn in full ink even on the far side, "
-              "e.g. the crossed leg of a figure-4 stretch; cased in white where they cross."),
+        Rule(before=lambda value: (value,) if isinstance(value, str) else value,
+             max_length=2, description="Limbs drawn in full ink even on the far side, "
+             "e.g. the crossed leg of a figure-4 stretch; cased in white where they cross."),
     ] = ()
-    easier: FigureSpec | None = Field(
-        default=None, description="The easier version, where it is another position (its own "
-        "camera, keyframes and props); drawn small beside the \"Too hard?\" line.")
+    easier: FigureSpec | None = field(
+        default=None, metadata=_about("The easier version, where it is another position (its own "
+        "camera, keyframes and props); drawn small beside the \"Too hard?\" line."))
 
-    @field_validator("arrow")
-    @classmethod
-    def _arrow_fits_moving(cls, arrow: str, info: ValidationInfo) -> str:
-        wrong = [point for point in info.data.get("moving", ()) if point not in REACH_POINTS]
-        if arrow == "reach" and wrong:
-            raise ValueError(f"reach draws an arrow along an arm or a leg, so moving must be a "
-                             f"point out along one (an elbow, hand, knee, ankle, heel or toe), "
-                             f"not {wrong[0]!r}; use outside, lift or tilt for {wrong[0]!r}")
-        return arrow
-
-    @model_validator(mode="after")
-    def _reaches_distinct(self) -> FigureSpec:
+    def __post_init__(self) -> None:
         if self.easier is not None and self.easier.easier is not None:
             raise ValueError("an easier version cannot have an easier version of its own")
         if not self.moving and self.middle is None:
@@ -260,7 +264,15 @@ class FigureSpec(_Base):
             parts = [reach.part for reach in frame.reach]
             if len(parts) != len(set(parts)):
                 raise ValueError("a hand or ankle can reach only one place per keyframe")
-        return self
+
+
+def _arrow_fits_moving(arrow: str, data: Mapping[str, Any]) -> str:
+    wrong = [point for point in data.get("moving", ()) if point not in REACH_POINTS]
+    if arrow == "reach" and wrong:
+        raise ValueError(f"reach draws an arrow along an arm or a leg, so moving must be a "
+                         f"point out along one (an elbow, hand, knee, ankle, heel or toe), "
+                         f"not {wrong[0]!r}; use outside, lift or tilt for {wrong[0]!r}")
+    return arrow
 
 
 def solve(spec: FigureSpec, keyframe: Keyframe | Literal["start", "middle", "end"]) -> dict[str, Vec]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from typing import Literal, Protocol
 
 from ..build import BuildOptions, Resources
@@ -127,10 +127,8 @@ def dose_name(dose_field: str, exercise_id: str) -> str:
 
 def dose_limits(dose_field: str) -> tuple[int, int]:
     """The smallest and largest value the model allows for a numeric dose field."""
-    metadata = Dose.model_fields[dose_field].metadata
-    low = next(m.ge for m in metadata if hasattr(m, "ge"))
-    high = next(m.le for m in metadata if hasattr(m, "le"))
-    return int(low), int(high)
+    metadata = next(item.metadata for item in fields(Dose) if item.name == dose_field)
+    return int(metadata["ge"]), int(metadata["le"])
 
 
 @dataclass
