@@ -21,6 +21,7 @@ import gc
 import io
 import multiprocessing
 import os
+import re
 import signal
 import sys
 import threading
@@ -29,13 +30,14 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
-from pathlib import Path
+from pathlib import Path, PurePath
 from types import FrameType
 
 from .build import BuildOptions, Resources, build, language_of
 from .errors import Problem, UserError
-from .files import read_bytes
+from .files import is_inside, read_bytes
 from .limits import MAX_CSV_BYTES, MAX_CSV_ROWS, MAX_WEEKS
+from .loading import preset_names
 from .naming import alternatives, default_output, fitted_name, slug
 from .prescription import PatientDetails, Prescription
 from .writing import check_output
@@ -156,14 +158,20 @@ def read_rows(path: Path, base: BuildOptions, out_dir: Path,
     except UnicodeDecodeError as error:
         raise UserError(f"not UTF-8 text (byte {error.start}); save the CSV as UTF-8",
                         path=path) from None
-    return rows_from_text(text, path, base, out_dir, resources)
+    return rows_from_text(text, path, base, out_dir, resources,
+                          preset_folder=path.parent.absolute())
 
 
 def rows_from_text(text: str, path: Path, base: BuildOptions, out_dir: Path,
-                   resources: Resources | ResourcesByLanguage,
+                   resources: Resources | ResourcesByLanguage, preset_folder: Path | None = None,
                    ) -> tuple[list[Row], list[Outcome]]:
-    """:func:`read_rows` for a CSV already in memory (an upload); ``path`` only names it."""
+    """:func:`read_rows` for a CSV already in memory (an upload); ``path`` only names it.
+
+    A CSV is shared content: its ``preset`` cells name the pack's presets, or YAML files in
+    ``preset_folder`` (the CSV's own folder); with None (an upload) names only.
+    """
     by_language = _by_language(resources, base.language)
+    presets = preset_names(by_language.data_dir)
     inputs, folders = by_language.get(base.language).inputs(base)
     rows: list[Row] = []
     failures: list[Outcome] = []
@@ -177,6 +185,8 @@ def rows_from_text(text: str, path: Path, base: BuildOptions, out_dir: Path,
                             line=line)
         try:
             cell = _cells(columns, cells)
+            if cell.get("preset"):
+                cell["preset"] = _preset_cell(cell["preset"], presets, preset_folder)
             options = _options(cell, base)
             options = replace(options, language=language_of(options, by_language.data_dir))
             row_resources = by_language.get(options.language)
@@ -197,11 +207,12 @@ def rows_from_text(text: str, path: Path, base: BuildOptions, out_dir: Path,
                 columns.index(column) + 1 if column in columns else None,
                 column or problem.field)))
         except Exception as error:  # a bug: this row fails with its traceback, not the run
-            failures.append(_crashed(line, path, error))
+            failures.append(crashed(line, path, error))
     return rows, failures
 
 
-def _crashed(line: int, source: Path, error: Exception) -> Outcome:
+def crashed(line: int, source: Path, error: Exception) -> Outcome:
+    """A row that failed with a bug: its failure at its line, with the traceback."""
     return Outcome(line, Problem(f"internal error (a bug, please report it): "
                                  f"{type(error).__name__}: {error}", source, line),
                    traceback="".join(traceback.format_exception(error)))
@@ -321,12 +332,40 @@ def _options(cell: dict[str, str], base: BuildOptions) -> BuildOptions:
     )
 
 
+def _preset_cell(value: str, names: Sequence[str], folder: Path | None) -> str:
+    """A row's preset: one of the pack's ``names``, or a YAML file in ``folder`` (no
+    ``..``, no path or symbolic link out of it), as a path; anything else is the cell's error."""
+    if value in names:
+        return value
+    shown = repr(value if len(value) <= 60 else value[:59] + "…")
+    candidate = PurePath(value)
+    if folder is None or not (candidate.suffix in {".yaml", ".yml"} or len(candidate.parts) > 1):
+        files = " or a YAML file in the CSV's folder" if folder is not None else ""
+        raise _CellError("preset", f"unknown preset {shown}; valid presets: "
+                                   f"{', '.join(names) or 'none'}{files}")
+    path = Path(folder, candidate)  # an absolute path stays itself
+    try:
+        inside = ".." not in candidate.parts and is_inside(path, folder)
+        found = inside and path.is_file()
+    except OSError as error:  # a name too long, a loop of links
+        raise _CellError("preset", f"{shown}: cannot read it ({error.strerror})") from None
+    if not inside:
+        raise _CellError("preset", f"{shown}: a preset file must be in the CSV's folder "
+                                   f"({folder}); a CSV never names a file outside it")
+    if not found:
+        raise _CellError("preset", f"{shown}: no such file in the CSV's folder ({folder})")
+    return str(path)
+
+
 def _split(value: str) -> tuple[str, ...]:
     return tuple(part.strip() for part in value.split(";") if part.strip())
 
 
 def _date(value: str) -> dt.date:
+    """YYYY-MM-DD only, as ``--date`` (fromisoformat alone also takes 20261124, 2026-W48-2)."""
     try:
+        if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
+            raise ValueError(value)
         return dt.date.fromisoformat(value)
     except ValueError:
         raise ValueError(f"{value!r} is not a date in the form YYYY-MM-DD") from None
@@ -384,7 +423,7 @@ def _build_row(row: Row, resources: ResourcesByLanguage | None = None, overwrite
         return Outcome(row.line, replace(problem, path=row.source, line=row.line,
                                          column=None, message=problem.message + about))
     except Exception as error:  # a bug: reported for its row, with its traceback
-        return _crashed(row.line, row.source, error)
+        return crashed(row.line, row.source, error)
     return Outcome(row.line, None, written, "; ".join(notes) if notes else None)
 
 
@@ -504,7 +543,7 @@ def _outcome(future: Future[Outcome], row: Row) -> Outcome:
     try:
         return future.result()
     except Exception as error:  # the worker process died (a crash in a C library, a kill)
-        return _crashed(row.line, row.source, error)
+        return crashed(row.line, row.source, error)
 
 
 def _can_fork() -> bool:
