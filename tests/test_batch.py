@@ -238,3 +238,59 @@ def test_two_batches_at_once_into_one_folder_lose_nothing(tmp_path: Path) -> Non
     pdfs = list(out.glob("*.pdf"))
     assert len(pdfs) == 12  # every handout each batch reported is there
     assert not list(out.glob(".*.part"))
+
+
+PRESET_FILE = ("name: Mine\ndescription: Mine.\nexercises: [cobra]\n"
+               "notes: {notes}\n")
+
+
+def test_a_csv_names_a_preset_of_the_pack_or_a_file_in_its_own_folder(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    shared = tmp_path / "shared"
+    (shared / "sub").mkdir(parents=True)
+    (shared / "mine.yaml").write_text(PRESET_FILE.format(notes="FROM-THE-CSV-FOLDER"))
+    (shared / "sub" / "deep.yaml").write_text(PRESET_FILE.format(notes="FROM-A-SUBFOLDER"))
+    outside = tmp_path / "outside.yaml"
+    outside.write_text(PRESET_FILE.format(notes="LEAKED-FROM-OUTSIDE"))
+    (shared / "link.yaml").symlink_to(outside)
+    header = ["patient", "preset", "date"]
+    tried = ["../outside.yaml", str(outside), "link.yaml", "sub/../../outside.yaml",
+             "a" * 300, "a" * 300 + ".yaml", "missing.yaml", "gentle"]
+    rows = [["Ann", "mine.yaml", "2026-11-24"], ["Bob", "sub/deep.yaml", "2026-11-24"],
+            ["Cy", str(shared / "mine.yaml"), "2026-11-24"], ["Di", "strength", "2026-11-24"]]
+    rows += [[f"Row {n}", value, "2026-11-24"] for n, value in enumerate(tried)]
+    source = write_csv(shared / "day.csv", rows, header=header)
+    monkeypatch.chdir(tmp_path)  # a file is looked for in the CSV's folder, not here
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["batch", str(source), "-o", str(out), "-j", "1"])
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output and "internal error" not in result.output
+    assert f"built 4, failed {len(tried)}" in result.output
+    errors = [line for line in result.output.splitlines() if line.startswith("error:")]
+    assert len(errors) == len(tried)
+    for line, error in enumerate(errors, start=6):
+        assert error.startswith(f"error: {source}:{line}:2: preset: ")
+    outside_folder = f"a preset file must be in the CSV's folder ({shared})"
+    assert all(outside_folder in error for error in errors[:4])
+    assert "File name too long" in errors[4] or "unknown preset" in errors[4]
+    assert "'" + "a" * 59 + "…'" in errors[5]  # a long name is shortened in the message
+    assert errors[6].endswith(f"'missing.yaml': no such file in the CSV's folder ({shared})")
+    assert errors[7].endswith("unknown preset 'gentle'; valid presets: full, gentle-start, "
+                              "strength or a YAML file in the CSV's folder")
+    texts = {pdf.name: ReadPdf.from_bytes(pdf.read_bytes()).text for pdf in out.iterdir()}
+    assert len(texts) == 4
+    assert "FROM-THE-CSV-FOLDER" in texts["sciatica-ann-2026-11-24.pdf"]
+    assert "FROM-A-SUBFOLDER" in texts["sciatica-bob-2026-11-24.pdf"]
+    assert "FROM-THE-CSV-FOLDER" in texts["sciatica-cy-2026-11-24.pdf"]
+    assert not any("LEAKED" in text for text in texts.values())
+
+
+def test_a_csv_date_is_yyyy_mm_dd_only(tmp_path: Path) -> None:
+    rows = [["Ann", "", "", "", date, "no", "1", ""] for date in ("20261124", "2026-W48-2")]
+    source = write_csv(tmp_path / "day.csv", rows)
+    result = CliRunner().invoke(main, ["batch", str(source), "-o", str(tmp_path / "o"), "-j", "1"])
+    assert result.exit_code == 1, result.output
+    assert f"error: {source}:2:5: date: '20261124' is not a date in the form YYYY-MM-DD" \
+        in result.output
+    assert f"error: {source}:3:5: date: '2026-W48-2' is not a date in the form YYYY-MM-DD" \
+        in result.output
