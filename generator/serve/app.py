@@ -439,12 +439,14 @@ class Site:
         if not data:
             csv_errors = ["Choose a CSV file."]
         elif len(data) > MAX_CSV_BYTES:
-            csv_errors = [f"The file is larger than {MAX_CSV_BYTES // 1024} KB; split the day list."]
+            csv_errors = [f"The file is larger than {MAX_CSV_BYTES // 1024} KB; split the "
+                          "day list."]
         else:
             try:
                 text = data.decode("utf-8-sig")
             except UnicodeDecodeError as error:
-                csv_errors = [f"{label}: not UTF-8 text (byte {error.start}); save the CSV as UTF-8"]
+                csv_errors = [f"{label}: not UTF-8 text (byte {error.start}); save the CSV "
+                              "as UTF-8"]
         logo = await upload_bytes(form.get("logo"), forms.MAX_LOGO_BYTES)
         logo_error = await anyio.to_thread.run_sync(forms.logo_problem, logo)
         if csv_errors or logo_error or any(error for _, error in fields.values()):
