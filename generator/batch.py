@@ -36,6 +36,7 @@ from types import FrameType
 from .build import BuildOptions, Resources, build, language_of
 from .errors import Problem, UserError
 from .files import is_inside, read_bytes
+from .languages import LANGUAGE_CODE, language_code, primary
 from .limits import MAX_CSV_BYTES, MAX_CSV_ROWS, MAX_WEEKS
 from .loading import preset_names
 from .naming import alternatives, default_output, fitted_name, slug
@@ -57,14 +58,31 @@ class ResourcesByLanguage:
                  first: Resources | None = None, first_language: str | None = None) -> None:
         """``first``: resources already loaded, in ``first_language``."""
         self.data_dir, self.templates_dir = data_dir, templates_dir
-        self._loaded: dict[str | None, Resources] = {first_language: first} if first else {}
+        self._loaded: dict[str | None, Resources] = (
+            {self._key(first_language): first} if first else {})
 
     def get(self, language: str | None) -> Resources:
         """The resources in ``language`` (None: the pack's own); a UserError if the pack
         lacks it or its translation has problems."""
-        if language not in self._loaded:
-            self._loaded[language] = Resources.load(self.data_dir, self.templates_dir, language)
-        return self._loaded[language]
+        key = self._key(language)
+        if key not in self._loaded:
+            self._loaded[key] = Resources.load(self.data_dir, self.templates_dir, language)
+        return self._loaded[key]
+
+    def _key(self, language: str | None) -> str | None:
+        """What the resources in ``language`` are loaded from: its translation's folder
+        name, else its language without the region. A long-running server keeps one load
+        per folder, not one per way of writing a code (sv-FI, SV-fi, sv-AA... all print the
+        sv folder); a code the pack lacks is refused by the load and never kept."""
+        if language is None:
+            return None
+        code = language_code(language)
+        if not LANGUAGE_CODE.match(code):
+            return language
+        for folder in (code, primary(code)):
+            if (self.data_dir / folder / "pack.yaml").is_file():
+                return folder
+        return primary(code)
 
 
 def _by_language(resources: Resources | ResourcesByLanguage,

@@ -295,3 +295,33 @@ def test_a_csv_date_is_yyyy_mm_dd_only(tmp_path: Path) -> None:
         in result.output
     assert f"error: {source}:3:5: date: '2026-W48-2' is not a date in the form YYYY-MM-DD" \
         in result.output
+
+
+def test_one_load_per_translation_however_its_code_is_written(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator.batch import ResourcesByLanguage, rows_from_text
+    from generator.resources import default_pack
+
+    loads: list[object] = []
+    load = Resources.load
+
+    def counted(cls: type[Resources], *args: object) -> Resources:
+        loads.append(args[-1])
+        return load(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Resources, "load", classmethod(counted))
+    languages = ResourcesByLanguage(default_pack(), None)
+    codes = ["sv", "sv-SE", "SV-aa", "sv-AB", "Sv-fi", "en", "en-US", "EN-zz", "fi", "fi-FI"]
+    text = "patient,language\n" + "".join(f"P{n},{code}\n" for n, code in enumerate(codes))
+    rows, failures = rows_from_text(text, Path("day.csv"), BuildOptions(), Path("out"),
+                                    languages)
+    assert [row.options.language for row in rows] == codes[:-2]
+    assert [failure.line for failure in failures] == [10, 11]  # the pack has no Finnish
+    assert [failure.problem.message for failure in failures if failure.problem] == [
+        "the pack 'sciatica' has no text in 'fi'; its languages: en, sv",
+        "the pack 'sciatica' has no text in 'fi-FI'; its languages: en, sv"]
+    # The base for the CSV's default, then one load for sv and one for en, whatever the
+    # region or case: a server never keeps a load per code (sv-AA, sv-AB, ...).
+    assert loads == [None, "sv", "en", "fi", "fi-FI"]
+    assert rows[2].options.language == "SV-aa"
+    assert languages.get("sv-ZZ").pack.language == "sv-SE"
