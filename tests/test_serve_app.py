@@ -283,3 +283,39 @@ def test_a_day_list_stops_when_the_client_goes_away(client: Client,
     archive = client.post("/batch", [day_list(*rows)]).archive()  # one that waits is built
     assert built == ["Patient 0", "Patient 1", "Patient 2"]
     assert summary(archive) == ["built 3, failed 0"]
+
+
+# --- a kept logo, and two packs of one id ----------------------------------------------------
+
+
+def test_a_kept_logo_the_server_no_longer_holds_is_said_beside_the_field(client: Client,
+                                                                         ) -> None:
+    reply = client.post("/handout/preview", handout_fields(
+        "Ann", ("logo", ("logo.png", png((200, 80))))))
+    kept = re.search(r'name="logo_kept" value="([^"]+)"', reply.text)
+    assert reply.status == 200 and kept
+    assert client.post("/handout/download",
+                       handout_fields("Ann", ("logo_kept", kept[1]))).status == 200
+    for _ in range(web.KEPT_LOGOS):  # newer logos push it out
+        client.post("/handout/preview", handout_fields("Bo", ("logo", ("l.png", png((9, 9))))))
+    reply = client.post("/handout/download", handout_fields("Ann", ("logo_kept", kept[1])))
+    assert reply.status == 400  # it used to build the handout without the logo, silently
+    error = re.search(r'<p class="error" id="logo-error">(.*?)</p>', reply.text, re.S)
+    assert error and "The logo chosen before is no longer held by the server" in error[1]
+    assert 'name="logo_kept"' not in reply.text  # sent again without a file: no logo
+    reply = client.post("/handout/download", handout_fields("Ann", ("logo_kept", "")))
+    assert reply.status == 200
+
+
+def test_two_packs_of_one_id_serve_the_first_and_name_the_second(tmp_path: Path) -> None:
+    import shutil
+
+    copy = tmp_path / "copy"
+    shutil.copytree(default_pack(), copy)
+    catalogue = web.Catalogue.load([default_pack(), copy])
+    assert list(catalogue.packs) == ["sciatica"]
+    assert catalogue.packs["sciatica"].resources.pack_dir == default_pack().resolve()
+    assert [str(problem) for problem in catalogue.problems] == [
+        f"{copy.resolve() / 'pack.yaml'}: id: the pack id 'sciatica' is also that of "
+        f"{default_pack().resolve()}, which is served; this folder is not (give it an id "
+        "of its own in pack.yaml)"]

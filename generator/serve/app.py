@@ -82,6 +82,8 @@ T = TypeVar("T")
 LOG = logging.getLogger(__name__)
 BUG = ("The handout could not be built: this is a bug in the program, not a mistake in "
        "the form (its details are in the server's log). Please report it.")
+LOGO_GONE = ("The logo chosen before is no longer held by the server (it keeps the last "
+             f"{KEPT_LOGOS}): choose the file again, or leave the field empty for no logo.")
 BATCH_FIELDS = (("clinician", "Clinician, for rows that leave it empty"),
                 ("clinic", "Clinic, on every handout"), ("contact", "Contact, on every handout"))
 
@@ -135,10 +137,17 @@ class Catalogue:
             except UserError as error:
                 problems.extend(error.problems)
                 continue
+            if pack.id in packs:  # the page offers a pack by its id: one folder per id
+                first = packs[pack.id].resources.pack_dir
+                problems.append(Problem(
+                    f"id: the pack id {pack.id!r} is also that of {first}, which is served; "
+                    "this folder is not (give it an id of its own in pack.yaml)",
+                    resources.pack_dir / "pack.yaml"))
+                continue
             styles = make_styles(resources.styles, register_fonts(pack.font), False)
             languages = ResourcesByLanguage(resources.pack_dir, templates_dir, resources)
-            packs.setdefault(pack.id, LoadedPack(resources, BuildOptions(), presets,
-                                                 FigureInks(**styles.figure), languages))
+            packs[pack.id] = LoadedPack(resources, BuildOptions(), presets,
+                                        FigureInks(**styles.figure), languages)
         return cls(packs, tuple(problems))
 
 
@@ -368,7 +377,10 @@ class Site:
         logo, token = await self.logo(form)
         state, options = forms.read_form(form, loaded.resources, loaded.presets, loaded.base,
                                          logo)
-        state.logo_kept = token if "logo" not in state.errors else ""
+        if token is None:  # a kept logo the server no longer holds: never build without it
+            state.errors.setdefault("logo", LOGO_GONE)
+            options = None
+        state.logo_kept = token if token and "logo" not in state.errors else ""
         if action == "preset":
             if "preset" in state.errors:
                 return self.render(request, loaded, state, status=400)
@@ -393,8 +405,9 @@ class Site:
         return Response(pdf, media_type="application/pdf",
                         headers={"content-disposition": attachment(name)})
 
-    async def logo(self, form: FormData) -> tuple[bytes | None, str]:
-        """The form's logo: a new upload, else the one kept from before; and its token."""
+    async def logo(self, form: FormData) -> tuple[bytes | None, str | None]:
+        """The form's logo: a new upload, else the one kept from before; and its token
+        (None: the form names a kept logo that is no longer held)."""
         upload = await upload_bytes(form.get("logo"), forms.MAX_LOGO_BYTES)
         kept = form.get("logo_kept")
         if upload is not None:
@@ -405,7 +418,9 @@ class Site:
                 while len(self.logos) > KEPT_LOGOS:
                     self.logos.popitem(last=False)
             return upload, token
-        if isinstance(kept, str) and kept in self.logos and not form.get("logo_remove"):
+        if isinstance(kept, str) and kept and not form.get("logo_remove"):
+            if kept not in self.logos:  # dropped for newer ones, or the server restarted
+                return None, None
             self.logos.move_to_end(kept)
             return self.logos[kept], kept
         return None, ""
