@@ -256,6 +256,16 @@ def _columns(header: list[str], path: Path, line: int) -> list[str]:
     columns = [name.strip() for name in header]
     named = [name for name in columns if name]
     unknown = [name for name in named if name not in REQUIRED + OPTIONAL]
+    if any("\x00" in name for name in unknown):
+        raise UserError("the header holds NUL characters: the file is saved as UTF-16, "
+                        "not UTF-8; save the CSV as UTF-8", path=path, line=line)
+    for separator in (";", "\t"):
+        if any(set(name.split(separator)) & {*REQUIRED, *OPTIONAL} for name in unknown
+               if separator in name):
+            shown = "';'" if separator == ";" else "tabs"
+            raise UserError(f"the columns are separated by {shown}, not commas; save the "
+                            "CSV with commas (a spreadsheet's \"CSV UTF-8\", comma-"
+                            "delimited)", path=path, line=line)
     if unknown:
         raise UserError(f"unknown column{'s' if len(unknown) > 1 else ''} "
                         f"{', '.join(map(repr, unknown))}; the columns are: "

@@ -90,6 +90,9 @@ def test_same_names_get_distinct_files(tmp_path: Path) -> None:
 @pytest.mark.parametrize(("header", "message"), [
     (["patient", "colour"], "unknown column 'colour'"),
     (["patient", "patient"], "column 'patient' is given twice"),
+    (["patient;dose;notes"], "the columns are separated by ';', not commas; save the CSV with "
+                             "commas (a spreadsheet's \"CSV UTF-8\", comma-delimited)"),
+    (["patient\tdate"], "the columns are separated by tabs, not commas"),
 ])
 def test_a_bad_header_stops_before_anything_is_built(tmp_path: Path, header: list[str],
                                                      message: str) -> None:
@@ -325,3 +328,13 @@ def test_one_load_per_translation_however_its_code_is_written(
     assert loads == [None, "sv", "en", "fi", "fi-FI"]
     assert rows[2].options.language == "SV-aa"
     assert languages.get("sv-ZZ").pack.language == "sv-SE"
+
+
+def test_a_csv_saved_as_utf16_without_a_bom_says_so(tmp_path: Path) -> None:
+    source = tmp_path / "day.csv"
+    source.write_bytes("patient,date\nAnn,2026-11-24\n".encode("utf-16-le"))
+    result = CliRunner().invoke(main, ["batch", str(source), "-o", str(tmp_path / "o")])
+    assert result.exit_code == 1
+    assert result.output.strip() == (f"error: {source}:1: the header holds NUL characters: "
+                                     "the file is saved as UTF-16, not UTF-8; save the CSV "
+                                     "as UTF-8")

@@ -625,6 +625,15 @@ CASES: dict[str, Case] = {
         "day.csv", "patient,date\nBo,20261124\n",
         "batch", "{folder}/day.csv", "-o", "{folder}/out", "-j", "1"), 1,
         "day.csv:2:2: date: '20261124' is not a date in the form YYYY-MM-DD"),
+    "csv-semicolons": Case(user_file(
+        "day.csv", "patient;date\nBo;2026-11-24\n",
+        "batch", "{folder}/day.csv", "-o", "{folder}/out", "-j", "1"), 1,
+        "day.csv:1: the columns are separated by ';', not commas"),
+    "csv-utf16-no-bom": Case(lambda folder: [
+        "batch", str((folder / "day.csv", (folder / "day.csv").write_bytes(
+            "patient,date\nBo,2026-11-24\n".encode("utf-16-le")))[0]),
+        "-o", str(folder / "out"), "-j", "1"], 1,
+        "day.csv:1: the header holds NUL characters: the file is saved as UTF-16, not UTF-8"),
     "logo-huge-once-decoded": Case(picture(decoded_bomb_png), 1,
                                    "picture is 7000 x 7000 pixels in RGBA, 196 MB once decoded; "
                                    "the limit is 100 MB"),

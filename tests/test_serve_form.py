@@ -316,3 +316,22 @@ def test_a_pipeline_error_on_the_page_names_no_option_the_page_lacks() -> None:
         "choose a font that has it with --font", field="--patient"))
     assert state.errors == {
         "patient": "the font cannot print '李' (U+674E CJK UNIFIED IDEOGRAPH-674E); remove it"}
+
+
+@pytest.mark.parametrize(("host", "message"), [
+    ("foo.invalid", "--host: cannot listen on 'foo.invalid': no such name or address; give an "
+                    "address of this computer, such as 127.0.0.1 (this computer only) or "
+                    "0.0.0.0 (every network)"),
+    ("127.0.0.1:80", "--host: '127.0.0.1:80' is an address and a port; give the address "
+                     "alone, such as 127.0.0.1"),
+    ("", "--host: give an address, such as 127.0.0.1"),
+    ("192.0.2.1", "--host: cannot listen on 192.0.2.1: Cannot assign requested address (it "
+                  "is not an address of this computer)"),
+])
+def test_a_wrong_host_is_said_of_the_host_not_the_port(host: str, message: str) -> None:
+    from generator.errors import UserError
+    from generator.serve import listen
+
+    with pytest.raises(UserError) as refused:
+        listen(host, 0).close()
+    assert str(refused.value).startswith(message)
