@@ -341,6 +341,11 @@ def csv_preset(preset: str) -> Callable[[Path], list[str]]:
     return setup
 
 
+def utf16_csv(folder: Path) -> list[str]:
+    (folder / "day.csv").write_bytes("patient,date\nBo,2026-11-24\n".encode("utf-16-le"))
+    return ["batch", str(folder / "day.csv"), "-o", str(folder / "out"), "-j", "1"]
+
+
 def decoded_bomb_png(path: Path) -> None:
     """7000 x 7000 16-bit RGBA: its header, and too few pixels to decode (never needed)."""
     import struct
@@ -629,10 +634,7 @@ CASES: dict[str, Case] = {
         "day.csv", "patient;date\nBo;2026-11-24\n",
         "batch", "{folder}/day.csv", "-o", "{folder}/out", "-j", "1"), 1,
         "day.csv:1: the columns are separated by ';', not commas"),
-    "csv-utf16-no-bom": Case(lambda folder: [
-        "batch", str((folder / "day.csv", (folder / "day.csv").write_bytes(
-            "patient,date\nBo,2026-11-24\n".encode("utf-16-le")))[0]),
-        "-o", str(folder / "out"), "-j", "1"], 1,
+    "csv-utf16-no-bom": Case(utf16_csv, 1,
         "day.csv:1: the header holds NUL characters: the file is saved as UTF-16, not UTF-8"),
     "logo-huge-once-decoded": Case(picture(decoded_bomb_png), 1,
                                    "picture is 7000 x 7000 pixels in RGBA, 196 MB once decoded; "
