@@ -409,8 +409,15 @@ def _file_name(cell: dict[str, str], prescription: Prescription, pack_id: str) -
     name = cell.get("output", "")
     if not name:
         return default_output(prescription, pack_id).name
-    # Never a path separator or a leading dot.
-    return fitted_name("", slug(Path(name).stem) or "handout", ".pdf")
+    # Never a path separator or a leading dot, nor a name Windows keeps for a device.
+    stem = slug(Path(name).stem) or "handout"
+    return fitted_name("", f"{stem}-handout" if stem in _WINDOWS_DEVICES else stem, ".pdf")
+
+
+# Windows refuses these as file names, whatever the extension: a zip or a shared folder
+# holding "con.pdf" cannot be opened there.
+_WINDOWS_DEVICES = frozenset({"con", "prn", "aux", "nul", *(f"com{n}" for n in range(10)),
+                              *(f"lpt{n}" for n in range(10))})
 
 
 def _unique(path: Path, used: dict[Path, str | None], owner: str | None) -> Path:

@@ -338,3 +338,15 @@ def test_a_csv_saved_as_utf16_without_a_bom_says_so(tmp_path: Path) -> None:
     assert result.output.strip() == (f"error: {source}:1: the header holds NUL characters: "
                                      "the file is saved as UTF-16, not UTF-8; save the CSV "
                                      "as UTF-8")
+
+
+def test_an_output_name_windows_keeps_for_a_device_is_not_used(tmp_path: Path) -> None:
+    rows = [[f"P{n}", "cobra", "", "", "2026-11-24", "no", "1", name]
+            for n, name in enumerate(["con.pdf", "NUL", "Com1.pdf", "lpt¹", "aux.txt", "console"])]
+    source = write_csv(tmp_path / "day.csv", rows)
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["batch", str(source), "-o", str(out), "-j", "1"])
+    assert result.exit_code == 0, result.output
+    assert sorted(path.name for path in out.iterdir()) == [
+        "aux-handout.pdf", "com1-handout.pdf", "con-handout.pdf", "console.pdf",
+        "lpt1-handout.pdf", "nul-handout.pdf"]
