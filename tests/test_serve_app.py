@@ -319,3 +319,20 @@ def test_two_packs_of_one_id_serve_the_first_and_name_the_second(tmp_path: Path)
         f"{copy.resolve() / 'pack.yaml'}: id: the pack id 'sciatica' is also that of "
         f"{default_pack().resolve()}, which is served; this folder is not (give it an id "
         "of its own in pack.yaml)"]
+
+
+def test_a_bad_preset_is_left_out_and_named_but_its_pack_is_served(tmp_path: Path) -> None:
+    import shutil
+
+    copy = tmp_path / "pack"
+    shutil.copytree(default_pack(), copy)
+    shutil.copy(copy / "presets" / "strength.yaml", copy / "presets" / "Back pain.yaml")
+    (copy / "presets" / "broken.yaml").write_text("name: Broken\n", encoding="utf-8")
+    catalogue = web.Catalogue.load([copy])
+    assert sorted(catalogue.packs["sciatica"].presets) == ["full", "gentle-start", "strength"]
+    problems = [str(problem) for problem in catalogue.problems]
+    assert problems[0] == (f"{copy.resolve() / 'presets' / 'Back pain.yaml'}: not offered: a "
+                           "preset's file name is its name, lower-case words joined by hyphens "
+                           "(such as gentle-start.yaml); rename the file")
+    assert problems[1].startswith(f"{copy.resolve() / 'presets' / 'broken.yaml'}:")
+    assert "description: required field is missing" in " ".join(problems[1:])

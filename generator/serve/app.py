@@ -17,6 +17,7 @@ import hashlib
 import hmac
 import io
 import logging
+import re
 import secrets
 import threading
 import zipfile
@@ -44,7 +45,7 @@ from ..build import BuildOptions, Resources, render_handout
 from ..errors import Problem, UserError
 from ..languages import primary
 from ..loading import find_preset, load_preset, preset_names
-from ..model import Exercise, Pack, Preset
+from ..model import EXERCISE_ID, Exercise, Pack, Preset
 from ..naming import default_output, slug
 from ..prescription import PatientDetails
 from ..view import dose_words
@@ -131,12 +132,24 @@ class Catalogue:
         for data_dir in data_dirs:
             try:
                 resources = Resources.load(data_dir, templates_dir)
-                pack = resources.pack
-                presets = {name: load_preset(find_preset(data_dir, name), pack)
-                           for name in preset_names(data_dir)}
             except UserError as error:
                 problems.extend(error.problems)
                 continue
+            pack = resources.pack
+            presets = {}
+            for name in preset_names(data_dir):  # a bad preset is left out, not the pack
+                if not re.fullmatch(EXERCISE_ID, name):
+                    problems.append(Problem(
+                        "not offered: a preset's file name is its name, lower-case words "
+                        "joined by hyphens (such as gentle-start.yaml); rename the file",
+                        resources.pack_dir / "presets" / f"{name}.yaml"))
+                    continue
+                try:
+                    presets[name] = load_preset(find_preset(data_dir, name), pack)
+                except UserError as error:
+                    file = resources.pack_dir / "presets" / f"{name}.yaml"
+                    problems.extend(replace(problem, path=problem.path or file)
+                                    for problem in error.problems)
             if pack.id in packs:  # the page offers a pack by its id: one folder per id
                 first = packs[pack.id].resources.pack_dir
                 problems.append(Problem(
