@@ -4,7 +4,10 @@ Concurrency: requests are served on one event loop; a build runs in a worker thr
 takes :data:`BUILD_LOCK`, so one handout is laid out at a time in the process. ReportLab
 and our per-process caches (figures, fonts, parsed markup) are module state not made for
 threads; the lock keeps them safe. While a build runs the loop keeps answering the page,
-the drawings and the other requests, which queue for the lock in turn.
+the drawings and the other requests, which queue for the lock in turn. An uploaded logo
+is checked (decoded) in a worker thread too, without the lock: Pillow works on the
+upload's own image, and the picture cache is thread-safe. A day list is checked and built
+row by row under the lock, and stops when its client goes away.
 
 Patient data stays in memory: nothing here writes a file or logs a form value.
 """
