@@ -180,13 +180,16 @@ def read_rows(path: Path, base: BuildOptions, out_dir: Path,
                           preset_folder=path.parent.absolute())
 
 
-def rows_from_text(text: str, path: Path, base: BuildOptions, out_dir: Path,
+def rows_from_text(text: str, path: Path, base: BuildOptions, out_dir: Path | None,
                    resources: Resources | ResourcesByLanguage, preset_folder: Path | None = None,
-                   ) -> tuple[list[Row], list[Outcome]]:
+                   max_rows: int = MAX_CSV_ROWS) -> tuple[list[Row], list[Outcome]]:
     """:func:`read_rows` for a CSV already in memory (an upload); ``path`` only names it.
 
     A CSV is shared content: its ``preset`` cells name the pack's presets, or YAML files in
-    ``preset_folder`` (the CSV's own folder); with None (an upload) names only.
+    ``preset_folder`` (the CSV's own folder); with None (an upload) names only. With no
+    ``out_dir`` the handouts stay in memory: each row's output is a bare file name, and no
+    folder on disk is looked at. Beyond ``max_rows`` rows, a UserError before any more is
+    checked.
     """
     by_language = _by_language(resources, base.language)
     presets = preset_names(by_language.data_dir)
@@ -198,8 +201,8 @@ def rows_from_text(text: str, path: Path, base: BuildOptions, out_dir: Path,
     header_line, header = next(records, (1, []))
     columns = _columns(header, path, header_line)
     for count, (line, cells) in enumerate(records, start=1):
-        if count > MAX_CSV_ROWS:
-            raise UserError(f"more than {MAX_CSV_ROWS:,} rows; split the file", path=path,
+        if count > max_rows:
+            raise UserError(f"more than {max_rows:,} rows; split the file", path=path,
                             line=line)
         try:
             cell = _cells(columns, cells)
@@ -209,9 +212,10 @@ def rows_from_text(text: str, path: Path, base: BuildOptions, out_dir: Path,
             options = replace(options, language=language_of(options, by_language.data_dir))
             row_resources = by_language.get(options.language)
             prescription = check_row(options, row_resources)
-            planned = out_dir / _file_name(cell, prescription, row_resources.pack.id)
+            planned = Path(out_dir or "", _file_name(cell, prescription, row_resources.pack.id))
             output = _unique(planned, used, prescription.details.patient)
-            check_output(output, [*inputs, path], folders)
+            if out_dir is not None:
+                check_output(output, [*inputs, path], folders)
             rows.append(Row(path, line, options, output))
         except _CellError as error:
             failures.append(Outcome(line, Problem(

@@ -336,3 +336,35 @@ def test_a_bad_preset_is_left_out_and_named_but_its_pack_is_served(tmp_path: Pat
                            "(such as gentle-start.yaml); rename the file")
     assert problems[1].startswith(f"{copy.resolve() / 'presets' / 'broken.yaml'}:")
     assert "description: required field is missing" in " ".join(problems[1:])
+
+
+# --- a day list is checked in memory, and no further than its limit --------------------------
+
+
+def test_a_day_list_never_looks_at_the_servers_folders(client: Client, tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "out" / "sciatica-ann-2026-11-24.pdf").mkdir(parents=True)  # a folder
+    archive = client.post("/batch", [day_list("Ann,2026-11-24")]).archive()
+    assert summary(archive) == ["built 1, failed 0"]  # it used to fail: "is a folder"
+    assert archive.namelist() == ["sciatica-ann-2026-11-24.pdf", "summary.txt"]
+
+
+def test_a_day_list_over_the_limit_is_refused_before_the_rows_beyond_it_are_checked(
+        client: Client, monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator import batch
+
+    checked: list[object] = []
+    real = batch.check_row
+
+    def counted(options: Any, resources: Any) -> Any:
+        checked.append(options)
+        return real(options, resources)
+
+    monkeypatch.setattr(batch, "check_row", counted)
+    rows = [f"Patient {n},2026-11-24" for n in range(web.MAX_ROWS + 100)]
+    reply = client.post("/batch", [day_list(*rows)])
+    assert reply.status == 400
+    assert f"day.csv:{web.MAX_ROWS + 2}: more than {web.MAX_ROWS} rows; split the file" \
+        in reply.text
+    assert len(checked) == web.MAX_ROWS

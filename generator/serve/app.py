@@ -485,14 +485,11 @@ class Site:
         defaults = PatientDetails(logo=logo, **{name: " ".join(value.split()) or None
                                                 for name, value in typed.items()})
         base = replace(loaded.base, details=defaults)
-        try:  # names only: a day list from the page never names a file on the server
-            rows, failures = await locked(rows_from_text, text, label, base, Path("out"),
-                                          loaded.languages)
+        try:  # presets by name, handouts in memory: a day list never names a server's file
+            rows, failures = await locked(rows_from_text, text, label, base, None,
+                                          loaded.languages, None, MAX_ROWS)
         except UserError as error:
             return refuse(batch_errors=[str(problem) for problem in error.problems])
-        if len(rows) + len(failures) > MAX_ROWS:
-            return refuse(batch_errors=[f"{label}: {len(rows) + len(failures)} rows; the "
-                                        f"limit is {MAX_ROWS} (split the day list)"])
         archive = io.BytesIO()
         built = 0
         with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zipped:
