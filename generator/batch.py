@@ -21,6 +21,7 @@ import gc
 import io
 import multiprocessing
 import os
+import re
 import signal
 import sys
 import threading
@@ -29,13 +30,15 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
-from pathlib import Path
+from pathlib import Path, PurePath
 from types import FrameType
 
 from .build import BuildOptions, Resources, build, language_of
 from .errors import Problem, UserError
-from .files import read_bytes
+from .files import is_inside, read_bytes
+from .languages import LANGUAGE_CODE, language_code, primary
 from .limits import MAX_CSV_BYTES, MAX_CSV_ROWS, MAX_WEEKS
+from .loading import preset_names
 from .naming import alternatives, default_output, fitted_name, slug
 from .prescription import PatientDetails, Prescription
 from .writing import check_output
@@ -55,14 +58,31 @@ class ResourcesByLanguage:
                  first: Resources | None = None, first_language: str | None = None) -> None:
         """``first``: resources already loaded, in ``first_language``."""
         self.data_dir, self.templates_dir = data_dir, templates_dir
-        self._loaded: dict[str | None, Resources] = {first_language: first} if first else {}
+        self._loaded: dict[str | None, Resources] = (
+            {self._key(first_language): first} if first else {})
 
     def get(self, language: str | None) -> Resources:
         """The resources in ``language`` (None: the pack's own); a UserError if the pack
         lacks it or its translation has problems."""
-        if language not in self._loaded:
-            self._loaded[language] = Resources.load(self.data_dir, self.templates_dir, language)
-        return self._loaded[language]
+        key = self._key(language)
+        if key not in self._loaded:
+            self._loaded[key] = Resources.load(self.data_dir, self.templates_dir, language)
+        return self._loaded[key]
+
+    def _key(self, language: str | None) -> str | None:
+        """What the resources in ``language`` are loaded from: its translation's folder
+        name, else its language without the region. A long-running server keeps one load
+        per folder, not one per way of writing a code (sv-FI, SV-fi, sv-AA... all print the
+        sv folder); a code the pack lacks is refused by the load and never kept."""
+        if language is None:
+            return None
+        code = language_code(language)
+        if not LANGUAGE_CODE.match(code):
+            return language
+        for folder in (code, primary(code)):
+            if (self.data_dir / folder / "pack.yaml").is_file():
+                return folder
+        return primary(code)
 
 
 def _by_language(resources: Resources | ResourcesByLanguage,
@@ -156,14 +176,23 @@ def read_rows(path: Path, base: BuildOptions, out_dir: Path,
     except UnicodeDecodeError as error:
         raise UserError(f"not UTF-8 text (byte {error.start}); save the CSV as UTF-8",
                         path=path) from None
-    return rows_from_text(text, path, base, out_dir, resources)
+    return rows_from_text(text, path, base, out_dir, resources,
+                          preset_folder=path.parent.absolute())
 
 
-def rows_from_text(text: str, path: Path, base: BuildOptions, out_dir: Path,
-                   resources: Resources | ResourcesByLanguage,
-                   ) -> tuple[list[Row], list[Outcome]]:
-    """:func:`read_rows` for a CSV already in memory (an upload); ``path`` only names it."""
+def rows_from_text(text: str, path: Path, base: BuildOptions, out_dir: Path | None,
+                   resources: Resources | ResourcesByLanguage, preset_folder: Path | None = None,
+                   max_rows: int = MAX_CSV_ROWS) -> tuple[list[Row], list[Outcome]]:
+    """:func:`read_rows` for a CSV already in memory (an upload); ``path`` only names it.
+
+    A CSV is shared content: its ``preset`` cells name the pack's presets, or YAML files in
+    ``preset_folder`` (the CSV's own folder); with None (an upload) names only. With no
+    ``out_dir`` the handouts stay in memory: each row's output is a bare file name, and no
+    folder on disk is looked at. Beyond ``max_rows`` rows, a UserError before any more is
+    checked.
+    """
     by_language = _by_language(resources, base.language)
+    presets = preset_names(by_language.data_dir)
     inputs, folders = by_language.get(base.language).inputs(base)
     rows: list[Row] = []
     failures: list[Outcome] = []
@@ -172,18 +201,21 @@ def rows_from_text(text: str, path: Path, base: BuildOptions, out_dir: Path,
     header_line, header = next(records, (1, []))
     columns = _columns(header, path, header_line)
     for count, (line, cells) in enumerate(records, start=1):
-        if count > MAX_CSV_ROWS:
-            raise UserError(f"more than {MAX_CSV_ROWS:,} rows; split the file", path=path,
+        if count > max_rows:
+            raise UserError(f"more than {max_rows:,} rows; split the file", path=path,
                             line=line)
         try:
             cell = _cells(columns, cells)
+            if cell.get("preset"):
+                cell["preset"] = _preset_cell(cell["preset"], presets, preset_folder)
             options = _options(cell, base)
             options = replace(options, language=language_of(options, by_language.data_dir))
             row_resources = by_language.get(options.language)
             prescription = check_row(options, row_resources)
-            planned = out_dir / _file_name(cell, prescription, row_resources.pack.id)
+            planned = Path(out_dir or "", _file_name(cell, prescription, row_resources.pack.id))
             output = _unique(planned, used, prescription.details.patient)
-            check_output(output, [*inputs, path], folders)
+            if out_dir is not None:
+                check_output(output, [*inputs, path], folders)
             rows.append(Row(path, line, options, output))
         except _CellError as error:
             failures.append(Outcome(line, Problem(
@@ -197,11 +229,12 @@ def rows_from_text(text: str, path: Path, base: BuildOptions, out_dir: Path,
                 columns.index(column) + 1 if column in columns else None,
                 column or problem.field)))
         except Exception as error:  # a bug: this row fails with its traceback, not the run
-            failures.append(_crashed(line, path, error))
+            failures.append(crashed(line, path, error))
     return rows, failures
 
 
-def _crashed(line: int, source: Path, error: Exception) -> Outcome:
+def crashed(line: int, source: Path, error: Exception) -> Outcome:
+    """A row that failed with a bug: its failure at its line, with the traceback."""
     return Outcome(line, Problem(f"internal error (a bug, please report it): "
                                  f"{type(error).__name__}: {error}", source, line),
                    traceback="".join(traceback.format_exception(error)))
@@ -227,6 +260,16 @@ def _columns(header: list[str], path: Path, line: int) -> list[str]:
     columns = [name.strip() for name in header]
     named = [name for name in columns if name]
     unknown = [name for name in named if name not in REQUIRED + OPTIONAL]
+    if any("\x00" in name for name in unknown):
+        raise UserError("the header holds NUL characters: the file is saved as UTF-16, "
+                        "not UTF-8; save the CSV as UTF-8", path=path, line=line)
+    for separator in (";", "\t"):
+        if any(set(name.split(separator)) & {*REQUIRED, *OPTIONAL} for name in unknown
+               if separator in name):
+            shown = "';'" if separator == ";" else "tabs"
+            raise UserError(f"the columns are separated by {shown}, not commas; save the "
+                            "CSV with commas (a spreadsheet's \"CSV UTF-8\", comma-"
+                            "delimited)", path=path, line=line)
     if unknown:
         raise UserError(f"unknown column{'s' if len(unknown) > 1 else ''} "
                         f"{', '.join(map(repr, unknown))}; the columns are: "
@@ -321,12 +364,40 @@ def _options(cell: dict[str, str], base: BuildOptions) -> BuildOptions:
     )
 
 
+def _preset_cell(value: str, names: Sequence[str], folder: Path | None) -> str:
+    """A row's preset: one of the pack's ``names``, or a YAML file in ``folder`` (no
+    ``..``, no path or symbolic link out of it), as a path; anything else is the cell's error."""
+    if value in names:
+        return value
+    shown = repr(value if len(value) <= 60 else value[:59] + "…")
+    candidate = PurePath(value)
+    if folder is None or not (candidate.suffix in {".yaml", ".yml"} or len(candidate.parts) > 1):
+        files = " or a YAML file in the CSV's folder" if folder is not None else ""
+        raise _CellError("preset", f"unknown preset {shown}; valid presets: "
+                                   f"{', '.join(names) or 'none'}{files}")
+    path = Path(folder, candidate)  # an absolute path stays itself
+    try:
+        inside = ".." not in candidate.parts and is_inside(path, folder)
+        found = inside and path.is_file()
+    except OSError as error:  # a name too long, a loop of links
+        raise _CellError("preset", f"{shown}: cannot read it ({error.strerror})") from None
+    if not inside:
+        raise _CellError("preset", f"{shown}: a preset file must be in the CSV's folder "
+                                   f"({folder}); a CSV never names a file outside it")
+    if not found:
+        raise _CellError("preset", f"{shown}: no such file in the CSV's folder ({folder})")
+    return str(path)
+
+
 def _split(value: str) -> tuple[str, ...]:
     return tuple(part.strip() for part in value.split(";") if part.strip())
 
 
 def _date(value: str) -> dt.date:
+    """YYYY-MM-DD only, as ``--date`` (fromisoformat alone also takes 20261124, 2026-W48-2)."""
     try:
+        if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
+            raise ValueError(value)
         return dt.date.fromisoformat(value)
     except ValueError:
         raise ValueError(f"{value!r} is not a date in the form YYYY-MM-DD") from None
@@ -342,8 +413,15 @@ def _file_name(cell: dict[str, str], prescription: Prescription, pack_id: str) -
     name = cell.get("output", "")
     if not name:
         return default_output(prescription, pack_id).name
-    # Never a path separator or a leading dot.
-    return fitted_name("", slug(Path(name).stem) or "handout", ".pdf")
+    # Never a path separator or a leading dot, nor a name Windows keeps for a device.
+    stem = slug(Path(name).stem) or "handout"
+    return fitted_name("", f"{stem}-handout" if stem in _WINDOWS_DEVICES else stem, ".pdf")
+
+
+# Windows refuses these as file names, whatever the extension: a zip or a shared folder
+# holding "con.pdf" cannot be opened there.
+_WINDOWS_DEVICES = frozenset({"con", "prn", "aux", "nul", *(f"com{n}" for n in range(10)),
+                              *(f"lpt{n}" for n in range(10))})
 
 
 def _unique(path: Path, used: dict[Path, str | None], owner: str | None) -> Path:
@@ -384,7 +462,7 @@ def _build_row(row: Row, resources: ResourcesByLanguage | None = None, overwrite
         return Outcome(row.line, replace(problem, path=row.source, line=row.line,
                                          column=None, message=problem.message + about))
     except Exception as error:  # a bug: reported for its row, with its traceback
-        return _crashed(row.line, row.source, error)
+        return crashed(row.line, row.source, error)
     return Outcome(row.line, None, written, "; ".join(notes) if notes else None)
 
 
@@ -504,7 +582,7 @@ def _outcome(future: Future[Outcome], row: Row) -> Outcome:
     try:
         return future.result()
     except Exception as error:  # the worker process died (a crash in a C library, a kill)
-        return _crashed(row.line, row.source, error)
+        return crashed(row.line, row.source, error)
 
 
 def _can_fork() -> bool:

@@ -19,6 +19,11 @@ from .files import read_bytes
 from .limits import MAX_PICTURE_BYTES
 
 MAX_SOURCE_PIXELS = 50_000_000   # refuse beyond this: decoding it would take gigabytes
+# Refuse a picture whose decoded pixels take more memory than this. Pillow holds a pixel
+# in 1 byte (grey, palette), 2 (16-bit grey) or 4 (anything in colour, and grey with
+# alpha), so 100 MB takes a 24-megapixel camera photo (6000 x 4000 RGB: 96 MB) and refuses
+# a 394 KB PNG of 7000 x 7000 16-bit RGBA (196 MB, which took 1 GB to make print-ready).
+MAX_DECODED_BYTES = 100_000_000
 MAX_PRINT_SIDE = 1_200           # pixels on the long side: 300 dpi at 10 cm, plenty for print
 FORMATS = {"PNG", "JPEG"}
 
@@ -44,13 +49,20 @@ def print_ready(source: Path | bytes) -> bytes:
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(io.BytesIO(data)) as image:
                 if image.format not in FORMATS:
-                    raise UserError(f"is {image.format or 'not'} an image; use PNG or JPEG",
-                                    path=path)
+                    raise UserError(f"is a {image.format or 'kind of'} picture, which cannot "
+                                    "be printed; save it as PNG or JPEG", path=path)
                 width, height = image.size
                 if width * height > MAX_SOURCE_PIXELS:
                     raise UserError(
                         f"picture is {width} x {height} pixels; the limit is "
                         f"{MAX_SOURCE_PIXELS:,} pixels in all (shrink it first)", path=path)
+                decoded = width * height * _bytes_per_pixel(image.mode)
+                if decoded > MAX_DECODED_BYTES:
+                    raise UserError(
+                        f"picture is {width} x {height} pixels in {image.mode}, "
+                        f"{decoded / 1e6:,.0f} MB once decoded; the limit is "
+                        f"{MAX_DECODED_BYTES / 1e6:,.0f} MB (shrink it first: print needs at "
+                        f"most {MAX_PRINT_SIDE:,} pixels on the long side)", path=path)
                 image.load()  # decode now: a truncated file fails here, not mid-layout
                 return _normalised(image, data)
     except UnidentifiedImageError:
@@ -64,6 +76,11 @@ def print_ready(source: Path | bytes) -> bytes:
                         "PNG or JPEG", path=path) from None
 
 
+def _bytes_per_pixel(mode: str) -> int:
+    """The bytes Pillow holds a pixel of ``mode`` in, decoded."""
+    return 1 if mode in {"1", "L", "P"} else 2 if mode.startswith("I;16") else 4
+
+
 def _normalised(image: object, original: bytes) -> bytes:
     """The decoded picture as print-ready bytes; the original bytes when they already are."""
     from PIL import Image, ImageOps
@@ -74,6 +91,9 @@ def _normalised(image: object, original: bytes) -> bytes:
     if (orientation == 1 and image.mode in {"RGB", "L"}
             and max(image.size) <= MAX_PRINT_SIDE):
         return original
+    if max(image.size) > MAX_PRINT_SIDE and image.mode not in {"1", "P"}:
+        # Shrink first (in place): the copies below are then print-sized, not source-sized.
+        image.thumbnail((MAX_PRINT_SIDE, MAX_PRINT_SIDE))
     picture = ImageOps.exif_transpose(image) if orientation != 1 else image
     if picture.mode in {"I;16", "I;16L", "I;16B", "I;16N", "I"}:
         # 16-bit grey: scale to 8 bits (convert("L") would clip nearly all of it to white).

@@ -90,6 +90,9 @@ def test_same_names_get_distinct_files(tmp_path: Path) -> None:
 @pytest.mark.parametrize(("header", "message"), [
     (["patient", "colour"], "unknown column 'colour'"),
     (["patient", "patient"], "column 'patient' is given twice"),
+    (["patient;dose;notes"], "the columns are separated by ';', not commas; save the CSV with "
+                             "commas (a spreadsheet's \"CSV UTF-8\", comma-delimited)"),
+    (["patient\tdate"], "the columns are separated by tabs, not commas"),
 ])
 def test_a_bad_header_stops_before_anything_is_built(tmp_path: Path, header: list[str],
                                                      message: str) -> None:
@@ -238,3 +241,112 @@ def test_two_batches_at_once_into_one_folder_lose_nothing(tmp_path: Path) -> Non
     pdfs = list(out.glob("*.pdf"))
     assert len(pdfs) == 12  # every handout each batch reported is there
     assert not list(out.glob(".*.part"))
+
+
+PRESET_FILE = ("name: Mine\ndescription: Mine.\nexercises: [cobra]\n"
+               "notes: {notes}\n")
+
+
+def test_a_csv_names_a_preset_of_the_pack_or_a_file_in_its_own_folder(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    shared = tmp_path / "shared"
+    (shared / "sub").mkdir(parents=True)
+    (shared / "mine.yaml").write_text(PRESET_FILE.format(notes="FROM-THE-CSV-FOLDER"))
+    (shared / "sub" / "deep.yaml").write_text(PRESET_FILE.format(notes="FROM-A-SUBFOLDER"))
+    outside = tmp_path / "outside.yaml"
+    outside.write_text(PRESET_FILE.format(notes="LEAKED-FROM-OUTSIDE"))
+    (shared / "link.yaml").symlink_to(outside)
+    header = ["patient", "preset", "date"]
+    tried = ["../outside.yaml", str(outside), "link.yaml", "sub/../../outside.yaml",
+             "a" * 300, "a" * 300 + ".yaml", "missing.yaml", "gentle"]
+    rows = [["Ann", "mine.yaml", "2026-11-24"], ["Bob", "sub/deep.yaml", "2026-11-24"],
+            ["Cy", str(shared / "mine.yaml"), "2026-11-24"], ["Di", "strength", "2026-11-24"]]
+    rows += [[f"Row {n}", value, "2026-11-24"] for n, value in enumerate(tried)]
+    source = write_csv(shared / "day.csv", rows, header=header)
+    monkeypatch.chdir(tmp_path)  # a file is looked for in the CSV's folder, not here
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["batch", str(source), "-o", str(out), "-j", "1"])
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output and "internal error" not in result.output
+    assert f"built 4, failed {len(tried)}" in result.output
+    errors = [line for line in result.output.splitlines() if line.startswith("error:")]
+    assert len(errors) == len(tried)
+    for line, error in enumerate(errors, start=6):
+        assert error.startswith(f"error: {source}:{line}:2: preset: ")
+    outside_folder = f"a preset file must be in the CSV's folder ({shared})"
+    assert all(outside_folder in error for error in errors[:4])
+    assert errors[4].endswith("preset: unknown preset '" + "a" * 59 + "…'; valid presets: "
+                              "full, gentle-start, strength or a YAML file in the CSV's folder")
+    assert errors[5].endswith("preset: '" + "a" * 59 + "…': cannot read it (File name too long)")
+    assert errors[6].endswith(f"'missing.yaml': no such file in the CSV's folder ({shared})")
+    assert errors[7].endswith("unknown preset 'gentle'; valid presets: full, gentle-start, "
+                              "strength or a YAML file in the CSV's folder")
+    texts = {pdf.name: ReadPdf.from_bytes(pdf.read_bytes()).text for pdf in out.iterdir()}
+    assert len(texts) == 4
+    assert "FROM-THE-CSV-FOLDER" in texts["sciatica-ann-2026-11-24.pdf"]
+    assert "FROM-A-SUBFOLDER" in texts["sciatica-bob-2026-11-24.pdf"]
+    assert "FROM-THE-CSV-FOLDER" in texts["sciatica-cy-2026-11-24.pdf"]
+    assert not any("LEAKED" in text for text in texts.values())
+
+
+def test_a_csv_date_is_yyyy_mm_dd_only(tmp_path: Path) -> None:
+    rows = [["Ann", "", "", "", date, "no", "1", ""] for date in ("20261124", "2026-W48-2")]
+    source = write_csv(tmp_path / "day.csv", rows)
+    result = CliRunner().invoke(main, ["batch", str(source), "-o", str(tmp_path / "o"), "-j", "1"])
+    assert result.exit_code == 1, result.output
+    assert f"error: {source}:2:5: date: '20261124' is not a date in the form YYYY-MM-DD" \
+        in result.output
+    assert f"error: {source}:3:5: date: '2026-W48-2' is not a date in the form YYYY-MM-DD" \
+        in result.output
+
+
+def test_one_load_per_translation_however_its_code_is_written(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator.batch import ResourcesByLanguage, rows_from_text
+    from generator.resources import default_pack
+
+    loads: list[object] = []
+    load = Resources.load
+
+    def counted(cls: type[Resources], *args: object) -> Resources:
+        loads.append(args[-1])
+        return load(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Resources, "load", classmethod(counted))
+    languages = ResourcesByLanguage(default_pack(), None)
+    codes = ["sv", "sv-SE", "SV-aa", "sv-AB", "Sv-fi", "en", "en-US", "EN-zz", "fi", "fi-FI"]
+    text = "patient,language\n" + "".join(f"P{n},{code}\n" for n, code in enumerate(codes))
+    rows, failures = rows_from_text(text, Path("day.csv"), BuildOptions(), Path("out"),
+                                    languages)
+    assert [row.options.language for row in rows] == codes[:-2]
+    assert [failure.line for failure in failures] == [10, 11]  # the pack has no Finnish
+    assert [failure.problem.message for failure in failures if failure.problem] == [
+        "the pack 'sciatica' has no text in 'fi'; its languages: en, sv",
+        "the pack 'sciatica' has no text in 'fi-FI'; its languages: en, sv"]
+    # The base for the CSV's default, then one load for sv and one for en, whatever the
+    # region or case: a server never keeps a load per code (sv-AA, sv-AB, ...).
+    assert loads == [None, "sv", "en", "fi", "fi-FI"]
+    assert rows[2].options.language == "SV-aa"
+    assert languages.get("sv-ZZ").pack.language == "sv-SE"
+
+
+def test_a_csv_saved_as_utf16_without_a_bom_says_so(tmp_path: Path) -> None:
+    source = tmp_path / "day.csv"
+    source.write_bytes("patient,date\nAnn,2026-11-24\n".encode("utf-16-le"))
+    result = CliRunner().invoke(main, ["batch", str(source), "-o", str(tmp_path / "o")])
+    assert result.exit_code == 1
+    assert result.output.strip() == (f"error: {source}:1: the header holds NUL characters: "
+                                     "the file is saved as UTF-16, not UTF-8; save the CSV "
+                                     "as UTF-8")
+
+
+def test_an_output_name_windows_keeps_for_a_device_is_not_used(tmp_path: Path) -> None:
+    rows = [[f"P{n}", "cobra", "", "", "2026-11-24", "no", "1", name]
+            for n, name in enumerate(["con.pdf", "NUL", "Com1.pdf", "lpt¹", "aux.txt", "console"])]
+    source = write_csv(tmp_path / "day.csv", rows)
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["batch", str(source), "-o", str(out), "-j", "1"])
+    assert result.exit_code == 0, result.output
+    assert sorted(path.name for path in out.iterdir()) == [
+        "aux-handout.pdf", "com1-handout.pdf", "con-handout.pdf", "console.pdf",
+        "lpt1-handout.pdf", "nul-handout.pdf"]

@@ -73,3 +73,66 @@ def test_a_ready_picture_is_passed_through_and_a_large_one_shrunk(tmp_path: Path
     large = tmp_path / "large.png"
     Image.new("L", (3000, 1000), 90).save(large)
     assert max(decoded(large).size) == MAX_PRINT_SIDE
+
+
+def png_header_only(width: int, height: int, bit_depth: int, colour_type: int) -> bytes:
+    """A PNG that declares its size and kind but holds almost no pixels (it would take
+    a second and gigabytes to decode one that held them all)."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (struct.pack(">I", len(data)) + kind + data
+                + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF))
+
+    header = struct.pack(">IIBBBBB", width, height, bit_depth, colour_type, 0, 0, 0)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
+            + chunk(b"IDAT", zlib.compress(b"\0" * 64)) + chunk(b"IEND", b""))
+
+
+def test_a_picture_too_large_once_decoded_is_refused_before_decoding(tmp_path: Path) -> None:
+    import pytest
+
+    from generator.errors import UserError
+    from generator.images import MAX_DECODED_BYTES, MAX_SOURCE_PIXELS
+
+    # 7000 x 7000 16-bit RGBA: 49 M pixels, under the pixel limit, 196 MB decoded.
+    assert 7000 * 7000 < MAX_SOURCE_PIXELS
+    path = tmp_path / "bomb.png"
+    path.write_bytes(png_header_only(7000, 7000, 16, 6))
+    print_ready.cache_clear()
+    with pytest.raises(UserError) as refused:
+        print_ready(path)
+    assert str(refused.value) == (
+        f"{path}: picture is 7000 x 7000 pixels in RGBA, 196 MB once decoded; the limit is "
+        f"{MAX_DECODED_BYTES // 1_000_000} MB (shrink it first: print needs at most 1,200 "
+        "pixels on the long side)")
+    # The same pixels in 8-bit grey take a quarter of that: refused only as damaged here.
+    path.write_bytes(png_header_only(7000, 7000, 8, 0))
+    with pytest.raises(UserError, match="damaged or truncated"):
+        print_ready(path)
+
+
+def test_a_picture_in_another_format_says_which_in_plain_words(tmp_path: Path) -> None:
+    import pytest
+
+    from generator.errors import UserError
+
+    path = tmp_path / "logo.bmp"
+    Image.new("RGB", (20, 20), "navy").save(path, format="BMP")
+    print_ready.cache_clear()
+    with pytest.raises(UserError) as refused:
+        print_ready(path)
+    assert str(refused.value) == (f"{path}: is a BMP picture, which cannot be printed; "
+                                  "save it as PNG or JPEG")
+
+
+def test_a_large_picture_with_alpha_is_shrunk_before_it_is_flattened(tmp_path: Path) -> None:
+    picture = Image.new("RGBA", (2400, 600), (0, 0, 0, 0))
+    picture.paste((0, 0, 0, 128), (0, 0, 2400, 300))
+    path = tmp_path / "wide.png"
+    picture.save(path)
+    image = decoded(path)
+    assert image.mode == "RGB" and image.size == (MAX_PRINT_SIDE, 300)
+    assert image.getpixel((600, 250)) == (255, 255, 255)
+    assert 120 <= image.getpixel((600, 50))[0] <= 135

@@ -342,6 +342,38 @@ def csv_file(rows: list[str]) -> Callable[[Path], list[str]]:
     return setup
 
 
+def csv_preset(preset: str) -> Callable[[Path], list[str]]:
+    """A shared CSV in its own folder whose row names ``preset``; a preset file outside it."""
+    def setup(folder: Path) -> list[str]:
+        (folder / "evil.yaml").write_text("name: Evil\ndescription: Evil.\nexercises: [cobra]\n"
+                                          "notes: LEAKED\n", encoding="utf-8")
+        (folder / "shared").mkdir()
+        (folder / "shared" / "day.csv").write_text(f"patient,preset\nAnn,{preset}\n",
+                                                   encoding="utf-8")
+        return ["batch", str(folder / "shared" / "day.csv"), "-o", str(folder / "out"),
+                "-j", "1"]
+    return setup
+
+
+def utf16_csv(folder: Path) -> list[str]:
+    (folder / "day.csv").write_bytes("patient,date\nBo,2026-11-24\n".encode("utf-16-le"))
+    return ["batch", str(folder / "day.csv"), "-o", str(folder / "out"), "-j", "1"]
+
+
+def decoded_bomb_png(path: Path) -> None:
+    """7000 x 7000 16-bit RGBA: its header, and too few pixels to decode (never needed)."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (struct.pack(">I", len(data)) + kind + data
+                + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF))
+
+    path.write_bytes(b"\x89PNG\r\n\x1a\n"
+                     + chunk(b"IHDR", struct.pack(">IIBBBBB", 7000, 7000, 16, 6, 0, 0, 0))
+                     + chunk(b"IDAT", zlib.compress(b"\0" * 64)) + chunk(b"IEND", b""))
+
+
 def batch_signalled(number: int) -> Callable[[list[str], Path], tuple[int, str]]:
     """Run a 2-worker batch as a process; signal it once its first PDF is written."""
     def run(args: list[str], folder: Path) -> tuple[int, str]:
@@ -603,6 +635,26 @@ CASES: dict[str, Case] = {
         "day.csv", "patient,exercises,omit\nBo,cobra,red-flags\n",
         "batch", "{folder}/day.csv", "-o", "{folder}/out", "-j", "1"), 1,
         "day.csv:2:3: omit: 'red-flags' cannot be left out"),
+    "csv-preset-outside-folder": Case(csv_preset("../evil.yaml"), 1,
+                                      "day.csv:2:2: preset: '../evil.yaml': a preset file "
+                                      "must be in the CSV's folder"),
+    "csv-preset-name-too-long": Case(csv_preset("a" * 300), 1,
+                                     "day.csv:2:2: preset: unknown preset 'aaaaaaaa"),
+    "csv-date-not-iso": Case(user_file(
+        "day.csv", "patient,date\nBo,20261124\n",
+        "batch", "{folder}/day.csv", "-o", "{folder}/out", "-j", "1"), 1,
+        "day.csv:2:2: date: '20261124' is not a date in the form YYYY-MM-DD"),
+    "csv-semicolons": Case(user_file(
+        "day.csv", "patient;date\nBo;2026-11-24\n",
+        "batch", "{folder}/day.csv", "-o", "{folder}/out", "-j", "1"), 1,
+        "day.csv:1: the columns are separated by ';', not commas"),
+    "csv-utf16-no-bom": Case(utf16_csv, 1,
+        "day.csv:1: the header holds NUL characters: the file is saved as UTF-16, not UTF-8"),
+    "logo-huge-once-decoded": Case(picture(decoded_bomb_png), 1,
+                                   "picture is 7000 x 7000 pixels in RGBA, 196 MB once decoded; "
+                                   "the limit is 100 MB"),
+    "logo-not-png": Case(picture(lambda p: Image.new("RGB", (20, 20)).save(p, format="BMP")),
+                         1, "is a BMP picture, which cannot be printed; save it as PNG or JPEG"),
     "styles-bad-colour": Case(user_file(
         "styles.yaml", 'colours:\n  accent: "#1d3557"\n  card_band: pink\n',
         "build", "--templates", "{folder}", "-o", "{folder}/out.pdf"), 1,

@@ -100,6 +100,8 @@ def test_personal_and_print_fields(pack: Pack, presets: dict[str, Preset]) -> No
 
 @pytest.mark.parametrize(("field", "value", "message"), [
     ("date", "24/11/2026", "Write the date as YYYY-MM-DD, for example 2026-11-24."),
+    ("date", "20261124", "Write the date as YYYY-MM-DD, for example 2026-11-24."),
+    ("review_date", "2026-W48-2", "Write the date as YYYY-MM-DD, for example 2026-11-24."),
     ("weeks", "13", "Write a whole number from 0 to 12."),
     ("page_size", "a3", "Choose one of: a4, letter."),
     ("clinic", "x" * 301, "This is 301 characters long; the limit is 300."),
@@ -303,3 +305,33 @@ def test_a_pack_in_one_language_offers_no_language_choice(tmp_path: Path) -> Non
         html = site.render(Request(), loaded, forms.initial_state(loaded.pack)).body.decode()  # type: ignore[arg-type]
         assert ('name="language"' in html) is offered
         assert '<legend>Sections to leave out</legend>' in html
+
+
+def test_a_pipeline_error_on_the_page_names_no_option_the_page_lacks() -> None:
+    from generator.errors import UserError
+
+    state = forms.FormState()
+    forms.place_error(state, UserError(
+        "the font cannot print '李' (U+674E CJK UNIFIED IDEOGRAPH-674E); remove it or "
+        "choose a font that has it with --font", field="--patient"))
+    assert state.errors == {
+        "patient": "the font cannot print '李' (U+674E CJK UNIFIED IDEOGRAPH-674E); remove it"}
+
+
+@pytest.mark.parametrize(("host", "message"), [
+    ("foo.invalid", "--host: cannot listen on 'foo.invalid': no such name or address; give an "
+                    "address of this computer, such as 127.0.0.1 (this computer only) or "
+                    "0.0.0.0 (every network)"),
+    ("127.0.0.1:80", "--host: '127.0.0.1:80' is an address and a port; give the address "
+                     "alone, such as 127.0.0.1"),
+    ("", "--host: give an address, such as 127.0.0.1"),
+    ("192.0.2.1", "--host: cannot listen on 192.0.2.1: Cannot assign requested address (it "
+                  "is not an address of this computer)"),
+])
+def test_a_wrong_host_is_said_of_the_host_not_the_port(host: str, message: str) -> None:
+    from generator.errors import UserError
+    from generator.serve import listen
+
+    with pytest.raises(UserError) as refused:
+        listen(host, 0).close()
+    assert str(refused.value).startswith(message)

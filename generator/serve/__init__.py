@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import errno
 import ipaddress
 import socket
 import threading
@@ -25,16 +26,33 @@ def is_loopback(host: str) -> bool:
         return host == "localhost"
 
 
+HOST_EXAMPLES = "such as 127.0.0.1 (this computer only) or 0.0.0.0 (every network)"
+
+
 def listen(host: str, port: int) -> socket.socket:
-    """A listening socket on host:port (port 0: any free port), or a clear error."""
+    """A listening socket on host:port (port 0: any free port), or a clear error naming
+    the option that is wrong."""
+    if not host.strip():  # the socket would listen on every network, unasked
+        raise UserError(f"give an address, {HOST_EXAMPLES}", field="--host")
+    if host.count(":") == 1:  # not IPv6 (which has two or more): a port typed with the host
+        raise UserError(f"{host!r} is an address and a port; give the address alone, "
+                        f"{HOST_EXAMPLES}, and the port with --port", field="--host")
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
         sock.bind((host.strip("[]"), port))
+    except socket.gaierror:
+        sock.close()
+        raise UserError(f"cannot listen on {host!r}: no such name or address; give an "
+                        f"address of this computer, {HOST_EXAMPLES}", field="--host") from None
     except (OSError, OverflowError) as error:
         sock.close()
         reason = getattr(error, "strerror", None) or str(error)
+        if getattr(error, "errno", None) == errno.EADDRNOTAVAIL:
+            raise UserError(f"cannot listen on {host}: {reason} (it is not an address of "
+                            f"this computer); give one that is, {HOST_EXAMPLES}",
+                            field="--host") from None
         raise UserError(f"cannot listen on {host}:{port}: {reason}; try another --port "
                         "(0 picks a free one)", field="--port") from None
     sock.listen(128)

@@ -4,7 +4,10 @@ Concurrency: requests are served on one event loop; a build runs in a worker thr
 takes :data:`BUILD_LOCK`, so one handout is laid out at a time in the process. ReportLab
 and our per-process caches (figures, fonts, parsed markup) are module state not made for
 threads; the lock keeps them safe. While a build runs the loop keeps answering the page,
-the drawings and the other requests, which queue for the lock in turn.
+the drawings and the other requests, which queue for the lock in turn. An uploaded logo
+is checked (decoded) in a worker thread too, without the lock: Pillow works on the
+upload's own image, and the picture cache is thread-safe. A day list is checked and built
+row by row under the lock, and stops when its client goes away.
 
 Patient data stays in memory: nothing here writes a file or logs a form value.
 """
@@ -16,6 +19,8 @@ import datetime as dt
 import hashlib
 import hmac
 import io
+import logging
+import re
 import secrets
 import threading
 import zipfile
@@ -38,12 +43,12 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from ..batch import Outcome, ResourcesByLanguage, rows_from_text
+from ..batch import Outcome, ResourcesByLanguage, Row, crashed, rows_from_text
 from ..build import BuildOptions, Resources, render_handout
 from ..errors import Problem, UserError
 from ..languages import primary
 from ..loading import find_preset, load_preset, preset_names
-from ..model import Exercise, Pack, Preset
+from ..model import EXERCISE_ID, Exercise, Pack, Preset
 from ..naming import default_output, slug
 from ..prescription import PatientDetails
 from ..view import dose_words
@@ -78,6 +83,13 @@ SECURITY_HEADERS = {
 DEFAULT_HEADERS = {"cache-control": "no-store"}
 
 T = TypeVar("T")
+LOG = logging.getLogger(__name__)
+BUG = ("The handout could not be built: this is a bug in the program, not a mistake in "
+       "the form (its details are in the server's log). Please report it.")
+LOGO_GONE = ("The logo chosen before is no longer held by the server (it keeps the last "
+             f"{KEPT_LOGOS}): choose the file again, or leave the field empty for no logo.")
+BATCH_FIELDS = (("clinician", "Clinician, for rows that leave it empty"),
+                ("clinic", "Clinic, on every handout"), ("contact", "Contact, on every handout"))
 
 # Starlette spools an upload over 1 MB to a temporary file: keep every upload in memory
 # (a post is at most MAX_BODY_BYTES), so no logo or day list ever touches the disk.
@@ -123,16 +135,35 @@ class Catalogue:
         for data_dir in data_dirs:
             try:
                 resources = Resources.load(data_dir, templates_dir)
-                pack = resources.pack
-                presets = {name: load_preset(find_preset(data_dir, name), pack)
-                           for name in preset_names(data_dir)}
             except UserError as error:
                 problems.extend(error.problems)
                 continue
+            pack = resources.pack
+            presets = {}
+            for name in preset_names(data_dir):  # a bad preset is left out, not the pack
+                if not re.fullmatch(EXERCISE_ID, name):
+                    problems.append(Problem(
+                        "not offered: a preset's file name is its name, lower-case words "
+                        "joined by hyphens (such as gentle-start.yaml); rename the file",
+                        resources.pack_dir / "presets" / f"{name}.yaml"))
+                    continue
+                try:
+                    presets[name] = load_preset(find_preset(data_dir, name), pack)
+                except UserError as error:
+                    file = resources.pack_dir / "presets" / f"{name}.yaml"
+                    problems.extend(replace(problem, path=problem.path or file)
+                                    for problem in error.problems)
+            if pack.id in packs:  # the page offers a pack by its id: one folder per id
+                first = packs[pack.id].resources.pack_dir
+                problems.append(Problem(
+                    f"id: the pack id {pack.id!r} is also that of {first}, which is served; "
+                    "this folder is not (give it an id of its own in pack.yaml)",
+                    resources.pack_dir / "pack.yaml"))
+                continue
             styles = make_styles(resources.styles, register_fonts(pack.font), False)
             languages = ResourcesByLanguage(resources.pack_dir, templates_dir, resources)
-            packs.setdefault(pack.id, LoadedPack(resources, BuildOptions(), presets,
-                                                 FigureInks(**styles.figure), languages))
+            packs[pack.id] = LoadedPack(resources, BuildOptions(), presets,
+                                        FigureInks(**styles.figure), languages)
         return cls(packs, tuple(problems))
 
 
@@ -259,7 +290,8 @@ class Site:
     def render(self, request: Request, loaded: LoadedPack | None, state: forms.FormState,
                status: int = 200, preview: Sequence[str] = (),
                batch_errors: Sequence[str] = (), batch_summary: Sequence[str] = (),
-               batch_logo_error: str | None = None) -> Response:
+               batch_logo_error: str | None = None,
+               batch_fields: Mapping[str, tuple[str, str | None]] | None = None) -> Response:
         cookie = request.cookies.get(CSRF_COOKIE) or secrets.token_urlsafe(32)
         errors = forms.error_order(state, loaded.pack) if loaded else []
         context = {
@@ -267,6 +299,8 @@ class Site:
             "errors": errors + [("", message) for message in state.general],
             "batch_errors": batch_errors, "batch_summary": batch_summary,
             "batch_logo_error": batch_logo_error,
+            "batch_fields": [(name, label, *(batch_fields or {}).get(name, ("", None)))
+                             for name, label in BATCH_FIELDS],
             "csrf": self.token(cookie), "preview": preview,
             "cards": self.cards(loaded, state) if loaded else [],
             "detail_fields": forms.DETAIL_FIELDS, "print_fields": forms.PRINT_FIELDS,
@@ -359,7 +393,10 @@ class Site:
         logo, token = await self.logo(form)
         state, options = forms.read_form(form, loaded.resources, loaded.presets, loaded.base,
                                          logo)
-        state.logo_kept = token if "logo" not in state.errors else ""
+        if token is None:  # a kept logo the server no longer holds: never build without it
+            state.errors.setdefault("logo", LOGO_GONE)
+            options = None
+        state.logo_kept = token if token and "logo" not in state.errors else ""
         if action == "preset":
             if "preset" in state.errors:
                 return self.render(request, loaded, state, status=400)
@@ -374,94 +411,128 @@ class Site:
         except UserError as error:
             forms.place_error(state, error)
             return self.render(request, loaded, state, status=400)
+        except Exception:  # a bug: logged with its traceback; the page keeps what was typed
+            LOG.exception("building a handout from the page failed (a bug)")
+            state.general.append(BUG)
+            return self.render(request, loaded, state, status=500)
         if action == "preview":
             return self.render(request, loaded, state, preview=preview)
         name = default_output(resources.prescribe(options), loaded.pack.id).name
         return Response(pdf, media_type="application/pdf",
                         headers={"content-disposition": attachment(name)})
 
-    async def logo(self, form: FormData) -> tuple[bytes | None, str]:
-        """The form's logo: a new upload, else the one kept from before; and its token."""
+    async def logo(self, form: FormData) -> tuple[bytes | None, str | None]:
+        """The form's logo: a new upload, else the one kept from before; and its token
+        (None: the form names a kept logo that is no longer held)."""
         upload = await upload_bytes(form.get("logo"), forms.MAX_LOGO_BYTES)
         kept = form.get("logo_kept")
         if upload is not None:
             token = secrets.token_urlsafe(24)
-            if forms.logo_problem(upload) is None:
+            # Decoding may take a second for a large picture: off the event loop.
+            if await anyio.to_thread.run_sync(forms.logo_problem, upload) is None:
                 self.logos[token] = upload
                 while len(self.logos) > KEPT_LOGOS:
                     self.logos.popitem(last=False)
             return upload, token
-        if isinstance(kept, str) and kept in self.logos and not form.get("logo_remove"):
+        if isinstance(kept, str) and kept and not form.get("logo_remove"):
+            if kept not in self.logos:  # dropped for newer ones, or the server restarted
+                return None, None
             self.logos.move_to_end(kept)
             return self.logos[kept], kept
         return None, ""
 
     async def batch(self, request: Request) -> Response:
-        """A day list's CSV: a zip of the handouts and a summary of the rows that failed."""
+        """A day list's CSV: a zip of the handouts and a summary of the rows that failed.
+
+        Every row stands alone: one that fails, even with a bug (logged with its traceback),
+        is that row's line in the summary and the others are still built. When the client
+        goes away, no further row is built.
+        """
         posted = await self.posted_with_pack(request)
         if isinstance(posted, Response):
             return posted
         form, loaded = posted
         state = forms.initial_state(loaded.pack)
+        typed = {name: _text(form.get(name)) for name, _ in BATCH_FIELDS}
+        fields = {name: (value, f"This is {len(value):,} characters long; the limit is "
+                                f"{forms.MAX_SHORT:,}." if len(value) > forms.MAX_SHORT else None)
+                  for name, value in typed.items()}
+
+        def refuse(**shown: Any) -> Response:
+            return self.render(request, loaded, state, 400, batch_fields=fields, **shown)
+
         upload = form.get("csv")
         data = await upload_bytes(upload, MAX_CSV_BYTES + 1)
         # The upload's name only labels its problems (day.csv:4:3); it is never opened.
         stem = slug(PurePath(getattr(upload, "filename", "") or "").stem) or "day-list"
         label = Path(f"{stem}.csv")
+        text, csv_errors = "", []
         if not data:
-            return self.render(request, loaded, state, 400, batch_errors=["Choose a CSV file."])
-        if len(data) > MAX_CSV_BYTES:
-            return self.render(request, loaded, state, 400, batch_errors=[
-                f"The file is larger than {MAX_CSV_BYTES // 1024} KB; split the day list."])
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError as error:
-            return self.render(request, loaded, state, 400, batch_errors=[
-                f"{label}: not UTF-8 text (byte {error.start}); save the CSV as UTF-8"])
+            csv_errors = ["Choose a CSV file."]
+        elif len(data) > MAX_CSV_BYTES:
+            csv_errors = [f"The file is larger than {MAX_CSV_BYTES // 1024} KB; split the "
+                          "day list."]
+        else:
+            try:
+                text = data.decode("utf-8-sig")
+            except UnicodeDecodeError as error:
+                csv_errors = [f"{label}: not UTF-8 text (byte {error.start}); save the CSV "
+                              "as UTF-8"]
         logo = await upload_bytes(form.get("logo"), forms.MAX_LOGO_BYTES)
-        logo_error = forms.logo_problem(logo)
-        if logo_error:
-            return self.render(request, loaded, state, 400, batch_logo_error=logo_error)
-        defaults = PatientDetails(logo=logo, **{name: _clean(form.get(name))
-                                                for name in ("clinician", "clinic", "contact")})
+        logo_error = await anyio.to_thread.run_sync(forms.logo_problem, logo)
+        if csv_errors or logo_error or any(error for _, error in fields.values()):
+            return refuse(batch_errors=csv_errors, batch_logo_error=logo_error)
+        defaults = PatientDetails(logo=logo, **{name: " ".join(value.split()) or None
+                                                for name, value in typed.items()})
         base = replace(loaded.base, details=defaults)
-        try:
-            rows, failures = rows_from_text(text, label, base, Path("out"), loaded.languages)
+        try:  # presets by name, handouts in memory: a day list never names a server's file
+            rows, failures = await locked(rows_from_text, text, label, base, None,
+                                          loaded.languages, None, MAX_ROWS)
         except UserError as error:
-            return self.render(request, loaded, state, 400,
-                               batch_errors=[str(problem) for problem in error.problems])
-        if len(rows) + len(failures) > MAX_ROWS:
-            return self.render(request, loaded, state, 400, batch_errors=[
-                f"{label}: {len(rows) + len(failures)} rows; the limit is {MAX_ROWS} "
-                "(split the day list)"])
+            return refuse(batch_errors=[str(problem) for problem in error.problems])
         archive = io.BytesIO()
         built = 0
         with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zipped:
             for row in rows:
-                try:
-                    pdf = await locked(render_handout, row.options,
-                                       loaded.languages.get(row.options.language))
-                except UserError as error:
-                    problem = error.problems[0]
-                    failures.append(Outcome(row.line, replace(
-                        problem, path=label, line=row.line, column=None)))
+                if await request.is_disconnected():
+                    # Nobody is waiting for the zip: 499, nginx's "client closed request".
+                    return Response(status_code=499)
+                pdf = await locked(_row_pdf, row, loaded.languages, label)
+                if isinstance(pdf, Outcome):
+                    failures.append(pdf)
                     continue
                 zipped.writestr(zipfile.ZipInfo(row.output.name, (1980, 1, 1, 0, 0, 0)), pdf)
                 built += 1
-            summary = [f"error: {failure.problem}"
+            for failure in failures:
+                if failure.traceback:
+                    LOG.error("row %d of a day list failed (a bug):\n%s", failure.line,
+                              failure.traceback)
+            summary = [f"error: {forms.page_message(str(failure.problem))}"
                        for failure in sorted(failures, key=lambda outcome: outcome.line)]
             summary.append(f"built {built}, failed {len(failures)}")
             zipped.writestr(zipfile.ZipInfo("summary.txt", (1980, 1, 1, 0, 0, 0)),
                             "\n".join(summary) + "\n")
         if not built:
-            return self.render(request, loaded, state, 400, batch_summary=summary)
+            return refuse(batch_summary=summary)
         day = dt.date.today().isoformat()
         return Response(archive.getvalue(), media_type="application/zip", headers={
             "content-disposition": f'attachment; filename="handouts-{day}.zip"'})
 
 
-def _clean(value: object) -> str | None:
-    return " ".join(value.split())[:forms.MAX_SHORT] or None if isinstance(value, str) else None
+def _row_pdf(row: Row, languages: ResourcesByLanguage, label: Path) -> bytes | Outcome:
+    """A day list's row as a PDF in memory, or its failure at its line (with the traceback
+    when it is a bug); call it under :data:`BUILD_LOCK`."""
+    try:
+        return render_handout(row.options, languages.get(row.options.language))
+    except UserError as error:
+        problem = replace(error.problems[0], path=label, line=row.line, column=None)
+        return Outcome(row.line, problem)
+    except Exception as error:  # a bug: this row fails, not the day list
+        return crashed(row.line, label, error)
+
+
+def _text(value: object) -> str:
+    return value if isinstance(value, str) else ""
 
 
 async def upload_bytes(upload: object, limit: int) -> bytes | None:

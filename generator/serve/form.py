@@ -10,8 +10,10 @@ cards: their fields are :data:`DOSE_FIELDS`.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
+from functools import lru_cache
 from typing import Literal, Protocol
 
 from ..build import BuildOptions, Resources
@@ -236,6 +238,7 @@ def read_form(form: FormData, resources: Resources, presets: Mapping[str, Preset
     return state, options
 
 
+@lru_cache(maxsize=4)  # the page checks an upload in a worker thread, then reads the form
 def logo_problem(logo: bytes | None) -> str | None:
     """What is wrong with an uploaded logo, in words, or None if it will print."""
     if logo is None:
@@ -276,7 +279,9 @@ def _parsed(option: Field, raw: str, form: FormData, resources: Resources,
     if not text:
         return None
     if option.kind == "date":
-        try:
+        try:  # YYYY-MM-DD only, as the hint and --date (fromisoformat also takes 20261124)
+            if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text):
+                raise ValueError(text)
             return dt.date.fromisoformat(text)
         except ValueError:
             errors[option.name] = "Write the date as YYYY-MM-DD, for example 2026-11-24."
@@ -350,9 +355,19 @@ _FIELD_OF_OPTION = {f.option: f.name for f in FIELDS} | {
     "--exercise": "exercises", "--exclude": "exercises", "--preset": "preset"}
 
 
+# The page has no font field: the pipeline's advice to choose one is left out.
+_FONT_ADVICE = re.compile(r" or choose a font that has (?:it|them) with --font")
+
+
+def page_message(message: str) -> str:
+    """A pipeline message as the page says it (no advice about options it does not have)."""
+    return _FONT_ADVICE.sub("", message)
+
+
 def place_error(state: FormState, error: UserError) -> None:
     """Put a pipeline error beside its field, or at the top when it has none."""
     for problem in error.problems:
+        problem = replace(problem, message=page_message(problem.message))
         name = _FIELD_OF_OPTION.get(problem.field or "")
         if name is not None:
             state.errors.setdefault(name, problem.message)
