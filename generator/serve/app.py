@@ -47,7 +47,7 @@ from ..batch import Outcome, ResourcesByLanguage, Row, crashed, rows_from_text
 from ..build import BuildOptions, Resources, render_handout
 from ..errors import Problem, UserError
 from ..languages import primary
-from ..loading import find_preset, load_preset, preset_names
+from ..loading import find_preset, load_preset
 from ..model import EXERCISE_ID, Exercise, Pack, Preset
 from ..naming import default_output, slug
 from ..prescription import PatientDetails
@@ -140,7 +140,9 @@ class Catalogue:
                 continue
             pack = resources.pack
             presets = {}
-            for name in preset_names(data_dir):  # a bad preset is left out, not the pack
+            # Every preset file, named as an id or not: a bad preset is left out and named,
+            # not the pack (preset_names offers only the usable ones).
+            for name in sorted(path.stem for path in (data_dir / "presets").glob("*.yaml")):
                 if not re.fullmatch(EXERCISE_ID, name):
                     problems.append(Problem(
                         "not offered: a preset's file name is its name, lower-case words "
