@@ -93,9 +93,13 @@ def _link(temporary: Path, candidate: Path) -> bool:
 
 
 def _write_temporary(output: Path, data: bytes) -> Path:
-    for folder in (output.parent, *output.parent.parents):
-        if folder.exists() and not folder.is_dir():
-            raise UserError(f"cannot write here: {folder} is a file, not a folder", path=output)
+    try:
+        for folder in (output.parent, *output.parent.parents):
+            if folder.exists() and not folder.is_dir():
+                raise UserError(f"cannot write here: {folder} is a file, not a folder",
+                                path=output)
+    except OSError as error:  # a name too long for the file system, a loop of links
+        raise UserError(f"cannot write here: {error.strerror}", path=output) from None
     # A short name, whatever the length of the target's (file names stop at 255 bytes).
     temporary = output.with_name(f".handout-{secrets.token_hex(6)}.part")
     try:

@@ -705,6 +705,9 @@ CASES: dict[str, Case] = {
                           "out/sciatica-handout.pdf", written="out/sciatica-handout.pdf"),
     "longest-file-name": Case(lambda f: ["build", "-o", str(f / ("x" * 251 + ".pdf"))], 0,
                               "xxx", written="x" * 251 + ".pdf"),
+    "batch-folder-name-too-long": Case(
+        lambda f: [*csv_file(["Ann,2026-11-24"])(f)[:2], "-o", str(f / ("a" * 300)), "-j", "1"],
+        1, "day.csv:2: cannot write here: File name too long"),
     "batch-name-taken": Case(csv_file(["Ann,2026-11-24"]), 0,
                              "sciatica-ann-2026-11-24.pdf exists; wrote "
                              "sciatica-ann-2026-11-24-",
