@@ -19,7 +19,7 @@ from generator.errors import UserError
 from generator.figures.draw import (MAX_HEIGHT, FigureBug, FigureInks, check_operators, exercise_figure,
                                     panel_figure, panel_geometry)
 from generator.figures.kinematics import HEAD_RADIUS, LIMB_RADIUS, TRUNK_SAMPLES
-from generator.figures.scene import build_scene
+from generator.figures.scene import CASING, HAND_RADIUS, build_scene
 from generator.figures.spec import FigureSpec, project, solve
 from generator.model import Exercise
 from generator.resources import default_pack
@@ -195,16 +195,48 @@ def test_the_figure_4_crossed_leg_is_near_and_drawn_over_the_lighter_held_leg(ex
         index = {(mark.kind, mark.points): i for i, mark in enumerate(marks)}
         crossed, held = index["limb", leg("right")], index["limb", leg("left")]
         assert marks[crossed].ink == "near" and marks[held].ink == "far" and held < crossed
-        # The crossed shin lies across the held thigh, its foot past it: the "4".
-        shin = (points["right_knee"], points["right_toe"])
-        thigh = (points["left_hip"], points["left_knee"])
-        assert _segments_cross(*shin, *thigh), frame
 
 
-def _segments_cross(a: tuple[float, float], b: tuple[float, float], c: tuple[float, float],
-                    d: tuple[float, float]) -> bool:
-    side = lambda p, q, r: (q[0] - p[0]) * (r[1] - p[1]) - (q[1] - p[1]) * (r[0] - p[0])  # noqa: E731
-    return side(a, b, c) * side(a, b, d) < 0 and side(c, d, a) * side(c, d, b) < 0
+def test_the_figure_4_shows_the_ankle_on_the_knee_and_a_gap_between_the_thighs(exercises: list[Exercise]) -> None:
+    # Round 8: the crossed ankle sat on the thigh below the knee, its foot hidden, and the
+    # crossed knee sat over the held knee, so the legs merged into one dark block.
+    spec = next(e.figure for e in exercises if e.id == "piriformis")
+    for frame in ("start", "end"):
+        points = _flat(spec, frame)
+        held_thigh = (points["left_hip"], points["left_knee"])
+        held_shin = (points["left_knee"], points["left_ankle"])
+        # The crossed ankle rests on the held knee (their drawn limbs touch) ...
+        assert math.dist(points["right_ankle"], points["left_knee"]) < 2 * LIMB_RADIUS, frame
+        # ... its foot shows clear of the held leg ...
+        toe = points["right_toe"]
+        assert min(_to_segment(toe, *held_thigh), _to_segment(toe, *held_shin)) > 2 * LIMB_RADIUS, frame
+        # ... and the crossed knee is out to the side, a white gap from the held thigh: the "4".
+        gap = _to_segment(points["right_knee"], *held_thigh) - 2 * LIMB_RADIUS
+        assert gap > 2 * CASING + LIMB_RADIUS / 2, frame
+
+
+def test_the_figure_4_hands_hold_the_lighter_thigh_away_from_the_crossed_leg(exercises: list[Exercise]) -> None:
+    # Round 8: the hands seemed to hold the dark crossed leg, so a patient might pull on
+    # the crossed knee. In 2 each hand is on the held (lighter) thigh and touches no part
+    # of the crossed leg.
+    spec = next(e.figure for e in exercises if e.id == "piriformis")
+    points = _flat(spec, "end")
+    held_thigh = (points["left_hip"], points["left_knee"])
+    crossed = [(points[f"right_{a}"], points[f"right_{b}"]) for a, b in (("hip", "knee"), ("knee", "ankle"))]
+    holding = [reach.part for reach in spec.end.reach if reach.part.endswith("hand")]
+    assert sorted(holding) == ["left_hand", "right_hand"]
+    for hand in holding:
+        assert _to_segment(points[hand], *held_thigh) < LIMB_RADIUS + HAND_RADIUS, hand
+        assert min(_to_segment(points[hand], *segment) for segment in crossed) > LIMB_RADIUS + HAND_RADIUS, hand
+    # The near arm is cased in white over the trunk, so it shows reaching to the thigh.
+    assert "right_arm" in spec.emphasis
+
+
+def _to_segment(point: tuple[float, float], a: tuple[float, float], b: tuple[float, float]) -> float:
+    """The distance from ``point`` to the segment from ``a`` to ``b`` (on the page)."""
+    dx, dy = b[0] - a[0], b[1] - a[1]
+    t = max(0.0, min(1.0, ((point[0] - a[0]) * dx + (point[1] - a[1]) * dy) / (dx * dx + dy * dy)))
+    return math.dist(point, (a[0] + dx * t, a[1] + dy * t))
 
 
 def test_no_limb_in_the_far_ink_is_drawn_over_one_in_the_near_ink(exercises: list[Exercise]) -> None:
