@@ -28,9 +28,11 @@ CASING = 2.2  # the white gap around a limb that crosses another
 NECK_RADIUS = 4.5
 EYE_RADIUS = 2.0
 HAND_RADIUS = 7.5  # a hand is a knob wider than the forearm, so it reads as a hand
-TOWEL_RADIUS = 4.0  # a band: a grey outline round white, so it reads as cloth
+TOWEL_RADIUS = 6.0  # a band as wide as a limb: a grey outline round white, so it reads as cloth
 TOWEL_EDGE = 1.4
 TOWEL_STEPS = 8
+TOWEL_END = 13.0  # the loose end that hangs below each hand: a towel's, not a strap's
+TOWEL_STRIPES = (0.3, 0.55)  # across each loose end, from its tip: a towel's woven stripes
 HOLD_REACH = 16.0  # a hand reaching within this of a body point holds it
 ARROW_STEPS = 10  # samples along the path: smooth enough at handout sizes
 TILT_RADIUS = 30.0  # a tilt arrow's arc round the turning part: clear of the buttock, under the thighs
@@ -43,7 +45,7 @@ INKS = ("near", "far", "arrow", "prop", "paper")
 class Mark:
     """One thing to draw: a stroked polyline, a filled disc or polygon, or an arrow."""
 
-    kind: str  # "limb", "casing", "trunk", "head", "nose", "eye", "hand", "prop", "towel", "floor", "arrow"
+    kind: str  # "limb", "casing", "trunk", "head", "nose", "eye", "hand", "prop", "towel", "stripe", "floor", "arrow"
     points: tuple[Point, ...]
     ink: str = "near"  # one of INKS
     radius: float = LIMB_RADIUS  # half the stroke width, or the disc radius
@@ -182,9 +184,17 @@ def _with_towel(spec: FigureSpec, points: dict[str, Vec], body: tuple[Mark, ...]
     marks = []
     for prop in spec.props:
         if prop.kind == "towel" and prop.around is not None:
-            path = _towel_loop(points["left_hand"][:2], points["right_hand"][:2], points[prop.around][:2])
+            loop = _towel_loop(points["left_hand"][:2], points["right_hand"][:2], points[prop.around][:2])
+            # Round 8 read the thin loop as a strap: the ends hang loose below the hands,
+            # with stripes across them, as a towel's do.
+            ends = [(hand[0], hand[1] - TOWEL_END) for hand in (loop[0], loop[-1])]
+            path = (ends[0], *loop, ends[1])
             marks += [Mark("casing", path, "paper", TOWEL_RADIUS + CASING), Mark("towel", path, "prop", TOWEL_RADIUS),
                       Mark("casing", path, "paper", TOWEL_RADIUS - TOWEL_EDGE)]
+            marks += [Mark("stripe", ((hand[0] - width, hand[1] - TOWEL_END * (1 - at)),
+                                      (hand[0] + width, hand[1] - TOWEL_END * (1 - at))), "prop", TOWEL_EDGE * 0.6)
+                      for hand in (loop[0], loop[-1]) for at in TOWEL_STRIPES
+                      for width in (TOWEL_RADIUS - TOWEL_EDGE,)]
     if not marks:
         return body
     hands = tuple(mark for mark in body if mark.kind == "hand" and mark.ink != "paper")

@@ -384,6 +384,25 @@ def test_the_towel_is_a_loop_round_the_leg_not_a_bar(exercises: list[Exercise]) 
     assert max(across) - min(across) > 2 * LIMB_RADIUS
 
 
+def test_the_towel_is_a_wide_band_with_loose_striped_ends_not_a_strap(exercises: list[Exercise]) -> None:
+    # Round 8: the thin loop read as a strap or a belt. A towel is as wide as a limb, its
+    # loose ends hang below the hands, with stripes across them.
+    spec = next(e.figure.easier for e in exercises if e.id == "knee-to-chest")
+    for number, frame in enumerate(("start", "end")):
+        points = _flat(spec, frame)
+        marks = build_scene(spec).panels[number]
+        [towel] = [mark for mark in marks if mark.kind == "towel"]
+        assert 2 * towel.radius >= 1.5 * LIMB_RADIUS
+        stripes = [mark.points for mark in marks if mark.kind == "stripe"]
+        for end in (towel.points[0], towel.points[-1]):
+            hand = min((points["left_hand"], points["right_hand"]), key=lambda h: abs(h[0] - end[0]))
+            assert hand[1] - end[1] > HAND_RADIUS, frame  # hanging below the fist
+            across = [s for s in stripes if min(s[0][1], s[1][1]) < hand[1] - HAND_RADIUS
+                      and abs((s[0][0] + s[1][0]) / 2 - end[0]) < 1e-6]
+            assert len(across) >= 2, frame
+            assert all(math.dist(*s) > towel.radius for s in across), frame  # across the band
+
+
 def test_figures_are_cached_per_spec_width_and_inks(exercises: list[Exercise]) -> None:
     spec = exercises[0].figure
     assert panel_figure(spec, 200.0, INKS) is panel_figure(spec, 200.0, INKS)
