@@ -173,6 +173,10 @@ class Prop(_Base):
     kind: Literal["mat", "step", "chair", "rail", "towel"]
     around: PointName | None = Field(  # type: ignore[valid-type]
         default=None, description="towel: the body point it loops round (the hands hold its ends).")
+    toward: PointName | None = Field(  # type: ignore[valid-type]
+        default=None, description="towel: slide the loop from `around` toward this point by `t` "
+        "(round the middle of the thigh, not the knee).")
+    t: float = Field(default=0, ge=0, le=1, allow_inf_nan=False)
     x: Position | PointName | None = Field(  # type: ignore[valid-type]
         default=None,
         description="Centre along X, or a point of the start pose to centre under; "
@@ -223,6 +227,11 @@ class FigureSpec(_Base):
         "or (tilt) curve round the part's far end the way it turns (the pelvis rocking: the tail "
         "bone curls up).",
     )
+    arrow_gap: float = Field(
+        default=0, ge=0, le=40, allow_inf_nan=False,
+        description="Run an outside or inside arrow this much further off the moving part's "
+        "sweep (body units), so it clears a limb beside the part (the lying figure 4's held "
+        "shin and the crossed foot).")
     highlight: PointName | None = Field(  # type: ignore[valid-type]
         default=None, description="A point the movement is about (e.g. low_back); kept so older "
         "pose data loads, and no longer drawn: an unexplained patch confused readers."

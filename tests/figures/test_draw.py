@@ -19,7 +19,7 @@ from generator.errors import UserError
 from generator.figures.draw import (MAX_HEIGHT, FigureBug, FigureInks, check_operators, exercise_figure,
                                     panel_figure, panel_geometry)
 from generator.figures.kinematics import HEAD_RADIUS, LIMB_RADIUS, TRUNK_SAMPLES
-from generator.figures.scene import CASING, HAND_RADIUS, build_scene
+from generator.figures.scene import ARROW_WIDTH, CASING, HAND_RADIUS, build_scene
 from generator.figures.spec import FigureSpec, project, solve
 from generator.model import Exercise
 from generator.resources import default_pack
@@ -217,8 +217,8 @@ def test_the_figure_4_shows_the_ankle_on_the_knee_and_a_gap_between_the_thighs(e
 
 def test_the_figure_4_hands_hold_the_lighter_thigh_away_from_the_crossed_leg(exercises: list[Exercise]) -> None:
     # Round 8: the hands seemed to hold the dark crossed leg, so a patient might pull on
-    # the crossed knee. In 2 each hand is on the held (lighter) thigh and touches no part
-    # of the crossed leg.
+    # the crossed knee. In 2 each hand is on the held (lighter) thigh, touches no part of
+    # the crossed leg, and both show.
     spec = next(e.figure for e in exercises if e.id == "piriformis")
     points = _flat(spec, "end")
     held_thigh = (points["left_hip"], points["left_knee"])
@@ -228,8 +228,8 @@ def test_the_figure_4_hands_hold_the_lighter_thigh_away_from_the_crossed_leg(exe
     for hand in holding:
         assert _to_segment(points[hand], *held_thigh) < LIMB_RADIUS + HAND_RADIUS, hand
         assert min(_to_segment(points[hand], *segment) for segment in crossed) > LIMB_RADIUS + HAND_RADIUS, hand
-    # The near arm is cased in white over the trunk, so it shows reaching to the thigh.
-    assert "right_arm" in spec.emphasis
+    # Round 9: "I can see only one hand". The two hands sit apart along the thigh.
+    assert math.dist(points["left_hand"], points["right_hand"]) > 1.5 * HAND_RADIUS
 
 
 def _to_segment(point: tuple[float, float], a: tuple[float, float], b: tuple[float, float]) -> float:
@@ -401,6 +401,43 @@ def test_the_towel_is_a_wide_band_with_loose_striped_ends_not_a_strap(exercises:
                       and abs((s[0][0] + s[1][0]) / 2 - end[0]) < 1e-6]
             assert len(across) >= 2, frame
             assert all(math.dist(*s) > towel.radius for s in across), frame  # across the band
+
+
+def test_the_towel_goes_round_the_middle_of_the_thigh_and_the_thigh_runs_through_it(
+        exercises: list[Exercise]) -> None:
+    # Round 9: the loop sat round the knee ("pulling there loads the knee") and, drawn over
+    # the leg, read as a ring or a bubble.
+    spec = next(e.figure.easier for e in exercises if e.id == "knee-to-chest")
+    for number, frame in enumerate(("start", "end")):
+        points = _flat(spec, frame)
+        marks = build_scene(spec).panels[number]
+        [towel] = [i for i, mark in enumerate(marks) if mark.kind == "towel"]
+        loop = marks[towel].points[2:-2]  # without the loose ends and the hands
+        hip, knee = points["right_hip"], points["right_knee"]
+        thigh = math.dist(hip, knee)
+        centre = _centroid_of(loop)
+        assert 0.25 * thigh < math.dist(centre, knee) < 0.75 * thigh, frame  # mid-thigh
+        through = [mark for mark in marks[towel:] if mark.kind == "limb" and mark.ink == "near"]
+        assert any(_to_segment(_centroid_of(mark.points), hip, knee) < 1.0
+                   and math.dist(_centroid_of(mark.points), centre) < LIMB_RADIUS for mark in through), frame
+
+
+def _centroid_of(points: tuple[tuple[float, float], ...]) -> tuple[float, float]:
+    return (sum(p[0] for p in points) / len(points), sum(p[1] for p in points) / len(points))
+
+
+def test_the_figure_4_arrow_runs_clear_of_the_legs(exercises: list[Exercise]) -> None:
+    # Round 9: the arrow and its white casing lay over the held knee and thigh, "the part
+    # being pulled". In panel 2 its shaft keeps clear of every leg, and its tip stops
+    # outside them.
+    spec = next(e.figure for e in exercises if e.id == "piriformis")
+    [arrow] = _arrows(spec)
+    points = _flat(spec, "end")
+    legs = [(points[f"{side}_{a}"], points[f"{side}_{b}"]) for side in ("left", "right")
+            for a, b in (("hip", "knee"), ("knee", "ankle"), ("ankle", "toe"))]
+    shaft = LIMB_RADIUS + LIMB_RADIUS * ARROW_WIDTH
+    assert min(_to_segment(p, *leg) for p in arrow[:-1] for leg in legs) > shaft
+    assert min(_to_segment(arrow[-1], *leg) for leg in legs) > LIMB_RADIUS + 1
 
 
 def test_figures_are_cached_per_spec_width_and_inks(exercises: list[Exercise]) -> None:
