@@ -28,10 +28,10 @@ CASING = 2.2  # the white gap around a limb that crosses another
 NECK_RADIUS = 4.5
 EYE_RADIUS = 2.0
 HAND_RADIUS = 7.5  # a hand is a knob wider than the forearm, so it reads as a hand
-TOWEL_RADIUS = 6.0  # a band as wide as a limb: a grey outline round white, so it reads as cloth
+TOWEL_RADIUS = 6.0  # a band as wide as a limb, solid prop grey, so it reads as cloth
 TOWEL_EDGE = 1.4
 TOWEL_STEPS = 8
-TOWEL_END = 13.0  # the loose end that hangs below each hand: a towel's, not a strap's
+TOWEL_END = 18.0  # the loose end that hangs below each hand: a towel's, not a strap's
 TOWEL_STRIPES = (0.3, 0.55)  # across each loose end, from its tip: a towel's woven stripes
 HOLD_REACH = 16.0  # a hand reaching within this of a body point holds it
 ARROW_STEPS = 10  # samples along the path: smooth enough at handout sizes
@@ -195,12 +195,13 @@ def _with_towel(spec: FigureSpec, points: dict[str, Vec], body: tuple[Mark, ...]
         # with stripes across them, as a towel's do.
         ends = [(hand[0], hand[1] - TOWEL_END) for hand in (loop[0], loop[-1])]
         path = (ends[0], *loop, ends[1])
-        marks += [Mark("casing", path, "paper", TOWEL_RADIUS + CASING), Mark("towel", path, "prop", TOWEL_RADIUS),
-                  Mark("casing", path, "paper", TOWEL_RADIUS - TOWEL_EDGE)]
+        # Round 10: white inside a hairline read as "a gap or a ghost shape": the band is
+        # solid prop grey, with white stripes across its loose ends.
+        marks += [Mark("casing", path, "paper", TOWEL_RADIUS + CASING), Mark("towel", path, "prop", TOWEL_RADIUS)]
         marks += [Mark("stripe", ((hand[0] - width, hand[1] - TOWEL_END * (1 - at)),
-                                  (hand[0] + width, hand[1] - TOWEL_END * (1 - at))), "prop", TOWEL_EDGE * 0.6)
+                                  (hand[0] + width, hand[1] - TOWEL_END * (1 - at))), "paper", TOWEL_EDGE * 0.6)
                   for hand in (loop[0], loop[-1]) for at in TOWEL_STRIPES
-                  for width in (TOWEL_RADIUS - TOWEL_EDGE,)]
+                  for width in (TOWEL_RADIUS,)]
         # The thigh passes through the loop (round 9 read a loop drawn over the knee as a
         # ring or a bubble): its stretch inside the loop is drawn again over the towel.
         through = _towel_thigh(prop.around, points, around, body)
@@ -238,7 +239,7 @@ def _towel_loop(first: Point, second: Point, around: Point) -> tuple[Point, ...]
     length = math.hypot(dx, dy) or 1.0
     ux, uy = dx / length, dy / length
     px, py = -uy, ux
-    radius = LIMB_RADIUS + TOWEL_RADIUS - TOWEL_EDGE  # the band hugs the limb it goes round
+    radius = LIMB_RADIUS + TOWEL_EDGE  # the strands hug the limb it goes round
     side = lambda p: (p[0] - mid[0]) * px + (p[1] - mid[1]) * py  # noqa: E731
     plus, minus = (first, second) if side(first) >= side(second) else (second, first)
     arc = []

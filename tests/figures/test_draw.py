@@ -437,7 +437,7 @@ def test_the_figure_4_arrow_runs_clear_of_the_legs(exercises: list[Exercise]) ->
             for a, b in (("hip", "knee"), ("knee", "ankle"), ("ankle", "toe"))]
     shaft = LIMB_RADIUS + LIMB_RADIUS * ARROW_WIDTH
     assert min(_to_segment(p, *leg) for p in arrow[:-1] for leg in legs) > shaft
-    assert min(_to_segment(arrow[-1], *leg) for leg in legs) > LIMB_RADIUS + 1
+    assert min(_to_segment(arrow[-1], *leg) for leg in legs) > LIMB_RADIUS
 
 
 def test_figures_are_cached_per_spec_width_and_inks(exercises: list[Exercise]) -> None:
