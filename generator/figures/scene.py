@@ -204,9 +204,10 @@ def _with_towel(spec: FigureSpec, points: dict[str, Vec], body: tuple[Mark, ...]
                   for width in (TOWEL_RADIUS,)]
         # The thigh passes through the loop (round 9 read a loop drawn over the knee as a
         # ring or a bubble): its stretch inside the loop is drawn again over the towel.
+        # No white casing: round 11 read a cased stretch as "a rolling pin", not a leg.
         through = _towel_thigh(prop.around, points, around, body)
         if through is not None:
-            marks += [Mark("casing", through.points, "paper", LIMB_RADIUS + CASING), through]
+            marks.append(through)
     if not marks:
         return body
     hands = tuple(mark for mark in body if mark.kind == "hand" and mark.ink != "paper")
