@@ -317,6 +317,8 @@ def _arrow_marks(spec: FigureSpec, end2: dict[str, Vec], heads: tuple[Point, ...
         path = _clear_of(path, heads, HEAD_CLEAR)
         if name.endswith("knee"):  # round 5: a knee's arc from over the foot read as "pull the foot"
             path = _last_stretch(path, KNEE_ARROW)
+            toe = end2[name.replace("knee", "toe")][:2]
+            path = _clear_of(path, (toe,), 3 * LIMB_RADIUS)
         marks.append(Mark("arrow", tuple(path), "arrow", LIMB_RADIUS * ARROW_WIDTH))
     return tuple(marks)
 

@@ -217,8 +217,8 @@ def test_the_figure_4_shows_the_ankle_on_the_knee_and_a_gap_between_the_thighs(e
 
 def test_the_figure_4_hands_hold_the_lighter_thigh_away_from_the_crossed_leg(exercises: list[Exercise]) -> None:
     # Round 8: the hands seemed to hold the dark crossed leg, so a patient might pull on
-    # the crossed knee. In 2 each hand is on the held (lighter) thigh, touches no part of
-    # the crossed leg, and both show.
+    # the crossed knee. In 2 each hand is on the held (lighter) thigh and touches no part
+    # of the crossed leg.
     spec = next(e.figure for e in exercises if e.id == "piriformis")
     points = _flat(spec, "end")
     held_thigh = (points["left_hip"], points["left_knee"])
@@ -228,8 +228,17 @@ def test_the_figure_4_hands_hold_the_lighter_thigh_away_from_the_crossed_leg(exe
     for hand in holding:
         assert _to_segment(points[hand], *held_thigh) < LIMB_RADIUS + HAND_RADIUS, hand
         assert min(_to_segment(points[hand], *segment) for segment in crossed) > LIMB_RADIUS + HAND_RADIUS, hand
-    # Round 9: "I can see only one hand". The two hands sit apart along the thigh.
-    assert math.dist(points["left_hand"], points["right_hand"]) > 1.5 * HAND_RADIUS
+    # Round 10: with no arm in sight the hands read as "a ball? a knee?". The near arm is
+    # cased in white so it shows reaching along the trunk, and the crossed leg is drawn
+    # over it (round 9: the arm's casing cut the crossed thigh off the hip).
+    marks = build_scene(spec).panels[1]
+    arm = tuple(points[f"right_{p}"] for p in ("shoulder", "elbow", "hand"))
+    leg = tuple(points[f"right_{p}"] for p in ("hip", "knee", "ankle", "heel", "toe"))
+    order = {mark.points: i for i, mark in enumerate(marks) if mark.kind == "limb"}
+    assert order[arm] < order[leg]
+    for limb in (arm, leg):
+        assert any(mark.kind == "casing" and mark.points[-1] == limb[-1] and order[limb] - 1 == i
+                   for i, mark in enumerate(marks)), limb
 
 
 def _to_segment(point: tuple[float, float], a: tuple[float, float], b: tuple[float, float]) -> float:
