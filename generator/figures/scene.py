@@ -28,9 +28,11 @@ CASING = 2.2  # the white gap around a limb that crosses another
 NECK_RADIUS = 4.5
 EYE_RADIUS = 2.0
 HAND_RADIUS = 7.5  # a hand is a knob wider than the forearm, so it reads as a hand
-TOWEL_RADIUS = 4.0  # a band: a grey outline round white, so it reads as cloth
+TOWEL_RADIUS = 6.0  # a band as wide as a limb, solid prop grey, so it reads as cloth
 TOWEL_EDGE = 1.4
 TOWEL_STEPS = 8
+TOWEL_END = 18.0  # the loose end that hangs below each hand: a towel's, not a strap's
+TOWEL_STRIPES = (0.3, 0.55)  # across each loose end, from its tip: a towel's woven stripes
 HOLD_REACH = 16.0  # a hand reaching within this of a body point holds it
 ARROW_STEPS = 10  # samples along the path: smooth enough at handout sizes
 TILT_RADIUS = 30.0  # a tilt arrow's arc round the turning part: clear of the buttock, under the thighs
@@ -43,7 +45,7 @@ INKS = ("near", "far", "arrow", "prop", "paper")
 class Mark:
     """One thing to draw: a stroked polyline, a filled disc or polygon, or an arrow."""
 
-    kind: str  # "limb", "casing", "trunk", "head", "nose", "eye", "hand", "prop", "towel", "floor", "arrow"
+    kind: str  # "limb", "casing", "trunk", "head", "nose", "eye", "hand", "prop", "towel", "stripe", "floor", "arrow"
     points: tuple[Point, ...]
     ink: str = "near"  # one of INKS
     radius: float = LIMB_RADIUS  # half the stroke width, or the disc radius
@@ -176,19 +178,55 @@ def _trunk_marks(points: dict[str, Vec]) -> tuple[Mark, ...]:
 
 
 def _with_towel(spec: FigureSpec, points: dict[str, Vec], body: tuple[Mark, ...]) -> tuple[Mark, ...]:
-    """The body with any towel over it: a soft loop from one hand round a body point (the
-    back of a thigh) to the other hand, drawn as a prop's outlined band, parted from the
-    limbs by white, and the hands drawn again over its ends."""
-    marks = []
+    """The body with any towel: a soft loop from one hand round a thigh to the other hand,
+    drawn as a prop's outlined band over the body, the thigh drawn again through it, and
+    the hands drawn again over its ends."""
+    marks: list[Mark] = []
     for prop in spec.props:
-        if prop.kind == "towel" and prop.around is not None:
-            path = _towel_loop(points["left_hand"][:2], points["right_hand"][:2], points[prop.around][:2])
-            marks += [Mark("casing", path, "paper", TOWEL_RADIUS + CASING), Mark("towel", path, "prop", TOWEL_RADIUS),
-                      Mark("casing", path, "paper", TOWEL_RADIUS - TOWEL_EDGE)]
+        if prop.kind != "towel" or prop.around is None:
+            continue
+        knee = points[prop.around][:2]
+        around = knee
+        if prop.toward is not None:
+            toward = points[prop.toward][:2]
+            around = (knee[0] + (toward[0] - knee[0]) * prop.t, knee[1] + (toward[1] - knee[1]) * prop.t)
+        loop = _towel_loop(points["left_hand"][:2], points["right_hand"][:2], around)
+        # Round 8 read the thin loop as a strap: the ends hang loose below the hands,
+        # with stripes across them, as a towel's do.
+        ends = [(hand[0], hand[1] - TOWEL_END) for hand in (loop[0], loop[-1])]
+        path = (ends[0], *loop, ends[1])
+        # Round 10: white inside a hairline read as "a gap or a ghost shape": the band is
+        # solid prop grey, with white stripes across its loose ends.
+        marks += [Mark("casing", path, "paper", TOWEL_RADIUS + CASING), Mark("towel", path, "prop", TOWEL_RADIUS)]
+        marks += [Mark("stripe", ((hand[0] - width, hand[1] - TOWEL_END * (1 - at)),
+                                  (hand[0] + width, hand[1] - TOWEL_END * (1 - at))), "paper", TOWEL_EDGE * 0.6)
+                  for hand in (loop[0], loop[-1]) for at in TOWEL_STRIPES
+                  for width in (TOWEL_RADIUS,)]
+        # The thigh passes through the loop (round 9 read a loop drawn over the knee as a
+        # ring or a bubble): its stretch inside the loop is drawn again over the towel.
+        # No white casing: round 11 read a cased stretch as "a rolling pin", not a leg.
+        through = _towel_thigh(prop.around, points, around, body)
+        if through is not None:
+            marks.append(through)
     if not marks:
         return body
     hands = tuple(mark for mark in body if mark.kind == "hand" and mark.ink != "paper")
     return body + tuple(marks) + hands
+
+
+def _towel_thigh(around: str, points: dict[str, Vec], at: Point, body: tuple[Mark, ...]) -> Mark | None:
+    """The stretch of the thigh (hip to knee) that runs through a towel's loop at ``at``,
+    in the thigh's own ink; None when ``around`` is not a knee."""
+    if not around.endswith("knee"):
+        return None
+    hip = points[around.replace("knee", "hip")][:2]
+    knee = points[around][:2]
+    ink = next((mark.ink for mark in body if mark.kind == "limb" and mark.points[:2] == (hip, knee)), "near")
+    length = math.dist(hip, knee) or 1.0
+    ux, uy = (knee[0] - hip[0]) / length, (knee[1] - hip[1]) / length
+    reach = LIMB_RADIUS + CASING + 2 * TOWEL_RADIUS
+    ends = [(at[0] + ux * d, at[1] + uy * d) for d in (-reach, reach)]
+    return Mark("limb", tuple(ends), ink)
 
 
 def _towel_loop(first: Point, second: Point, around: Point) -> tuple[Point, ...]:
@@ -202,7 +240,7 @@ def _towel_loop(first: Point, second: Point, around: Point) -> tuple[Point, ...]
     length = math.hypot(dx, dy) or 1.0
     ux, uy = dx / length, dy / length
     px, py = -uy, ux
-    radius = LIMB_RADIUS + CASING + TOWEL_RADIUS
+    radius = LIMB_RADIUS + TOWEL_EDGE  # the strands hug the limb it goes round
     side = lambda p: (p[0] - mid[0]) * px + (p[1] - mid[1]) * py  # noqa: E731
     plus, minus = (first, second) if side(first) >= side(second) else (second, first)
     arc = []
@@ -272,13 +310,15 @@ def _arrow_marks(spec: FigureSpec, end2: dict[str, Vec], heads: tuple[Point, ...
             marks.append(Mark("arrow", make(end2[name][:2], point_radius(name)), "arrow",
                               LIMB_RADIUS * ARROW_WIDTH, cased=spec.arrow != "press"))
             continue
-        clear = ARROW_GAP + 2 * (point_radius(name) - LIMB_RADIUS)
+        clear = ARROW_GAP + 2 * (point_radius(name) - LIMB_RADIUS) + spec.arrow_gap
         path = _arrow_path([_flat(spec, frame[name])[:2] for frame in frames], centre, spec.arrow, clear)
         if floor is not None:  # an arc swept out from a hand on the floor must not dip under it
             path = [(x, max(y, floor + ARROW_GAP / 2)) for x, y in path]
         path = _clear_of(path, heads, HEAD_CLEAR)
         if name.endswith("knee"):  # round 5: a knee's arc from over the foot read as "pull the foot"
             path = _last_stretch(path, KNEE_ARROW)
+            toe = end2[name.replace("knee", "toe")][:2]
+            path = _clear_of(path, (toe,), 3 * LIMB_RADIUS)
         marks.append(Mark("arrow", tuple(path), "arrow", LIMB_RADIUS * ARROW_WIDTH))
     return tuple(marks)
 

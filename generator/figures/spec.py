@@ -186,6 +186,10 @@ class Prop(_Base):
     kind: Literal["mat", "step", "chair", "rail", "towel"]
     around: PointName | None = field(  # type: ignore[valid-type]
         default=None, metadata=_about("towel: the body point it loops round (the hands hold its ends)."))
+    toward: PointName | None = field(  # type: ignore[valid-type]
+        default=None, metadata=_about("towel: slide the loop from `around` toward this point by `t` "
+        "(round the middle of the thigh, not the knee)."))
+    t: float = field(default=0, metadata={"ge": 0, "le": 1, "allow_inf_nan": False})
     x: Position | PointName | None = field(  # type: ignore[valid-type]
         default=None,
         metadata=_about("Centre along X, or a point of the start pose to centre under; "
@@ -238,6 +242,10 @@ class FigureSpec(_Base):
         "or (tilt) curve round the part's far end the way it turns (the pelvis rocking: the tail "
         "bone curls up)."),
     )
+    arrow_gap: float = field(default=0, metadata=_about(
+        "Run an outside or inside arrow this much further off the moving part's sweep (body "
+        "units), so it clears a limb beside the part (the lying figure 4's held shin and the "
+        "crossed foot).", ge=0, le=40, allow_inf_nan=False))
     highlight: PointName | None = field(  # type: ignore[valid-type]
         default=None, metadata=_about("A point the movement is about (e.g. low_back); kept so older "
         "pose data loads, and no longer drawn: an unexplained patch confused readers.")

@@ -19,7 +19,7 @@ from generator.errors import UserError
 from generator.figures.draw import (MAX_HEIGHT, FigureBug, FigureInks, check_operators, exercise_figure,
                                     panel_figure, panel_geometry)
 from generator.figures.kinematics import HEAD_RADIUS, LIMB_RADIUS, TRUNK_SAMPLES
-from generator.figures.scene import build_scene
+from generator.figures.scene import ARROW_WIDTH, CASING, HAND_RADIUS, build_scene
 from generator.figures.spec import FigureSpec, project, solve
 from generator.model import Exercise
 from generator.resources import default_pack
@@ -195,16 +195,57 @@ def test_the_figure_4_crossed_leg_is_near_and_drawn_over_the_lighter_held_leg(ex
         index = {(mark.kind, mark.points): i for i, mark in enumerate(marks)}
         crossed, held = index["limb", leg("right")], index["limb", leg("left")]
         assert marks[crossed].ink == "near" and marks[held].ink == "far" and held < crossed
-        # The crossed shin lies across the held thigh, its foot past it: the "4".
-        shin = (points["right_knee"], points["right_toe"])
-        thigh = (points["left_hip"], points["left_knee"])
-        assert _segments_cross(*shin, *thigh), frame
 
 
-def _segments_cross(a: tuple[float, float], b: tuple[float, float], c: tuple[float, float],
-                    d: tuple[float, float]) -> bool:
-    side = lambda p, q, r: (q[0] - p[0]) * (r[1] - p[1]) - (q[1] - p[1]) * (r[0] - p[0])  # noqa: E731
-    return side(a, b, c) * side(a, b, d) < 0 and side(c, d, a) * side(c, d, b) < 0
+def test_the_figure_4_shows_the_ankle_on_the_knee_and_a_gap_between_the_thighs(exercises: list[Exercise]) -> None:
+    # Round 8: the crossed ankle sat on the thigh below the knee, its foot hidden, and the
+    # crossed knee sat over the held knee, so the legs merged into one dark block.
+    spec = next(e.figure for e in exercises if e.id == "piriformis")
+    for frame in ("start", "end"):
+        points = _flat(spec, frame)
+        held_thigh = (points["left_hip"], points["left_knee"])
+        held_shin = (points["left_knee"], points["left_ankle"])
+        # The crossed ankle rests on the held knee (their drawn limbs touch) ...
+        assert math.dist(points["right_ankle"], points["left_knee"]) < 2 * LIMB_RADIUS, frame
+        # ... its foot shows clear of the held leg ...
+        toe = points["right_toe"]
+        assert min(_to_segment(toe, *held_thigh), _to_segment(toe, *held_shin)) > 2 * LIMB_RADIUS, frame
+        # ... and the crossed knee is out to the side, a white gap from the held thigh: the "4".
+        gap = _to_segment(points["right_knee"], *held_thigh) - 2 * LIMB_RADIUS
+        assert gap > 2 * CASING + LIMB_RADIUS / 2, frame
+
+
+def test_the_figure_4_hands_hold_the_lighter_thigh_away_from_the_crossed_leg(exercises: list[Exercise]) -> None:
+    # Round 8: the hands seemed to hold the dark crossed leg, so a patient might pull on
+    # the crossed knee. In 2 each hand is on the held (lighter) thigh and touches no part
+    # of the crossed leg.
+    spec = next(e.figure for e in exercises if e.id == "piriformis")
+    points = _flat(spec, "end")
+    held_thigh = (points["left_hip"], points["left_knee"])
+    crossed = [(points[f"right_{a}"], points[f"right_{b}"]) for a, b in (("hip", "knee"), ("knee", "ankle"))]
+    holding = [reach.part for reach in spec.end.reach if reach.part.endswith("hand")]
+    assert sorted(holding) == ["left_hand", "right_hand"]
+    for hand in holding:
+        assert _to_segment(points[hand], *held_thigh) < LIMB_RADIUS + HAND_RADIUS, hand
+        assert min(_to_segment(points[hand], *segment) for segment in crossed) > LIMB_RADIUS + HAND_RADIUS, hand
+    # Round 10: with no arm in sight the hands read as "a ball? a knee?". The near arm is
+    # cased in white so it shows reaching along the trunk, and the crossed leg is drawn
+    # over it (round 9: the arm's casing cut the crossed thigh off the hip).
+    marks = build_scene(spec).panels[1]
+    arm = tuple(points[f"right_{p}"] for p in ("shoulder", "elbow", "hand"))
+    leg = tuple(points[f"right_{p}"] for p in ("hip", "knee", "ankle", "heel", "toe"))
+    order = {mark.points: i for i, mark in enumerate(marks) if mark.kind == "limb"}
+    assert order[arm] < order[leg]
+    for limb in (arm, leg):
+        assert any(mark.kind == "casing" and mark.points[-1] == limb[-1] and order[limb] - 1 == i
+                   for i, mark in enumerate(marks)), limb
+
+
+def _to_segment(point: tuple[float, float], a: tuple[float, float], b: tuple[float, float]) -> float:
+    """The distance from ``point`` to the segment from ``a`` to ``b`` (on the page)."""
+    dx, dy = b[0] - a[0], b[1] - a[1]
+    t = max(0.0, min(1.0, ((point[0] - a[0]) * dx + (point[1] - a[1]) * dy) / (dx * dx + dy * dy)))
+    return math.dist(point, (a[0] + dx * t, a[1] + dy * t))
 
 
 def test_no_limb_in_the_far_ink_is_drawn_over_one_in_the_near_ink(exercises: list[Exercise]) -> None:
@@ -350,6 +391,62 @@ def test_the_towel_is_a_loop_round_the_leg_not_a_bar(exercises: list[Exercise]) 
     norm = math.hypot(ux, uy)
     across = [((p[0] - mid[0]) * -uy + (p[1] - mid[1]) * ux) / norm for p in towel]
     assert max(across) - min(across) > 2 * LIMB_RADIUS
+
+
+def test_the_towel_is_a_wide_band_with_loose_striped_ends_not_a_strap(exercises: list[Exercise]) -> None:
+    # Round 8: the thin loop read as a strap or a belt. A towel is as wide as a limb, its
+    # loose ends hang below the hands, with stripes across them.
+    spec = next(e.figure.easier for e in exercises if e.id == "knee-to-chest")
+    for number, frame in enumerate(("start", "end")):
+        points = _flat(spec, frame)
+        marks = build_scene(spec).panels[number]
+        [towel] = [mark for mark in marks if mark.kind == "towel"]
+        assert 2 * towel.radius >= 1.5 * LIMB_RADIUS
+        stripes = [mark.points for mark in marks if mark.kind == "stripe"]
+        for end in (towel.points[0], towel.points[-1]):
+            hand = min((points["left_hand"], points["right_hand"]), key=lambda h: abs(h[0] - end[0]))
+            assert hand[1] - end[1] > HAND_RADIUS, frame  # hanging below the fist
+            across = [s for s in stripes if min(s[0][1], s[1][1]) < hand[1] - HAND_RADIUS
+                      and abs((s[0][0] + s[1][0]) / 2 - end[0]) < 1e-6]
+            assert len(across) >= 2, frame
+            assert all(math.dist(*s) > towel.radius for s in across), frame  # across the band
+
+
+def test_the_towel_goes_round_the_middle_of_the_thigh_and_the_thigh_runs_through_it(
+        exercises: list[Exercise]) -> None:
+    # Round 9: the loop sat round the knee ("pulling there loads the knee") and, drawn over
+    # the leg, read as a ring or a bubble.
+    spec = next(e.figure.easier for e in exercises if e.id == "knee-to-chest")
+    for number, frame in enumerate(("start", "end")):
+        points = _flat(spec, frame)
+        marks = build_scene(spec).panels[number]
+        [towel] = [i for i, mark in enumerate(marks) if mark.kind == "towel"]
+        loop = marks[towel].points[2:-2]  # without the loose ends and the hands
+        hip, knee = points["right_hip"], points["right_knee"]
+        thigh = math.dist(hip, knee)
+        centre = _centroid_of(loop)
+        assert 0.25 * thigh < math.dist(centre, knee) < 0.75 * thigh, frame  # mid-thigh
+        through = [mark for mark in marks[towel:] if mark.kind == "limb" and mark.ink == "near"]
+        assert any(_to_segment(_centroid_of(mark.points), hip, knee) < 1.0
+                   and math.dist(_centroid_of(mark.points), centre) < LIMB_RADIUS for mark in through), frame
+
+
+def _centroid_of(points: tuple[tuple[float, float], ...]) -> tuple[float, float]:
+    return (sum(p[0] for p in points) / len(points), sum(p[1] for p in points) / len(points))
+
+
+def test_the_figure_4_arrow_runs_clear_of_the_legs(exercises: list[Exercise]) -> None:
+    # Round 9: the arrow and its white casing lay over the held knee and thigh, "the part
+    # being pulled". In panel 2 its shaft keeps clear of every leg, and its tip stops
+    # outside them.
+    spec = next(e.figure for e in exercises if e.id == "piriformis")
+    [arrow] = _arrows(spec)
+    points = _flat(spec, "end")
+    legs = [(points[f"{side}_{a}"], points[f"{side}_{b}"]) for side in ("left", "right")
+            for a, b in (("hip", "knee"), ("knee", "ankle"), ("ankle", "toe"))]
+    shaft = LIMB_RADIUS + LIMB_RADIUS * ARROW_WIDTH
+    assert min(_to_segment(p, *leg) for p in arrow[:-1] for leg in legs) > shaft
+    assert min(_to_segment(arrow[-1], *leg) for leg in legs) > LIMB_RADIUS
 
 
 def test_figures_are_cached_per_spec_width_and_inks(exercises: list[Exercise]) -> None:
