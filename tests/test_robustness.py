@@ -828,7 +828,7 @@ CASES: dict[str, Case] = {
     "preset-name-too-long": Case(build_with("--preset", "a" * 300), 1,
                                  "the name is too long for the file system"),
     "output-name-too-long": Case(lambda f: ["build", "-o", str(f / ("a" * 300) / "x.pdf")], 1,
-                                 "the name is too long for the file system"),
+                                 "x.pdf: cannot write here: File name too long"),
     "review-before-date": Case(build_with("--date", "2026-11-24", "--review-date", "2020-01-01"),
                                2, "--review-date: 2020-01-01 is before the handout's date "
                                "2026-11-24 (--date, today when not given)"),
