@@ -12,6 +12,8 @@ from reportlab.lib.pagesizes import A4
 from reportlab.platypus import (Flowable, KeepTogether, ListFlowable, SimpleDocTemplate, Spacer,
                                 Table)
 
+from story_strategies import CONTAINERS, nested_stories
+
 from generator.build import Resources
 from generator.errors import UserError
 from generator.fonts import register_fonts
@@ -194,28 +196,11 @@ def test_a_nesting_that_cannot_print_is_a_clean_error(styles: Styles, body: str,
 
 def story_elements() -> st.SearchStrategy[str]:
     """Random nestings of the story's container elements around short text."""
-    leaves = st.sampled_from(["<p>word</p>", '<h2 outline="no">head</h2>', "<ul><li>item</li></ul>",
-                              "<pagebreak/>", '<spacer height="4"/>', '<figure exercise="cobra"/>',
-                              '<log label="D"><week title="W"><day>1</day></week><row>r</row></log>'])
-
-    def wrap(children: st.SearchStrategy[list[str]]) -> st.SearchStrategy[str]:
-        def around(parts: list[str], kind: str) -> str:
-            inner = "".join(parts)
-            return {
-                "box": f"<box>{inner}</box>",
-                "box-split": f'<box keep="no">{inner}</box>',
-                "keep": f"<keep>{inner}</keep>",
-                "dose": f"<dose>{inner}</dose>",
-                "card": f"<card><band><p>t</p><p>k</p></band>{inner}</card>",
-                "columns": f"<columns><column>{inner}</column><column>{inner}</column></columns>",
-                "grid": f'<grid columns="2"><cell>{inner}</cell><cell>{inner}</cell></grid>',
-                "flow": f'<flow columns="2">{inner}</flow>',
-            }[kind]
-        return st.builds(around, children, st.sampled_from(
-            ["box", "box-split", "keep", "dose", "card", "columns", "grid", "flow"]))
-
-    return st.recursive(leaves, lambda inner: wrap(st.lists(inner, min_size=1, max_size=3)),
-                        max_leaves=8)
+    return nested_stories(
+        ["<p>word</p>", '<h2 outline="no">head</h2>', "<ul><li>item</li></ul>", "<pagebreak/>",
+         '<spacer height="4"/>', '<figure exercise="cobra"/>',
+         '<log label="D"><week title="W"><day>1</day></week><row>r</row></log>'],
+        list(CONTAINERS), max_leaves=8)
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])

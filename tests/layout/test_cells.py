@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from pypdf import PdfReader
 from reportlab.lib.pagesizes import A4
 from reportlab.platypus import Flowable, KeepTogether, SimpleDocTemplate, Spacer, Table, TableStyle
+from story_strategies import nested_stories
 
 from generator.build import Resources
 from generator.fonts import register_fonts
@@ -80,25 +81,10 @@ def test_cells_draw_the_same_bytes_as_tables(styles: Styles, body: str) -> None:
 
 
 def story_parts() -> st.SearchStrategy[str]:
-    leaves = st.sampled_from(["<p>word</p>", "<p>" + "a longer line of words " * 12 + "</p>",
-                              "<ul><li>item</li><li>other</li></ul>", '<figure exercise="cobra"/>'])
-
-    def wrap(children: st.SearchStrategy[list[str]]) -> st.SearchStrategy[str]:
-        def around(parts: list[str], kind: str) -> str:
-            inner = "".join(parts)
-            return {
-                "box": f"<box>{inner}</box>",
-                "box-split": f'<box keep="no">{inner}</box>',
-                "dose": f"<dose>{inner}</dose>",
-                "card": f"<card><band><p>t</p><p>k</p></band>{inner}</card>",
-                "columns": f"<columns><column>{inner}</column><column>{inner}</column></columns>",
-                "grid": f'<grid columns="2"><cell>{inner}</cell><cell>{inner}</cell></grid>',
-            }[kind]
-        return st.builds(around, children, st.sampled_from(
-            ["box", "box-split", "dose", "card", "columns", "grid"]))
-
-    return st.recursive(leaves, lambda inner: wrap(st.lists(inner, min_size=1, max_size=3)),
-                        max_leaves=10)
+    return nested_stories(
+        ["<p>word</p>", "<p>" + "a longer line of words " * 12 + "</p>",
+         "<ul><li>item</li><li>other</li></ul>", '<figure exercise="cobra"/>'],
+        ["box", "box-split", "dose", "card", "columns", "grid"], max_leaves=10)
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
