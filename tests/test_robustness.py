@@ -811,6 +811,19 @@ CASES: dict[str, Case] = {
             encoding="utf-8")).replace("  body:\n    font: regular\n    size: 12",
                                        "  body:\n    font: regular\n    size: 72"))(f), 1,
         "part of the handout is taller than a page and cannot be laid out"),
+    "styles-share-out-of-range": Case(own_styles("kind_share: 0.25", "kind_share: 500"), 1,
+                                      "card.kind_share: 500 is out of range; use a number "
+                                      "from 0.05 to 0.9"),
+    "styles-log-day-width-zero": Case(own_styles("day_width: 24", "day_width: 0"), 1,
+                                      "log.day_width: 0 is out of range; use a number from 12 "
+                                      "to 40"),
+    "styles-large-print-smaller": Case(own_styles("  scale: 1.34 ", "  scale: 0.5 "), 1,
+                                       "large_print.scale: 0.5 is out of range; use a number "
+                                       "from 1 to 3"),
+    "styles-space-that-hung": Case(
+        own_styles("  plan_name:\n    parent: body\n    font: bold\n    space_after: 0",
+                   "  plan_name:\n    parent: body\n    font: bold\n    space_after: 100"), 1,
+        "paragraph.plan_name.space_after: 100 is out of range; use a number from 0 to 50"),
     "styles-leading-below-size": Case(
         own_styles("  body:\n    font: regular\n    size: 12\n    leading: 16.8",
                    "  body:\n    font: regular\n    size: 12\n    leading: 6"), 1,

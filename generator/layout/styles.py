@@ -175,13 +175,21 @@ def _paragraph(name: str, specs: Mapping[str, Mapping[str, Any]], fonts: FontFam
 STYLE_RANGES: tuple[tuple[str, float, float], ...] = (
     ("paragraph.*.size", 6, 72),
     ("paragraph.*.leading", 6, 100),
-    ("paragraph.*.space_*", 0, 100),
+    ("paragraph.*.space_*", 0, 50),  # 100 after a plan entry sent a table split into hours
     ("page.margin_*", 5, 50),
     ("large_print.page.margin_*", 5, 50),
     ("page.footer_size", 6, 30),
     ("page.footer_gap", 0, 40),
-    ("large_print.*scale", 0.5, 3),
+    ("large_print.*scale", 1, 3),  # large print is never smaller than normal print
     ("log.weeks_per_table", 1, 12),
+    # Shares of a width, and the gaps and paddings inside a card or box: at the old bound of
+    # 500 points they left a flowable no width at all (a traceback from ReportLab).
+    ("log.day_width", 12, 40),
+    ("log.*name_width", 60, 300),
+    ("painscale.max_cell_width", 16, 100),
+    ("*_share", 0.05, 0.9),
+    ("*padding", 0, 30),
+    ("*gap", 0, 60),
     ("*", 0, 500),
 )
 
