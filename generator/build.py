@@ -159,11 +159,13 @@ def typeset(story_xml: str, resources: Resources, prescription: Prescription,
             fonts: FontFamily, options: BuildOptions) -> bytes:
     """Lay out the rendered story with ReportLab (imported here: only rendering needs it)."""
     from .figures import DRAWINGS, FigureInks, exercise_figure
-    from .layout.document import DocumentInfo, TooManyPages, frame_width, render_pdf
+    from .layout.document import (DocumentInfo, TooManyPages, check_source_date_epoch,
+                                  frame_width, render_pdf)
     from .layout.story import StoryBuilder, parse_story
     from .layout.styles import make_styles
     from reportlab.platypus.doctemplate import LayoutError
 
+    check_source_date_epoch()  # before any canvas: a figure's scratch canvas reads it too
     pack, translator = resources.pack, resources.translator
     styles = make_styles(resources.styles, fonts, options.large_print, pack.language)
     inks = FigureInks(**styles.figure)

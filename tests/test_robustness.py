@@ -429,6 +429,19 @@ def saved_mid_build(args: list[str], folder: Path) -> tuple[int, str]:
     return later[-1].exit_code, later[-1].output + text
 
 
+def with_environment(variables: dict[str, str]) -> Callable[[list[str], Path], tuple[int, str]]:
+    """Run the command line with these environment variables set."""
+    def run(args: list[str], folder: Path) -> tuple[int, str]:
+        with pytest.MonkeyPatch.context() as patch:
+            for name, value in variables.items():
+                patch.setenv(name, value)
+            result = CliRunner().invoke(main, args)
+        assert result.exception is None or isinstance(result.exception, SystemExit), \
+            result.exception
+        return result.exit_code, result.output
+    return run
+
+
 def full_cache(args: list[str], folder: Path) -> tuple[int, str]:
     """Every cache write fails as on a full disk: the same bytes as with no cache."""
     from test_cache import cache_on_a_full_disk
@@ -842,6 +855,9 @@ CASES: dict[str, Case] = {
                                  "the name is too long for the file system"),
     "output-name-too-long": Case(lambda f: ["build", "-o", str(f / ("a" * 300) / "x.pdf")], 1,
                                  "x.pdf: cannot write here: File name too long"),
+    "source-date-epoch-not-a-number": Case(
+        build_with(), 1, "SOURCE_DATE_EPOCH='abc' is not a whole number of seconds",
+        run=with_environment({"SOURCE_DATE_EPOCH": "abc"})),
     "review-before-date": Case(build_with("--date", "2026-11-24", "--review-date", "2020-01-01"),
                                2, "--review-date: 2020-01-01 is before the handout's date "
                                "2026-11-24 (--date, today when not given)"),

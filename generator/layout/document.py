@@ -5,6 +5,8 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import io
+import os
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -14,6 +16,7 @@ from reportlab.lib.utils import TimeStamp
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
 
+from ..errors import UserError
 from ..limits import MAX_PAGES
 from .packing import pack_objects
 from .styles import Styles
@@ -50,6 +53,15 @@ def frame_width(styles: Styles, page_size: str) -> float:
 
 class TooManyPages(Exception):
     """Layout stopped: the story would print more pages than any handout needs."""
+
+
+def check_source_date_epoch() -> None:
+    """Refuse a SOURCE_DATE_EPOCH that is not a whole number of seconds: ReportLab reads
+    the reproducible-builds variable in every canvas it makes, and ended in a ValueError."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch and not re.fullmatch(r"-?\d{1,12}", epoch):
+        raise UserError(f"SOURCE_DATE_EPOCH={epoch[:40]!r} is not a whole number of seconds; "
+                        "unset it, or give one (the handout's own date is --date)")
 
 
 def render_pdf(story: list[Flowable], styles: Styles, info: DocumentInfo, page_size: str) -> bytes:
