@@ -36,7 +36,7 @@ from types import FrameType
 from .build import BuildOptions, Resources, build, language_of
 from .errors import Problem, UserError
 from .files import is_inside, read_bytes
-from .languages import LANGUAGE_CODE, language_code, primary
+from .languages import LANGUAGE_CODE, has_translation, language_code, primary
 from .limits import MAX_CSV_BYTES, MAX_CSV_ROWS, MAX_WEEKS
 from .loading import preset_names
 from .naming import alternatives, default_output, fitted_name, slug
@@ -80,7 +80,7 @@ class ResourcesByLanguage:
         if not LANGUAGE_CODE.match(code):
             return language
         for folder in (code, primary(code)):
-            if (self.data_dir / folder / "pack.yaml").is_file():
+            if has_translation(self.data_dir / folder):
                 return folder
         return primary(code)
 

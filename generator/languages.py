@@ -71,11 +71,11 @@ def pack_languages(directory: Path, base_language: str) -> tuple[str, ...]:
     """The languages a pack can print: its base language's code, then each translation's."""
     folders = sorted(path.name for path in directory.iterdir()
                      if path.is_dir() and LANGUAGE_CODE.match(path.name)
-                     and _has_pack_file(path)) if directory.is_dir() else []
+                     and has_translation(path)) if directory.is_dir() else []
     return (primary(base_language), *(code for code in folders if code != primary(base_language)))
 
 
-def _has_pack_file(folder: Path) -> bool:
+def has_translation(folder: Path) -> bool:
     """Whether a translation folder has a pack.yaml, of any kind: a link or a device there
     is reported when it is read, instead of the language vanishing unseen."""
     return os.path.lexists(folder / "pack.yaml")
@@ -97,7 +97,7 @@ def translation_folder(directory: Path, base_language: str, language: str | None
     if primary(language) == primary(base_language):
         return None  # another region of the base language: the base (region_note says so)
     for code in (language, primary(language)):
-        if _has_pack_file(directory / code):
+        if has_translation(directory / code):
             return directory / code
     languages = ", ".join(pack_languages(directory, base_language))
     raise UsageError(f"the pack {directory.name!r} has no text in {language!r}; "

@@ -16,8 +16,9 @@ from typing import TYPE_CHECKING, Any
 from .errors import Problem, UsageError, UserError
 from .files import is_inside
 from .languages import (BASE_ONLY_EXERCISE, BASE_ONLY_NESTED, BASE_ONLY_PACK, BASE_ONLY_PRESET,
-                        OPTIONAL_PACK, check_tag, missing_text, primary, refused_fields,
-                        refused_nested, translation_folder, with_base_nested, without_nested)
+                        OPTIONAL_PACK, check_tag, has_translation, missing_text, primary,
+                        refused_fields, refused_nested, translation_folder, with_base_nested,
+                        without_nested)
 from .limits import MAX_PACK_TEXT
 from .model import EXERCISE_ID, Pack, Preset, PresetExercise
 from .yaml_files import Location, YamlDocument, read_yaml
@@ -346,11 +347,24 @@ def _resolve_files(doc: YamlDocument, directory: Path, keys: Sequence[str],
     return data
 
 
+def preset_files(directory: Path) -> tuple[dict[str, Path], list[Problem]]:
+    """The preset files of a pack folder by name, and a problem for each file whose name
+    is not an id (it could not be chosen: ``validate`` and the web page report it)."""
+    named: dict[str, Path] = {}
+    misnamed = []
+    for path in sorted((directory / "presets").glob("*.yaml")):
+        if re.fullmatch(EXERCISE_ID, path.stem):
+            named[path.stem] = path
+        else:
+            misnamed.append(Problem("a preset's file name is its name, and cannot be chosen "
+                                    "as it is: use lower-case words joined by hyphens, e.g. "
+                                    "back-pain.yaml", path))
+    return named, misnamed
+
+
 def preset_names(directory: Path) -> list[str]:
-    """Names of the presets shipped in a pack folder (files named as an id; validate
-    reports the others)."""
-    return sorted(path.stem for path in (directory / "presets").glob("*.yaml")
-                  if re.fullmatch(EXERCISE_ID, path.stem))
+    """Names of the presets shipped in a pack folder (the files named as an id)."""
+    return list(preset_files(directory)[0])
 
 
 def find_preset(directory: Path, name_or_file: str) -> Path:
@@ -465,7 +479,7 @@ def _preset_translation(path: Path, pack: Pack) -> Path | None:
     missing: a problem), or None when it is read as it is."""
     directory = path.parent.parent
     folders = [directory / code for code in dict.fromkeys((pack.language, primary(pack.language)))
-               if (directory / code / "pack.yaml").is_file()]
+               if has_translation(directory / code)]
     if path.parent.name != "presets" or not folders:
         return None
     return folders[0] / "presets" / path.name
@@ -503,12 +517,9 @@ def check_all(directory: Path, language: str | None = None) -> list[Problem]:
     pack's own language or in ``language``."""
     pack, problems = check_pack(directory, check_print=True, language=language)
     if pack is not None:
-        for path in sorted((directory / "presets").glob("*.yaml")):
-            if not re.fullmatch(EXERCISE_ID, path.stem):
-                problems.append(Problem("a preset's file name is its name, and cannot be "
-                                        "chosen as it is: use lower-case words joined by "
-                                        "hyphens, e.g. back-pain.yaml", path))
-                continue
+        named, misnamed = preset_files(directory)
+        problems.extend(misnamed)
+        for path in named.values():
             if not is_inside(path, directory):
                 problems.append(Problem("lies outside the pack folder (a symbolic link?); a "
                                         "pack must hold its own files", path))

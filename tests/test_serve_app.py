@@ -332,8 +332,8 @@ def test_a_bad_preset_is_left_out_and_named_but_its_pack_is_served(tmp_path: Pat
     assert sorted(catalogue.packs["sciatica"].presets) == ["full", "gentle-start", "strength"]
     problems = [str(problem) for problem in catalogue.problems]
     assert problems[0] == (f"{copy.resolve() / 'presets' / 'Back pain.yaml'}: not offered: a "
-                           "preset's file name is its name, lower-case words joined by hyphens "
-                           "(such as gentle-start.yaml); rename the file")
+                           "preset's file name is its name, and cannot be chosen as it is: use "
+                           "lower-case words joined by hyphens, e.g. back-pain.yaml")
     assert problems[1].startswith(f"{copy.resolve() / 'presets' / 'broken.yaml'}:")
     assert "description: required field is missing" in " ".join(problems[1:])
 

@@ -20,7 +20,6 @@ import hashlib
 import hmac
 import io
 import logging
-import re
 import secrets
 import threading
 import zipfile
@@ -47,8 +46,8 @@ from ..batch import Outcome, ResourcesByLanguage, Row, crashed, rows_from_text
 from ..build import BuildOptions, Resources, render_handout
 from ..errors import Problem, UserError
 from ..languages import primary
-from ..loading import find_preset, load_preset
-from ..model import EXERCISE_ID, Exercise, Pack, Preset
+from ..loading import find_preset, load_preset, preset_files
+from ..model import Exercise, Pack, Preset
 from ..naming import default_output, slug
 from ..prescription import PatientDetails
 from ..view import dose_words
@@ -140,15 +139,11 @@ class Catalogue:
                 continue
             pack = resources.pack
             presets = {}
-            # Every preset file, named as an id or not: a bad preset is left out and named,
-            # not the pack (preset_names offers only the usable ones).
-            for name in sorted(path.stem for path in (data_dir / "presets").glob("*.yaml")):
-                if not re.fullmatch(EXERCISE_ID, name):
-                    problems.append(Problem(
-                        "not offered: a preset's file name is its name, lower-case words "
-                        "joined by hyphens (such as gentle-start.yaml); rename the file",
-                        resources.pack_dir / "presets" / f"{name}.yaml"))
-                    continue
+            # A bad preset is left out and named, not the pack.
+            named, misnamed = preset_files(resources.pack_dir)
+            problems.extend(replace(problem, message=f"not offered: {problem.message}")
+                            for problem in misnamed)
+            for name in named:
                 try:
                     presets[name] = load_preset(find_preset(data_dir, name), pack)
                 except UserError as error:
