@@ -26,6 +26,8 @@ from .yaml_files import Location, YamlDocument, read_yaml
 if TYPE_CHECKING:
     from pydantic import ValidationError
 
+OUTSIDE_THE_PACK = "lies outside the pack folder (a symbolic link?); a pack must hold its own files"
+
 __all__ = ["Location", "YamlDocument", "read_yaml", "load_pack", "check_pack", "load_preset",
            "check_preset", "find_preset", "preset_names", "check_all", "unlisted_exercises",
            "unknown_id_message", "validation_problems"]
@@ -165,8 +167,7 @@ def check_pack(directory: Path, check_print: bool = False, language: str | None 
             exercise_path = directory / "exercises" / f"{exercise_id}.yaml"
             if exercise_path.exists() and not is_inside(exercise_path, directory):
                 problems.append(pack_doc.problem(
-                    ("exercises", index), f"exercises/{exercise_id}.yaml lies outside the "
-                    "pack folder (a symbolic link?); a pack must hold its own files"))
+                    ("exercises", index), f"exercises/{exercise_id}.yaml {OUTSIDE_THE_PACK}"))
                 continue
             doc, doc_problems = read_yaml(exercise_path)
             if doc is None:
@@ -255,8 +256,7 @@ def _strings(value: Any, location: Location) -> Iterator[tuple[Location, str]]:
 def _read_translation(path: Path, pack_dir: Path, problems: list[Problem]) -> YamlDocument | None:
     """A translation file as a mapping, or None (with the problem noted)."""
     if not is_inside(path, pack_dir):
-        problems.append(Problem("lies outside the pack folder (a symbolic link?); a pack "
-                                "must hold its own files", path))
+        problems.append(Problem(OUTSIDE_THE_PACK, path))
         return None
     doc, doc_problems = read_yaml(path)
     problems.extend(doc_problems)
@@ -376,8 +376,7 @@ def find_preset(directory: Path, name_or_file: str) -> Path:
         return candidate
     path = directory / "presets" / f"{name_or_file}.yaml"
     if path.exists() and not is_inside(path, directory):
-        raise UserError("lies outside the pack folder (a symbolic link?); a pack must hold "
-                        "its own files", path=path)
+        raise UserError(OUTSIDE_THE_PACK, path=path)
     if not re.fullmatch(EXERCISE_ID, name_or_file) or not path.exists():
         names = preset_names(directory)
         raise UsageError(f"unknown preset {name_or_file!r}; {_choices('presets', names)}",
@@ -521,8 +520,7 @@ def check_all(directory: Path, language: str | None = None) -> list[Problem]:
         problems.extend(misnamed)
         for path in named.values():
             if not is_inside(path, directory):
-                problems.append(Problem("lies outside the pack folder (a symbolic link?); a "
-                                        "pack must hold its own files", path))
+                problems.append(Problem(OUTSIDE_THE_PACK, path))
                 continue
             problems.extend(check_preset(path, pack)[1])
     return problems
