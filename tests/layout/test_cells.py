@@ -38,8 +38,11 @@ def story(styles: Styles, body: str) -> list[Flowable]:
 def as_tables(flowable: Flowable) -> Flowable:
     """The flowable with every Cells in it, however deep, replaced by ReportLab's Table."""
     if isinstance(flowable, Cells):
-        rows = [[[as_tables(part) for part in cell] for cell in row] for row in flowable.rows]
-        return Table(rows, colWidths=flowable.col_widths, splitInRow=1, hAlign=flowable.hAlign,
+        rows = [[cell if isinstance(cell, str) else [as_tables(part) for part in cell]
+                 for cell in row] for row in flowable.rows]
+        return Table(rows, colWidths=flowable.col_widths, rowHeights=flowable.row_heights,
+                     minRowHeights=flowable.min_row_heights, repeatRows=flowable.repeat_rows,
+                     splitInRow=int(flowable.split_in_row), hAlign=flowable.hAlign,
                      spaceAfter=flowable.spaceAfter, style=TableStyle(flowable.commands))
     if isinstance(flowable, KeepTogether):
         flowable._content = [as_tables(part) for part in flowable._content]
@@ -61,6 +64,23 @@ CARD = ("<card><band><h1 id='c{n}' style='card_title'>{n}. Card</h1><p style='ca
         "<cell><p>Stop if it hurts.</p></cell><cell><p>{text}</p></cell></grid></card>")
 
 
+def log(weeks: int, rows: int) -> str:
+    days = "".join(f"<day name='D{n}'>{n + 1}/12</day>" for n in range(7))
+    return ("<log label='Day'>" + "".join(f"<week title='Week {w + 1}'>{days}</week>"
+                                          for w in range(weeks))
+            + "".join(f"<row>Exercise {r} with a longer name</row>" for r in range(rows))
+            + "<row kind='score'>Pain today (0 to 10)</row></log>")
+
+
+PAIN_SCALE = ("<painscale><zone colour='green' low='0' high='3'>Mild</zone>"
+              "<zone colour='amber' low='4' high='4'>Middle</zone>"
+              "<zone colour='red' low='5' high='10'>Severe: call us today</zone></painscale>")
+DETAILS = ("<details columns='{columns}'><row label='For' writein='yes'></row>"
+           "<row label='Date'>24 November 2026</row><row label='Physio or doctor' writein='yes'>"
+           "</row><row label='Phone' writein='yes'>0123 456</row><row label='Clinic'>"
+           "The Clinic</row></details>")
+
+
 def cards(count: int, words: int) -> str:
     text = " ".join(["Move slowly and gently, never force it."] * words)
     return "".join(CARD.format(n=n, text=text) for n in range(1, count + 1))
@@ -75,6 +95,12 @@ def cards(count: int, words: int) -> str:
     "<box keep='no'>" + "<p>A long note that runs on over the page.</p>" * 70 + "</box>",
     "<grid columns='3' style='plan'>" + "<cell><p>Plan cell with some words.</p></cell>" * 90
     + "</grid>",
+    log(2, 6),  # the tick log: texts, spans, a grid, tinted rows
+    "<p>Lead in.</p>" * 38 + log(2, 8),  # at the foot of a page: moves on whole
+    log(12, 60),  # longer than a page: split as the Table splits it, header rows repeated
+    PAIN_SCALE,  # spans, middle-aligned texts, lines after, a one-cell background
+    DETAILS.format(columns=2) + DETAILS.format(columns=1),  # bottom-aligned, write-in lines
+    "<box><h2 outline='no'>Scale</h2>" + PAIN_SCALE + DETAILS.format(columns=2) + "</box>",
 ])
 def test_cells_draw_the_same_bytes_as_tables(styles: Styles, body: str) -> None:
     assert pdf(story(styles, body)) == pdf([as_tables(part) for part in story(styles, body)])
