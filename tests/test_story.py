@@ -9,8 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from reportlab.lib.pagesizes import A4
-from reportlab.platypus import (Flowable, KeepTogether, ListFlowable, SimpleDocTemplate, Spacer,
-                                Table)
+from reportlab.platypus import Flowable, KeepTogether, ListFlowable, SimpleDocTemplate, Spacer
 
 from story_strategies import CONTAINERS, nested_stories
 
@@ -96,14 +95,14 @@ def test_the_score_row_is_tinted_wherever_it_is(styles: Styles) -> None:
            '<row>Cobra</row><row kind="score">Pain</row><row>Bird dog</row></log>')
     (keep,) = build(styles, log)
     table = keep._content[0]
-    assert isinstance(table, Table)
-    tinted = [(start, end) for name, start, end, *_ in table._bkgrndcmds if name == "BACKGROUND"]
+    assert isinstance(table, Cells)
+    tinted = [(start, end) for name, start, end, *_ in table.commands if name == "BACKGROUND"]
     assert tinted == [((0, 3), (-1, 3))]  # two header rows, then Cobra, then Pain
 
 
 def test_a_log_without_a_score_row_tints_nothing(styles: Styles) -> None:
     (keep,) = build(styles, '<log><week title="W"><day>1</day></week><row>Cobra</row></log>')
-    assert not [command for command in keep._content[0]._bkgrndcmds if command[0] == "BACKGROUND"]
+    assert not [command for command in keep._content[0].commands if command[0] == "BACKGROUND"]
 
 
 @pytest.mark.parametrize(("body", "message"), [
