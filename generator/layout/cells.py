@@ -31,6 +31,13 @@ _VALIGNS = ("TOP", "MIDDLE", "BOTTOM")
 _MEASURE_HEIGHT = 72000  # the height Table offers a cell's flowables when it measures them
 
 Command = tuple[object, ...]
+# (rows, columns, commands) -> what the commands set, shared read-only by every Cells with
+# them: a handout makes about 60 Cells from a few layouts. Bounded; a dictionary's single
+# look-ups and stores are safe under threads.
+_STYLE_ATTRIBUTES = ("_paddings", "_aligns", "_valigns", "_spans", "_covered", "_backgrounds",
+                     "_lines", "_font", "_font_size", "_leading")
+_STYLED: dict[tuple[object, ...], dict[str, object]] = {}
+_STYLED_LIMIT = 1024
 # A cell: flowables stacked, or a text of one or more lines ("\n") in the cells' font.
 Cell = Sequence[Flowable] | str | Flowable
 
@@ -69,6 +76,15 @@ class Cells(Flowable):
         for heights in (self.row_heights, self.min_row_heights):
             if heights is not None and len(heights) != len(self.rows):
                 raise ValueError("row heights need one height for each row")
+        self._measured: list[list[list[tuple[float, float]]]] | None = None
+        try:
+            key: tuple[object, ...] | None = (len(self.rows), count, *self.commands)
+            styled = _STYLED.get(key)  # type: ignore[arg-type]
+        except TypeError:  # a command with a list in it: not remembered
+            key = styled = None
+        if styled is not None:
+            vars(self).update(styled)
+            return
         self._paddings = [[list(_DEFAULT_PADDING) for _ in range(count)] for _ in self.rows]
         self._aligns = [[_DEFAULT_ALIGN] * count for _ in self.rows]
         self._valigns = [[_DEFAULT_VALIGN] * count for _ in self.rows]
@@ -84,7 +100,10 @@ class Cells(Flowable):
             self._apply(command)
         if not self._font:
             raise ValueError("Cells needs a FONTNAME for every cell")
-        self._measured: list[list[list[tuple[float, float]]]] | None = None
+        if key is not None:
+            if len(_STYLED) >= _STYLED_LIMIT:
+                _STYLED.clear()
+            _STYLED[key] = {name: vars(self)[name] for name in _STYLE_ATTRIBUTES}
 
     def _apply(self, command: Command) -> None:
         name, start, end, *values = command

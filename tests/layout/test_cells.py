@@ -131,3 +131,23 @@ def test_a_card_that_does_not_fit_moves_whole_to_the_next_page(styles: Styles) -
         (page,) = [text for text in pages if f"{number}. Card" in text]
         assert page.count("Stop if it hurts.") == 1  # its last row is on the same page
     assert "Card" not in pages[0]  # the first card did not fit under the lead-in
+
+
+def test_cells_with_the_same_commands_share_what_they_set(monkeypatch: pytest.MonkeyPatch,
+                                                          ) -> None:
+    from generator.layout import cells as cells_module
+
+    monkeypatch.setattr(cells_module, "_STYLED", {})
+    monkeypatch.setattr(cells_module, "_STYLED_LIMIT", 2)
+    commands = [("FONTNAME", (0, 0), (-1, -1), "Helvetica"),
+                ("LEFTPADDING", (1, 0), (1, -1), 9)]
+    first = Cells([["a", "b"]], [50, 50], commands)
+    second = Cells([["c", "d"]], [60, 40], commands)
+    assert second._paddings is first._paddings and second._paddings[0][1][0] == 9
+    other = Cells([["a", "b"]], [50, 50], [*commands, ("TOPPADDING", (0, 0), (0, 0), 1)])
+    assert other._paddings[0][0][2] == 1 and first._paddings[0][0][2] == 3.0
+    Cells([["a"]], [50], [("FONTNAME", (0, 0), (-1, -1), "Helvetica")])
+    assert len(cells_module._STYLED) <= 2  # bounded
+    listed = Cells([["a"]], [50], [("FONTNAME", (0, 0), (-1, -1), ["Helvetica"][0]),
+                                   ("LINEABOVE", (0, 0), (-1, -1), 1, [0, 0, 0])])
+    assert listed._lines  # a command with a list in it is applied, not remembered
