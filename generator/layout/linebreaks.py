@@ -3,8 +3,9 @@
 A warm process (the web server, a batch worker) builds handout after handout from the same
 pack: most paragraphs have the same text, style and width each time, and breaking their
 lines is a third of a build. This memo keeps ReportLab's result (its ``ParaLines`` and the
-processed fragments) by text, style and widths, least recently used first out, so a
-patient's own text (names, notes) passes through without crowding the pack's out.
+processed fragments) by text, style and widths (a part of a split paragraph: by the whole
+paragraph's key, which part and the line it was split at), least recently used first out,
+so a patient's own text (names, notes) passes through without crowding the pack's out.
 
 Shared results are only read: drawing a left-to-right paragraph does not change its lines;
 the two things that would (ReportLab reverses right-to-left lines when it draws them, and
