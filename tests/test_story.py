@@ -212,3 +212,17 @@ def test_any_nesting_prints_or_is_a_clean_error(styles: Styles, parts: list[str]
         assert error.problems[0].field == "story"
         return
     assert lay_out(story).startswith(b"%PDF")
+
+
+def test_plain_text_markup_is_remembered_within_bounds(monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator.layout import story as story_module
+
+    monkeypatch.setattr(story_module, "_PLAIN_MARKUP", {})
+    monkeypatch.setattr(story_module, "_PLAIN_MARKUP_LIMIT", 5)
+    for number in range(12):
+        element = parse_story(f"<p>  Rest &amp; walk\n {number} &lt;b&gt; </p>")
+        assert story_module.inline(element, "#000000") == f"Rest &amp; walk {number} &lt;b&gt;"
+        assert len(story_module._PLAIN_MARKUP) <= 5
+    marked = parse_story("<p>Rest <b>now</b> &amp; <a href='https://x.org'>read</a></p>")
+    assert story_module.inline(marked, "#0b4f9c") == (
+        "Rest <b>now</b> &amp; <a href=\"https://x.org\" color=\"#0b4f9c\">read</a>")

@@ -617,8 +617,23 @@ def keep_headings_with_next(flowables: Sequence[Flowable]) -> list[Flowable]:
     return grouped
 
 
+# An element's text without inline tags -> its markup: the pack's text is the same in every
+# handout. Bounded; a dictionary's single look-ups and stores are safe under threads.
+_PLAIN_MARKUP: dict[str, str] = {}
+_PLAIN_MARKUP_LIMIT = 8192
+
+
 def inline(element: ET.Element, link_colour: str) -> str:
     """ReportLab paragraph markup for an element's content: text escaped, few tags kept."""
+    if not len(element):
+        text = element.text or ""
+        markup = _PLAIN_MARKUP.get(text)
+        if markup is None:
+            markup = " ".join(escape(text).split())
+            if len(_PLAIN_MARKUP) >= _PLAIN_MARKUP_LIMIT:
+                _PLAIN_MARKUP.clear()
+            _PLAIN_MARKUP[text] = markup
+        return markup
     parts = [escape(element.text or "")]
     for child in element:
         if child.tag == "b":
