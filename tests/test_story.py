@@ -9,8 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from reportlab.lib.pagesizes import A4
-from reportlab.platypus import (Flowable, KeepTogether, ListFlowable, SimpleDocTemplate, Spacer,
-                                Table)
+from reportlab.platypus import Flowable, KeepTogether, ListFlowable, SimpleDocTemplate, Spacer
 
 from story_strategies import CONTAINERS, nested_stories
 
@@ -96,14 +95,14 @@ def test_the_score_row_is_tinted_wherever_it_is(styles: Styles) -> None:
            '<row>Cobra</row><row kind="score">Pain</row><row>Bird dog</row></log>')
     (keep,) = build(styles, log)
     table = keep._content[0]
-    assert isinstance(table, Table)
-    tinted = [(start, end) for name, start, end, *_ in table._bkgrndcmds if name == "BACKGROUND"]
+    assert isinstance(table, Cells)
+    tinted = [(start, end) for name, start, end, *_ in table.commands if name == "BACKGROUND"]
     assert tinted == [((0, 3), (-1, 3))]  # two header rows, then Cobra, then Pain
 
 
 def test_a_log_without_a_score_row_tints_nothing(styles: Styles) -> None:
     (keep,) = build(styles, '<log><week title="W"><day>1</day></week><row>Cobra</row></log>')
-    assert not [command for command in keep._content[0]._bkgrndcmds if command[0] == "BACKGROUND"]
+    assert not [command for command in keep._content[0].commands if command[0] == "BACKGROUND"]
 
 
 @pytest.mark.parametrize(("body", "message"), [
@@ -213,3 +212,17 @@ def test_any_nesting_prints_or_is_a_clean_error(styles: Styles, parts: list[str]
         assert error.problems[0].field == "story"
         return
     assert lay_out(story).startswith(b"%PDF")
+
+
+def test_plain_text_markup_is_remembered_within_bounds(monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator.layout import story as story_module
+
+    monkeypatch.setattr(story_module, "_PLAIN_MARKUP", {})
+    monkeypatch.setattr(story_module, "_PLAIN_MARKUP_LIMIT", 5)
+    for number in range(12):
+        element = parse_story(f"<p>  Rest &amp; walk\n {number} &lt;b&gt; </p>")
+        assert story_module.inline(element, "#000000") == f"Rest &amp; walk {number} &lt;b&gt;"
+        assert len(story_module._PLAIN_MARKUP) <= 5
+    marked = parse_story("<p>Rest <b>now</b> &amp; <a href='https://x.org'>read</a></p>")
+    assert story_module.inline(marked, "#0b4f9c") == (
+        "Rest <b>now</b> &amp; <a href=\"https://x.org\" color=\"#0b4f9c\">read</a>")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, cast
 
 from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
@@ -38,7 +38,8 @@ class TextBlock(Paragraph):
     """
 
     _wrapped: tuple[float, tuple[float, float]] | None = None
-    _line_key: tuple[object, ...] | None = None  # None: not remembered (parts of a split)
+    _line_key: tuple[object, ...] | None = None  # None: not remembered
+    _broken_at: tuple[tuple[object, ...], Any] | None = None  # the last breaks' key, lines
     _shared_lines = False
     _frags_shared = False  # self.frags is the parsed text's own list, not a clone
 
@@ -82,6 +83,7 @@ class TextBlock(Paragraph):
             self.frags = frags
         vars(self).update(attributes)
         self._shared_lines = True
+        self._broken_at = (key, lines)
         return lines
 
     def split(self, availWidth: float, availHeight: float) -> list[Flowable]:  # noqa: N803
@@ -92,7 +94,18 @@ class TextBlock(Paragraph):
             self.frags = [copy.copy(frag) if isinstance(frag, _SplitFrag) else frag
                           for frag in self.frags]
             self._shared_lines = False
-        return super().split(availWidth, availHeight)
+        parts = super().split(availWidth, availHeight)
+        broken = self._broken_at
+        if (len(parts) == 2 and broken is not None and broken[1] is vars(self).get("blPara")
+                and all(isinstance(part, TextBlock) for part in parts)):
+            # The parts' text follows from this one's lines and where they were split:
+            # their own line breaks are remembered under that (balanced columns split the
+            # same pack text at the same lines for every patient).
+            head, tail = cast(list[TextBlock], parts)
+            count = len(head.blPara.lines)
+            head._line_key = (*broken[0], "head", count)
+            tail._line_key = (*broken[0], "tail", count)
+        return parts
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
         # split() may delete blPara (an orphan it refused): then break the lines again.

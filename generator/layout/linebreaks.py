@@ -3,8 +3,9 @@
 A warm process (the web server, a batch worker) builds handout after handout from the same
 pack: most paragraphs have the same text, style and width each time, and breaking their
 lines is a third of a build. This memo keeps ReportLab's result (its ``ParaLines`` and the
-processed fragments) by text, style and widths, least recently used first out, so a
-patient's own text (names, notes) passes through without crowding the pack's out.
+processed fragments) by text, style and widths (a part of a split paragraph: by the whole
+paragraph's key, which part and the line it was split at), least recently used first out,
+so a patient's own text (names, notes) passes through without crowding the pack's out.
 
 Shared results are only read: drawing a left-to-right paragraph does not change its lines;
 the two things that would (ReportLab reverses right-to-left lines when it draws them, and
@@ -15,6 +16,7 @@ memo's few dictionary operations.
 
 from __future__ import annotations
 
+import itertools
 import threading
 from collections import OrderedDict
 from typing import Any
@@ -28,13 +30,19 @@ Broken = tuple[Any, list[Any], dict[str, Any]]
 _memo: OrderedDict[tuple[object, ...], Broken] = OrderedDict()
 _lock = threading.Lock()
 
-_fingerprints: dict[int, tuple[ParagraphStyle, tuple[object, ...]]] = {}
+_fingerprints: dict[int, tuple[ParagraphStyle, int]] = {}
 _FINGERPRINT_LIMIT = 4096
+# Every attribute of a style, as a tuple -> a number standing for it in keys: a key holding
+# the whole tuple is hashed again on every look-up (two a paragraph), the number is not.
+# Numbers are never reused, so a key made before the table was emptied cannot match a
+# different style after.
+_numbers: dict[tuple[object, ...], int] = {}
+_next_number = itertools.count()
 
 
-def fingerprint(style: ParagraphStyle) -> tuple[object, ...]:
-    """Every attribute of ``style`` and of its parents, as a key (styles are made anew for
-    each handout: equal styles give equal keys)."""
+def fingerprint(style: ParagraphStyle) -> int:
+    """A number for every attribute of ``style`` and of its parents, for keys: equal
+    styles (made anew for each handout, or shared) give the same number."""
     known = _fingerprints.get(id(style))
     if known is not None and known[0] is style:
         return known[1]
@@ -44,11 +52,17 @@ def fingerprint(style: ParagraphStyle) -> tuple[object, ...]:
         parts.append(tuple(sorted((name, repr(value)) for name, value in vars(level).items()
                                   if name != "parent")))
         level = getattr(level, "parent", None)
-    key = tuple(parts)
-    if len(_fingerprints) >= _FINGERPRINT_LIMIT:
-        _fingerprints.clear()
-    _fingerprints[id(style)] = (style, key)  # the style kept alive: its id is not reused
-    return key
+    attributes = tuple(parts)
+    with _lock:
+        number = _numbers.get(attributes)
+        if number is None:
+            if len(_numbers) >= _FINGERPRINT_LIMIT:
+                _numbers.clear()
+            number = _numbers[attributes] = next(_next_number)
+        if len(_fingerprints) >= _FINGERPRINT_LIMIT:
+            _fingerprints.clear()
+        _fingerprints[id(style)] = (style, number)  # the style kept alive: its id stays its own
+    return number
 
 
 def remembered(key: tuple[object, ...]) -> Broken | None:

@@ -17,7 +17,7 @@ from pathlib import Path
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import (Flowable, Image, KeepTogether, ListFlowable, ListItem, PageBreak,
-                                Spacer, Table, TableStyle)
+                                Spacer)
 
 from ..errors import UserError
 from ..images import print_ready
@@ -297,8 +297,8 @@ class StoryBuilder:
             cells += [""] * (len(widths) - len(cells))
             table_rows.append(cells)
             heights.append(height)
-        yield Table(table_rows, colWidths=widths, hAlign="LEFT", minRowHeights=heights,
-                    spaceAfter=spec["space_after"], style=TableStyle(commands))
+        yield Cells(table_rows, widths, commands, h_align="LEFT", min_row_heights=heights,
+                    space_after=spec["space_after"], split_in_row=False)
 
     def _grid(self, element: ET.Element, width: float) -> Iterator[Flowable]:
         """Cells side by side, ``columns`` to a row: short fields in a compact grid."""
@@ -391,9 +391,9 @@ class StoryBuilder:
             commands += [("BACKGROUND", (first, 0), (len(cells) - 1, 0), colour),
                          ("SPAN", (first, 1), (len(cells) - 1, 1))]
         cell_width = min(width / len(cells), spec["max_cell_width"])
-        yield Table([cells, labels], colWidths=[cell_width] * len(cells),
-                    rowHeights=[spec["height"], None], hAlign="LEFT",
-                    spaceAfter=spec["space_after"], style=TableStyle(commands))
+        yield Cells([cells, labels], [cell_width] * len(cells), commands,
+                    row_heights=[spec["height"], None], h_align="LEFT",
+                    space_after=spec["space_after"], split_in_row=False)
 
     # exercise cards
 
@@ -506,11 +506,11 @@ class StoryBuilder:
         # Body rows start at table row 2, under the two header rows.
         score_rows = [("BACKGROUND", (0, number + 2), (-1, number + 2), tint)
                       for number, row in enumerate(rows) if row.get("kind") == "score"]
-        table = Table([header_weeks, header_days, *body],
-                      colWidths=[name_width] + [day_width] * len(days),
-                      minRowHeights=[0, 0] + [spec["row_height"]] * len(body),
-                      repeatRows=2, hAlign="LEFT", spaceAfter=spec["space_after"],
-                      style=TableStyle([
+        table = Cells([header_weeks, header_days, *body],
+                      [name_width] + [day_width] * len(days),
+                      min_row_heights=[0, 0] + [spec["row_height"]] * len(body),
+                      repeat_rows=2, h_align="LEFT", space_after=spec["space_after"],
+                      split_in_row=False, commands=[
                           *spans,
                           ("FONTNAME", (0, 0), (-1, -1), self.styles.fonts.regular),
                           ("FONTSIZE", (0, 0), (-1, -1), cell.fontSize),
@@ -524,7 +524,7 @@ class StoryBuilder:
                           ("TOPPADDING", (0, 0), (-1, -1), spec["padding"]),
                           ("BOTTOMPADDING", (0, 0), (-1, -1), spec["padding"]),
                           *score_rows,
-                      ]))
+                      ])
         return Keep([table])
 
 
@@ -617,8 +617,23 @@ def keep_headings_with_next(flowables: Sequence[Flowable]) -> list[Flowable]:
     return grouped
 
 
+# An element's text without inline tags -> its markup: the pack's text is the same in every
+# handout. Bounded; a dictionary's single look-ups and stores are safe under threads.
+_PLAIN_MARKUP: dict[str, str] = {}
+_PLAIN_MARKUP_LIMIT = 8192
+
+
 def inline(element: ET.Element, link_colour: str) -> str:
     """ReportLab paragraph markup for an element's content: text escaped, few tags kept."""
+    if not len(element):
+        text = element.text or ""
+        markup = _PLAIN_MARKUP.get(text)
+        if markup is None:
+            markup = " ".join(escape(text).split())
+            if len(_PLAIN_MARKUP) >= _PLAIN_MARKUP_LIMIT:
+                _PLAIN_MARKUP.clear()
+            _PLAIN_MARKUP[text] = markup
+        return markup
     parts = [escape(element.text or "")]
     for child in element:
         if child.tag == "b":

@@ -7,8 +7,11 @@ from __future__ import annotations
 
 import fnmatch
 import math
+import threading
+from collections import OrderedDict
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from reportlab.lib import colors
@@ -75,10 +78,38 @@ class Styles:
             raise UserError(f"unknown colour {name!r} (see styles.yaml)") from None
 
 
+# (the style sheet's text, fonts, large print, language) -> the styles made from them. A warm
+# process (a server, a batch worker) makes the same few every time; the key is the sheet's
+# content, never its identity, so a sheet edited in place is made again.
+_MADE: OrderedDict[tuple[str, FontFamily, bool, str], Styles] = OrderedDict()
+_MADE_LIMIT = 16
+_made_lock = threading.Lock()
+
+
 def make_styles(data: Mapping[str, Any], fonts: FontFamily, large_print: bool,
                 language: str = "") -> Styles:
     """Build the styles from the parsed ``styles.yaml``; ``language`` (a BCP 47 tag) picks
-    the hyphenation, for the languages ``styles.yaml`` names."""
+    the hyphenation, for the languages ``styles.yaml`` names.
+
+    Made once for each sheet and set of options, and shared: read the result, never
+    change it (its mappings are read-only; its ParagraphStyles are ReportLab's, so
+    ``clone`` one to vary it)."""
+    key = (repr(data), fonts, bool(large_print), language)
+    with _made_lock:
+        made = _MADE.get(key)
+        if made is not None:
+            _MADE.move_to_end(key)
+            return made
+    made = _make_styles(data, fonts, large_print, language)
+    with _made_lock:
+        _MADE[key] = made
+        while len(_MADE) > _MADE_LIMIT:
+            _MADE.popitem(last=False)
+    return made
+
+
+def _make_styles(data: Mapping[str, Any], fonts: FontFamily, large_print: bool,
+                 language: str) -> Styles:
     try:
         large = data["large_print"]
         scale = float(large["scale"]) if large_print else 1.0
@@ -105,8 +136,17 @@ def make_styles(data: Mapping[str, Any], fonts: FontFamily, large_print: bool,
         figure = _figure_inks(data["figure"])
     except (KeyError, TypeError, ValueError, AttributeError) as error:
         raise UserError(f"styles.yaml: missing or bad value: {error}") from None
-    return Styles(paragraphs, colours, page, sections["box"], sections["card"],
-                  sections["log"], fonts, scale, figure, sections)
+    read_only = {name: _frozen(values) for name, values in sections.items()}
+    return Styles(MappingProxyType(paragraphs), MappingProxyType(colours),
+                  MappingProxyType(page), read_only["box"], read_only["card"], read_only["log"],
+                  fonts, scale, MappingProxyType(figure), MappingProxyType(read_only))
+
+
+def _frozen(values: Any) -> Any:
+    """A section's mappings, nested ones too, read-only (the styles are shared)."""
+    if isinstance(values, Mapping):
+        return MappingProxyType({key: _frozen(value) for key, value in values.items()})
+    return values
 
 
 def _figure_inks(data: Mapping[str, Any]) -> dict[str, str]:

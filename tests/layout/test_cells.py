@@ -38,8 +38,11 @@ def story(styles: Styles, body: str) -> list[Flowable]:
 def as_tables(flowable: Flowable) -> Flowable:
     """The flowable with every Cells in it, however deep, replaced by ReportLab's Table."""
     if isinstance(flowable, Cells):
-        rows = [[[as_tables(part) for part in cell] for cell in row] for row in flowable.rows]
-        return Table(rows, colWidths=flowable.col_widths, splitInRow=1, hAlign=flowable.hAlign,
+        rows = [[cell if isinstance(cell, str) else [as_tables(part) for part in cell]
+                 for cell in row] for row in flowable.rows]
+        return Table(rows, colWidths=flowable.col_widths, rowHeights=flowable.row_heights,
+                     minRowHeights=flowable.min_row_heights, repeatRows=flowable.repeat_rows,
+                     splitInRow=int(flowable.split_in_row), hAlign=flowable.hAlign,
                      spaceAfter=flowable.spaceAfter, style=TableStyle(flowable.commands))
     if isinstance(flowable, KeepTogether):
         flowable._content = [as_tables(part) for part in flowable._content]
@@ -61,6 +64,23 @@ CARD = ("<card><band><h1 id='c{n}' style='card_title'>{n}. Card</h1><p style='ca
         "<cell><p>Stop if it hurts.</p></cell><cell><p>{text}</p></cell></grid></card>")
 
 
+def log(weeks: int, rows: int) -> str:
+    days = "".join(f"<day name='D{n}'>{n + 1}/12</day>" for n in range(7))
+    return ("<log label='Day'>" + "".join(f"<week title='Week {w + 1}'>{days}</week>"
+                                          for w in range(weeks))
+            + "".join(f"<row>Exercise {r} with a longer name</row>" for r in range(rows))
+            + "<row kind='score'>Pain today (0 to 10)</row></log>")
+
+
+PAIN_SCALE = ("<painscale><zone colour='green' low='0' high='3'>Mild</zone>"
+              "<zone colour='amber' low='4' high='4'>Middle</zone>"
+              "<zone colour='red' low='5' high='10'>Severe: call us today</zone></painscale>")
+DETAILS = ("<details columns='{columns}'><row label='For' writein='yes'></row>"
+           "<row label='Date'>24 November 2026</row><row label='Physio or doctor' writein='yes'>"
+           "</row><row label='Phone' writein='yes'>0123 456</row><row label='Clinic'>"
+           "The Clinic</row></details>")
+
+
 def cards(count: int, words: int) -> str:
     text = " ".join(["Move slowly and gently, never force it."] * words)
     return "".join(CARD.format(n=n, text=text) for n in range(1, count + 1))
@@ -75,6 +95,12 @@ def cards(count: int, words: int) -> str:
     "<box keep='no'>" + "<p>A long note that runs on over the page.</p>" * 70 + "</box>",
     "<grid columns='3' style='plan'>" + "<cell><p>Plan cell with some words.</p></cell>" * 90
     + "</grid>",
+    log(2, 6),  # the tick log: texts, spans, a grid, tinted rows
+    "<p>Lead in.</p>" * 38 + log(2, 8),  # at the foot of a page: moves on whole
+    log(12, 60),  # longer than a page: split as the Table splits it, header rows repeated
+    PAIN_SCALE,  # spans, middle-aligned texts, lines after, a one-cell background
+    DETAILS.format(columns=2) + DETAILS.format(columns=1),  # bottom-aligned, write-in lines
+    "<box><h2 outline='no'>Scale</h2>" + PAIN_SCALE + DETAILS.format(columns=2) + "</box>",
 ])
 def test_cells_draw_the_same_bytes_as_tables(styles: Styles, body: str) -> None:
     assert pdf(story(styles, body)) == pdf([as_tables(part) for part in story(styles, body)])
@@ -105,3 +131,23 @@ def test_a_card_that_does_not_fit_moves_whole_to_the_next_page(styles: Styles) -
         (page,) = [text for text in pages if f"{number}. Card" in text]
         assert page.count("Stop if it hurts.") == 1  # its last row is on the same page
     assert "Card" not in pages[0]  # the first card did not fit under the lead-in
+
+
+def test_cells_with_the_same_commands_share_what_they_set(monkeypatch: pytest.MonkeyPatch,
+                                                          ) -> None:
+    from generator.layout import cells as cells_module
+
+    monkeypatch.setattr(cells_module, "_STYLED", {})
+    monkeypatch.setattr(cells_module, "_STYLED_LIMIT", 2)
+    commands = [("FONTNAME", (0, 0), (-1, -1), "Helvetica"),
+                ("LEFTPADDING", (1, 0), (1, -1), 9)]
+    first = Cells([["a", "b"]], [50, 50], commands)
+    second = Cells([["c", "d"]], [60, 40], commands)
+    assert second._paddings is first._paddings and second._paddings[0][1][0] == 9
+    other = Cells([["a", "b"]], [50, 50], [*commands, ("TOPPADDING", (0, 0), (0, 0), 1)])
+    assert other._paddings[0][0][2] == 1 and first._paddings[0][0][2] == 3.0
+    Cells([["a"]], [50], [("FONTNAME", (0, 0), (-1, -1), "Helvetica")])
+    assert len(cells_module._STYLED) <= 2  # bounded
+    listed = Cells([["a"]], [50], [("FONTNAME", (0, 0), (-1, -1), ["Helvetica"][0]),
+                                   ("LINEABOVE", (0, 0), (-1, -1), 1, [0, 0, 0])])
+    assert listed._lines  # a command with a list in it is applied, not remembered

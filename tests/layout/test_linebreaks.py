@@ -69,3 +69,30 @@ def test_swedish_with_hyphenated_words_warm_matches_cold() -> None:
     cold = render_handout(options, resources)
     assert render_handout(options, resources) == cold
     assert render_handout(options, resources) == cold
+
+
+def test_parts_of_split_paragraphs_are_remembered_too(resources: Resources,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """Balanced columns split the pack's paragraphs at the same lines for every patient:
+    the parts' line breaks come from the memo, and the bytes are those of a cold build."""
+    from reportlab.platypus.paragraph import Paragraph
+
+    first = BuildOptions(date=DATE, details=PatientDetails(patient="Ann Example"))
+    second = BuildOptions(date=DATE + dt.timedelta(days=1),
+                          details=PatientDetails(patient="Per Olsson"))
+    linebreaks.forget()
+    cold = render_handout(second, resources)
+    linebreaks.forget()
+    render_handout(first, resources)
+    broken: list[Paragraph] = []
+    breaking = Paragraph.breakLines
+
+    def counted(self: Paragraph, width: object) -> object:
+        broken.append(self)
+        return breaking(self, width)
+
+    monkeypatch.setattr(Paragraph, "breakLines", counted)
+    assert render_handout(second, resources) == cold
+    texts = ["".join(getattr(frag, "text", "") for frag in paragraph.frags)
+             for paragraph in broken]
+    assert broken and all("Per Olsson" in text or "25 November" in text for text in texts), texts
