@@ -1,5 +1,5 @@
 """A disk cache of work a cold ``handout build`` would otherwise repeat: checked packs,
-compiled templates and the figures' drawing operators.
+compiled templates, the figures' drawing operators and ReportLab's parsed fonts.
 
 Where: ``$HANDOUT_CACHE_DIR`` if set (set it empty to turn the cache off), else
 ``$XDG_CACHE_HOME/handout``, else ``~/.cache/handout`` - a folder in the user's home, as
@@ -14,8 +14,9 @@ objects are stored (the names of the distributions installed beside them). A pac
 folder (and of any file outside it that the pack names, such as its font) and is used only
 if all of them still hash the same and no file was added or removed. Compiled templates are
 keyed by their source text (Jinja's own bytecode cache); a figure's operators by its whole
-pose data, size and ink; a parsed YAML file (``yaml_files.read_yaml``) by its path and
-exact bytes; Babel's plural categories, numbers and dates (``i18n``) by language and value.
+pose data, size and ink; a parsed font (``fonts``) by the font file's exact bytes; a
+parsed YAML file (``yaml_files.read_yaml``) by its path and exact bytes; Babel's plural
+categories, numbers and dates (``i18n``) by language and value.
 A preset entry records the hashes of its file and its translation, and is keyed by the
 pack's ids and language it was checked against. A pack's files are hashed before it is
 loaded, and the entry is stored only if the bytes the loader read (``files.recorded_reads``) are those: a file saved during a build is never
@@ -208,12 +209,13 @@ def _stamps(files: list[Path]) -> list[str]:
 
 def _installed_versions() -> list[str]:
     """The distributions installed beside the libraries whose objects are stored
-    (pydantic, pydantic-core, Jinja2, PyYAML, Babel): their ``*.dist-info`` folders name each
-    version. Read from the folder listing, so a build that needs none of them imports none."""
+    (pydantic, pydantic-core, Jinja2, PyYAML, Babel, and ReportLab for its parsed fonts):
+    their ``*.dist-info`` folders name each version. Read from the folder listing, so a
+    build that needs none of them imports none."""
     from importlib.util import find_spec
 
     names: set[str] = set()
-    for module in ("pydantic", "pydantic_core", "jinja2", "yaml", "babel"):
+    for module in ("pydantic", "pydantic_core", "jinja2", "yaml", "babel", "reportlab"):
         spec = find_spec(module)
         if spec is None or spec.origin is None:
             names.add(f"{module} not found")
@@ -239,7 +241,11 @@ def cached_result(kind: str, name: str, content: bytes, compute: Callable[[], T]
     if isinstance(stored, tuple) and len(stored) == 3 and stored[:2] == (name, digest):
         return stored[2]  # type: ignore[no-any-return]
     result = compute()
-    write_entry(entry_path, pickle.dumps((name, digest, result), pickle.HIGHEST_PROTOCOL))
+    try:
+        data = pickle.dumps((name, digest, result), pickle.HIGHEST_PROTOCOL)
+    except (pickle.PicklingError, TypeError, AttributeError):
+        return result  # a library's object that cannot be pickled (a newer version): no entry
+    write_entry(entry_path, data)
     return result
 
 
