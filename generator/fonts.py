@@ -11,7 +11,6 @@ import io
 import struct
 import threading
 import unicodedata
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -21,14 +20,15 @@ from .cache import cached_result
 from .errors import UserError
 from .files import read_bytes
 from .limits import MAX_FONT_BYTES
+from .rules import Frozen, frozen
 
 FONT_DIR = Path(__file__).parent / "fonts"
 BUNDLED_REGULAR = FONT_DIR / "DejaVuSans.ttf"
 BUNDLED_BOLD = FONT_DIR / "DejaVuSans-Bold.ttf"
 
 
-@dataclass(frozen=True)
-class FontFamily:
+@frozen
+class FontFamily(Frozen):
     """The ReportLab names of the two faces the handout uses."""
 
     regular: str

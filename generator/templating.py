@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +26,7 @@ from .files import is_inside, read_bytes
 from .i18n import Entry, Translator, plural_categories
 from .limits import MAX_STORY_CHARS, MAX_TEMPLATE_BYTES
 from .resources import bundled
+from .rules import Frozen, frozen
 from .sandbox import BoundedSandbox, TemplateLimit, end_work_budget, start_work_budget
 from .text_check import has_visible_text
 from .yaml_files import YamlDocument, read_yaml
@@ -77,8 +77,8 @@ class _RunawayOutput(Exception):
     """Thrown into a template that writes more than MAX_STORY_CHARS."""
 
 
-@dataclass(frozen=True)
-class Message:
+@frozen
+class Message(Frozen):
     """A fixed message and where it is printed from."""
 
     text: str
