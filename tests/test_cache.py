@@ -230,11 +230,12 @@ def test_a_yaml_file_is_parsed_again_only_when_its_bytes_change(
     assert moved is not None and moved.path == other and len(parsed) == 4
 
 
-def test_a_cached_build_imports_neither_pydantic_nor_yaml_reader_nor_babel(
+def test_a_cached_build_imports_neither_pydantic_nor_yaml_reader_nor_babel_nor_the_pose_solver(
         cache_dir: Path, tmp_path: Path, pack_dir: Path) -> None:
-    """The first build checks the pack (pydantic), reads its YAML and asks Babel; the
-    second builds from the cache with none of the three. A changed pack file is checked
-    again (pydantic comes back) and its new text is printed."""
+    """The first build checks the pack (pydantic), reads its YAML, asks Babel and solves
+    the figures' poses (figures.scene); the second builds from the cache with none of the
+    four. A changed pack file is checked again (pydantic comes back) and its new text is
+    printed."""
     import subprocess
     import sys
 
@@ -242,7 +243,8 @@ def test_a_cached_build_imports_neither_pydantic_nor_yaml_reader_nor_babel(
 
     probe = ("import sys; from generator.cli import main\n"
              "main(['build', '--data', sys.argv[2], '-o', sys.argv[1]], standalone_mode=False)\n"
-             "print([name in sys.modules for name in ('pydantic', 'yaml', 'babel')])")
+             "print([name in sys.modules for name in ('pydantic', 'yaml', 'babel',"
+             " 'generator.figures.scene')])")
     environment = {**os.environ, "HANDOUT_CACHE_DIR": str(cache_dir)}
 
     def build(run: str) -> list[str]:
@@ -252,8 +254,8 @@ def test_a_cached_build_imports_neither_pydantic_nor_yaml_reader_nor_babel(
         assert result.returncode == 0, result.stderr
         return result.stdout.split("\n")[-2:-1]
 
-    assert build("first") == ["[True, True, True]"]
-    assert build("second") == ["[False, False, False]"]
+    assert build("first") == ["[True, True, True, True]"]
+    assert build("second") == ["[False, False, False, False]"]
     assert (tmp_path / "first.pdf").read_bytes() == (tmp_path / "second.pdf").read_bytes()
     replace_in(pack_dir / "exercises" / "cobra.yaml", "name: Cobra", "name: Sphinx")
     assert build("changed")[0].startswith("[True")
