@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-import jinja2.ext
 
 from .cache import template_bytecode_cache
 from .errors import Problem, UserError
@@ -251,6 +250,8 @@ class Templates:
 
     def messages(self) -> list[Message]:
         """Every fixed message the templates and the Python code print, where it is used."""
+        import jinja2.ext  # only here: a build does not need it (nor the pprint it imports)
+
         found: list[Message] = []
         for name in sorted(self.environment.list_templates(extensions=["j2"])):
             source, filename, _ = self.environment.loader.get_source(self.environment, name)
