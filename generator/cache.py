@@ -194,16 +194,21 @@ def code_version() -> str:
 
 def _package_files() -> list[Path]:
     """This package's source files and fonts, in a fixed order."""
-    return [path for path in sorted(_PACKAGE.rglob("*"))
-            if path.suffix in {".py", ".ttf"} and not _SKIPPED_PARTS & set(path.parts)]
+    found = []
+    for folder, subfolders, names in os.walk(_PACKAGE):
+        subfolders[:] = [name for name in subfolders if name not in _SKIPPED_PARTS]
+        found.extend(os.path.join(folder, name) for name in names
+                     if os.path.splitext(name)[1] in (".py", ".ttf"))
+    return [Path(path) for path in sorted(found)]
 
 
 def _stamps(files: list[Path]) -> list[str]:
     """Each file's name, size and modification time (ns): what says it may have changed."""
     lines = []
+    start = len(str(_PACKAGE)) + 1
     for path in files:
         status = os.stat(path)
-        lines.append(f"{path.relative_to(_PACKAGE)} {status.st_size} {status.st_mtime_ns}")
+        lines.append(f"{str(path)[start:]} {status.st_size} {status.st_mtime_ns}")
     return lines
 
 
@@ -215,12 +220,16 @@ def _installed_versions() -> list[str]:
     from importlib.util import find_spec
 
     names: set[str] = set()
+    listed: set[str] = set()  # each folder once: they are usually all the same one
     for module in ("pydantic", "pydantic_core", "jinja2", "yaml", "babel", "reportlab"):
         spec = find_spec(module)
         if spec is None or spec.origin is None:
             names.add(f"{module} not found")
             continue
-        folder = Path(spec.origin).parent.parent
+        folder = os.path.dirname(os.path.dirname(spec.origin))
+        if folder in listed:
+            continue
+        listed.add(folder)
         try:
             names.update(name for name in os.listdir(folder)
                          if name.endswith((".dist-info", ".egg-info")))
