@@ -490,3 +490,18 @@ def test_an_entry_others_could_have_written_is_never_loaded(
         os.chown(path, 65534, -1)
         load_pack(pack_dir, check_print=True)
         assert len(loads) == 3
+
+
+def test_a_result_that_cannot_be_pickled_is_returned_and_not_stored(cache_dir: Path) -> None:
+    """A library's object that a newer version made unpicklable (cache.cached_result, as
+    for ReportLab's parsed fonts) costs the cache, never the build."""
+    made: list[int] = []
+
+    def compute() -> Callable[[], int]:
+        made.append(1)
+        return lambda: 42  # a lambda cannot be pickled
+
+    first = cache.cached_result("unpicklable", "name\n", b"content", compute)
+    again = cache.cached_result("unpicklable", "name\n", b"content", compute)
+    assert first() == again() == 42 and len(made) == 2
+    assert not (cache_dir / cache.code_version() / "unpicklable").exists()
