@@ -159,7 +159,13 @@ def open_entry(path: Path) -> BinaryIO | None:
 
 
 def file_digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    """The SHA-256 of a regular file's bytes; OSError for anything else (a FIFO or a device
+    is never read: the loader reports it)."""
+    handle = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    with os.fdopen(handle, "rb") as stream:
+        if not stat.S_ISREG(os.fstat(handle).st_mode):
+            raise OSError(f"not a regular file: {path}")
+        return hashlib.sha256(stream.read()).hexdigest()
 
 
 @lru_cache(maxsize=1)
