@@ -34,7 +34,6 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
-import secrets
 import stat
 import sys
 import threading
@@ -388,7 +387,8 @@ def cached_checked(kind: str, name: str, files: list[Path], load: Callable[[], T
 
 def write_entry(path: Path, data: bytes) -> None:
     """Write atomically; a cache that cannot be written is silently not used."""
-    temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}.part")
+    # A random name, as secrets.token_hex makes it (without importing secrets and hmac).
+    temporary = path.with_name(f".{path.name}.{os.urandom(4).hex()}.part")
     try:
         path.parent.mkdir(mode=0o700, exist_ok=True)
         temporary.write_bytes(data)
