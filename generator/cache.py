@@ -14,9 +14,10 @@ objects are stored (the names of the distributions installed beside them). A pac
 folder (and of any file outside it that the pack names, such as its font) and is used only
 if all of them still hash the same and no file was added or removed. Compiled templates are
 keyed by their source text (Jinja's own bytecode cache); a figure's operators by its whole
-pose data, size and ink; a parsed font (``fonts``) by the font file's exact bytes; a
-parsed YAML file (``yaml_files.read_yaml``) by its path and exact bytes; Babel's plural
-categories, numbers and dates (``i18n``) by language and value.
+pose data, size and ink; a parsed font (``fonts``) by the font file's exact bytes (a
+bundled one by its name: the code version hashes it); a parsed YAML file
+(``yaml_files.read_yaml``) by its path and exact bytes; Babel's plural categories, numbers
+and dates (``i18n``) by language and value.
 A preset entry records the hashes of its file and its translation, and is keyed by the
 pack's ids and language it was checked against. A pack's files are hashed before it is
 loaded, and the entry is stored only if the bytes the loader read (``files.recorded_reads``) are those: a file saved during a build is never

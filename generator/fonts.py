@@ -63,9 +63,11 @@ def _register(regular: Path, bold: Path) -> FontFamily:
     names = []
     for path in (regular, bold):
         name = "F" + hashlib.sha1(str(path).encode()).hexdigest()[:10]
-        data = read_bytes(path, MAX_FONT_BYTES, "font")  # regular files only, bounded
-        font, outlined = _parsed(name, path, data)
-        if path not in (BUNDLED_REGULAR, BUNDLED_BOLD):
+        if path in (BUNDLED_REGULAR, BUNDLED_BOLD):
+            font, outlined = _parsed(name, path, None)
+        else:
+            data = read_bytes(path, MAX_FONT_BYTES, "font")  # regular files only, bounded
+            font, outlined = _parsed(name, path, data)
             # ReportLab hands a new font's name to the first font registered under the
             # same internal name: a clinic's "DejaVuSans" would print in the bundled one,
             # or a broken one of that name blank every later handout of the process.
@@ -89,18 +91,26 @@ _outlined_by_name: dict[str, frozenset[int]] = {}
 ParsedFont = tuple[dict[str, Any], dict[str, Any], frozenset[int]]
 
 
-def _parsed(name: str, path: Path, data: bytes) -> tuple[Any, frozenset[int]]:
-    """ReportLab's TTFont of these bytes named ``name``, and the code points it draws.
+def _parsed(name: str, path: Path, data: bytes | None) -> tuple[Any, frozenset[int]]:
+    """ReportLab's TTFont of the font ``data`` (None: the bundled font at ``path``) named
+    ``name``, and the code points it draws.
 
     Parsing a font's tables and reading every glyph's outline took two fonts about 20 ms,
     a fifteenth of a cold build: the result is kept in the disk cache by the file's exact
-    bytes (and the code version, which names ReportLab's), as a pack is.
+    bytes (and the code version, which names ReportLab's), as a pack is. A bundled font's
+    bytes are hashed by the code version itself, so its entry is found by its name alone
+    and the file is read only to parse it.
     """
     from reportlab import Version
     from reportlab.pdfbase.ttfonts import TTFont, TTFontFace
 
+    def parse() -> ParsedFont:
+        return _parse(path, data if data is not None else read_bytes(path, MAX_FONT_BYTES,
+                                                                     "font"))
+
+    origin = f"bundled {path.name}\n" if data is None else ""
     font_state, face_state, outlined = cached_result(
-        "fonts", f"reportlab {Version}\n", data, lambda: _parse(path, data))
+        "fonts", f"{origin}reportlab {Version}\n", data or b"", parse)
     face = TTFontFace.__new__(TTFontFace)
     face.__dict__.update(face_state)
     units = face.unitsPerEm  # the scale ReportLab's parser sets (a lambda: not pickled)

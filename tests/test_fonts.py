@@ -89,6 +89,12 @@ def test_a_parsed_font_is_reportlabs_own_and_read_again_only_when_its_bytes_chan
     changed, drawn_changed = fonts._parsed("Ftest-blank", BUNDLED_REGULAR, blank)
     assert len(parsed) == 2 and ord("G") not in drawn_changed
     assert changed.face._ttf_data == blank
+    # The bundled font by its name alone (the code version hashes its bytes): read once.
+    for _ in range(2):
+        bundled, drawn_bundled = fonts._parsed("Ftest-bundled", BUNDLED_REGULAR, None)
+        assert attributes(bundled.face, {"_pdfScale"}) == attributes(own.face, {"_pdfScale"})
+        assert drawn_bundled == drawn
+    assert len(parsed) == 3 and parsed[-1] == data
 
 
 def attributes(thing: object, left_out: set[str]) -> dict[str, object]:
