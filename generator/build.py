@@ -7,7 +7,6 @@ worker or a web handler calls it with :class:`BuildOptions` and gets a file.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -21,6 +20,7 @@ from .model import Pack, Preset
 from .naming import alternatives, default_output
 from .prescription import BuildOptions, PageSize, Prescription, prescribe, printed_texts
 from .resources import default_pack
+from .rules import Frozen, frozen
 from .story_check import check_safety_content
 from .templating import STORY_TEMPLATE, Templates
 from .text_check import check_printable
@@ -34,8 +34,8 @@ __all__ = ["BuildOptions", "PageSize", "Resources", "build", "language_of", "ren
            "render_story", "typeset", "write_atomically"]
 
 
-@dataclass(frozen=True)
-class Resources:
+@frozen
+class Resources(Frozen):
     """The content pack, templates, styles and wording, loaded and checked once, with the
     folders they came from (the one source of the pack folder for a build).
 

@@ -1,5 +1,5 @@
 """A disk cache of work a cold ``handout build`` would otherwise repeat: checked packs,
-compiled templates and the figures' drawing operators.
+compiled templates, the figures' drawing operators and ReportLab's parsed fonts.
 
 Where: ``$HANDOUT_CACHE_DIR`` if set (set it empty to turn the cache off), else
 ``$XDG_CACHE_HOME/handout``, else ``~/.cache/handout`` - a folder in the user's home, as
@@ -14,8 +14,10 @@ objects are stored (the names of the distributions installed beside them). A pac
 folder (and of any file outside it that the pack names, such as its font) and is used only
 if all of them still hash the same and no file was added or removed. Compiled templates are
 keyed by their source text (Jinja's own bytecode cache); a figure's operators by its whole
-pose data, size and ink; a parsed YAML file (``yaml_files.read_yaml``) by its path and
-exact bytes; Babel's plural categories, numbers and dates (``i18n``) by language and value.
+pose data, size and ink; a parsed font (``fonts``) by the font file's exact bytes (a
+bundled one by its name: the code version hashes it); a parsed YAML file
+(``yaml_files.read_yaml``) by its path and exact bytes; Babel's plural categories, numbers
+and dates (``i18n``) by language and value.
 A preset entry records the hashes of its file and its translation, and is keyed by the
 pack's ids and language it was checked against. A pack's files are hashed before it is
 loaded, and the entry is stored only if the bytes the loader read (``files.recorded_reads``) are those: a file saved during a build is never
@@ -33,7 +35,6 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
-import secrets
 import stat
 import sys
 import threading
@@ -158,7 +159,13 @@ def open_entry(path: Path) -> BinaryIO | None:
 
 
 def file_digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    """The SHA-256 of a regular file's bytes; OSError for anything else (a FIFO or a device
+    is never read: the loader reports it)."""
+    handle = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    with os.fdopen(handle, "rb") as stream:
+        if not stat.S_ISREG(os.fstat(handle).st_mode):
+            raise OSError(f"not a regular file: {path}")
+        return hashlib.sha256(stream.read()).hexdigest()
 
 
 @lru_cache(maxsize=1)
@@ -193,32 +200,42 @@ def code_version() -> str:
 
 def _package_files() -> list[Path]:
     """This package's source files and fonts, in a fixed order."""
-    return [path for path in sorted(_PACKAGE.rglob("*"))
-            if path.suffix in {".py", ".ttf"} and not _SKIPPED_PARTS & set(path.parts)]
+    found = []
+    for folder, subfolders, names in os.walk(_PACKAGE):
+        subfolders[:] = [name for name in subfolders if name not in _SKIPPED_PARTS]
+        found.extend(os.path.join(folder, name) for name in names
+                     if os.path.splitext(name)[1] in (".py", ".ttf"))
+    return [Path(path) for path in sorted(found)]
 
 
 def _stamps(files: list[Path]) -> list[str]:
     """Each file's name, size and modification time (ns): what says it may have changed."""
     lines = []
+    start = len(str(_PACKAGE)) + 1
     for path in files:
         status = os.stat(path)
-        lines.append(f"{path.relative_to(_PACKAGE)} {status.st_size} {status.st_mtime_ns}")
+        lines.append(f"{str(path)[start:]} {status.st_size} {status.st_mtime_ns}")
     return lines
 
 
 def _installed_versions() -> list[str]:
     """The distributions installed beside the libraries whose objects are stored
-    (pydantic, pydantic-core, Jinja2, PyYAML, Babel): their ``*.dist-info`` folders name each
-    version. Read from the folder listing, so a build that needs none of them imports none."""
+    (pydantic, pydantic-core, Jinja2, PyYAML, Babel, and ReportLab for its parsed fonts):
+    their ``*.dist-info`` folders name each version. Read from the folder listing, so a
+    build that needs none of them imports none."""
     from importlib.util import find_spec
 
     names: set[str] = set()
-    for module in ("pydantic", "pydantic_core", "jinja2", "yaml", "babel"):
+    listed: set[str] = set()  # each folder once: they are usually all the same one
+    for module in ("pydantic", "pydantic_core", "jinja2", "yaml", "babel", "reportlab"):
         spec = find_spec(module)
         if spec is None or spec.origin is None:
             names.add(f"{module} not found")
             continue
-        folder = Path(spec.origin).parent.parent
+        folder = os.path.dirname(os.path.dirname(spec.origin))
+        if folder in listed:
+            continue
+        listed.add(folder)
         try:
             names.update(name for name in os.listdir(folder)
                          if name.endswith((".dist-info", ".egg-info")))
@@ -239,7 +256,11 @@ def cached_result(kind: str, name: str, content: bytes, compute: Callable[[], T]
     if isinstance(stored, tuple) and len(stored) == 3 and stored[:2] == (name, digest):
         return stored[2]  # type: ignore[no-any-return]
     result = compute()
-    write_entry(entry_path, pickle.dumps((name, digest, result), pickle.HIGHEST_PROTOCOL))
+    try:
+        data = pickle.dumps((name, digest, result), pickle.HIGHEST_PROTOCOL)
+    except (pickle.PicklingError, TypeError, AttributeError):
+        return result  # a library's object that cannot be pickled (a newer version): no entry
+    write_entry(entry_path, data)
     return result
 
 
@@ -367,7 +388,8 @@ def cached_checked(kind: str, name: str, files: list[Path], load: Callable[[], T
 
 def write_entry(path: Path, data: bytes) -> None:
     """Write atomically; a cache that cannot be written is silently not used."""
-    temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}.part")
+    # A random name, as secrets.token_hex makes it (without importing secrets and hmac).
+    temporary = path.with_name(f".{path.name}.{os.urandom(4).hex()}.part")
     try:
         path.parent.mkdir(mode=0o700, exist_ok=True)
         temporary.write_bytes(data)

@@ -6,12 +6,13 @@ Anything that is not a :class:`UserError` is a bug and keeps its traceback.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
+from .rules import Frozen, frozen
 
-@dataclass(frozen=True)
-class Problem:
+
+@frozen
+class Problem(Frozen):
     """One thing wrong with the input, located as precisely as we know."""
 
     message: str

@@ -18,12 +18,13 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from functools import lru_cache
 from types import MappingProxyType
 from typing import TYPE_CHECKING, TypeVar
 
 from .cache import load_entry, save_entry
+from .rules import Frozen, frozen
 
 if TYPE_CHECKING:
     from babel import Locale
@@ -74,8 +75,8 @@ def plural_categories(language: str) -> frozenset[str]:
                    lambda: frozenset(locale_for(language).plural_form.tags | {"other"}))
 
 
-@dataclass(frozen=True)
-class Translator:
+@frozen
+class Translator(Frozen):
     """gettext-style lookups over one catalog; ``%(name)s`` placeholders are filled after."""
 
     language: str = "en"

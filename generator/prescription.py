@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -25,13 +25,14 @@ from .errors import UsageError
 from .limits import DEFAULT_WEEKS, MAX_DIGITS, MAX_NOTE_PARAGRAPHS, MAX_NOTES, MAX_SHORT
 from .loading import unknown_id_message
 from .model import Dose, Exercise, Pack, Preset, PresetExercise
+from .rules import Frozen, frozen
 from .sections import check_omit
 
 PageSize = Literal["a4", "letter"]
 
 
-@dataclass(frozen=True)
-class PatientDetails:
+@frozen
+class PatientDetails(Frozen):
     """Who the handout is for and who gave it. Every field is optional."""
 
     patient: str | None = None
@@ -42,8 +43,8 @@ class PatientDetails:
     logo: Path | bytes | None = None  # bytes: an upload kept in memory (handout serve)
 
 
-@dataclass(frozen=True)
-class BuildOptions:
+@frozen
+class BuildOptions(Frozen):
     """Everything a clinician can choose for one handout, as given (cleaned by
     :func:`prescribe`). Where the pack and templates come from is not a choice made
     per handout: :class:`generator.build.Resources` holds that."""
@@ -64,14 +65,16 @@ class BuildOptions:
     brief: bool = False  # the short edition for returning patients
 
 
-@dataclass(frozen=True)
-class PrescribedExercise:
+@frozen
+class PrescribedExercise(Frozen):
+    """One exercise of the pack with the dose it is printed with."""
+
     exercise: Exercise
     dose: Dose
 
 
-@dataclass(frozen=True)
-class Prescription:
+@frozen
+class Prescription(Frozen):
     """Everything that makes one patient's handout differ from the pack's default."""
 
     exercises: tuple[PrescribedExercise, ...]

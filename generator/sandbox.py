@@ -32,10 +32,11 @@ from .limits import MAX_STORY_CHARS, MAX_TEMPLATE_NUMBER, MAX_TEMPLATE_WORK
 # The work left for the render in progress (a list, so it can be counted down in place);
 # a context variable, so renders in several threads (a web server) each have their own.
 _work_left: ContextVar[list[int]] = ContextVar("template_work_left")
+# Patterns compiled on first use (re keeps them): a handout's templates format no strings.
 # A width or precision of six digits or more in a format string: "%999999s", "{:999999}".
-_WIDE_FORMAT = re.compile(r"%[-+ #0*]*\d{6,}|%[-+ #0]*\d*\.\d{6,}|\{[^}]*:[^}]*\d{6,}")
+_WIDE_FORMAT = r"%[-+ #0*]*\d{6,}|%[-+ #0]*\d*\.\d{6,}|\{[^}]*:[^}]*\d{6,}"
 # The widths and precisions a format string names: "%12.3f", "{:>40}".
-_SPEC_NUMBERS = re.compile(r"%[-+ #0*]*(\d*)(?:\.(\d*))?|\{[^{}]*?:[^{}\d]*(\d*)(?:\.(\d*))?")
+_SPEC_NUMBERS = r"%[-+ #0*]*(\d*)(?:\.(\d*))?|\{[^{}]*?:[^{}\d]*(\d*)(?:\.(\d*))?"
 
 
 def start_work_budget() -> Token[list[int]]:
@@ -139,7 +140,7 @@ def _format_size(pattern: str, values: tuple[Any, ...]) -> int:
     """At most how long ``pattern`` formatted with ``values`` is (``%``, ``format``):
     each placeholder may write any of the values, padded to any width it names."""
     placeholders = pattern.count("%") + pattern.count("{")
-    widths = sum(int(number) for match in _SPEC_NUMBERS.findall(pattern)
+    widths = sum(int(number) for match in re.findall(_SPEC_NUMBERS, pattern)
                  for number in match if number)
     numbers = [abs(v) for v in values if isinstance(v, int) and not isinstance(v, bool)]
     return (len(pattern) + placeholders * (_size(values) + max(numbers, default=0))
@@ -185,7 +186,7 @@ def _check_numbers(values: Any) -> None:
 
 
 def _check_format(text: object) -> None:
-    if isinstance(text, str) and _WIDE_FORMAT.search(text):
+    if isinstance(text, str) and re.search(_WIDE_FORMAT, text):
         raise TemplateLimit("a format with a width of a million or more")
 
 

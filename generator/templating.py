@@ -14,19 +14,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import jinja2
-import jinja2.ext
 
-from .cache import template_bytecode_cache
+from .cache import cached_checked, template_bytecode_cache
 from .errors import Problem, UserError
 from .files import is_inside, read_bytes
 from .i18n import Entry, Translator, plural_categories
 from .limits import MAX_STORY_CHARS, MAX_TEMPLATE_BYTES
 from .resources import bundled
+from .rules import Frozen, frozen
 from .sandbox import BoundedSandbox, TemplateLimit, end_work_budget, start_work_budget
 from .text_check import has_visible_text
 from .yaml_files import YamlDocument, read_yaml
@@ -77,8 +76,8 @@ class _RunawayOutput(Exception):
     """Thrown into a template that writes more than MAX_STORY_CHARS."""
 
 
-@dataclass(frozen=True)
-class Message:
+@frozen
+class Message(Frozen):
     """A fixed message and where it is printed from."""
 
     text: str
@@ -154,39 +153,18 @@ class Templates:
     def read_styles(self) -> dict[str, Any]:
         """``styles.yaml``: the bundled file with the user's (if any) deep-merged over it, so
         a clinic changes one colour without copying the file. Both are read with the packs'
-        YAML reader: a mistake is reported with its file, line and key."""
-        from .layout.style_check import deep_merge, style_problems
-        from .layout.styles import check_style_values
-
-        documents = []
+        YAML reader: a mistake is reported with its file, line and key. Styles that were
+        checked before come from the disk cache while both files hash the same."""
+        files = []
         for folder in reversed(self.folders):  # bundled first, the user's over it
             path = folder / "styles.yaml"
             if not path.exists():
                 continue
             if not is_inside(path, folder):
                 raise UserError("lies outside its template folder (a symbolic link?)", path=path)
-            document, problems = read_yaml(path)
-            if problems:
-                raise UserError.from_problems(problems)
-            assert document is not None
-            if not isinstance(document.data, dict):
-                raise UserError("expected a mapping of style sections", path=path)
-            problems = check_style_values(document)  # every number finite and in range
-            if problems:
-                raise UserError.from_problems(problems)
-            documents.append(document)
-        merged: dict[str, Any] = {}
-        for document in documents:
-            merged = deep_merge(merged, document.data)
-        problems = []
-        for location, message in style_problems(merged):
-            # Placed in the last file that sets the key (the user's, when it does).
-            where = next((d for d in reversed(documents)
-                          if _has(d.data, location)), documents[-1])
-            problems.append(where.problem(location, message))
-        if problems:
-            raise UserError.from_problems(problems)
-        return merged
+            files.append(path)
+        return cached_checked("styles", "\n".join(map(str, files)), files,
+                              lambda: _checked_styles(files))
 
     def translator(self, language: str) -> Translator:
         """The translator for a language ('sv-SE'), from ``messages/sv-SE.yaml`` or
@@ -251,6 +229,8 @@ class Templates:
 
     def messages(self) -> list[Message]:
         """Every fixed message the templates and the Python code print, where it is used."""
+        import jinja2.ext  # only here: a build does not need it (nor the pprint it imports)
+
         found: list[Message] = []
         for name in sorted(self.environment.list_templates(extensions=["j2"])):
             source, filename, _ = self.environment.loader.get_source(self.environment, name)
@@ -327,6 +307,37 @@ class Templates:
             raise UserError(f"template error: {what}", path=path, line=line) from None
         finally:
             end_work_budget(budget)
+
+
+def _checked_styles(files: list[Path]) -> dict[str, Any]:
+    """The styles files read, each number checked, merged in order and checked as a whole."""
+    from .layout.style_check import deep_merge, style_problems
+    from .layout.styles import check_style_values
+
+    documents = []
+    for path in files:
+        document, problems = read_yaml(path)
+        if problems:
+            raise UserError.from_problems(problems)
+        assert document is not None
+        if not isinstance(document.data, dict):
+            raise UserError("expected a mapping of style sections", path=path)
+        problems = check_style_values(document)  # every number finite and in range
+        if problems:
+            raise UserError.from_problems(problems)
+        documents.append(document)
+    merged: dict[str, Any] = {}
+    for document in documents:
+        merged = deep_merge(merged, document.data)
+    problems = []
+    for location, message in style_problems(merged):
+        # Placed in the last file that sets the key (the user's, when it does).
+        where = next((d for d in reversed(documents)
+                      if _has(d.data, location)), documents[-1])
+        problems.append(where.problem(location, message))
+    if problems:
+        raise UserError.from_problems(problems)
+    return merged
 
 
 def _bounded(pieces: Any, name: str) -> str:

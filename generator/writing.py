@@ -12,7 +12,6 @@ from __future__ import annotations
 import errno
 import itertools
 import os
-import secrets
 import stat
 from collections.abc import Iterable
 from pathlib import Path
@@ -101,7 +100,8 @@ def _write_temporary(output: Path, data: bytes) -> Path:
     except OSError as error:  # a name too long for the file system, a loop of links
         raise UserError(f"cannot write here: {error.strerror}", path=output) from None
     # A short name, whatever the length of the target's (file names stop at 255 bytes).
-    temporary = output.with_name(f".handout-{secrets.token_hex(6)}.part")
+    # A random name, as secrets.token_hex makes it (without importing secrets and hmac).
+    temporary = output.with_name(f".handout-{os.urandom(6).hex()}.part")
     try:
         output.parent.mkdir(parents=True, exist_ok=True)
         # Mode 0o666 and the umask, like any new file (mkstemp would make it private).

@@ -11,7 +11,6 @@ a build that reads only files it has read before does not import PyYAML at all.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -19,6 +18,7 @@ from .cache import cached_result
 from .errors import Problem, UserError
 from .files import read_bytes
 from .limits import MAX_DIGITS, MAX_YAML_BYTES, MAX_YAML_DEPTH
+from .rules import Frozen, frozen
 
 if TYPE_CHECKING:
     import yaml
@@ -38,8 +38,8 @@ _PLAIN_TAGS = {_TAG + name for name in ("str", "int", "float", "bool", "null", "
 _CHECKED_SCALARS = {_INT, _FLOAT, _TAG + "bool", _TAG + "timestamp", _TAG + "null"}
 
 
-@dataclass(frozen=True)
-class YamlDocument:
+@frozen
+class YamlDocument(Frozen):
     """Parsed YAML plus the 1-based (line, column) of every key and item, by location."""
 
     path: Path

@@ -47,3 +47,70 @@ def test_a_font_named_like_the_bundled_one_keeps_its_own_glyphs(tmp_path: Path) 
     assert "Get help urgently" in pdf.text
     # The bundled faces keep their own names, so their PDFs are the bytes they always were.
     assert {name.split("+")[-1] for name in pdf.base_fonts()} == {"DejaVuSans", "DejaVuSans-Bold"}
+
+
+def test_a_parsed_font_is_reportlabs_own_and_read_again_only_when_its_bytes_change(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The disk cache keeps ReportLab's parsed font (fonts._parsed): what it gives back is
+    the TTFont ReportLab makes of the same bytes, attribute for attribute, and a font file
+    whose bytes changed is parsed again (never the old glyphs under a new file)."""
+    import io
+
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    from generator import fonts
+
+    monkeypatch.setenv("HANDOUT_CACHE_DIR", str(tmp_path / "cache"))
+    parsed: list[bytes] = []
+    parse = fonts._parse
+
+    def counted(path: Path, data: bytes) -> fonts.ParsedFont:
+        parsed.append(data)
+        return parse(path, data)
+
+    monkeypatch.setattr(fonts, "_parse", counted)
+    data = BUNDLED_REGULAR.read_bytes()
+    first, drawn = fonts._parsed("Ftest-first", BUNDLED_REGULAR, data)
+    again, drawn_again = fonts._parsed("Ftest-again", BUNDLED_REGULAR, data)
+    assert len(parsed) == 1  # the second came from the disk cache
+    own = TTFont("Ftest-again", io.BytesIO(data))
+    for made in (first, again):
+        assert type(made) is TTFont and type(made.face) is type(own.face)
+        assert attributes(made, {"fontName", "face", "state"}) == attributes(
+            own, {"fontName", "face", "state"})
+        assert attributes(made.face, {"_pdfScale"}) == attributes(own.face, {"_pdfScale"})
+        assert [made.face._pdfScale(value) for value in (0, 1, 2048, -517)] == [
+            own.face._pdfScale(value) for value in (0, 1, 2048, -517)]
+        assert not made.state and made.state is not own.state
+    assert again.fontName == "Ftest-again" and again.face is not first.face
+    assert drawn == drawn_again and ord("G") in drawn
+    assert again.stringWidth("Get help urgently", 12) == own.stringWidth("Get help urgently", 12)
+    blank = blank_font(tmp_path / "blank.ttf").read_bytes()
+    changed, drawn_changed = fonts._parsed("Ftest-blank", BUNDLED_REGULAR, blank)
+    assert len(parsed) == 2 and ord("G") not in drawn_changed
+    assert changed.face._ttf_data == blank
+    # The bundled font by its name alone (the code version hashes its bytes): read once.
+    for _ in range(2):
+        bundled, drawn_bundled = fonts._parsed("Ftest-bundled", BUNDLED_REGULAR, None)
+        assert attributes(bundled.face, {"_pdfScale"}) == attributes(own.face, {"_pdfScale"})
+        assert drawn_bundled == drawn
+    assert len(parsed) == 3 and parsed[-1] == data
+
+
+def attributes(thing: object, left_out: set[str]) -> dict[str, object]:
+    """An object's attributes, ReportLab's own objects in them as their attributes."""
+    return {name: (type(value), vars(value)) if type(value).__module__.startswith("reportlab")
+            else value for name, value in vars(thing).items() if name not in left_out}
+
+
+def test_a_font_that_is_not_truetype_is_refused_with_or_without_the_cache(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator import fonts
+
+    broken = tmp_path / "broken.ttf"
+    broken.write_bytes(BUNDLED_REGULAR.read_bytes()[:5000])
+    for setting in (str(tmp_path / "cache"), str(tmp_path / "cache"), ""):
+        monkeypatch.setenv("HANDOUT_CACHE_DIR", setting)
+        with pytest.raises(UserError) as raised:
+            fonts._parsed("Ftest-broken", broken, broken.read_bytes())
+        assert "cannot use font" in str(raised.value) and str(broken) in str(raised.value)

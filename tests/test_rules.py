@@ -10,7 +10,7 @@ import pytest
 from pydantic import ValidationError
 
 from generator.model import Dose, Pack, PainGuide
-from generator.rules import Record, record
+from generator.rules import Frozen, Record, frozen, record
 
 
 @record
@@ -43,6 +43,68 @@ def test_a_record_behaves_as_a_frozen_dataclass() -> None:
     with pytest.raises(TypeError):
         _Plain("a")  # type: ignore[misc]  # keyword-only, as the model's dataclasses were
     assert dataclasses.replace(made, count=3) == _Plain(name="a", count=3)
+
+
+@frozen
+class _Made(Frozen):
+    """A frozen class made by rules.frozen, to compare with the stdlib's."""
+
+    name: str
+    count: int = 1
+    tags: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if self.count < 0:
+            raise ValueError("count below 0")
+
+
+@dataclasses.dataclass(frozen=True)
+class _Twin:
+    name: str
+    count: int = 1
+    tags: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if self.count < 0:
+            raise ValueError("count below 0")
+
+
+@pytest.mark.parametrize("args, values", [(("a",), {}), (("a", 2), {}), ((), {"name": "a"}),
+                                          (("a",), {"tags": ["x"]}),
+                                          ((), {"count": 3, "name": "b"})])
+def test_a_frozen_class_behaves_as_a_frozen_dataclass(args: tuple[object, ...],
+                                                      values: dict[str, object]) -> None:
+    made, twin = _Made(*args, **values), _Twin(*args, **values)  # type: ignore[arg-type]
+    assert repr(made) == repr(twin).replace("_Twin", "_Made")
+    assert made == _Made(*args, **values) and made != twin  # type: ignore[arg-type]
+    assert (made == _Made("other")) == (twin == _Twin("other"))
+    assert dataclasses.astuple(made) == dataclasses.astuple(twin)
+    assert dataclasses.asdict(made) == dataclasses.asdict(twin)
+    assert dataclasses.replace(made, count=7) == _Made(made.name, 7, made.tags)
+    assert made.__match_args__ == twin.__match_args__ == ("name", "count", "tags")
+    assert pickle.loads(pickle.dumps(made)) == made
+    for thing in (made, twin):
+        with pytest.raises(dataclasses.FrozenInstanceError, match="cannot assign to field 'name'"):
+            thing.name = "b"  # type: ignore[misc]
+        with pytest.raises(dataclasses.FrozenInstanceError, match="cannot delete field 'count'"):
+            del thing.count  # type: ignore[misc]
+
+
+def test_a_frozen_class_hashes_checks_and_refuses_as_a_frozen_dataclass() -> None:
+    hashable, twin = _Plain(name="a"), _Made("a", 2, ())  # type: ignore[arg-type]
+    assert hash(twin) == hash(("a", 2, ())) and len({twin, _Made("a", 2, ())}) == 1  # type: ignore[arg-type]
+    assert hash(hashable) == hash(("a", 1))
+    assert _Made("a").tags is not _Made("a").tags  # a new default from the factory each time
+    with pytest.raises(ValueError, match="count below 0"):
+        _Made("a", -1)
+    with pytest.raises(TypeError, match="missing the field 'name'"):
+        _Made()  # type: ignore[call-arg]
+    with pytest.raises(TypeError, match="unknown fields \\['colour'\\]"):
+        _Made("a", colour="red")  # type: ignore[call-arg]
+    with pytest.raises(TypeError, match="two values for 'name'"):
+        _Made("a", name="b")  # type: ignore[misc]
+    with pytest.raises(TypeError, match="takes 3 arguments but 4 were given"):
+        _Made("a", 1, [], 4)  # type: ignore[call-arg]
 
 
 def test_checks_across_fields_run_when_made_in_code_and_when_checked() -> None:

@@ -89,3 +89,43 @@ def test_translation_the_font_cannot_print_is_refused(tmp_path: Path) -> None:
     with pytest.raises(UserError) as raised:
         render_handout(BuildOptions(date=dt.date(2026, 11, 24)), resources)
     assert "the font cannot print '练'" in str(raised.value)
+
+
+def test_checked_styles_come_from_the_cache_until_a_styles_file_changes(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """read_styles keeps the merged, checked styles by both files' bytes: an unchanged pair
+    is not checked again; a changed file is (its new value used, its mistake reported at
+    its line as before), and a file that is not a regular file is never read for a hash."""
+    import os
+
+    from generator import templating
+    from generator.templating import Templates
+
+    monkeypatch.setenv("HANDOUT_CACHE_DIR", str(tmp_path / "cache"))
+    checked: list[list[Path]] = []
+    check = templating._checked_styles
+
+    def counted(files: list[Path]) -> dict[str, object]:
+        checked.append(files)
+        return check(files)
+
+    monkeypatch.setattr(templating, "_checked_styles", counted)
+    own = tmp_path / "own"
+    own.mkdir()
+    styles = own / "styles.yaml"
+    styles.write_text('colours:\n  card_band: "#7a1f5c"\n', encoding="utf-8")
+    first = Templates(own).read_styles()
+    again = Templates(own).read_styles()
+    assert len(checked) == 1 and again == first and first["colours"]["card_band"] == "#7a1f5c"
+    assert first["paragraph"] == Templates().read_styles()["paragraph"]  # merged over the bundled
+    styles.write_text('colours:\n  card_band: "#123456"\n', encoding="utf-8")
+    assert Templates(own).read_styles()["colours"]["card_band"] == "#123456"
+    styles.write_text('colours:\n  accent: "#1d3557"\n  card_band: pink\n', encoding="utf-8")
+    for _ in range(2):
+        with pytest.raises(UserError, match="styles.yaml:3:3: colours.card_band: 'pink' is not"):
+            Templates(own).read_styles()
+    assert len(checked) == 5  # the bundled file alone once, the broken pair each time
+    styles.unlink()
+    os.mkfifo(styles)  # a FIFO with no writer: reading it would wait for ever
+    with pytest.raises(UserError, match="not a regular file|cannot read"):
+        Templates(own).read_styles()

@@ -28,11 +28,11 @@ from ..cache import cached_result
 from ..images import print_ready
 from ..layout.replay import replayed_figure
 from .kinematics import FigureBug
-from .scene import Mark, Scene, build_scene
 from .spec import FigureSpec
 
 if TYPE_CHECKING:
     from ..model import Exercise
+    from .scene import Mark, Scene
 
 __all__ = ["DRAWINGS", "FigureBug", "FigureInks", "MAX_HEIGHT", "check_operators", "exercise_figure",
            "floor_transfer_figure", "floor_transfer_spec", "panel_figure", "panel_geometry"]
@@ -222,6 +222,8 @@ def panel_figure(spec: FigureSpec, width: float, inks: FigureInks) -> Drawing:
     """Both panels of ``spec`` in a figure ``width`` points wide (cached: drawn once per
     size and inks). The numbers are drawn as strokes, not text: no font, and nothing
     stray in the page's text for a screen reader or a search."""
+    from .scene import build_scene  # not imported when every figure is replayed from the cache
+
     width = float(width)
     scene = build_scene(spec)
     geometry = panel_geometry(scene, width)
