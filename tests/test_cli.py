@@ -6,8 +6,6 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from hypothesis import given, settings
-from hypothesis import strategies as st
 from pdfread import ReadPdf
 
 from generator import __version__
@@ -119,32 +117,3 @@ def test_default_output_is_named_after_the_pack_id(runner: CliRunner, tmp_path: 
                                   "--date", "2026-11-24"])
     assert result.exit_code == 0, result.output
     assert (tmp_path / "out" / "sciatica-handout.pdf").is_file()
-
-
-_DATE_LIKE = st.builds(
-    lambda year, month, day, gaps: f"{year}{gaps[0]}{month}{gaps[1]}{day}",
-    st.sampled_from(["2026", "0000", "0001", "9999", "202", "20260", "٢٠٢٦", "2O26", " 2026"]),
-    st.sampled_from(["1", "01", "02", "9", "09", "10", "11", "12", "13", "00", "0", " 1", "1 "]),
-    st.sampled_from(["1", "01", "09", "28", "29", "30", "31", "32", "00", " 5", "5 ", "3", "٣١"]),
-    st.sampled_from([("-", "-"), ("/", "/"), ("-", ""), ("", "-"), (" -", "-"), ("--", "-")]))
-
-
-@settings(max_examples=400, deadline=None)
-@given(st.one_of(_DATE_LIKE, st.text(alphabet="0123456789- /\t\n:Tx٣", max_size=14)))
-def test_a_date_option_reads_exactly_what_strptime_reads(value: str) -> None:
-    """--date and --review-date match YYYY-MM-DD as strptime does, without importing it
-    (cli._IsoDate): the same dates accepted, the same refused (then Click's own error)."""
-    import click
-
-    from generator.cli import DATE
-
-    expected = click.DateTime(formats=["%Y-%m-%d"])._try_to_convert_date(value, "%Y-%m-%d")
-    assert DATE._try_to_convert_date(value, "%Y-%m-%d") == expected
-
-
-def test_a_date_that_is_not_one_is_clicks_own_usage_error(runner: CliRunner) -> None:
-    for value in ("2026-02-30", "2026-13-01", "24.11.2026"):
-        result = runner.invoke(main, ["build", "--date", value])
-        assert result.exit_code == 2
-        assert (f"Invalid value for '--date': '{value}' does not match the format "
-                "'%Y-%m-%d'.") in result.output
