@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import io
 import os
@@ -21,6 +20,7 @@ from ..limits import MAX_PAGES
 from .packing import pack_objects
 from .styles import Styles
 
+_EPOCH = dt.datetime(1970, 1, 1)
 PAGE_SIZES = {"a4": A4, "letter": LETTER}
 
 
@@ -159,7 +159,8 @@ def _fit(text: str, width: float, font: str, size: float) -> str:
 def _timestamp(day: dt.date) -> TimeStamp:
     """ReportLab's invariant timestamp moved to 00:00 UTC on the handout's date."""
     stamp = TimeStamp(invariant=1)
-    seconds = calendar.timegm(day.timetuple())
+    # calendar.timegm(day.timetuple()), without importing calendar
+    seconds = (dt.datetime(*day.timetuple()[:6]) - _EPOCH) // dt.timedelta(seconds=1)
     stamp.t = seconds
     stamp.lt = dt.datetime.fromtimestamp(seconds, dt.timezone.utc).timetuple()
     stamp.YMDhms = tuple(stamp.lt)[:6]
