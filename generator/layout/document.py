@@ -7,7 +7,6 @@ import io
 import os
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from reportlab import rl_config
 from reportlab.lib.pagesizes import A4, LETTER
@@ -17,6 +16,7 @@ from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
 
 from ..errors import UserError
 from ..limits import MAX_PAGES
+from ..rules import Frozen, frozen
 from .packing import pack_objects
 from .styles import Styles
 
@@ -31,8 +31,8 @@ def use_binary_streams() -> None:
     rl_config.useA85 = 0
 
 
-@dataclass(frozen=True)
-class DocumentInfo:
+@frozen
+class DocumentInfo(Frozen):
     """What the PDF says about itself, and the footer text."""
 
     title: str
