@@ -61,12 +61,11 @@ class Resources(Frozen):
         data_dir = (data_dir or default_pack()).resolve()
         pack = load_pack(data_dir, check_print=True, language=language)
         templates = Templates(templates_dir)
-        styles = templates.read_styles()
-        for large_print in (False, True):
-            try:
-                make_styles(styles, register_fonts(pack.font), large_print, pack.language)
-            except UserError as error:
-                raise UserError(str(error), path=templates.find("styles.yaml")) from None
+        styles = templates.read_styles()  # large print's values checked there
+        try:
+            make_styles(styles, register_fonts(pack.font), False, pack.language)
+        except UserError as error:
+            raise UserError(str(error), path=templates.find("styles.yaml")) from None
         return cls(pack, templates, styles, templates.translator(pack.language), data_dir,
                    templates_dir)
 

@@ -37,10 +37,10 @@ class FontFamily(Frozen):
     def missing_characters(self, text: str) -> list[str]:
         """Characters in ``text`` that either face cannot draw (in order of first use)."""
         drawable = _drawable(self.regular, self.bold)
-        if drawable.issuperset(map(ord, text)):
+        if drawable.issuperset(text):
             return []
         return [char for char in dict.fromkeys(text)
-                if ord(char) not in drawable and not char.isspace() and ord(char) >= 0x20]
+                if char not in drawable and not char.isspace() and ord(char) >= 0x20]
 
 
 _registering = threading.RLock()
@@ -146,13 +146,14 @@ def _parse(path: Path, data: bytes) -> ParsedFont:
 
 
 @lru_cache(maxsize=64)
-def _drawable(regular: str, bold: str) -> frozenset[int]:
-    """Code points both faces have, plus the white space that is never drawn."""
+def _drawable(regular: str, bold: str) -> frozenset[str]:
+    """Characters both faces have, plus the white space that is never drawn (characters,
+    not code points: a whole story is checked without an ord() for each of its letters)."""
     # Only the Basic Multilingual Plane: for a character beyond U+FFFF (most emoji)
     # ReportLab writes a malformed ToUnicode entry, so the PDF's text could not be read,
     # copied or spoken. Such characters are refused with a clear error instead.
     faces = [_outlined_by_name[name] for name in (regular, bold)]
-    return faces[0] & faces[1] | frozenset(map(ord, " \t\n\r"))
+    return frozenset(map(chr, faces[0] & faces[1])) | frozenset(" \t\n\r")
 
 
 def _outlined(face: Any) -> frozenset[int]:

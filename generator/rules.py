@@ -40,7 +40,7 @@ class Frozen:
 
     The same behaviour: arguments by position or keyword, defaults and default factories,
     ``__post_init__``; equality and hashing by the fields' values in order, between
-    instances of the same class only; a repr of the fields; FrozenInstanceError on any
+    instances of the same class only (the hash kept once computed); a repr of the fields; FrozenInstanceError on any
     assignment. ``dataclasses.fields``, ``replace`` and ``asdict`` work as on any dataclass.
     """
 
@@ -91,7 +91,22 @@ class Frozen:
         return self._values(self) == self._values(other)
 
     def __hash__(self) -> int:
-        return hash(self._values(self))
+        # Kept after the first time: the fields never change, and a record used as a cache
+        # key (an exercise for its figure) would otherwise hash every nested record again.
+        known = self.__dict__.get("_hash")
+        if known is None:
+            known = hash(self._values(self))
+            object.__setattr__(self, "_hash", known)
+        return known  # type: ignore[no-any-return]
+
+    def __getstate__(self) -> dict[str, Any]:
+        """The fields (and what a record remembers of its making), without the kept hash:
+        a string's hash differs from one process to the next, so an unpickled record hashes
+        again."""
+        state = self.__dict__
+        if "_hash" in state:
+            state = {name: value for name, value in state.items() if name != "_hash"}
+        return state
 
     def __setattr__(self, name: str, value: Any) -> None:
         raise dataclasses.FrozenInstanceError(f"cannot assign to field {name!r}")

@@ -72,6 +72,8 @@ def _size(value: object) -> int:
     """At most how many characters or items a value holds, a nested value counted each time
     it appears (as ``str()`` or ``join`` would write it out); stops counting past the limit.
     The counting is work too."""
+    if isinstance(value, str):  # most values: nothing to walk, so no work to count
+        return len(value)
     total = 0
     walked = 0
     stack = [value]
@@ -115,7 +117,12 @@ def _bounded_list(items: Any) -> list[Any]:
 
 def _charge_value(value: object) -> object:
     """Count a value's size as work; refuse one larger than a whole story."""
-    if isinstance(value, (str, list, tuple, dict, set, frozenset)):
+    if isinstance(value, str):  # most values (what a template writes): sized at once
+        if len(value) >= _CHARS_PER_STEP:
+            _refuse_above(len(value))
+            _charge(len(value) // _CHARS_PER_STEP)
+        return value
+    if isinstance(value, (list, tuple, dict, set, frozenset)):
         size = _size(value)
         _refuse_above(size)
         _charge(size // _CHARS_PER_STEP)

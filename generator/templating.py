@@ -311,8 +311,9 @@ class Templates:
 
 def _checked_styles(files: list[Path]) -> dict[str, Any]:
     """The styles files read, each number checked, merged in order and checked as a whole."""
+    from .fonts import FontFamily
     from .layout.style_check import deep_merge, style_problems
-    from .layout.styles import check_style_values
+    from .layout.styles import check_style_values, make_styles
 
     documents = []
     for path in files:
@@ -337,6 +338,12 @@ def _checked_styles(files: list[Path]) -> dict[str, Any]:
         problems.append(where.problem(location, message))
     if problems:
         raise UserError.from_problems(problems)
+    # Large print's own values are checked here, once for the stored styles; the normal
+    # size, with the pack's language and fonts, is made (and checked) by Resources.load.
+    try:
+        make_styles(merged, FontFamily("Helvetica", "Helvetica-Bold"), True)
+    except UserError as error:
+        raise UserError(str(error), path=files[-1]) from None
     return merged
 
 

@@ -27,7 +27,7 @@ def unprintable(text: str, fonts: FontFamily) -> str | None:
         codes = ", ".join(f"U+{ord(char):04X}" for char in controls)
         messages.append(f"contains the control character{'s' if len(controls) > 1 else ''} "
                         f"{codes}, which cannot be printed")
-    missing = fonts.missing_characters(_NOT_TEXT.sub("", text))
+    missing = fonts.missing_characters(_NOT_TEXT.sub("", text) if controls else text)
     if missing:
         listed = ", ".join(f"{char!r} (U+{ord(char):04X} "
                            f"{unicodedata.name(char, 'unnamed character')})"

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
+import click
 import pytest
 from click.testing import CliRunner
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 from pdfread import ReadPdf
 
 from generator import __version__
-from generator.cli import main
+from generator.cli import DATE, main
 from generator.model import Pack
 
 
@@ -117,3 +121,39 @@ def test_default_output_is_named_after_the_pack_id(runner: CliRunner, tmp_path: 
                                   "--date", "2026-11-24"])
     assert result.exit_code == 0, result.output
     assert (tmp_path / "out" / "sciatica-handout.pdf").is_file()
+
+
+_DATE_CHARACTERS = "0123456789- x:T\u0662\u0660\u0665\u0669\uff11"  # Arabic-Indic, fullwidth
+
+
+_PART = st.text("0123 59\u0662\u0669", min_size=1, max_size=5)
+
+
+@settings(max_examples=400)
+@given(st.one_of(st.dates().map(dt.date.isoformat),
+                 st.tuples(_PART, _PART, _PART).map("-".join),
+                 st.text(_DATE_CHARACTERS, max_size=12)))
+@example("2026-11- 5")
+@example("\u0662\u0660\u0662\u0665-1-5")
+@example("0000-01-01")
+@example("2026-02-30")
+def test_a_date_option_reads_what_strptime_reads(text: str) -> None:
+    try:
+        expected: dt.datetime | None = dt.datetime.strptime(text, "%Y-%m-%d")
+    except ValueError:
+        expected = None
+    if expected is not None:
+        assert DATE.convert(text, None, None) == expected
+    else:
+        with pytest.raises(click.BadParameter) as error:
+            DATE.convert(text, None, None)
+        assert error.value.message == (
+            f"{text!r} does not match the format '%Y-%m-%d'.")
+
+
+def test_a_bad_date_is_a_usage_error_in_clicks_words(runner: CliRunner) -> None:
+    result = runner.invoke(main, ["build", "--date", "2026-02-30"])
+    assert result.exit_code == 2
+    assert ("Error: Invalid value for '--date': '2026-02-30' does not match the format "
+            "'%Y-%m-%d'.") in result.output
+    assert "--review-date [%Y-%m-%d]" in runner.invoke(main, ["build", "--help"]).output

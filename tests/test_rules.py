@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import dataclasses
+import os
 import pickle
+import subprocess
+import sys
 from dataclasses import field
 
 import pytest
@@ -127,6 +130,34 @@ def test_a_record_keeps_its_values_and_given_fields_through_a_pickle(pack: Pack)
     assert pickle.loads(pickle.dumps(pack)) == pack
     assert hash(pickle.loads(pickle.dumps(pack.exercises[0]))) == hash(pack.exercises[0])
 
+
+
+def test_a_kept_hash_is_the_fields_hash_and_is_not_pickled(pack: Pack) -> None:
+    exercise = pack.exercises[0]
+    first = hash(exercise)
+    assert hash(exercise) == first == hash(dataclasses.replace(exercise))
+    assert first == hash(tuple(getattr(exercise, item.name)
+                               for item in dataclasses.fields(exercise)))
+    assert "_hash" not in pickle.loads(pickle.dumps(exercise)).__dict__
+    with pytest.raises(TypeError, match="unhashable"):  # a list field: never hashable
+        hash(_Made("a", tags=["x"]))
+    with pytest.raises(TypeError, match="unhashable"):
+        hash(_Made("a", tags=["x"]))
+
+
+def test_an_unpickled_record_hashes_as_one_made_in_its_own_process() -> None:
+    # A string's hash depends on the process's hash seed: a record hashed in one process
+    # and unpickled in another must hash as the other process's equal record.
+    made = "Dose(reps=3, note='slowly', sets=2)"
+    write = ("import pickle, sys; from generator.model import Dose; d = " + made
+             + "; hash(d); sys.stdout.buffer.write(pickle.dumps(d))")
+    read = ("import pickle, sys; from generator.model import Dose; "
+            "d = pickle.loads(sys.stdin.buffer.read()); print(hash(d) == hash(" + made + "))")
+    stored = subprocess.run([sys.executable, "-c", write], capture_output=True, check=True,
+                            env={**os.environ, "PYTHONHASHSEED": "1"}).stdout
+    answer = subprocess.run([sys.executable, "-c", read], input=stored, capture_output=True,
+                            check=True, env={**os.environ, "PYTHONHASHSEED": "2"}).stdout
+    assert answer.strip() == b"True"
 
 def test_pydantic_checks_a_record_with_the_rules_beside_its_fields() -> None:
     assert Dose.model_validate({"reps": 10, "note": "  slowly "}) == Dose(reps=10, note="slowly")

@@ -115,3 +115,16 @@ def test_an_included_template_counts_its_text(tmp_path: Path) -> None:
                             "{% include 'big.xml.j2' %}{% endfor %}{% endset %}")
     assert WORK in message
     assert peak < PEAK_BYTES * 4
+
+
+def test_a_string_value_counts_and_is_bounded_by_its_length(tmp_path: Path) -> None:
+    # Each value of 200,000 characters is 20,000 steps: 40 fit the budget, 60 do not;
+    # a value longer than a whole story is refused when written.
+    context = {"text": "x" * 200_000}
+    kept = "{% set ns = namespace() %}{% for i in range(COUNT) %}{% set ns.v = text %}{% endfor %}"
+    assert render(tmp_path, kept.replace("COUNT", "40") + "{{ ns.v|length }}", context) \
+        == "200000"
+    message, _ = refused(tmp_path, kept.replace("COUNT", "60"), context)
+    assert WORK in message
+    message, _ = refused(tmp_path, "{{ text }}", {"text": "x" * 5_000_001})
+    assert TOO_BIG in message

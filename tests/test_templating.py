@@ -91,6 +91,27 @@ def test_translation_the_font_cannot_print_is_refused(tmp_path: Path) -> None:
     assert "the font cannot print '练'" in str(raised.value)
 
 
+@pytest.mark.parametrize("cached", [False, True])
+def test_a_styles_mistake_only_large_print_makes_is_reported_at_its_file_every_time(
+        cached: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Large print's own values are checked with the styles (not on every load): a mistake
+    only the large-print styles meet stops every load, the first and one from the cache,
+    naming the user's styles.yaml; the same sheet fixed loads and prints large."""
+    monkeypatch.setenv("HANDOUT_CACHE_DIR", str(tmp_path / "cache") if cached else "")
+    own = tmp_path / "own"
+    own.mkdir()
+    styles = own / "styles.yaml"
+    styles.write_text("large_print:\n  page: 5\n", encoding="utf-8")
+    for _ in range(2):
+        with pytest.raises(UserError) as raised:
+            Resources.load(templates_dir=own)
+        assert raised.value.problems[0].path == styles
+        assert "missing or bad value" in str(raised.value)
+    styles.write_text("large_print:\n  page:\n    margin_left: 20\n", encoding="utf-8")
+    resources = Resources.load(templates_dir=own)
+    pdf = render_handout(BuildOptions(date=dt.date(2026, 11, 24), large_print=True), resources)
+    assert pdf.startswith(b"%PDF-")
+
 def test_checked_styles_come_from_the_cache_until_a_styles_file_changes(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """read_styles keeps the merged, checked styles by both files' bytes: an unchanged pair

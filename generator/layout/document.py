@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import io
 import os
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from reportlab import rl_config
 from reportlab.lib.pagesizes import A4, LETTER
@@ -18,9 +16,11 @@ from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
 
 from ..errors import UserError
 from ..limits import MAX_PAGES
+from ..rules import Frozen, frozen
 from .packing import pack_objects
 from .styles import Styles
 
+_EPOCH = dt.datetime(1970, 1, 1)
 PAGE_SIZES = {"a4": A4, "letter": LETTER}
 
 
@@ -31,8 +31,8 @@ def use_binary_streams() -> None:
     rl_config.useA85 = 0
 
 
-@dataclass(frozen=True)
-class DocumentInfo:
+@frozen
+class DocumentInfo(Frozen):
     """What the PDF says about itself, and the footer text."""
 
     title: str
@@ -159,7 +159,8 @@ def _fit(text: str, width: float, font: str, size: float) -> str:
 def _timestamp(day: dt.date) -> TimeStamp:
     """ReportLab's invariant timestamp moved to 00:00 UTC on the handout's date."""
     stamp = TimeStamp(invariant=1)
-    seconds = calendar.timegm(day.timetuple())
+    # calendar.timegm(day.timetuple()), without importing calendar
+    seconds = (dt.datetime(*day.timetuple()[:6]) - _EPOCH) // dt.timedelta(seconds=1)
     stamp.t = seconds
     stamp.lt = dt.datetime.fromtimestamp(seconds, dt.timezone.utc).timetuple()
     stamp.YMDhms = tuple(stamp.lt)[:6]

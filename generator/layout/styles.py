@@ -10,7 +10,7 @@ import math
 import threading
 from collections import OrderedDict
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
@@ -21,6 +21,7 @@ from reportlab.lib.units import mm
 
 from ..errors import Problem, UserError
 from ..fonts import FontFamily
+from ..rules import Frozen, frozen
 from .style_check import FIGURE_INKS
 
 if TYPE_CHECKING:
@@ -40,8 +41,8 @@ def _sizes(values: Any, scale: float) -> Any:
     return float(values) * scale
 
 
-@dataclass(frozen=True)
-class Styles:
+@frozen
+class Styles(Frozen):
     """Everything the layout needs to know about how the handout looks."""
 
     paragraphs: Mapping[str, ParagraphStyle]
