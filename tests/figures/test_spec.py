@@ -249,6 +249,7 @@ def test_piriformis_crossed_ankle_rests_on_the_other_thigh_above_the_knee() -> N
     ("knee-to-chest", "{kind: towel, around: right_knee,", "{kind: towel, around: right_knee, z: -.inf,", "z"),
     ("knee-to-chest", "toward: right_hip, t: 0.45}", "toward: right_hip, t: 1.5}", "t"),
     ("piriformis", "arrow_gap: 12", "arrow_gap: 400", "arrow_gap"),
+    ("piriformis", "camera: {yaw: 0, pitch: 75}", "camera: {yaw: 0, pitch: 95}", "pitch"),
     ("piriformis", "arrow_gap: 12", "arrow_gap: .nan", "arrow_gap"),
 ])
 def test_pose_numbers_must_be_finite_and_in_range_and_validate_says_where(
