@@ -31,8 +31,7 @@ HAND_RADIUS = 7.5  # a hand is a knob wider than the forearm, so it reads as a h
 TOWEL_RADIUS = 4.5  # a band nearly as wide as a limb, in the props' grey
 TOWEL_EDGE = 1.4
 TOWEL_STEPS = 8
-TOWEL_END = 8.0  # each end runs on this far past its fist
-TOWEL_DASH = 5.0  # the white dashes along the band's middle, and the gaps between them
+TOWEL_END = 10.0  # each end runs on this far past its fist
 HOLD_REACH = 16.0  # a hand reaching within this of a body point holds it
 ARROW_STEPS = 10  # samples along the path: smooth enough at handout sizes
 TILT_RADIUS = 30.0  # a tilt arrow's arc round the turning part: clear of the buttock, under the thighs
@@ -189,8 +188,8 @@ def _trunk_marks(points: dict[str, Vec]) -> tuple[Mark, ...]:
 
 def _with_towel(spec: FigureSpec, points: dict[str, Vec], body: tuple[Mark, ...]) -> tuple[Mark, ...]:
     """The body with any towel: a long band from one hand round a thigh to the other hand,
-    its ends a little past each fist, drawn over the body with white dashes along its
-    middle, the thigh drawn again through its loop, and the hands drawn again over it."""
+    its ends a little past each fist, drawn over the body, the thigh drawn again through
+    its loop, and the hands drawn again over it."""
     marks: list[Mark] = []
     for prop in spec.props:
         if prop.kind != "towel" or prop.around is None:
@@ -205,10 +204,8 @@ def _with_towel(spec: FigureSpec, points: dict[str, Vec], body: tuple[Mark, ...]
         # a second fist. Each end now runs on past its fist, the way the band pulls.
         ends = [_beyond(loop[1], loop[0], TOWEL_END), _beyond(loop[-2], loop[-1], TOWEL_END)]
         path = (ends[0], *loop, ends[1])
-        # Solid prop grey read as the floor's grey: white dashes along the band's middle
-        # give it a look of its own (a strap's stitching), in the props' ink.
+        # Round 14's white dashes along the band read as "zips or roads": a plain band.
         marks += [Mark("casing", path, "paper", TOWEL_RADIUS + CASING), Mark("towel", path, "prop", TOWEL_RADIUS)]
-        marks += [Mark("stripe", dash, "paper", TOWEL_EDGE * 0.6) for dash in _dashes(path, TOWEL_DASH)]
         # The thigh passes through the loop (round 9 read a loop drawn over the knee as a
         # ring or a bubble): its stretch inside the loop is drawn again over the towel.
         # No white casing: round 11 read a cased stretch as "a rolling pin", not a leg.
@@ -226,26 +223,6 @@ def _beyond(before: Point, at: Point, length: float) -> Point:
     dx, dy = at[0] - before[0], at[1] - before[1]
     norm = math.hypot(dx, dy) or 1.0
     return (at[0] + dx / norm * length, at[1] + dy / norm * length)
-
-
-def _dashes(path: tuple[Point, ...], dash: float) -> list[tuple[Point, Point]]:
-    """Short dashes along ``path``, ``dash`` long with a gap as long between them."""
-    out: list[tuple[Point, Point]] = []
-    walked, on, start = 0.0, False, path[0]
-    for a, b in zip(path, path[1:]):
-        step = math.dist(a, b)
-        t = 0.0
-        while step > 0 and t < step:
-            left = dash - walked
-            if t + left > step:
-                walked += step - t
-                break
-            t += left
-            point = (a[0] + (b[0] - a[0]) * t / step, a[1] + (b[1] - a[1]) * t / step)
-            if on:
-                out.append((start, point))
-            on, start, walked = not on, point, 0.0
-    return out
 
 
 def _towel_thigh(around: str, points: dict[str, Vec], at: Point, body: tuple[Mark, ...]) -> Mark | None:
