@@ -28,10 +28,10 @@ CASING = 2.2  # the white gap around a limb that crosses another
 NECK_RADIUS = 4.5
 EYE_RADIUS = 2.0
 HAND_RADIUS = 7.5  # a hand is a knob wider than the forearm, so it reads as a hand
-TOWEL_RADIUS = 4.5  # a band nearly as wide as a limb, in the props' grey
+TOWEL_RADIUS = 6.0  # a band as wide as a limb
+TOWEL_OUTLINE = 2.0  # its grey edge; the inside is white
 TOWEL_EDGE = 1.4
 TOWEL_STEPS = 8
-TOWEL_END = 10.0  # each end runs on this far past its fist
 HOLD_REACH = 16.0  # a hand reaching within this of a body point holds it
 ARROW_STEPS = 10  # samples along the path: smooth enough at handout sizes
 TILT_RADIUS = 30.0  # a tilt arrow's arc round the turning part: clear of the buttock, under the thighs
@@ -187,9 +187,9 @@ def _trunk_marks(points: dict[str, Vec]) -> tuple[Mark, ...]:
 
 
 def _with_towel(spec: FigureSpec, points: dict[str, Vec], body: tuple[Mark, ...]) -> tuple[Mark, ...]:
-    """The body with any towel: a long band from one hand round a thigh to the other hand,
-    its ends a little past each fist, drawn over the body, the thigh drawn again through
-    its loop, and the hands drawn again over it."""
+    """The body with any towel: a long band (a grey outline, white inside) from one hand
+    round a thigh to the other hand, its ends a little past each fist, drawn over the
+    body, the thigh drawn again through its loop, and the hands drawn again over it."""
     marks: list[Mark] = []
     for prop in spec.props:
         if prop.kind != "towel" or prop.around is None:
@@ -199,13 +199,14 @@ def _with_towel(spec: FigureSpec, points: dict[str, Vec], body: tuple[Mark, ...]
         if prop.toward is not None:
             toward = points[prop.toward][:2]
             around = (knee[0] + (toward[0] - knee[0]) * prop.t, knee[1] + (toward[1] - knee[1]) * prop.t)
-        loop = _towel_loop(points["left_hand"][:2], points["right_hand"][:2], around)
-        # Rounds 8-13 hung loose striped ends below the hands: read as a bottle, fingers or
-        # a second fist. Each end now runs on past its fist, the way the band pulls.
-        ends = [_beyond(loop[1], loop[0], TOWEL_END), _beyond(loop[-2], loop[-1], TOWEL_END)]
-        path = (ends[0], *loop, ends[1])
-        # Round 14's white dashes along the band read as "zips or roads": a plain band.
-        marks += [Mark("casing", path, "paper", TOWEL_RADIUS + CASING), Mark("towel", path, "prop", TOWEL_RADIUS)]
+        # The band ends in the fists: rounds 8-13 hung loose striped ends below the hands
+        # (read as a bottle, fingers or a second fist), and round 15's ends past the fists
+        # hid the forearms, so the hands seemed to float.
+        path = _towel_loop(points["left_hand"][:2], points["right_hand"][:2], around)
+        # A grey outline round a white band (the tone rule's props are grey outlines): solid
+        # grey read as the floor, an arm or a dumbbell (rounds 12-15), white dashes as zips.
+        marks += [Mark("casing", path, "paper", TOWEL_RADIUS + CASING), Mark("towel", path, "prop", TOWEL_RADIUS),
+                  Mark("casing", path, "paper", TOWEL_RADIUS - TOWEL_OUTLINE)]
         # The thigh passes through the loop (round 9 read a loop drawn over the knee as a
         # ring or a bubble): its stretch inside the loop is drawn again over the towel.
         # No white casing: round 11 read a cased stretch as "a rolling pin", not a leg.
@@ -216,13 +217,6 @@ def _with_towel(spec: FigureSpec, points: dict[str, Vec], body: tuple[Mark, ...]
         return body
     hands = tuple(mark for mark in body if mark.kind == "hand" and mark.ink != "paper")
     return body + tuple(marks) + hands
-
-
-def _beyond(before: Point, at: Point, length: float) -> Point:
-    """The point ``length`` past ``at`` on the line from ``before``."""
-    dx, dy = at[0] - before[0], at[1] - before[1]
-    norm = math.hypot(dx, dy) or 1.0
-    return (at[0] + dx / norm * length, at[1] + dy / norm * length)
 
 
 def _towel_thigh(around: str, points: dict[str, Vec], at: Point, body: tuple[Mark, ...]) -> Mark | None:
