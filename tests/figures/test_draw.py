@@ -664,3 +664,25 @@ def test_panels_with_their_own_cameras_are_both_present_numbered_and_in_the_ink_
                 colour = getattr(shape, attribute, None)
                 if colour is not None and colour != colors.white and getattr(shape, "strokeWidth", 1):
                     assert _contrast_on_white(colour) >= 3.0, colour.hexval()
+
+
+def test_the_figure_4_seen_from_above_shows_the_crossed_knee_out_and_the_shin_across(
+        exercises: list[Exercise]) -> None:
+    # Rounds 9-16: in a side view the ankle on the knee "looks like a shin held in the
+    # air", and readers saw a double knee hug. Seen from above (rounds 14 and 17) the
+    # crossed knee lies out past its own hip, away from the held leg, a white gap from the
+    # held thigh (the "4"'s opening), and the shin runs across to the held knee with the
+    # foot past it.
+    spec = next(e.figure for e in exercises if e.id == "piriformis")
+    [(index, frame)] = [(i, name) for i, name in enumerate(("start", "middle", "end"))
+                        if getattr(spec, name) is not None and getattr(spec, name).camera is not None]
+    assert getattr(spec, frame).camera.pitch >= 60
+    points = _flat(spec, frame)
+    hips = (points["left_hip"], points["right_hip"])
+    side = (hips[1][0] - hips[0][0], hips[1][1] - hips[0][1])  # from the held hip to the crossed one
+    out = lambda p: ((p[0] - hips[1][0]) * side[0] + (p[1] - hips[1][1]) * side[1]) / math.hypot(*side)  # noqa: E731
+    assert out(points["right_knee"]) > 0 > out(points["left_knee"])  # on opposite sides of the crossed hip
+    assert _to_segment(points["right_knee"], points["left_hip"], points["left_knee"]) > 2 * LIMB_RADIUS + 2 * CASING
+    assert math.dist(points["right_ankle"], points["left_knee"]) < 2 * LIMB_RADIUS  # the ankle on the knee
+    assert out(points["right_toe"]) < out(points["left_knee"])  # the foot past the held knee
+    assert build_scene(spec).floor_ys[index] is None  # seen from above: the mat, no floor line
