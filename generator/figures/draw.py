@@ -188,33 +188,40 @@ _spec_text = lru_cache(maxsize=256)(repr)
 @dataclass(frozen=True)
 class PanelGeometry:
     """Where the panels sit in a figure: the panel size, each panel's left edge, the
-    badge's radius and the scene's (scale, dx, dy) inside a panel."""
+    badge's radius, and each panel's scene (scale, dx, dy) inside it: panels that share a
+    camera share a scale."""
 
     panel_width: float
     lefts: tuple[float, ...]
     badge: float
-    scale: float
-    dx: float
-    dy: float
+    scales: tuple[float, ...]
+    dxs: tuple[float, ...]
+    dys: tuple[float, ...]
     height: float
 
 
 def panel_geometry(scene: Scene, width: float) -> PanelGeometry:
-    """The panels laid out in ``width``: as large as they fit, at most half as tall as wide."""
+    """The panels laid out in ``width``: as large as they fit, at most half as tall as wide.
+
+    Each camera's view gets the largest scale that fits its box; a view shorter than the
+    tallest sits in the middle of the space under the number."""
     count = len(scene.panels)
     gap = PANEL_GAP * width
     panel_width = (width - gap * (count - 1)) / count
     margin = MARGIN * panel_width
     badge = max(MIN_BADGE, BADGE * width) / 2
     top = 2 * badge + margin  # the number sits above the drawing
-    x0, y0, x1, y1 = scene.box
-    scale = min((panel_width - 2 * margin) / (x1 - x0),
-                (width * MAX_HEIGHT - top - 2 * margin) / (y1 - y0))
-    height = (y1 - y0) * scale + top + 2 * margin
-    dx = (panel_width - (x1 - x0) * scale) / 2 - x0 * scale
-    dy = margin - y0 * scale
+    room = width * MAX_HEIGHT - top - 2 * margin
+    scales = tuple(min((panel_width - 2 * margin) / (x1 - x0), room / (y1 - y0))
+                   for x0, y0, x1, y1 in scene.boxes)
+    drawn = [(box[3] - box[1]) * scale for box, scale in zip(scene.boxes, scales)]
+    height = max(drawn) + top + 2 * margin
+    dxs = tuple((panel_width - (x1 - x0) * scale) / 2 - x0 * scale
+                for (x0, _, x1, _), scale in zip(scene.boxes, scales))
+    dys = tuple(margin + (max(drawn) - size) / 2 - box[1] * scale
+                for box, scale, size in zip(scene.boxes, scales, drawn))
     lefts = tuple(i * (panel_width + gap) for i in range(count))
-    return PanelGeometry(panel_width, lefts, badge, scale, dx, dy, height)
+    return PanelGeometry(panel_width, lefts, badge, scales, dxs, dys, height)
 
 
 @lru_cache(maxsize=256)
@@ -228,20 +235,21 @@ def panel_figure(spec: FigureSpec, width: float, inks: FigureInks) -> Drawing:
     scene = build_scene(spec)
     geometry = panel_geometry(scene, width)
     drawing = _Figure(width, geometry.height)
-    scale = geometry.scale
     rule = inks.colour("prop")
     for number, (left, marks) in enumerate(zip(geometry.lefts, scene.panels), start=1):
-        dx = left + geometry.dx
+        scale, dx, dy = geometry.scales[number - 1], left + geometry.dxs[number - 1], geometry.dys[number - 1]
 
-        def at(point: tuple[float, float], dx: float = dx) -> tuple[float, float]:
-            return (round(point[0] * scale + dx, 1), round(point[1] * scale + geometry.dy, 1))
+        def at(point: tuple[float, float], scale: float = scale, dx: float = dx,
+               dy: float = dy) -> tuple[float, float]:
+            return (round(point[0] * scale + dx, 1), round(point[1] * scale + dy, 1))
 
         inset = PANEL_RULE / 2
         drawing.add(Rect(left + inset, inset, geometry.panel_width - 2 * inset, geometry.height - 2 * inset,
                          rx=geometry.badge * 0.6, ry=geometry.badge * 0.6, fillColor=None,
                          strokeColor=rule, strokeWidth=PANEL_RULE))
-        if scene.floor_y is not None:
-            y = round(scene.floor_y * scale + geometry.dy, 1)
+        floor_y = scene.floor_ys[number - 1]
+        if floor_y is not None:
+            y = round(floor_y * scale + dy, 1)
             margin = MARGIN * geometry.panel_width
             drawing.add(Line(left + margin, y, left + geometry.panel_width - margin, y, strokeColor=rule,
                              strokeWidth=round(1.5 * scale, 2), strokeLineCap=1))

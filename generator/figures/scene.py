@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from .kinematics import (CHAINS, HEAD_RADIUS, LIMB_RADIUS, TRUNK_SAMPLES, TRUNK_SECTIONS, Vec,
                          point_radius)
-from .spec import FigureSpec, interpolate, project, prop_boxes, solve
+from .spec import Camera, FigureSpec, interpolate, panel_cameras, project, prop_boxes, solve
 
 Point = tuple[float, float]
 
@@ -28,11 +28,10 @@ CASING = 2.2  # the white gap around a limb that crosses another
 NECK_RADIUS = 4.5
 EYE_RADIUS = 2.0
 HAND_RADIUS = 7.5  # a hand is a knob wider than the forearm, so it reads as a hand
-TOWEL_RADIUS = 6.0  # a band as wide as a limb, solid prop grey, so it reads as cloth
+TOWEL_RADIUS = 6.0  # a band as wide as a limb
+TOWEL_OUTLINE = 2.0  # its grey edge; the inside is white
 TOWEL_EDGE = 1.4
 TOWEL_STEPS = 8
-TOWEL_END = 18.0  # the loose end that hangs below each hand: a towel's, not a strap's
-TOWEL_STRIPES = (0.3, 0.55)  # across each loose end, from its tip: a towel's woven stripes
 HOLD_REACH = 16.0  # a hand reaching within this of a body point holds it
 ARROW_STEPS = 10  # samples along the path: smooth enough at handout sizes
 TILT_RADIUS = 30.0  # a tilt arrow's arc round the turning part: clear of the buttock, under the thighs
@@ -52,15 +51,20 @@ class Mark:
     cased: bool = True  # an arrow's white casing (off where it runs down into the body)
 
 
+Box = tuple[float, float, float, float]
+
+
 @dataclass(frozen=True)
 class Scene:
     """Panels of marks in drawing order (1: start, 2: end with the arrow; or start, middle,
-    end), the box
-    (x0, y0, x1, y1) every panel shares, and the floor's height (None: seen from above)."""
+    end), each panel's box (x0, y0, x1, y1) and floor height (None: seen from above), and
+    which panels share a camera. Panels that share a camera share one box, so the body
+    stays in place between them; a panel with its own camera has its own."""
 
     panels: tuple[tuple[Mark, ...], ...]
-    box: tuple[float, float, float, float]
-    floor_y: float | None
+    boxes: tuple[Box, ...]
+    floor_ys: tuple[float | None, ...]
+    views: tuple[int, ...]  # per panel: the index of its camera among the figure's distinct ones
 
     @property
     def marks(self) -> tuple[Mark, ...]:
@@ -73,22 +77,27 @@ def build_scene(spec: FigureSpec) -> Scene:
     """Project ``spec`` into its panels (two, or three with a middle position); cached
     because FigureSpec is frozen and hashable."""
     frames = [spec.start, *([spec.middle] if spec.middle is not None else []), spec.end]
-    flat = lambda points: {name: _flat(spec, p) for name, p in points.items()}  # noqa: E731
-    poses = [flat(solve(spec, frame)) for frame in frames]
-    props = _prop_marks(spec)
+    cameras = panel_cameras(spec)
+    poses = [{name: _flat(camera, p) for name, p in solve(spec, frame).items()}
+             for frame, camera in zip(frames, cameras)]
     # A hand placed on the body (not set off from it, like a palm on the floor) holds it.
     holding = lambda frame: tuple(r.part for r in frame.reach  # noqa: E731
                                   if r.part.endswith("hand") and math.hypot(*r.offset) < HOLD_REACH)
-    arrows = _arrow_marks(spec, poses[-1], (poses[-1]["head"][:2],)) if spec.moving else ()
-    panels = tuple(props + _with_towel(spec, pose, _body_marks(pose, spec.emphasis, holding(frame)))
-                   for frame, pose in zip(frames, poses))
+    arrows = _arrow_marks(spec, cameras[-1], poses[-1], (poses[-1]["head"][:2],)) if spec.moving else ()
+    panels = tuple(_prop_marks(spec, camera) + _with_towel(spec, pose, _body_marks(pose, spec.emphasis,
+                                                                                    holding(frame)))
+                   for frame, pose, camera in zip(frames, poses, cameras))
     panels = panels[:-1] + (panels[-1] + arrows,)
-    box = _mark_box(tuple(mark for panel in panels for mark in panel))
-    return Scene(panels, box, _floor_y(spec))
+    distinct = list(dict.fromkeys(cameras))
+    views = tuple(distinct.index(camera) for camera in cameras)
+    view_boxes = [_mark_box(tuple(mark for panel, view in zip(panels, views) if view == index
+                                  for mark in panel)) for index in range(len(distinct))]
+    return Scene(panels, tuple(view_boxes[view] for view in views),
+                 tuple(_floor_y(spec, camera) for camera in cameras), views)
 
 
-def _flat(spec: FigureSpec, point: Vec) -> Vec:
-    return project(point, spec.camera)
+def _flat(camera: Camera, point: Vec) -> Vec:
+    return project(point, camera)
 
 
 def _body_marks(points: dict[str, Vec], emphasis: tuple[str, ...] = (),
@@ -178,9 +187,9 @@ def _trunk_marks(points: dict[str, Vec]) -> tuple[Mark, ...]:
 
 
 def _with_towel(spec: FigureSpec, points: dict[str, Vec], body: tuple[Mark, ...]) -> tuple[Mark, ...]:
-    """The body with any towel: a soft loop from one hand round a thigh to the other hand,
-    drawn as a prop's outlined band over the body, the thigh drawn again through it, and
-    the hands drawn again over its ends."""
+    """The body with any towel: a long band (a grey outline, white inside) from one hand
+    round a thigh to the other hand, its ends a little past each fist, drawn over the
+    body, the thigh drawn again through its loop, and the hands drawn again over it."""
     marks: list[Mark] = []
     for prop in spec.props:
         if prop.kind != "towel" or prop.around is None:
@@ -190,18 +199,14 @@ def _with_towel(spec: FigureSpec, points: dict[str, Vec], body: tuple[Mark, ...]
         if prop.toward is not None:
             toward = points[prop.toward][:2]
             around = (knee[0] + (toward[0] - knee[0]) * prop.t, knee[1] + (toward[1] - knee[1]) * prop.t)
-        loop = _towel_loop(points["left_hand"][:2], points["right_hand"][:2], around)
-        # Round 8 read the thin loop as a strap: the ends hang loose below the hands,
-        # with stripes across them, as a towel's do.
-        ends = [(hand[0], hand[1] - TOWEL_END) for hand in (loop[0], loop[-1])]
-        path = (ends[0], *loop, ends[1])
-        # Round 10: white inside a hairline read as "a gap or a ghost shape": the band is
-        # solid prop grey, with white stripes across its loose ends.
-        marks += [Mark("casing", path, "paper", TOWEL_RADIUS + CASING), Mark("towel", path, "prop", TOWEL_RADIUS)]
-        marks += [Mark("stripe", ((hand[0] - width, hand[1] - TOWEL_END * (1 - at)),
-                                  (hand[0] + width, hand[1] - TOWEL_END * (1 - at))), "paper", TOWEL_EDGE * 0.6)
-                  for hand in (loop[0], loop[-1]) for at in TOWEL_STRIPES
-                  for width in (TOWEL_RADIUS,)]
+        # The band ends in the fists: rounds 8-13 hung loose striped ends below the hands
+        # (read as a bottle, fingers or a second fist), and round 15's ends past the fists
+        # hid the forearms, so the hands seemed to float.
+        path = _towel_loop(points["left_hand"][:2], points["right_hand"][:2], around)
+        # A grey outline round a white band (the tone rule's props are grey outlines): solid
+        # grey read as the floor, an arm or a dumbbell (rounds 12-15), white dashes as zips.
+        marks += [Mark("casing", path, "paper", TOWEL_RADIUS + CASING), Mark("towel", path, "prop", TOWEL_RADIUS),
+                  Mark("casing", path, "paper", TOWEL_RADIUS - TOWEL_OUTLINE)]
         # The thigh passes through the loop (round 9 read a loop drawn over the knee as a
         # ring or a bubble): its stretch inside the loop is drawn again over the towel.
         # No white casing: round 11 read a cased stretch as "a rolling pin", not a leg.
@@ -251,15 +256,15 @@ def _towel_loop(first: Point, second: Point, around: Point) -> tuple[Point, ...]
     return (plus, *arc, minus)
 
 
-def _prop_marks(spec: FigureSpec) -> tuple[Mark, ...]:
+def _prop_marks(spec: FigureSpec, camera: Camera) -> tuple[Mark, ...]:
     marks = []
     for kind, low, high in prop_boxes(spec):
         for box_low, box_high in _prop_parts(kind, low, high):
             corners = [(x, y, z) for x in (box_low[0], box_high[0]) for y in (box_low[1], box_high[1])
                        for z in (box_low[2], box_high[2])]
-            hull = _hull([_flat(spec, c)[:2] for c in corners])
+            hull = _hull([_flat(camera, c)[:2] for c in corners])
             marks.append(Mark("prop", tuple(hull), "prop", 1.2))
-    if spec.floor and _floor_y(spec) is not None:
+    if spec.floor and _floor_y(spec, camera) is not None:
         marks.insert(0, Mark("floor", (), "prop", 1.5))
     return tuple(marks)
 
@@ -284,24 +289,26 @@ def _prop_parts(kind: str, low: Vec, high: Vec) -> list[tuple[Vec, Vec]]:
     ]
 
 
-def _floor_y(spec: FigureSpec) -> float | None:
+def _floor_y(spec: FigureSpec, camera: Camera) -> float | None:
     """Screen height of the floor line; None when seen from above (the mat shows it)."""
-    if not spec.floor or spec.camera.pitch > 12:
+    if not spec.floor or camera.pitch > 12:
         return None
-    return _flat(spec, (0.0, 0.0, 0.0))[1]
+    return _flat(camera, (0.0, 0.0, 0.0))[1]
 
 
-def _arrow_marks(spec: FigureSpec, end2: dict[str, Vec], heads: tuple[Point, ...]) -> tuple[Mark, ...]:
+def _arrow_marks(spec: FigureSpec, camera: Camera, end2: dict[str, Vec],
+                 heads: tuple[Point, ...]) -> tuple[Mark, ...]:
+    """The movement's arrow in the last panel, seen by that panel's ``camera``."""
     centre = _centroid([p[:2] for p in end2.values()])
     marks = []
     frames = [interpolate(spec, i / ARROW_STEPS) for i in range(ARROW_STEPS + 1)]
-    floor = _floor_y(spec)
+    floor = _floor_y(spec, camera)
     for name in spec.moving:
         if spec.arrow == "reach":
             marks.append(Mark("arrow", _reach_path(end2, name), "arrow", LIMB_RADIUS * ARROW_WIDTH))
             continue
         if spec.arrow == "tilt":
-            marks.append(Mark("arrow", _tilt_path(spec, name, floor), "arrow", LIMB_RADIUS * ARROW_WIDTH))
+            marks.append(Mark("arrow", _tilt_path(spec, camera, name, floor), "arrow", LIMB_RADIUS * ARROW_WIDTH))
             continue
         if spec.arrow in ("lift", "press"):
             make = _lift_path if spec.arrow == "lift" else _press_path
@@ -311,7 +318,7 @@ def _arrow_marks(spec: FigureSpec, end2: dict[str, Vec], heads: tuple[Point, ...
                               LIMB_RADIUS * ARROW_WIDTH, cased=spec.arrow != "press"))
             continue
         clear = ARROW_GAP + 2 * (point_radius(name) - LIMB_RADIUS) + spec.arrow_gap
-        path = _arrow_path([_flat(spec, frame[name])[:2] for frame in frames], centre, spec.arrow, clear)
+        path = _arrow_path([_flat(camera, frame[name])[:2] for frame in frames], centre, spec.arrow, clear)
         if floor is not None:  # an arc swept out from a hand on the floor must not dip under it
             path = [(x, max(y, floor + ARROW_GAP / 2)) for x, y in path]
         path = _clear_of(path, heads, HEAD_CLEAR)
@@ -397,13 +404,13 @@ def _reach_path(points: dict[str, Vec], name: str) -> tuple[Point, ...]:
     return ((end[0] - ux * span, end[1] - uy * span), end)
 
 
-def _tilt_path(spec: FigureSpec, name: str, floor: float | None) -> tuple[Point, ...]:
+def _tilt_path(spec: FigureSpec, camera: Camera, name: str, floor: float | None) -> tuple[Point, ...]:
     """An arc round the turning part's far end (away from the low back: the tail bone),
     the way the part turns from start to end, starting just above the floor: "rock the
     pelvis, tail bone up". Round 2's straight arrow landed on the belly and read as
     "push your stomach down"."""
     start, end = solve(spec, "start"), solve(spec, "end")
-    flat = lambda points, p: _flat(spec, points[p])[:2]  # noqa: E731
+    flat = lambda points, p: _flat(camera, points[p])[:2]  # noqa: E731
     heading = lambda points: math.atan2(*reversed([b - a for a, b in zip(  # noqa: E731
         flat(points, name), flat(points, "low_back"))]))
     turn = 1.0 if math.remainder(heading(end) - heading(start), math.tau) > 0 else -1.0

@@ -35,8 +35,8 @@ from .kinematics import (
 
 __all__ = [
     "Camera", "FigureSpec", "Hip", "Keyframe", "LIMB_RADIUS", "LimbName", "POINTS", "POSITION_LIMIT",
-    "Pelvis", "PointName", "Prop", "Reach", "Shoulder", "Vec", "interpolate", "project", "prop_boxes",
-    "solve", "surface_height",
+    "Pelvis", "PointName", "Prop", "Reach", "Shoulder", "Vec", "interpolate", "panel_cameras", "project",
+    "prop_boxes", "solve", "surface_height",
 ]
 
 # Positions and offsets are body units (a standing adult is about 175 tall): a pose or a
@@ -134,6 +134,15 @@ class Reach(_Base):
 
 
 @record
+class Camera(_Base):
+    """An orthographic view of the world."""
+
+    yaw: Degrees = field(default=0, metadata=_about("Walk around the figure: 90 looks from the +X end."))
+    pitch: Annotated[float, _human(0, 90, "camera elevation (0 side-on, 90 from above)")] = 0
+    near: Literal["left", "right"] = field(default="right", metadata=_about("Side of the body toward the viewer."))
+
+
+@record
 class Keyframe(_Base):
     """One pose: joint angles, and which points rest on a surface."""
 
@@ -160,15 +169,9 @@ class Keyframe(_Base):
     contacts: tuple[PointName, ...] = field(  # type: ignore[valid-type]
         default=(), metadata=_about("Points that rest on the floor, mat or a prop (tests check them).")
     )
-
-
-@record
-class Camera(_Base):
-    """An orthographic view of the world."""
-
-    yaw: Degrees = field(default=0, metadata=_about("Walk around the figure: 90 looks from the +X end."))
-    pitch: Annotated[float, _human(0, 90, "camera elevation (0 side-on, 90 from above)")] = 0
-    near: Literal["left", "right"] = field(default="right", metadata=_about("Side of the body toward the viewer."))
+    camera: Camera | None = field(default=None, metadata=_about(
+        "This panel's own camera (omitted: the figure's): e.g. the lying figure 4's crossing "
+        "seen from above, its pull from the side. Panels that share a camera share a scale."))
 
 
 PROP_SIZES: dict[str, tuple[float, float, float]] = {
@@ -301,6 +304,13 @@ def _namespace(value: object) -> object:
     if isinstance(value, dict):
         return SimpleNamespace(**{key: _namespace(item) for key, item in value.items()})
     return value
+
+
+def panel_cameras(spec: FigureSpec) -> tuple[Camera, ...]:
+    """Each panel's camera, in panel order (start, middle if any, end): the keyframe's own
+    or the figure's."""
+    frames = (spec.start, *((spec.middle,) if spec.middle is not None else ()), spec.end)
+    return tuple(frame.camera or spec.camera for frame in frames)
 
 
 def project(point: Vec, camera: Camera) -> Vec:
