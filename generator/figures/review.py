@@ -46,7 +46,7 @@ def render_review_sheet(exercises: Sequence[Exercise], styles: Styles, inks: Fig
                                ("BOTTOMPADDING", (0, 0), (-1, -1), 12),
                                ("FONTNAME", (0, 0), (-1, -1), styles.fonts.regular)]))
     heading = _("Exercise figures: review sheet")
-    legend = _("1 = start, 2 = end, arrow = movement. Dark: the near side; lighter: the far side.")
+    legend = _("1 = start, last = end, arrow = movement. Dark: the near side; lighter: the far side.")
     story: list[Flowable] = [TextBlock(escape(heading), styles.paragraph("h1")),
                              TextBlock(escape(legend), styles.paragraph("small")), Spacer(1, 6), table]
     info = DocumentInfo(title=heading, author="handout", subject=heading, keywords=(),

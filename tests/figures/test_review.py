@@ -38,7 +38,7 @@ def test_review_sheet_labels_every_exercise_once_and_says_what_the_numbers_mean(
     for exercise in exercises:
         assert pdf.text.count(f"({exercise.id})") == 1, exercise.id
         assert " ".join(exercise.name.split()) in pdf.text
-    assert "1 = start, 2 = end, arrow = movement" in pdf.text
+    assert "1 = start, last = end, arrow = movement" in pdf.text
     assert pdf.text.count("Easier version:") == 3
     assert pdf.text.count("(floor-transfer)") == 1  # the drawing that is not an exercise's
 
