@@ -79,6 +79,7 @@ def style_problems(data: Mapping[str, Any]) -> list[tuple[Location, str]]:
             else:
                 problems.append((where, "unknown setting"))
     problems += _overprinting(paragraphs)
+    problems += _large_print_overprinting(paragraphs, data.get("large_print"))
     figure = data.get("figure")
     if isinstance(figure, Mapping):
         for name, value in figure.items():
@@ -127,6 +128,29 @@ def _overprinting(paragraphs: Mapping[str, Any]) -> list[tuple[Location, str]]:
                              f"text of {size:g} pt: lines would print over each other; give "
                              "a leading of at least the size (1.4 times it reads best)"))
     return problems
+
+
+def _large_print_overprinting(paragraphs: Mapping[str, Any],
+                              large: Any) -> list[tuple[Location, str]]:
+    """Large print scales sizes by ``scale`` and leadings by ``leading_scale``: a scale
+    that outgrows the leading makes every large-print line print over the next."""
+    if not isinstance(large, Mapping) or not _is_number(large.get("scale")):
+        return []
+    scale = large["scale"]
+    leading_scale = large.get("leading_scale", scale)
+    if not _is_number(leading_scale):
+        return []
+    for name, spec in paragraphs.items():
+        if not isinstance(spec, Mapping):
+            continue
+        size, leading = spec.get("size"), spec.get("leading")
+        if _is_number(size) and _is_number(leading) and leading >= size \
+                and leading * leading_scale < size * scale:
+            return [(("large_print", "scale"), f"large print makes {name}'s text "
+                     f"{size * scale:g} pt on a leading of {leading * leading_scale:g} pt: "
+                     "lines would print over each other; raise leading_scale or lower "
+                     f"scale (leading_scale at least {size * scale / leading:.2f})")]
+    return []
 
 
 def contrast_problems(colours: Mapping[str, str], paragraphs: Mapping[str, Any],

@@ -82,3 +82,16 @@ def test_an_unknown_figure_ink_names_the_file_once_with_its_line(tmp_path: Path)
     assert output.startswith(f"error: {path}:2:3: figure.glow: unknown ink 'glow' (the inks "
                              "are near, far, arrow, prop, number)")
     assert output.count("styles.yaml") == 1
+
+
+def test_a_large_print_scale_that_outgrows_the_leading_is_refused_at_its_line(
+        tmp_path: Path) -> None:
+    """Attack 3: scale 3 with the bundled leading_scale made every large-print line overprint,
+    exit 0; a scale the leading keeps up with still builds."""
+    code, output, path = build_with_styles(tmp_path, "large_print:\n  scale: 3\n")
+    assert code == 1
+    assert f"error: {path}:2:3: large_print.scale: large print makes" in output
+    assert "lines would print over each other" in output
+    assert not (tmp_path / "out.pdf").exists()
+    kept_up = {**BUNDLED, "large_print": {**BUNDLED["large_print"], "scale": 3, "leading_scale": 3}}
+    assert style_problems(kept_up) == []
