@@ -842,6 +842,10 @@ CASES: dict[str, Case] = {
                    "  body:\n    font: regular\n    size: 12\n    leading: 6"), 1,
         "paragraph.body.leading: a leading of 6 pt with text of 12 pt: lines would print "
         "over each other"),
+    "styles-large-print-overprints": Case(
+        own_styles("  scale: 1.34          #", "  scale: 3          #"), 1,
+        "large_print.scale: large print makes body's text 36 pt on a leading of 22.512 pt: "
+        "lines would print over each other"),
     "too-many-safety-items": Case(many_safety_items, 1, "at most 30 items"),
     "pack-text-too-long": Case(too_much_pack_text, 1, "the limit is 150,000"),
     "dose-given-twice": Case(build_with("-e", "cobra", "--dose", "cobra=2x10", "--dose",
