@@ -169,10 +169,11 @@ def typeset(story_xml: str, resources: Resources, prescription: Prescription,
     styles = make_styles(resources.styles, fonts, options.large_print, pack.language)
     inks = FigureInks(**styles.figure)
 
-    def figure(exercise_id: str, width: float, variant: str) -> Flowable | None:
+    def figure(exercise_id: str, width: float, variant: str, max_height: float | None) -> Flowable | None:
         if variant == "drawing":
             return DRAWINGS[exercise_id](width, inks)
-        return exercise_figure(pack.exercise(exercise_id), width, inks, variant)  # type: ignore[arg-type]
+        return exercise_figure(pack.exercise(exercise_id), width, inks, variant,  # type: ignore[arg-type]
+                               max_height)
 
     root = parse_story(story_xml)
     check_safety_content(root, pack, prescription, resources.templates_dir)

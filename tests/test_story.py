@@ -29,10 +29,10 @@ def styles(resources: Resources) -> Styles:
     return make_styles(resources.styles, register_fonts(), large_print=False)
 
 
-def figure(exercise_id: str, width: float, variant: str) -> Flowable | None:
+def figure(exercise_id: str, width: float, variant: str, max_height: float | None = None) -> Flowable | None:
     if exercise_id != "cobra":
         raise KeyError(exercise_id)
-    return Spacer(width, width / 2) if variant == "main" else None
+    return Spacer(width, min(width / 2, max_height or width)) if variant == "main" else None
 
 
 def build(styles: Styles, body: str) -> list[Flowable]:
@@ -120,6 +120,7 @@ def test_a_log_without_a_score_row_tints_nothing(styles: Styles) -> None:
     ('<figure exercise="nope"/>', "the pack has no exercise 'nope'"),
     ('<figure drawing="nope"/>', "there is no drawing 'nope'"),
     ('<figure exercise="cobra" variant="harder"/>', "the variants are main and easier"),
+    ('<figure exercise="cobra" size="huge"/>', "the sizes are column and wide"),
     ('<box style="sparkly"/>', "valid styles: amber, danger, green, info, red, safety"),
 ])
 def test_a_mistake_in_a_template_is_a_clean_error(styles: Styles, body: str, message: str) -> None:
@@ -132,6 +133,8 @@ def test_a_figure_is_as_wide_as_its_place_and_an_undrawn_variant_is_skipped(styl
     main = build(styles, '<figure exercise="cobra"/>')
     assert main[0].wrap(WIDTH, 1000) == (WIDTH, WIDTH / 2)
     assert build(styles, '<figure exercise="cobra" variant="easier"/>') == []
+    wide = build(styles, '<figure exercise="cobra" size="wide"/>')  # kept low: card.wide_figure_height
+    assert wide[0].wrap(WIDTH, 1000) == (WIDTH, styles.card["wide_figure_height"]) and WIDTH / 2 > 66
 
 
 def test_an_empty_list_prints_nothing(resources: Resources) -> None:

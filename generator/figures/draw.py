@@ -117,23 +117,25 @@ def _finite(*values: float) -> None:
 
 
 def exercise_figure(exercise: Exercise, width: float, inks: FigureInks,
-                    variant: Variant = "main") -> Flowable | None:
-    """The exercise's figure ``width`` points wide (its height at most half that).
+                    variant: Variant = "main", max_height: float | None = None) -> Flowable | None:
+    """The exercise's figure ``width`` points wide, its height at most half that and at
+    most ``max_height`` (a figure across a whole card is kept low).
 
     ``main``: the numbered start and end panels, the exercise's own picture, or an empty
     slot. ``easier``: the easier version's panels, or None when it has none drawn.
     """
     width = float(width)
-    _finite(width)
+    height = width * MAX_HEIGHT if max_height is None else min(float(max_height), width * MAX_HEIGHT)
+    _finite(width, height)
     if variant == "easier":
         if exercise.figure is None or exercise.figure.easier is None:
             return None
-        return _replayed(exercise.figure.easier, width, inks)
+        return _replayed(exercise.figure.easier, width, inks, height)
     if exercise.figure is not None:
-        return _replayed(exercise.figure, width, inks)
+        return _replayed(exercise.figure, width, inks, height)
     if exercise.image is not None:
-        return _FramedImage(Path(exercise.image), width, width * MAX_HEIGHT * 0.8)
-    return _empty_slot(width, width * MAX_HEIGHT * 0.6, inks)
+        return _FramedImage(Path(exercise.image), width, height * 0.8)
+    return _empty_slot(width, height * 0.6, inks)
 
 
 FLOOR_TRANSFER = Path(__file__).with_name("floor-transfer.yaml")
@@ -160,7 +162,7 @@ def floor_transfer_figure(width: float, inks: FigureInks) -> Flowable:
     the side."""
     width = float(width)
     _finite(width)
-    return _replayed(floor_transfer_spec(), width, inks)
+    return _replayed(floor_transfer_spec(), width, inks, width * MAX_HEIGHT)
 
 
 DRAWINGS: dict[str, Callable[[float, FigureInks], Flowable]] = {"floor-transfer": floor_transfer_figure}
@@ -168,16 +170,19 @@ DRAWINGS: dict[str, Callable[[float, FigureInks], Flowable]] = {"floor-transfer"
 (``<figure drawing="floor-transfer"/>``)."""
 
 
-def _replayed(spec: FigureSpec, width: float, inks: FigureInks) -> Flowable:
+def _replayed(spec: FigureSpec, width: float, inks: FigureInks, height: float) -> Flowable:
     """``panel_figure``'s drawing, drawn once (then kept in memory and on disk) and given
     to each handout as a flowable of its own (layout/replay.py): a shared Drawing holds
     the canvas it is drawn on, so threads building at once must not share one."""
 
     def draw() -> tuple[float, float, str]:
-        drawing = panel_figure(spec, width, inks)
+        drawing = panel_figure(spec, width, inks, height)
         return float(drawing.width), float(drawing.height), _operators_of(drawing)
 
-    return replayed_figure(f"panels {_spec_text(spec)} {width!r} {inks!r}", draw)
+    # The height enters the key only where it limits the figure: the keys (and the disk
+    # cache) of figures at most half as tall as wide are as before.
+    limit = "" if height == width * MAX_HEIGHT else f" {height!r}"
+    return replayed_figure(f"panels {_spec_text(spec)} {width!r}{limit} {inks!r}", draw)
 
 
 # repr() of a figure's whole pose data, once per spec (a frozen model: hashing it is a
@@ -200,23 +205,29 @@ class PanelGeometry:
     height: float
 
 
-def panel_geometry(scene: Scene, width: float) -> PanelGeometry:
-    """The panels laid out in ``width``: as large as they fit, at most half as tall as wide.
+def panel_geometry(scene: Scene, width: float, height: float | None = None) -> PanelGeometry:
+    """The panels laid out in ``width``: as large as they fit, at most ``height`` tall
+    (by default, and at most, half the width).
 
     Each camera's view gets the largest scale that fits its box; a view shorter than the
     tallest sits in the middle of the space under the number."""
     count = len(scene.panels)
-    gap = PANEL_GAP * width
+    limit = width * MAX_HEIGHT if height is None else min(height, width * MAX_HEIGHT)
+    gap = PANEL_GAP * min(width, 2 * limit)
     panel_width = (width - gap * (count - 1)) / count
     margin = MARGIN * panel_width
-    badge = max(MIN_BADGE, BADGE * width) / 2
-    top = 2 * badge + margin  # the number sits above the drawing
-    room = width * MAX_HEIGHT - top - 2 * margin
-    scales = tuple(min((panel_width - 2 * margin) / (x1 - x0), room / (y1 - y0))
+    badge = max(MIN_BADGE, BADGE * min(width, 3 * limit)) / 2  # a low, wide figure: a badge of its height
+    # The number sits above the drawing; in a low, wide figure it sits beside it, so the
+    # drawing gets the whole height.
+    beside = limit < width * MAX_HEIGHT
+    top = 0 if beside else 2 * badge + margin
+    side = 2 * badge + margin if beside else 0
+    room = limit - top - 2 * margin
+    scales = tuple(min((panel_width - side - 2 * margin) / (x1 - x0), room / (y1 - y0))
                    for x0, y0, x1, y1 in scene.boxes)
     drawn = [(box[3] - box[1]) * scale for box, scale in zip(scene.boxes, scales)]
-    height = max(drawn) + top + 2 * margin
-    dxs = tuple((panel_width - (x1 - x0) * scale) / 2 - x0 * scale
+    height = max(max(drawn) + top + 2 * margin, 2 * badge + 2 * margin)
+    dxs = tuple(side + (panel_width - side - (x1 - x0) * scale) / 2 - x0 * scale
                 for (x0, _, x1, _), scale in zip(scene.boxes, scales))
     dys = tuple(margin + (max(drawn) - size) / 2 - box[1] * scale
                 for box, scale, size in zip(scene.boxes, scales, drawn))
@@ -225,15 +236,15 @@ def panel_geometry(scene: Scene, width: float) -> PanelGeometry:
 
 
 @lru_cache(maxsize=256)
-def panel_figure(spec: FigureSpec, width: float, inks: FigureInks) -> Drawing:
-    """Both panels of ``spec`` in a figure ``width`` points wide (cached: drawn once per
-    size and inks). The numbers are drawn as strokes, not text: no font, and nothing
+def panel_figure(spec: FigureSpec, width: float, inks: FigureInks, height: float | None = None) -> Drawing:
+    """The panels of ``spec`` in a figure ``width`` points wide and at most ``height`` tall
+    (by default half the width; cached: drawn once per size and inks). The numbers are drawn as strokes, not text: no font, and nothing
     stray in the page's text for a screen reader or a search."""
     from .scene import build_scene  # not imported when every figure is replayed from the cache
 
     width = float(width)
     scene = build_scene(spec)
-    geometry = panel_geometry(scene, width)
+    geometry = panel_geometry(scene, width, height)
     drawing = _Figure(width, geometry.height)
     rule = inks.colour("prop")
     for number, (left, marks) in enumerate(zip(geometry.lefts, scene.panels), start=1):

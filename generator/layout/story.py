@@ -27,11 +27,12 @@ from .flowables import (Heading, Items, Keep, ProseColumns, TextBlock, boxed, ca
                         side_by_side)
 from .styles import Styles
 
-# (exercise id, width, variant) -> the figure, its height decided by the figure (at most half
-# the width); None when there is nothing to draw (an exercise with no easier version drawn).
-# Raises KeyError(id) for an id not in the pack. Variants: "main", "easier"; "drawing": the id
-# names a drawing of its own (<figure drawing="floor-transfer"/>), not an exercise.
-FigureFactory = Callable[[str, float, str], "Flowable | None"]
+# (exercise id, width, variant, max height) -> the figure, its height decided by the figure
+# (at most half the width, and at most the max height unless None); None when there is nothing
+# to draw (an exercise with no easier version drawn). Raises KeyError(id) for an id not in the
+# pack. Variants: "main", "easier"; "drawing": the id names a drawing of its own
+# (<figure drawing="floor-transfer"/>), not an exercise.
+FigureFactory = Callable[[str, float, str, "float | None"], "Flowable | None"]
 ElementMethod = Callable[[ET.Element, float], Iterator[Flowable]]
 
 _BOX_COLOURS = {  # style -> (border colour, tint) names in styles.yaml
@@ -444,8 +445,13 @@ class StoryBuilder:
         elif variant not in ("main", "easier"):
             raise UserError(f"<figure variant=\"{variant}\">: the variants are main and easier",
                             field="story")
+        size = element.get("size", "column")
+        if size not in ("column", "wide"):
+            raise UserError(f"<figure size=\"{size}\">: the sizes are column and wide", field="story")
+        # A wide figure spans what it is given (a whole card), kept low: card.wide_figure_height.
+        max_height = self.styles.card["wide_figure_height"] if size == "wide" else None
         try:
-            figure = self.figure(exercise_id, width, variant)
+            figure = self.figure(exercise_id, width, variant, max_height)
         except KeyError as error:
             if error.args != (exercise_id,):  # a bug inside the factory, not a bad id
                 raise

@@ -128,6 +128,7 @@ def _make_styles(data: Mapping[str, Any], fonts: FontFamily, large_print: bool,
         figure_scale = float(large.get("figure_scale", large["scale"])) if large_print else 1.0
         for name in ("card", "plan"):
             sections[name]["figure_width"] = float(data[name]["figure_width"]) * figure_scale
+        sections["card"]["wide_figure_height"] = float(data["card"]["wide_figure_height"]) * figure_scale
         specs = data["paragraph"]
         scales = {"size": scale, "leading": leading_scale, "space_before": space_scale,
                   "space_after": space_scale}

@@ -569,6 +569,34 @@ def test_panel_geometry_keeps_a_margin_and_the_height_cap(exercises: list[Exerci
             assert g.lefts[1] - g.lefts[0] >= g.panel_width
 
 
+@pytest.mark.parametrize(("width", "height"), [(482.0, 66.0), (400.0, 90.0), (530.0, 60.0)])
+def test_a_low_wide_figure_puts_each_number_beside_its_drawing(exercises: list[Exercise], width: float,
+                                                                height: float) -> None:
+    for exercise in exercises:
+        scene = build_scene(exercise.figure)
+        wide = panel_geometry(scene, width, height)
+        assert wide.height <= height + 1e-9, exercise.id
+        for (x0, y0, x1, y1), scale, dx, dy in zip(scene.boxes, wide.scales, wide.dxs, wide.dys):
+            # The drawing keeps clear of the number's column on its left, and inside the frame.
+            assert x0 * scale + dx >= 2 * wide.badge - 1e-6 and x1 * scale + dx <= wide.panel_width + 1e-6
+            assert y0 * scale + dy >= 0 and y1 * scale + dy <= wide.height + 1e-6, exercise.id
+        if (width, height) == (482.0, 66.0) and exercise.figure.middle is not None:
+            # About the card's: three panels drawn larger than in the card's figure column.
+            column = panel_geometry(scene, 227.0)
+            assert all(w > 1.3 * c for w, c in zip(wide.scales, column.scales)), exercise.id
+        figure = exercise_figure(exercise, width, INKS, "main", height)
+        assert figure is not None and figure.wrap(width, 1000) == (width, wide.height)
+        bx0, by0, bx1, by1 = panel_figure(exercise.figure, width, INKS, height).getBounds()
+        assert bx0 >= 0 and by0 >= 0 and bx1 <= width + 1e-6 and by1 <= wide.height + 1e-6, exercise.id
+
+
+def test_a_height_of_half_the_width_or_more_changes_nothing(exercises: list[Exercise]) -> None:
+    for exercise in exercises[:3]:
+        for height in (114.0, 300.0):
+            assert panel_figure(exercise.figure, 228.0, INKS, height).getBounds() == \
+                panel_figure(exercise.figure, 228.0, INKS).getBounds(), exercise.id
+
+
 @pytest.mark.parametrize(("page_size", "large_print", "at_least_mm"),
                          [("a4", False, 80), ("letter", False, 80), ("a4", True, 80), ("letter", True, 80)])
 def test_panels_are_at_least_80_mm_wide_on_the_card(monkeypatch: pytest.MonkeyPatch, resources: object,
@@ -579,10 +607,13 @@ def test_panels_are_at_least_80_mm_wide_on_the_card(monkeypatch: pytest.MonkeyPa
     asked: list[tuple[str, float, float]] = []
     original = draw.exercise_figure
 
-    def recording(exercise: Exercise, width: float, inks: FigureInks, variant: str = "main") -> object:
-        figure = original(exercise, width, inks, variant)  # type: ignore[arg-type]
+    def recording(exercise: Exercise, width: float, inks: FigureInks, variant: str = "main",
+                  max_height: float | None = None) -> object:
+        figure = original(exercise, width, inks, variant, max_height)  # type: ignore[arg-type]
         if figure is not None:
-            asked.append((exercise.id, width, figure.wrap(width, 1000)[1]))
+            height = figure.wrap(width, 1000)[1]
+            assert max_height is None or height <= max_height + 1e-9, (exercise.id, height, max_height)
+            asked.append((exercise.id, width, height))
         return figure
 
     monkeypatch.setattr(draw, "exercise_figure", recording)
@@ -594,6 +625,11 @@ def test_panels_are_at_least_80_mm_wide_on_the_card(monkeypatch: pytest.MonkeyPa
     card_widths = {exercise_id: max(w for i, w, _ in asked if i == exercise_id) for exercise_id in IDS}
     for exercise_id, width in card_widths.items():
         assert width >= at_least_mm * mm, (exercise_id, width / mm)
+    # A figure of three panels spans the card: about twice the column's width.
+    three = {i for i in IDS if resources.pack.exercise(i).figure.middle is not None}  # type: ignore[attr-defined]
+    assert three == {"piriformis"}
+    for exercise_id in IDS:
+        assert (card_widths[exercise_id] > 2 * min(card_widths.values()) - 1) == (exercise_id in three), exercise_id
 
 
 def test_eyes_show_only_on_the_side_of_the_head_that_faces_the_viewer(exercises: list[Exercise]) -> None:

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from pypdf import PdfReader
 from reportlab.lib.pagesizes import A4
 from reportlab.platypus import Flowable, KeepTogether, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus.doctemplate import LayoutError
 from story_strategies import nested_stories
 
 from generator.build import Resources
@@ -27,7 +28,7 @@ def styles(resources: Resources) -> Styles:
     return make_styles(resources.styles, register_fonts(), large_print=False)
 
 
-def figure(exercise_id: str, width: float, variant: str) -> Flowable | None:
+def figure(exercise_id: str, width: float, variant: str, max_height: float | None = None) -> Flowable | None:
     return Spacer(width, width / 3)
 
 
@@ -121,7 +122,16 @@ def test_any_nesting_draws_the_same_bytes_as_tables(styles: Styles, parts: list[
     body = "".join(parts)
     ours = [Spacer(WIDTH, lead), *story(styles, body)]
     tables = [Spacer(WIDTH, lead), *[as_tables(part) for part in story(styles, body)]]
-    assert pdf(ours) == pdf(tables)
+    assert _pdf_or_too_large(ours) == _pdf_or_too_large(tables)
+
+
+def _pdf_or_too_large(flowables: list[Flowable]) -> bytes | str:
+    """The PDF, or the layout error's class when a drawn nesting is taller than a page
+    (deep nests of full-width figures can be): both ways must agree on that too."""
+    try:
+        return pdf(flowables)
+    except LayoutError:
+        return "too large for a page"
 
 
 def test_a_card_that_does_not_fit_moves_whole_to_the_next_page(styles: Styles) -> None:
