@@ -33,18 +33,29 @@ def render_review_sheet(exercises: Sequence[Exercise], styles: Styles, inks: Fig
     width = frame_width(styles, page_size)
     gap = 14.0
     cell = (width - gap) / 2
-    cells = [_cell(exercise, cell, styles, inks, _("Easier version:")) for exercise in exercises]
+    # An exercise drawn in three panels gets a row of its own, as on its card.
+    cells = [(_cell(exercise, width - gap / 2 if _wide(exercise) else cell, cell * 0.62, styles, inks,
+                    _("Easier version:")), _wide(exercise)) for exercise in exercises]
     # The drawings that are not an exercise's (getting down to the floor), labelled by name.
-    cells += [[DRAWINGS[name](cell, inks), TextBlock(
+    cells += [([DRAWINGS[name](cell, inks), TextBlock(
         f"{escape(_('Getting down to the floor'))} <font name='{styles.fonts.regular}'>({escape(name)})</font>",
-        styles.paragraph("label"))] for name in DRAWINGS]
-    rows = [cells[i:i + 2] + ([""] if i + 1 == len(cells) else []) for i in range(0, len(cells), 2)]
+        styles.paragraph("label"))], False) for name in DRAWINGS]
+    rows: list[list[object]] = []
+    spans: list[tuple[str, tuple[int, int], tuple[int, int]]] = []
+    for content, wide in cells:
+        if wide:
+            spans.append(("SPAN", (0, len(rows)), (1, len(rows))))
+            rows.append([content, ""])
+        elif rows and rows[-1][1] == "" and not any(span[1][1] == len(rows) - 1 for span in spans):
+            rows[-1][1] = content
+        else:
+            rows.append([content, ""])
     table = Table(rows, colWidths=[cell + gap / 2] * 2)
     table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
                                ("LEFTPADDING", (0, 0), (-1, -1), 0),
                                ("RIGHTPADDING", (0, 0), (-1, -1), gap / 2),
                                ("BOTTOMPADDING", (0, 0), (-1, -1), 12),
-                               ("FONTNAME", (0, 0), (-1, -1), styles.fonts.regular)]))
+                               ("FONTNAME", (0, 0), (-1, -1), styles.fonts.regular), *spans]))
     heading = _("Exercise figures: review sheet")
     legend = _("1 = start, last = end, arrow = movement. Dark: the near side; lighter: the far side.")
     story: list[Flowable] = [TextBlock(escape(heading), styles.paragraph("h1")),
@@ -55,7 +66,11 @@ def render_review_sheet(exercises: Sequence[Exercise], styles: Styles, inks: Fig
     return render_pdf(story, styles, info, page_size)
 
 
-def _cell(exercise: Exercise, width: float, styles: Styles, inks: FigureInks,
+def _wide(exercise: Exercise) -> bool:
+    return exercise.figure is not None and exercise.figure.middle is not None
+
+
+def _cell(exercise: Exercise, width: float, easier_width: float, styles: Styles, inks: FigureInks,
           easier_label: str) -> list[Flowable]:
     label = styles.paragraph("label")
     parts: list[Flowable] = [
@@ -63,7 +78,7 @@ def _cell(exercise: Exercise, width: float, styles: Styles, inks: FigureInks,
         TextBlock(f"{escape(exercise.name)} <font name='{styles.fonts.regular}'>({escape(exercise.id)})</font>",
                   label),
     ]
-    easier = exercise_figure(exercise, width * 0.62, inks, "easier")
+    easier = exercise_figure(exercise, easier_width, inks, "easier")
     if easier is not None:
         parts += [TextBlock(escape(easier_label), styles.paragraph("small")), easier]
     return parts

@@ -63,3 +63,26 @@ def test_the_eight_drawings_cost_under_30_kb(exercises: list[Exercise], resource
     plain = [exercise.model_copy(update={"figure": None}) for exercise in exercises]
     added = len(sheet) - len(_sheet(plain, resources))
     assert 1_000 < added < 30_000, added
+
+
+def test_a_figure_of_three_panels_gets_a_row_of_its_own(monkeypatch: pytest.MonkeyPatch,
+                                                        exercises: list[Exercise], resources: object) -> None:
+    import generator.figures.review as review
+
+    widths: dict[tuple[str, str], float] = {}
+    original = review.exercise_figure
+
+    def recording(exercise: Exercise, width: float, inks: FigureInks, variant: str = "main") -> object:
+        widths[exercise.id, variant] = width
+        return original(exercise, width, inks, variant)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(review, "exercise_figure", recording)
+    _sheet(exercises, resources)
+    three = {e.id for e in exercises if e.figure is not None and e.figure.middle is not None}
+    assert three == {"piriformis"}
+    column = min(width for (_, variant), width in widths.items() if variant == "main")
+    for (exercise_id, variant), width in widths.items():
+        if variant == "main":
+            assert (width > 2 * column) == (exercise_id in three), exercise_id
+        else:  # an easier version is drawn as small beside a wide figure as beside any other
+            assert width < column, exercise_id
