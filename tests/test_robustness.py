@@ -626,6 +626,15 @@ CASES: dict[str, Case] = {
                                     1, "bird-dog.yaml:44:3: figure.arrow: reach draws an arrow "
                                     "along an arm or a leg, so moving must be a point out along "
                                     "one (an elbow, hand, knee, ankle, heel or toe), not 'head'"),
+    "figure-towel-without-around": Case(pack_edit("exercises/knee-to-chest.yaml", "  props:\n",
+                                                  "  props:\n  - {kind: towel}\n"), 1,
+                                        "figure.props.0: a towel needs around: the body point "
+                                        "it loops round"),
+    "figure-prop-field-ignored": Case(pack_edit("exercises/knee-to-chest.yaml", "  props:\n",
+                                                "  props:\n  - {kind: step, around: right_knee}\n"
+                                                "  - {kind: towel, around: right_knee, width: 30}\n"),
+                                      1, "figure.props.0.around: a step has no around (only a "
+                                      "towel has around, toward and t)"),
     "translation-drops-red-flag": Case(in_swedish(pack_edit(
         "sv/pack.yaml", "    - Ischias i båda benen.\n", "")), 1,
         "sv/pack.yaml:64:3: red_flags.emergency: has 6 items and the base has 7"),
@@ -847,6 +856,10 @@ CASES: dict[str, Case] = {
         "large_print.scale: large print makes body's text 36 pt on a leading of 22.512 pt: "
         "lines would print over each other"),
     "too-many-safety-items": Case(many_safety_items, 1, "at most 30 items"),
+    "figure-too-many-props": Case(pack_edit("exercises/knee-to-chest.yaml", "  props:\n",
+                                            "  props:\n" + "  - {kind: mat}\n" * 3000), 1,
+                                  "figure.props: Tuple should have at most 8 items after "
+                                  "validation, not 3001"),
     "pack-text-too-long": Case(too_much_pack_text, 1, "the limit is 150,000"),
     "dose-given-twice": Case(build_with("-e", "cobra", "--dose", "cobra=2x10", "--dose",
                                         "cobra=3x5"), 2,

@@ -18,6 +18,7 @@ from collections.abc import Mapping
 from dataclasses import field
 from typing import Annotated, Any, Literal
 
+from ..limits import MAX_CONTACTS, MAX_PROPS
 from ..rules import Record, Rule, record
 
 from .kinematics import (
@@ -50,6 +51,7 @@ Offset = Annotated[float, Rule(ge=-OFFSET_LIMIT, le=OFFSET_LIMIT, allow_inf_nan=
 
 # `arrow: reach` runs along an arm or a leg from its root (shoulder, hip) to the moving
 # point: only a point out along a limb has one (the trunk's points and the roots do not).
+REACH_PARTS = ("left_hand", "right_hand", "left_ankle", "right_ankle")  # what a Reach places
 REACH_POINTS = tuple(point for chain, points in CHAINS.items() if chain != "trunk"
                      for point in points[1:])
 
@@ -122,7 +124,7 @@ class Shoulder(_Base):
 class Reach(_Base):
     """A hand or ankle placed on a body point; the elbow or knee bends to get there."""
 
-    part: Literal["left_hand", "right_hand", "left_ankle", "right_ankle"]
+    part: Literal[REACH_PARTS]  # type: ignore[valid-type]
     to: PointName  # type: ignore[valid-type]
     toward: PointName | None = field(  # type: ignore[valid-type]
         default=None, metadata=_about("Slide from `to` toward this point by `t`, e.g. down the shin.")
@@ -165,9 +167,11 @@ class Keyframe(_Base):
     right_knee: Knee = 0
     left_ankle: Ankle = 0
     right_ankle: Ankle = 0
-    reach: tuple[Reach, ...] = ()
+    reach: tuple[Reach, ...] = field(default=(), metadata=_about(
+        "Hands and ankles placed on body points, each at most once.", max_length=len(REACH_PARTS)))
     contacts: tuple[PointName, ...] = field(  # type: ignore[valid-type]
-        default=(), metadata=_about("Points that rest on the floor, mat or a prop (tests check them).")
+        default=(), metadata=_about("Points that rest on the floor, mat or a prop (tests check them).",
+                                    max_length=MAX_CONTACTS)
     )
     camera: Camera | None = field(default=None, metadata=_about(
         "This panel's own camera (omitted: the figure's): e.g. the lying figure 4's crossing "
@@ -180,6 +184,43 @@ PROP_SIZES: dict[str, tuple[float, float, float]] = {
 }
 
 
+# What each kind of prop reads: a box (mat, step, chair, rail) is placed and sized; a towel
+# runs from the hands round a body point. A field the kind does not read would be ignored
+# without a word, so it is refused (a towel with no `around` was silently not drawn). Its
+# default is let through: a record dumped with every field loads again.
+BOX_PROPS = ("mat", "step", "chair", "rail")
+_BOX_FIELDS = "x, z, width, depth and height"
+_TOWEL_FIELDS = "around, toward and t"
+
+
+def _towel_only(name: str, default: object = None) -> Rule:
+    """``name`` is a towel's field: refused on a box, whose drawing never reads it."""
+    def check(value: Any, data: Mapping[str, Any]) -> Any:
+        kind = data.get("kind")
+        if kind in BOX_PROPS and value != default:
+            raise ValueError(f"a {kind} has no {name} (only a towel has {_TOWEL_FIELDS}); "
+                             f"a {kind} is placed and sized by {_BOX_FIELDS}")
+        if kind == "towel" and name == "around" and value is None:
+            raise ValueError("a towel needs around: the body point it loops round, e.g. "
+                             "around: right_knee (the hands hold its ends)")
+        if kind == "towel" and name == "t" and value != default and data.get("toward", ...) is None:
+            raise ValueError("t slides the loop from around toward the point named by "
+                             "toward: give toward too, or leave t out")
+        return value
+    return Rule(after_with_data=check)
+
+
+def _box_only(name: str, default: object = None) -> Rule:
+    """``name`` places or sizes a box: refused on a towel, which runs from the hands."""
+    def check(value: Any, data: Mapping[str, Any]) -> Any:
+        if data.get("kind") == "towel" and value != default:
+            raise ValueError(f"a towel has no {name}: it runs from the hands round the body "
+                             f"point named by around (only a mat, step, chair or rail has "
+                             f"{_BOX_FIELDS})")
+        return value
+    return Rule(after_with_data=check)
+
+
 @record
 class Prop(_Base):
     """A box the body can rest on (a mat, a low step, a chair seat with a back), a rail
@@ -187,21 +228,26 @@ class Prop(_Base):
     strap drawn from the hands round ``around`` (a body point)."""
 
     kind: Literal["mat", "step", "chair", "rail", "towel"]
-    around: PointName | None = field(  # type: ignore[valid-type]
-        default=None, metadata=_about("towel: the body point it loops round (the hands hold its ends)."))
-    toward: PointName | None = field(  # type: ignore[valid-type]
+    around: Annotated[PointName | None, _towel_only("around")] = field(  # type: ignore[valid-type]
+        default=None, metadata=_about("towel (required): the body point it loops round (the hands "
+        "hold its ends).", validate_default=True))
+    toward: Annotated[PointName | None, _towel_only("toward")] = field(  # type: ignore[valid-type]
         default=None, metadata=_about("towel: slide the loop from `around` toward this point by `t` "
         "(round the middle of the thigh, not the knee)."))
-    t: float = field(default=0, metadata={"ge": 0, "le": 1, "allow_inf_nan": False})
-    x: Position | PointName | None = field(  # type: ignore[valid-type]
+    t: Annotated[float, _towel_only("t", 0)] = field(
+        default=0, metadata={"ge": 0, "le": 1, "allow_inf_nan": False})
+    x: Annotated[Position | PointName | None, _box_only("x")] = field(  # type: ignore[valid-type]
         default=None,
         metadata=_about("Centre along X, or a point of the start pose to centre under; "
                         "omitted, a mat spans both poses and other props stand at 0."),
     )
-    z: Position = 0
-    width: float | None = field(default=None, metadata=_about("Along X.", gt=0, le=400, allow_inf_nan=False))
-    depth: float | None = field(default=None, metadata=_about("Along Z.", gt=0, le=200, allow_inf_nan=False))
-    height: float | None = field(default=None, metadata={"gt": 0, "le": 120, "allow_inf_nan": False})
+    z: Annotated[Position, _box_only("z", 0)] = 0
+    width: Annotated[float | None, _box_only("width")] = field(
+        default=None, metadata=_about("Along X.", gt=0, le=400, allow_inf_nan=False))
+    depth: Annotated[float | None, _box_only("depth")] = field(
+        default=None, metadata=_about("Along Z.", gt=0, le=200, allow_inf_nan=False))
+    height: Annotated[float | None, _box_only("height")] = field(
+        default=None, metadata={"gt": 0, "le": 120, "allow_inf_nan": False})
 
     def size(self) -> tuple[float, float, float]:
         """(width, depth, height), the kind's defaults filling what is not given."""
@@ -227,7 +273,9 @@ class FigureSpec(_Base):
         default=None, metadata=_about("A middle position that matters, drawn as a third panel "
         "between start and end (a sequence, e.g. getting down to the floor)."))
     end: Keyframe
-    props: tuple[Prop, ...] = ()
+    props: tuple[Prop, ...] = field(default=(), metadata=_about(
+        "The mat, step, chair, rail or towel drawn with the body: a handful at most.",
+        max_length=MAX_PROPS))
     floor: bool = True
     moving: Annotated[
         tuple[PointName, ...],  # type: ignore[valid-type]
