@@ -855,6 +855,12 @@ CASES: dict[str, Case] = {
         own_styles("  scale: 1.34          #", "  scale: 3          #"), 1,
         "large_print.scale: large print makes body's text 36 pt on a leading of 22.512 pt: "
         "lines would print over each other"),
+    "styles-large-print-cards-split": Case(
+        own_file("styles.yaml", "large_print:\n  scale: 2.5\n  leading_scale: 2.5\n",
+                 "--large-print", "-e", "cobra", "-e", "piriformis"), 1,
+        "2 of the exercise cards are taller than a page in large print and would be split over "
+        "pages: make the sizes in styles.yaml (large_print.scale, leading_scale) or the cards' "
+        "text smaller"),
     "too-many-safety-items": Case(many_safety_items, 1, "at most 30 items"),
     "figure-too-many-props": Case(pack_edit("exercises/knee-to-chest.yaml", "  props:\n",
                                             "  props:\n" + "  - {kind: mat}\n" * 3000), 1,
