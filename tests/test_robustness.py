@@ -637,6 +637,9 @@ CASES: dict[str, Case] = {
                                                 "  - {kind: towel, around: right_knee, width: 30}\n"),
                                       1, "figure.props.0.around: a step has no around (only a "
                                       "towel has around, toward and t)"),
+    "figure-number-is-yes-or-text": Case(pack_edit("exercises/knee-to-chest.yaml", "  props:\n",
+                                                   "  camera: {yaw: true, pitch: '65'}\n  props:\n"),
+                                         1, "figure.camera.yaw: Input should be a valid number"),
     "translation-drops-red-flag": Case(in_swedish(pack_edit(
         "sv/pack.yaml", "    - Ischias i båda benen.\n", "")), 1,
         "sv/pack.yaml:64:3: red_flags.emergency: has 6 items and the base has 7"),

@@ -45,8 +45,10 @@ __all__ = [
 # reach the PDF. docs/figures.md lists every range.
 POSITION_LIMIT = 400.0
 OFFSET_LIMIT = 100.0
-Position = Annotated[float, Rule(ge=-POSITION_LIMIT, le=POSITION_LIMIT, allow_inf_nan=False)]
-Offset = Annotated[float, Rule(ge=-OFFSET_LIMIT, le=OFFSET_LIMIT, allow_inf_nan=False)]
+# Numbers are strict: YAML's true or a quoted '65' is not taken for 1 or 65 (attack 3).
+Position = Annotated[float, Rule(ge=-POSITION_LIMIT, le=POSITION_LIMIT, allow_inf_nan=False,
+                                 strict=True)]
+Offset = Annotated[float, Rule(ge=-OFFSET_LIMIT, le=OFFSET_LIMIT, allow_inf_nan=False, strict=True)]
 
 
 # `arrow: reach` runs along an arm or a leg from its root (shoulder, hip) to the moving
@@ -77,7 +79,7 @@ def _human(low: float, high: float, what: str) -> Rule:
             )
         return value
 
-    return Rule(after=check)
+    return Rule(strict=True, after=check)
 
 
 def _number_means(name: str) -> Rule:
@@ -129,7 +131,7 @@ class Reach(_Base):
     toward: PointName | None = field(  # type: ignore[valid-type]
         default=None, metadata=_about("Slide from `to` toward this point by `t`, e.g. down the shin.")
     )
-    t: float = field(default=0, metadata={"ge": 0, "le": 1, "allow_inf_nan": False})
+    t: float = field(default=0, metadata={"ge": 0, "le": 1, "allow_inf_nan": False, "strict": True})
     offset: tuple[Offset, Offset, Offset] = field(
         default=(0, 0, 0), metadata=_about("Added to the target in world units, e.g. a palm beside the chest.")
     )
@@ -235,7 +237,7 @@ class Prop(_Base):
         default=None, metadata=_about("towel: slide the loop from `around` toward this point by `t` "
         "(round the middle of the thigh, not the knee)."))
     t: Annotated[float, _towel_only("t", 0)] = field(
-        default=0, metadata={"ge": 0, "le": 1, "allow_inf_nan": False})
+        default=0, metadata={"ge": 0, "le": 1, "allow_inf_nan": False, "strict": True})
     x: Annotated[Position | PointName | None, _box_only("x")] = field(  # type: ignore[valid-type]
         default=None,
         metadata=_about("Centre along X, or a point of the start pose to centre under; "
@@ -243,11 +245,11 @@ class Prop(_Base):
     )
     z: Annotated[Position, _box_only("z", 0)] = 0
     width: Annotated[float | None, _box_only("width")] = field(
-        default=None, metadata=_about("Along X.", gt=0, le=400, allow_inf_nan=False))
+        default=None, metadata=_about("Along X.", gt=0, le=400, allow_inf_nan=False, strict=True))
     depth: Annotated[float | None, _box_only("depth")] = field(
-        default=None, metadata=_about("Along Z.", gt=0, le=200, allow_inf_nan=False))
+        default=None, metadata=_about("Along Z.", gt=0, le=200, allow_inf_nan=False, strict=True))
     height: Annotated[float | None, _box_only("height")] = field(
-        default=None, metadata={"gt": 0, "le": 120, "allow_inf_nan": False})
+        default=None, metadata={"gt": 0, "le": 120, "allow_inf_nan": False, "strict": True})
 
     def size(self) -> tuple[float, float, float]:
         """(width, depth, height), the kind's defaults filling what is not given."""
@@ -296,7 +298,7 @@ class FigureSpec(_Base):
     arrow_gap: float = field(default=0, metadata=_about(
         "Run an outside or inside arrow this much further off the moving part's sweep (body "
         "units), so it clears a limb beside the part (the lying figure 4's held shin and the "
-        "crossed foot).", ge=0, le=40, allow_inf_nan=False))
+        "crossed foot).", ge=0, le=40, allow_inf_nan=False, strict=True))
     highlight: PointName | None = field(  # type: ignore[valid-type]
         default=None, metadata=_about("A point the movement is about (e.g. low_back); kept so older "
         "pose data loads, and no longer drawn: an unexplained patch confused readers.")

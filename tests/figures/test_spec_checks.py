@@ -91,3 +91,19 @@ def test_a_keyframe_names_each_reach_and_contact_at_most_once_over() -> None:
     assert found == [
         (("end", "reach"), "Tuple should have at most 4 items after validation, not 5"),
         (("end", "contacts"), "Tuple should have at most 22 items after validation, not 22000")]
+
+
+@pytest.mark.parametrize(("where", "value"), [
+    (("camera", "yaw"), True), (("camera", "pitch"), "65"), (("start", "spine"), "10"),
+    (("start", "pelvis", "x"), False), (("start", "left_hip", "flex"), True),
+    (("arrow_gap",), "3"), (("props", 0, "width"), "30")])
+def test_numbers_are_numbers_not_yes_or_quoted_text(where: tuple[Any, ...], value: object) -> None:
+    data = figure(camera={"yaw": 20}, start={**FRAME, "pelvis": {"pitch": 90}, "left_hip": {}},
+                  props=[{"kind": "step"}])
+    holder = data
+    for key in where[:-1]:
+        holder = holder[key]
+    holder[where[-1]] = value
+    assert problems(FigureSpec, data) == [(where, "Input should be a valid number")]
+    holder[where[-1]] = 1  # a whole number is a number
+    FigureSpec.model_validate(data)
