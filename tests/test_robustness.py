@@ -866,6 +866,15 @@ CASES: dict[str, Case] = {
         "2 of the exercise cards are taller than a page in large print and would be split over "
         "pages: make the sizes in styles.yaml (large_print.scale, leading_scale) or the cards' "
         "text smaller"),
+    "styles-large-print-unknown-key": Case(
+        own_file("styles.yaml", "large_print:\n  page: {bogus: 3}\n"), 1,
+        "styles.yaml:2:10: large_print.page.bogus: unknown setting (the settings here are "
+        "margin_left, margin_right, margin_top, margin_bottom, footer_size, footer_gap, "
+        "footer_room, footer_rule)"),
+    "styles-large-print-null": Case(own_file("styles.yaml", "large_print: null\n"), 1,
+                                    "styles.yaml:1:1: large_print: expected a mapping of "
+                                    "settings (scale, leading_scale, space_scale, figure_scale, "
+                                    "page), not null"),
     "too-many-safety-items": Case(many_safety_items, 1, "at most 30 items"),
     "figure-too-many-props": Case(pack_edit("exercises/knee-to-chest.yaml", "  props:\n",
                                             "  props:\n" + "  - {kind: mat}\n" * 3000), 1,
