@@ -640,6 +640,14 @@ CASES: dict[str, Case] = {
     "figure-number-is-yes-or-text": Case(pack_edit("exercises/knee-to-chest.yaml", "  props:\n",
                                                    "  camera: {yaw: true, pitch: '65'}\n  props:\n"),
                                          1, "figure.camera.yaw: Input should be a valid number"),
+    "figure-camera-blows-up-a-panel": Case(pack_edit("exercises/standing-hamstring.yaml",
+                                                     "\n  end:\n",
+                                                     "\n  end:\n    camera: {yaw: 0, pitch: 90}\n"),
+                                           1, "figure.end: from its own camera the body looks "),
+    "figure-camera-end-on-arrow": Case(pack_edit("exercises/pelvic-tilt.yaml", "\n  end:\n",
+                                                 "\n  end:\n    camera: {yaw: 90, pitch: 60}\n"),
+                                       1, "figure.moving: the last panel's own camera "
+                                       "(end.camera) sees low_back's movement end-on"),
     "translation-drops-red-flag": Case(in_swedish(pack_edit(
         "sv/pack.yaml", "    - Ischias i båda benen.\n", "")), 1,
         "sv/pack.yaml:64:3: red_flags.emergency: has 6 items and the base has 7"),

@@ -270,11 +270,11 @@ class FigureSpec(_Base):
         default="panels", metadata=_about("Kept so older pose data loads: every figure is now "
         "drawn as two numbered panels, start and end.")
     )
-    start: Keyframe
-    middle: Keyframe | None = field(
+    start: Annotated[Keyframe, Rule(after_with_data=_view_fits)]
+    middle: Annotated[Keyframe | None, Rule(after_with_data=_view_fits)] = field(
         default=None, metadata=_about("A middle position that matters, drawn as a third panel "
         "between start and end (a sequence, e.g. getting down to the floor)."))
-    end: Keyframe
+    end: Annotated[Keyframe, Rule(after_with_data=_view_fits)]
     props: tuple[Prop, ...] = field(default=(), metadata=_about(
         "The mat, step, chair, rail or towel drawn with the body: a handful at most.",
         max_length=MAX_PROPS))
@@ -282,7 +282,8 @@ class FigureSpec(_Base):
     moving: Annotated[
         tuple[PointName, ...],  # type: ignore[valid-type]
         Rule(before=lambda value: (value,) if isinstance(value, str) else value,
-             max_length=2, description="Point(s) whose path gets an arrow; a sequence with a "
+             max_length=2, after_with_data=lambda moving, data: _path_shows(moving, data),
+             description="Point(s) whose path gets an arrow; a sequence with a "
              "middle position may have none (its numbers give the order)."),
     ]
     arrow: Annotated[Literal["outside", "inside", "pointer", "lift", "press", "reach", "tilt"],
@@ -325,6 +326,63 @@ class FigureSpec(_Base):
             parts = [reach.part for reach in frame.reach]
             if len(parts) != len(set(parts)):
                 raise ValueError("a hand or ankle can reach only one place per keyframe")
+
+
+# A panel is scaled to fit its view of the body, so a keyframe's own camera that sees the
+# body much smaller (from above a standing figure, end-on to a lying one) drew that panel
+# 2 to 4 times the scale of the others: a dark blob (attack 3; the bundled views are at
+# most 1x). And the arrow runs along the moving point's path as the last panel sees it: a
+# last panel's own camera that sees it end-on left a bare head (the bundled: 77% or more
+# of the path shows). Checked when pose data is read, not when code makes a record.
+MAX_VIEW_ZOOM = 1.5
+MIN_PATH_SHOWN = 0.5
+
+
+def _view_fits(frame: Keyframe | None, data: Mapping[str, Any]) -> Keyframe | None:
+    """A keyframe whose own camera sees the body no more than MAX_VIEW_ZOOM times smaller
+    than the figure's camera does."""
+    figure_camera = data.get("camera")
+    if frame is None or frame.camera is None or not isinstance(figure_camera, Camera):
+        return frame
+    alone = FigureSpec.model_construct(camera=figure_camera, start=frame, end=frame, moving=())
+    points = solve(alone, frame)
+    zoom = _extent(points, figure_camera) / max(_extent(points, frame.camera), 1e-9)
+    if zoom > MAX_VIEW_ZOOM:
+        raise ValueError(
+            f"from its own camera the body looks {zoom:.1f} times smaller than from the "
+            f"figure's, so this panel would be drawn {zoom:.1f} times larger than the others; "
+            f"choose a view nearer the figure's camera (at most {MAX_VIEW_ZOOM:g} times "
+            "smaller), or give the figure itself that camera")
+    return frame
+
+
+def _path_shows(moving: tuple[str, ...], data: Mapping[str, Any]) -> tuple[str, ...]:
+    """Moving points whose path the last panel's own camera does not see end-on."""
+    last = data.get("end")
+    if not isinstance(last, Keyframe) or last.camera is None \
+            or not isinstance(data.get("start"), Keyframe) or last.camera == data.get("camera"):
+        return moving
+    spec = FigureSpec.model_construct(**{name: data[name] for name in
+                                         ("camera", "start", "middle", "end", "props", "floor")
+                                         if name in data}, moving=moving)
+    for point in moving:
+        path = [interpolate(spec, step / 8)[point] for step in range(9)]
+        length = sum(math.dist(a, b) for a, b in zip(path, path[1:]))
+        flat = [project(p, last.camera)[:2] for p in path]
+        shown = sum(math.dist(a, b) for a, b in zip(flat, flat[1:]))
+        if length > 1 and shown < MIN_PATH_SHOWN * length:
+            raise ValueError(
+                f"the last panel's own camera (end.camera) sees {point}'s movement end-on "
+                f"(only {shown / length:.0%} of its path shows), so its arrow would be a bare "
+                "head; turn that camera (yaw, pitch) to see the movement from the side")
+    return moving
+
+
+def _extent(points: Mapping[str, Vec], camera: Camera) -> float:
+    """The diagonal of the body's outline as ``camera`` sees it."""
+    flat = [project(point, camera) for point in points.values()]
+    xs, ys = [p[0] for p in flat], [p[1] for p in flat]
+    return math.hypot(max(xs) - min(xs), max(ys) - min(ys))
 
 
 def _arrow_fits_moving(arrow: str, data: Mapping[str, Any]) -> str:

@@ -1,8 +1,10 @@
-"""Pose data that would be drawn other than written is refused when it is checked: props a
-drawing cannot read, too many of them, lists without an end (attack 3)."""
+"""Pose data that would be drawn other than written is refused when it is checked (attack 3):
+props a drawing cannot read, too many of them, lists without an end, yes or quoted text
+for a number, and a panel camera that blows its panel up or sees the movement end-on."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -107,3 +109,44 @@ def test_numbers_are_numbers_not_yes_or_quoted_text(where: tuple[Any, ...], valu
     assert problems(FigureSpec, data) == [(where, "Input should be a valid number")]
     holder[where[-1]] = 1  # a whole number is a number
     FigureSpec.model_validate(data)
+
+
+STANDING: dict[str, Any] = {}
+LYING = {"pelvis": {"pitch": 90}}
+
+
+@pytest.mark.parametrize(("frame", "pose", "camera"), [
+    ("end", STANDING, {"yaw": 0, "pitch": 90}),   # a standing body seen from above
+    ("start", LYING, {"yaw": 90, "pitch": 0}),   # a lying body seen end-on
+    ("middle", LYING, {"yaw": -90, "pitch": 10})])
+def test_a_keyframe_camera_that_would_blow_its_panel_up_is_refused(
+        frame: str, pose: dict[str, Any], camera: dict[str, Any]) -> None:
+    data = figure(start=pose, end=pose, middle=pose)
+    data[frame] = {**pose, "camera": camera}
+    [(where, message)] = problems(FigureSpec, data)
+    zoom = re.fullmatch(r"Value error, from its own camera the body looks (\d+\.\d) times "
+                        r"smaller than from the figure's, so this panel would be drawn \1 times "
+                        r"larger than the others; choose a view nearer the figure's camera \(at "
+                        r"most 1\.5 times smaller\), or give the figure itself that camera",
+                        message)
+    assert where == (frame,) and zoom is not None and float(zoom[1]) > 2.5, message
+
+
+def test_a_last_panel_camera_that_sees_the_movement_end_on_is_refused() -> None:
+    bent = {**LYING, "right_hip": 100, "right_knee": 90}
+    data = figure(start=LYING, end={**bent, "camera": {"yaw": -90, "pitch": 40}})
+    found = problems(FigureSpec, data)
+    assert len(found) == 1 and found[0][0] == ("moving",)
+    assert found[0][1].startswith("Value error, the last panel's own camera (end.camera) sees "
+                                  "right_knee's movement end-on (only ")
+    assert found[0][1].endswith("of its path shows), so its arrow would be a bare head; turn "
+                                "that camera (yaw, pitch) to see the movement from the side")
+    data["end"]["camera"] = {"yaw": 20, "pitch": 40}  # from the side: the arrow reads
+    FigureSpec.model_validate(data)
+
+
+@pytest.mark.parametrize("camera", [{"yaw": 10, "pitch": 75}, {"yaw": 45, "pitch": 30},
+                                    {"yaw": -30, "pitch": 60}])
+def test_a_lying_figure_seen_from_above_on_one_panel_is_fine(camera: dict[str, Any]) -> None:
+    """As the bundled figure 4's panel 1: the body looks as large as from the side."""
+    FigureSpec.model_validate(figure(start={**LYING, "camera": camera}, end=LYING))
