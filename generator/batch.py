@@ -21,7 +21,6 @@ import gc
 import io
 import multiprocessing
 import os
-import re
 import signal
 import sys
 import threading
@@ -40,7 +39,7 @@ from .languages import LANGUAGE_CODE, has_translation, language_code, primary
 from .limits import MAX_CSV_BYTES, MAX_CSV_ROWS, MAX_WEEKS
 from .loading import preset_names
 from .naming import alternatives, default_output, fitted_name, slug
-from .prescription import PatientDetails, Prescription
+from .prescription import PatientDetails, Prescription, read_date
 from .writing import check_output
 
 REQUIRED = ("patient",)
@@ -395,12 +394,7 @@ def _split(value: str) -> tuple[str, ...]:
 
 def _date(value: str) -> dt.date:
     """YYYY-MM-DD only, as ``--date`` (fromisoformat alone also takes 20261124, 2026-W48-2)."""
-    try:
-        if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
-            raise ValueError(value)
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise ValueError(f"{value!r} is not a date in the form YYYY-MM-DD") from None
+    return read_date(value)
 
 
 def _weeks(value: str) -> int:

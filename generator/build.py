@@ -160,6 +160,7 @@ def typeset(story_xml: str, resources: Resources, prescription: Prescription,
     from .figures import DRAWINGS, FigureInks, exercise_figure
     from .layout.document import (DocumentInfo, TooManyPages, check_source_date_epoch,
                                   frame_width, render_pdf)
+    from .layout.flowables import cards_in
     from .layout.story import StoryBuilder, parse_story
     from .layout.styles import make_styles
     from reportlab.platypus.doctemplate import LayoutError
@@ -195,8 +196,9 @@ def typeset(story_xml: str, resources: Resources, prescription: Prescription,
         footer=pack.title + (f" \u2013 {patient}" if patient else ""),
         page_label=translator.gettext("Page %(page)s of %(pages)s"),
     )
+    cards = cards_in(story)  # found before layout, which consumes the story
     try:
-        return render_pdf(story, styles, info, options.page_size)
+        data = render_pdf(story, styles, info, options.page_size)
     except TooManyPages as error:
         raise UserError(str(error), path=resources.templates_dir) from None
     except LayoutError as error:
@@ -206,3 +208,14 @@ def typeset(story_xml: str, resources: Resources, prescription: Prescription,
         raise UserError("part of the handout is taller than a page and cannot be laid out "
                         "(a card, box or table): make the sizes in styles.yaml or the "
                         "templates' content smaller", path=resources.templates_dir) from None
+    split = sum(card.taller_than_page for card in cards)
+    if split and resources.templates_dir is not None:
+        # The bundled styles keep every card whole (tests/test_print_formats.py); the user's
+        # may not, and a card split over pages was printed with exit 0 (attack 3).
+        where = " in large print" if options.large_print else ""
+        keys = " (large_print.scale, leading_scale)" if options.large_print else ""
+        raise UserError(f"{split} of the exercise cards {'is' if split == 1 else 'are'} taller "
+                        f"than a page{where} and would be split over pages: make the sizes in "
+                        f"styles.yaml{keys} or the cards' text smaller",
+                        path=resources.templates_dir)
+    return data

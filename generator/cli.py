@@ -11,7 +11,6 @@ import datetime as dt
 import errno
 import os
 import functools
-import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -90,29 +89,28 @@ lang_option = click.option(
 
 
 class IsoDate(click.ParamType):
-    """A date as YYYY-MM-DD: what ``click.DateTime(formats=["%Y-%m-%d"])`` accepts (its
-    metavar, its message), read without ``datetime.strptime``, whose first call imports
-    ``_strptime`` and works out the locale's month names (about 1.5 ms of a cold build)."""
+    """A date as YYYY-MM-DD, read as a CSV row's and the web form's are
+    (``prescription.read_date``): 2026-1-4 is refused, and 2027-02-29 is not a real date.
+    Click's ``DateTime`` took what ``strptime`` takes (2026-1-4, " 4", full-width digits),
+    which a CSV refused, and said "does not match the format" of a day that does not exist."""
 
     name = "datetime"
     format = "%Y-%m-%d"
-    # strptime's own patterns for %Y, %m and %d (any decimal digits, as its \d; " 5" too).
-    pattern = r"(\d\d\d\d)-(1[0-2]|0[1-9]|[1-9])-(3[01]|[12]\d|0[1-9]|[1-9]| [1-9])"
 
     def get_metavar(self, param: click.Parameter, ctx: click.Context | None = None) -> str:
         return f"[{self.format}]"
 
     def convert(self, value: Any, param: click.Parameter | None,
                 ctx: click.Context | None) -> dt.datetime:
+        from .prescription import read_date
+
         if isinstance(value, dt.datetime):
             return value
-        found = re.fullmatch(self.pattern, value) if isinstance(value, str) else None
-        if found is not None:
-            try:
-                return dt.datetime(*(int(number) for number in found.groups()))
-            except ValueError:
-                pass  # a day the month does not have, or year 0
-        self.fail(f"{value!r} does not match the format {self.format!r}.", param, ctx)
+        try:
+            day = read_date(value if isinstance(value, str) else repr(value))
+        except ValueError as error:
+            self.fail(str(error), param, ctx)
+        return dt.datetime(day.year, day.month, day.day)
 
 
 DATE = IsoDate()

@@ -43,3 +43,8 @@ MAX_TEMPLATE_NUMBER = 100_000   # the largest number a template may pass to a ca
 MAX_PICTURE_BYTES = 30_000_000  # a logo or an exercise's picture
 MAX_FONT_BYTES = 40_000_000     # a TrueType font (a CJK font is about 20 MB)
 MAX_NAME_BYTES = 200            # bytes of a handout's file name we make (the limit is 255)
+
+# Pose data of a drawing (figures/spec.py): a drawing needs a handful of props, and each
+# prop or point is drawn or checked in every panel of every figure.
+MAX_PROPS = 8            # props of a figure (a mat, a step, a rail, a towel ...)
+MAX_CONTACTS = 22        # contact points of a keyframe: each of the body's 22 named points once

@@ -112,6 +112,19 @@ def prescribe(pack: Pack, options: BuildOptions, preset: Preset | None) -> Presc
     )
 
 
+def read_date(text: str) -> dt.date:
+    """A date written YYYY-MM-DD, as ``--date``, a CSV row and the web form take it: four,
+    two and two ASCII digits (not 2026-1-4, 20261124 or 2026-W48-2), and a real day.
+    ValueError says which of the two it is not."""
+    found = re.fullmatch(r"([0-9]{4})-([0-9]{2})-([0-9]{2})", text)
+    if found is None:
+        raise ValueError(f"{text!r} is not a date in the form YYYY-MM-DD")
+    try:
+        return dt.date(*(int(number) for number in found.groups()))
+    except ValueError:  # a month or day the calendar does not have, or year 0
+        raise ValueError(f"{text!r} is not a real date") from None
+
+
 def check_review(issued: dt.date, review: dt.date | None) -> None:
     """A review before the handout's date would print as the next review: a usage error."""
     if review is not None and review < issued:

@@ -80,7 +80,7 @@ def _parse(path: Path, text: str) -> tuple[YamlDocument | None, list[Problem]]:
         marks: dict[Location, tuple[int, int]] = {}
         problems, refused = _walk(node, marks, path, loader)
         if refused:
-            return None, problems + refused
+            return None, problems + [_at_the_alias(problem, text) for problem in refused]
         data = loader.construct_document(node)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
@@ -93,6 +93,26 @@ def _parse(path: Path, text: str) -> tuple[YamlDocument | None, list[Problem]]:
     finally:
         loader.dispose()
     return YamlDocument(path, data, marks), problems
+
+
+def _at_the_alias(problem: Problem, text: str) -> Problem:
+    """An alias problem placed at the first alias (``*name``), not at the node it names: the
+    parsed document holds one node for both, so the text's events are read again (only
+    when there is an alias to report)."""
+    import yaml
+
+    if problem.message != _ALIAS:
+        return problem
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    for event in yaml.parse(text, Loader=loader):
+        if isinstance(event, yaml.AliasEvent):
+            mark = event.start_mark
+            return Problem(problem.message, problem.path, mark.line + 1, mark.column + 1,
+                           problem.field)
+    return problem
+
+
+_ALIAS = "YAML aliases (*name) are not supported; write the value out"
 
 
 def _walk(root: yaml.Node, marks: dict[Location, tuple[int, int]], path: Path,
@@ -110,8 +130,7 @@ def _walk(root: yaml.Node, marks: dict[Location, tuple[int, int]], path: Path,
         line, column = node.start_mark.line + 1, node.start_mark.column + 1
         field = ".".join(str(part) for part in location) or None
         if id(node) in seen:
-            refused.append(Problem("YAML aliases (*name) are not supported; write the value "
-                                   "out", path, line, column, field))
+            refused.append(Problem(_ALIAS, path, line, column, field))
             break  # one is enough: a chain of them is the attack
         seen.add(id(node))
         if len(location) > MAX_YAML_DEPTH:

@@ -555,7 +555,9 @@ CASES: dict[str, Case] = {
                               "greater than or equal to 1"),
     "unknown-preset": Case(build_with("--preset", "gentle"), 2,
                            "valid presets: full, gentle-start, strength"),
-    "bad-date": Case(build_with("--date", "2026-13-01"), 2, "does not match the format"),
+    "bad-date": Case(build_with("--date", "2026-13-01"), 2, "'2026-13-01' is not a real date"),
+    "date-not-iso": Case(build_with("--date", "2026-1-4"), 2,
+                         "'2026-1-4' is not a date in the form YYYY-MM-DD"),
     "weeks-out-of-range": Case(build_with("--weeks", "13"), 2, "not in the range 0<=x<=12"),
     "name-too-long": Case(build_with("--patient", "A" * 301), 2,
                           "is 301 characters long; the limit is 300"),
@@ -626,6 +628,26 @@ CASES: dict[str, Case] = {
                                     1, "bird-dog.yaml:44:3: figure.arrow: reach draws an arrow "
                                     "along an arm or a leg, so moving must be a point out along "
                                     "one (an elbow, hand, knee, ankle, heel or toe), not 'head'"),
+    "figure-towel-without-around": Case(pack_edit("exercises/knee-to-chest.yaml", "  props:\n",
+                                                  "  props:\n  - {kind: towel}\n"), 1,
+                                        "figure.props.0: a towel needs around: the body point "
+                                        "it loops round"),
+    "figure-prop-field-ignored": Case(pack_edit("exercises/knee-to-chest.yaml", "  props:\n",
+                                                "  props:\n  - {kind: step, around: right_knee}\n"
+                                                "  - {kind: towel, around: right_knee, width: 30}\n"),
+                                      1, "figure.props.0.around: a step has no around (only a "
+                                      "towel has around, toward and t)"),
+    "figure-number-is-yes-or-text": Case(pack_edit("exercises/knee-to-chest.yaml", "  props:\n",
+                                                   "  camera: {yaw: true, pitch: '65'}\n  props:\n"),
+                                         1, "figure.camera.yaw: Input should be a valid number"),
+    "figure-camera-blows-up-a-panel": Case(pack_edit("exercises/standing-hamstring.yaml",
+                                                     "\n  end:\n",
+                                                     "\n  end:\n    camera: {yaw: 0, pitch: 90}\n"),
+                                           1, "figure.end: from its own camera the body looks "),
+    "figure-camera-end-on-arrow": Case(pack_edit("exercises/pelvic-tilt.yaml", "\n  end:\n",
+                                                 "\n  end:\n    camera: {yaw: 90, pitch: 60}\n"),
+                                       1, "figure.moving: the last panel's own camera "
+                                       "(end.camera) sees low_back's movement end-on"),
     "translation-drops-red-flag": Case(in_swedish(pack_edit(
         "sv/pack.yaml", "    - Ischias i båda benen.\n", "")), 1,
         "sv/pack.yaml:64:3: red_flags.emergency: has 6 items and the base has 7"),
@@ -776,7 +798,8 @@ CASES: dict[str, Case] = {
     "exercise-file-links-out": Case(symlink_in_pack("exercises/cobra.yaml", "/dev/zero"), 1,
                                     "exercises/cobra.yaml lies outside the pack folder"),
     # bounded work
-    "yaml-aliases": Case(pack_bomb, 1, "YAML aliases (*name) are not supported"),
+    "yaml-aliases": Case(pack_bomb, 1, "pack.yaml:2:10: a1.0: YAML aliases (*name) are not "
+                                       "supported"),
     "yaml-merge-key": Case(pack_edit("exercises/cobra.yaml", "kind: stretch",
                                      "kind: stretch\n<<: {caution: never printed}"), 1,
                            "exercises/cobra.yaml:4:1: the YAML merge key << is not supported"),
@@ -846,7 +869,26 @@ CASES: dict[str, Case] = {
         own_styles("  scale: 1.34          #", "  scale: 3          #"), 1,
         "large_print.scale: large print makes body's text 36 pt on a leading of 22.512 pt: "
         "lines would print over each other"),
+    "styles-large-print-cards-split": Case(
+        own_file("styles.yaml", "large_print:\n  scale: 2.5\n  leading_scale: 2.5\n",
+                 "--large-print", "-e", "cobra", "-e", "piriformis"), 1,
+        "2 of the exercise cards are taller than a page in large print and would be split over "
+        "pages: make the sizes in styles.yaml (large_print.scale, leading_scale) or the cards' "
+        "text smaller"),
+    "styles-large-print-unknown-key": Case(
+        own_file("styles.yaml", "large_print:\n  page: {bogus: 3}\n"), 1,
+        "styles.yaml:2:10: large_print.page.bogus: unknown setting (the settings here are "
+        "margin_left, margin_right, margin_top, margin_bottom, footer_size, footer_gap, "
+        "footer_room, footer_rule)"),
+    "styles-large-print-null": Case(own_file("styles.yaml", "large_print: null\n"), 1,
+                                    "styles.yaml:1:1: large_print: expected a mapping of "
+                                    "settings (scale, leading_scale, space_scale, figure_scale, "
+                                    "page), not null"),
     "too-many-safety-items": Case(many_safety_items, 1, "at most 30 items"),
+    "figure-too-many-props": Case(pack_edit("exercises/knee-to-chest.yaml", "  props:\n",
+                                            "  props:\n" + "  - {kind: mat}\n" * 3000), 1,
+                                  "figure.props: Tuple should have at most 8 items after "
+                                  "validation, not 3001"),
     "pack-text-too-long": Case(too_much_pack_text, 1, "the limit is 150,000"),
     "dose-given-twice": Case(build_with("-e", "cobra", "--dose", "cobra=2x10", "--dose",
                                         "cobra=3x5"), 2,

@@ -106,7 +106,7 @@ def test_a_styles_mistake_only_large_print_makes_is_reported_at_its_file_every_t
         with pytest.raises(UserError) as raised:
             Resources.load(templates_dir=own)
         assert raised.value.problems[0].path == styles
-        assert "missing or bad value" in str(raised.value)
+        assert "large_print.page: expected a mapping of the page's settings" in str(raised.value)
     styles.write_text("large_print:\n  page:\n    margin_left: 20\n", encoding="utf-8")
     resources = Resources.load(templates_dir=own)
     pdf = render_handout(BuildOptions(date=dt.date(2026, 11, 24), large_print=True), resources)

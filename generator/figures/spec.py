@@ -18,6 +18,7 @@ from collections.abc import Mapping
 from dataclasses import field
 from typing import Annotated, Any, Literal
 
+from ..limits import MAX_CONTACTS, MAX_PROPS
 from ..rules import Record, Rule, record
 
 from .kinematics import (
@@ -44,12 +45,15 @@ __all__ = [
 # reach the PDF. docs/figures.md lists every range.
 POSITION_LIMIT = 400.0
 OFFSET_LIMIT = 100.0
-Position = Annotated[float, Rule(ge=-POSITION_LIMIT, le=POSITION_LIMIT, allow_inf_nan=False)]
-Offset = Annotated[float, Rule(ge=-OFFSET_LIMIT, le=OFFSET_LIMIT, allow_inf_nan=False)]
+# Numbers are strict: YAML's true or a quoted '65' is not taken for 1 or 65 (attack 3).
+Position = Annotated[float, Rule(ge=-POSITION_LIMIT, le=POSITION_LIMIT, allow_inf_nan=False,
+                                 strict=True)]
+Offset = Annotated[float, Rule(ge=-OFFSET_LIMIT, le=OFFSET_LIMIT, allow_inf_nan=False, strict=True)]
 
 
 # `arrow: reach` runs along an arm or a leg from its root (shoulder, hip) to the moving
 # point: only a point out along a limb has one (the trunk's points and the roots do not).
+REACH_PARTS = ("left_hand", "right_hand", "left_ankle", "right_ankle")  # what a Reach places
 REACH_POINTS = tuple(point for chain, points in CHAINS.items() if chain != "trunk"
                      for point in points[1:])
 
@@ -75,7 +79,7 @@ def _human(low: float, high: float, what: str) -> Rule:
             )
         return value
 
-    return Rule(after=check)
+    return Rule(strict=True, after=check)
 
 
 def _number_means(name: str) -> Rule:
@@ -122,12 +126,12 @@ class Shoulder(_Base):
 class Reach(_Base):
     """A hand or ankle placed on a body point; the elbow or knee bends to get there."""
 
-    part: Literal["left_hand", "right_hand", "left_ankle", "right_ankle"]
+    part: Literal[REACH_PARTS]  # type: ignore[valid-type]
     to: PointName  # type: ignore[valid-type]
     toward: PointName | None = field(  # type: ignore[valid-type]
         default=None, metadata=_about("Slide from `to` toward this point by `t`, e.g. down the shin.")
     )
-    t: float = field(default=0, metadata={"ge": 0, "le": 1, "allow_inf_nan": False})
+    t: float = field(default=0, metadata={"ge": 0, "le": 1, "allow_inf_nan": False, "strict": True})
     offset: tuple[Offset, Offset, Offset] = field(
         default=(0, 0, 0), metadata=_about("Added to the target in world units, e.g. a palm beside the chest.")
     )
@@ -165,9 +169,11 @@ class Keyframe(_Base):
     right_knee: Knee = 0
     left_ankle: Ankle = 0
     right_ankle: Ankle = 0
-    reach: tuple[Reach, ...] = ()
+    reach: tuple[Reach, ...] = field(default=(), metadata=_about(
+        "Hands and ankles placed on body points, each at most once.", max_length=len(REACH_PARTS)))
     contacts: tuple[PointName, ...] = field(  # type: ignore[valid-type]
-        default=(), metadata=_about("Points that rest on the floor, mat or a prop (tests check them).")
+        default=(), metadata=_about("Points that rest on the floor, mat or a prop (tests check them).",
+                                    max_length=MAX_CONTACTS)
     )
     camera: Camera | None = field(default=None, metadata=_about(
         "This panel's own camera (omitted: the figure's): e.g. the lying figure 4's crossing "
@@ -180,6 +186,43 @@ PROP_SIZES: dict[str, tuple[float, float, float]] = {
 }
 
 
+# What each kind of prop reads: a box (mat, step, chair, rail) is placed and sized; a towel
+# runs from the hands round a body point. A field the kind does not read would be ignored
+# without a word, so it is refused (a towel with no `around` was silently not drawn). Its
+# default is let through: a record dumped with every field loads again.
+BOX_PROPS = ("mat", "step", "chair", "rail")
+_BOX_FIELDS = "x, z, width, depth and height"
+_TOWEL_FIELDS = "around, toward and t"
+
+
+def _towel_only(name: str, default: object = None) -> Rule:
+    """``name`` is a towel's field: refused on a box, whose drawing never reads it."""
+    def check(value: Any, data: Mapping[str, Any]) -> Any:
+        kind = data.get("kind")
+        if kind in BOX_PROPS and value != default:
+            raise ValueError(f"a {kind} has no {name} (only a towel has {_TOWEL_FIELDS}); "
+                             f"a {kind} is placed and sized by {_BOX_FIELDS}")
+        if kind == "towel" and name == "around" and value is None:
+            raise ValueError("a towel needs around: the body point it loops round, e.g. "
+                             "around: right_knee (the hands hold its ends)")
+        if kind == "towel" and name == "t" and value != default and data.get("toward", ...) is None:
+            raise ValueError("t slides the loop from around toward the point named by "
+                             "toward: give toward too, or leave t out")
+        return value
+    return Rule(after_with_data=check)
+
+
+def _box_only(name: str, default: object = None) -> Rule:
+    """``name`` places or sizes a box: refused on a towel, which runs from the hands."""
+    def check(value: Any, data: Mapping[str, Any]) -> Any:
+        if data.get("kind") == "towel" and value != default:
+            raise ValueError(f"a towel has no {name}: it runs from the hands round the body "
+                             f"point named by around (only a mat, step, chair or rail has "
+                             f"{_BOX_FIELDS})")
+        return value
+    return Rule(after_with_data=check)
+
+
 @record
 class Prop(_Base):
     """A box the body can rest on (a mat, a low step, a chair seat with a back), a rail
@@ -187,21 +230,26 @@ class Prop(_Base):
     strap drawn from the hands round ``around`` (a body point)."""
 
     kind: Literal["mat", "step", "chair", "rail", "towel"]
-    around: PointName | None = field(  # type: ignore[valid-type]
-        default=None, metadata=_about("towel: the body point it loops round (the hands hold its ends)."))
-    toward: PointName | None = field(  # type: ignore[valid-type]
+    around: Annotated[PointName | None, _towel_only("around")] = field(  # type: ignore[valid-type]
+        default=None, metadata=_about("towel (required): the body point it loops round (the hands "
+        "hold its ends).", validate_default=True))
+    toward: Annotated[PointName | None, _towel_only("toward")] = field(  # type: ignore[valid-type]
         default=None, metadata=_about("towel: slide the loop from `around` toward this point by `t` "
         "(round the middle of the thigh, not the knee)."))
-    t: float = field(default=0, metadata={"ge": 0, "le": 1, "allow_inf_nan": False})
-    x: Position | PointName | None = field(  # type: ignore[valid-type]
+    t: Annotated[float, _towel_only("t", 0)] = field(
+        default=0, metadata={"ge": 0, "le": 1, "allow_inf_nan": False, "strict": True})
+    x: Annotated[Position | PointName | None, _box_only("x")] = field(  # type: ignore[valid-type]
         default=None,
         metadata=_about("Centre along X, or a point of the start pose to centre under; "
                         "omitted, a mat spans both poses and other props stand at 0."),
     )
-    z: Position = 0
-    width: float | None = field(default=None, metadata=_about("Along X.", gt=0, le=400, allow_inf_nan=False))
-    depth: float | None = field(default=None, metadata=_about("Along Z.", gt=0, le=200, allow_inf_nan=False))
-    height: float | None = field(default=None, metadata={"gt": 0, "le": 120, "allow_inf_nan": False})
+    z: Annotated[Position, _box_only("z", 0)] = 0
+    width: Annotated[float | None, _box_only("width")] = field(
+        default=None, metadata=_about("Along X.", gt=0, le=400, allow_inf_nan=False, strict=True))
+    depth: Annotated[float | None, _box_only("depth")] = field(
+        default=None, metadata=_about("Along Z.", gt=0, le=200, allow_inf_nan=False, strict=True))
+    height: Annotated[float | None, _box_only("height")] = field(
+        default=None, metadata={"gt": 0, "le": 120, "allow_inf_nan": False, "strict": True})
 
     def size(self) -> tuple[float, float, float]:
         """(width, depth, height), the kind's defaults filling what is not given."""
@@ -222,17 +270,20 @@ class FigureSpec(_Base):
         default="panels", metadata=_about("Kept so older pose data loads: every figure is now "
         "drawn as two numbered panels, start and end.")
     )
-    start: Keyframe
-    middle: Keyframe | None = field(
+    start: Annotated[Keyframe, Rule(after_with_data=_view_fits)]
+    middle: Annotated[Keyframe | None, Rule(after_with_data=_view_fits)] = field(
         default=None, metadata=_about("A middle position that matters, drawn as a third panel "
         "between start and end (a sequence, e.g. getting down to the floor)."))
-    end: Keyframe
-    props: tuple[Prop, ...] = ()
+    end: Annotated[Keyframe, Rule(after_with_data=_view_fits)]
+    props: tuple[Prop, ...] = field(default=(), metadata=_about(
+        "The mat, step, chair, rail or towel drawn with the body: a handful at most.",
+        max_length=MAX_PROPS))
     floor: bool = True
     moving: Annotated[
         tuple[PointName, ...],  # type: ignore[valid-type]
         Rule(before=lambda value: (value,) if isinstance(value, str) else value,
-             max_length=2, description="Point(s) whose path gets an arrow; a sequence with a "
+             max_length=2, after_with_data=lambda moving, data: _path_shows(moving, data),
+             description="Point(s) whose path gets an arrow; a sequence with a "
              "middle position may have none (its numbers give the order)."),
     ]
     arrow: Annotated[Literal["outside", "inside", "pointer", "lift", "press", "reach", "tilt"],
@@ -248,7 +299,7 @@ class FigureSpec(_Base):
     arrow_gap: float = field(default=0, metadata=_about(
         "Run an outside or inside arrow this much further off the moving part's sweep (body "
         "units), so it clears a limb beside the part (the lying figure 4's held shin and the "
-        "crossed foot).", ge=0, le=40, allow_inf_nan=False))
+        "crossed foot).", ge=0, le=40, allow_inf_nan=False, strict=True))
     highlight: PointName | None = field(  # type: ignore[valid-type]
         default=None, metadata=_about("A point the movement is about (e.g. low_back); kept so older "
         "pose data loads, and no longer drawn: an unexplained patch confused readers.")
@@ -275,6 +326,63 @@ class FigureSpec(_Base):
             parts = [reach.part for reach in frame.reach]
             if len(parts) != len(set(parts)):
                 raise ValueError("a hand or ankle can reach only one place per keyframe")
+
+
+# A panel is scaled to fit its view of the body, so a keyframe's own camera that sees the
+# body much smaller (from above a standing figure, end-on to a lying one) drew that panel
+# 2 to 4 times the scale of the others: a dark blob (attack 3; the bundled views are at
+# most 1x). And the arrow runs along the moving point's path as the last panel sees it: a
+# last panel's own camera that sees it end-on left a bare head (the bundled: 77% or more
+# of the path shows). Checked when pose data is read, not when code makes a record.
+MAX_VIEW_ZOOM = 1.5
+MIN_PATH_SHOWN = 0.5
+
+
+def _view_fits(frame: Keyframe | None, data: Mapping[str, Any]) -> Keyframe | None:
+    """A keyframe whose own camera sees the body no more than MAX_VIEW_ZOOM times smaller
+    than the figure's camera does."""
+    figure_camera = data.get("camera")
+    if frame is None or frame.camera is None or not isinstance(figure_camera, Camera):
+        return frame
+    alone = FigureSpec.model_construct(camera=figure_camera, start=frame, end=frame, moving=())
+    points = solve(alone, frame)
+    zoom = _extent(points, figure_camera) / max(_extent(points, frame.camera), 1e-9)
+    if zoom > MAX_VIEW_ZOOM:
+        raise ValueError(
+            f"from its own camera the body looks {zoom:.1f} times smaller than from the "
+            f"figure's, so this panel would be drawn {zoom:.1f} times larger than the others; "
+            f"choose a view nearer the figure's camera (at most {MAX_VIEW_ZOOM:g} times "
+            "smaller), or give the figure itself that camera")
+    return frame
+
+
+def _path_shows(moving: tuple[str, ...], data: Mapping[str, Any]) -> tuple[str, ...]:
+    """Moving points whose path the last panel's own camera does not see end-on."""
+    last = data.get("end")
+    if not isinstance(last, Keyframe) or last.camera is None \
+            or not isinstance(data.get("start"), Keyframe) or last.camera == data.get("camera"):
+        return moving
+    spec = FigureSpec.model_construct(**{name: data[name] for name in
+                                         ("camera", "start", "middle", "end", "props", "floor")
+                                         if name in data}, moving=moving)
+    for point in moving:
+        path = [interpolate(spec, step / 8)[point] for step in range(9)]
+        length = sum(math.dist(a, b) for a, b in zip(path, path[1:]))
+        flat = [project(p, last.camera)[:2] for p in path]
+        shown = sum(math.dist(a, b) for a, b in zip(flat, flat[1:]))
+        if length > 1 and shown < MIN_PATH_SHOWN * length:
+            raise ValueError(
+                f"the last panel's own camera (end.camera) sees {point}'s movement end-on "
+                f"(only {shown / length:.0%} of its path shows), so its arrow would be a bare "
+                "head; turn that camera (yaw, pitch) to see the movement from the side")
+    return moving
+
+
+def _extent(points: Mapping[str, Vec], camera: Camera) -> float:
+    """The diagonal of the body's outline as ``camera`` sees it."""
+    flat = [project(point, camera) for point in points.values()]
+    xs, ys = [p[0] for p in flat], [p[1] for p in flat]
+    return math.hypot(max(xs) - min(xs), max(ys) - min(ys))
 
 
 def _arrow_fits_moving(arrow: str, data: Mapping[str, Any]) -> str:

@@ -247,7 +247,7 @@ def boxed(content: Sequence[Flowable], width: float, *, font: str, padding: floa
 
 def card(band: Sequence[Flowable], body: Sequence[Flowable], width: float, *,
          font: str, padding: float, band_padding: float, border: float, colour: colors.Color,
-         space_after: float) -> Keep:
+         space_after: float) -> Card:
     """An exercise card: a coloured band on top, the body below, kept on one page.
 
     KeepTogether moves the card whole to the next page when it does not fit; only a
@@ -266,7 +266,32 @@ def card(band: Sequence[Flowable], body: Sequence[Flowable], width: float, *,
         ("BOTTOMPADDING", (0, 1), (-1, 1), padding),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
     ], space_after=space_after)
-    return Keep([table])
+    return Card([table])
+
+
+class Card(Keep):
+    """An exercise card: a Keep that notes when it was taller than a whole page (and so was
+    split), which a build from the user's own styles or templates refuses (build.py)."""
+
+    taller_than_page = False
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:  # noqa: N803
+        parts = super().split(availWidth, availHeight)  # measures the card (_H) if need be
+        frame = getattr(self, "_frame", None)
+        if frame is not None and self._H > frame._height + _FUZZ:
+            self.taller_than_page = True
+        return parts
+
+
+def cards_in(flowables: Sequence[Flowable]) -> list[Card]:
+    """The exercise cards among ``flowables`` and what they keep together, in order."""
+    found: list[Card] = []
+    for flowable in flowables:
+        if isinstance(flowable, Card):
+            found.append(flowable)
+        elif isinstance(flowable, KeepTogether):
+            found += cards_in(flowable._content)
+    return found
 
 
 def side_by_side(left: Sequence[Flowable], right: Sequence[Flowable], widths: Sequence[float],

@@ -19,6 +19,11 @@ _PARAGRAPH_CHOICES = {"font": ("regular", "bold"), "alignment": ("left", "right"
 # hyphenation: language codes, checked when made.
 _NOT_SIZES = ("colours", "paragraph", "figure", "hyphenation")
 FIGURE_INKS = ("near", "far", "arrow", "prop", "number")
+# The settings the page and large print have (layout/styles.py, layout/document.py): another
+# key there is a typing mistake that would be ignored without a word.
+PAGE_KEYS = ("margin_left", "margin_right", "margin_top", "margin_bottom", "footer_size",
+             "footer_gap", "footer_room", "footer_rule")
+LARGE_PRINT_KEYS = ("scale", "leading_scale", "space_scale", "figure_scale", "page")
 
 # Contrast, as WCAG 2 measures it: text at least 4.5:1 (AA), graphics at least 3:1.
 TEXT_CONTRAST = 4.5
@@ -94,11 +99,39 @@ def style_problems(data: Mapping[str, Any]) -> list[tuple[Location, str]]:
             if isinstance(values, Mapping) else {}
 
     problems += contrast_problems(valid(colours), paragraphs, valid(figure))
+    problems += _unknown_settings(data)
     for section, values in data.items():
-        if section not in _NOT_SIZES:
-            problems += [(location, f"{value!r} is not a number")
-                         for location, value in _leaves((section,), values)
-                         if not _is_number(value)]
+        if section in _NOT_SIZES:
+            continue
+        if not isinstance(values, Mapping):
+            problems.append(((section,), f"expected a mapping of settings"
+                             + (f" ({', '.join(LARGE_PRINT_KEYS)})" if section == "large_print"
+                                else "") + f", not {_shown(values)}"))
+            continue
+        problems += [(location, f"{value!r} is not a number")
+                     for location, value in _leaves((section,), values)
+                     if not _is_number(value) and location[-1] != "page"]
+    return problems
+
+
+def _unknown_settings(data: Mapping[str, Any]) -> list[tuple[Location, str]]:
+    """Keys the page and large print do not have (``large_print: {page: {bogus: 3}}`` was
+    accepted and ignored), each at its key."""
+    large = data.get("large_print")
+    large = large if isinstance(large, Mapping) else {}
+    sections: list[tuple[Location, Any, tuple[str, ...]]] = [
+        (("page",), data.get("page"), PAGE_KEYS), (("large_print",), large, LARGE_PRINT_KEYS),
+        (("large_print", "page"), large.get("page"), PAGE_KEYS)]
+    problems = []
+    for where, values, known in sections:
+        if where == ("large_print", "page") and values is not None \
+                and not isinstance(values, Mapping):
+            problems.append((where, f"expected a mapping of the page's settings "
+                             f"({', '.join(PAGE_KEYS)}), not {_shown(values)}"))
+        if not isinstance(values, Mapping):
+            continue
+        problems += [((*where, key), f"unknown setting (the settings here are "
+                      f"{', '.join(known)})") for key in values if key not in known]
     return problems
 
 
@@ -213,6 +246,11 @@ def _leaves(location: Location, value: Any) -> Iterator[tuple[Location, Any]]:
             yield from _leaves((*location, key), child)
     else:
         yield location, value
+
+
+def _shown(value: Any) -> str:
+    """A value as the YAML file wrote it (null, not None)."""
+    return "null" if value is None else repr(value)
 
 
 def _is_number(value: Any) -> bool:

@@ -165,8 +165,9 @@ def test_out_of_range_angles_are_rejected_clearly(field: str, value: object, wor
 
 
 def test_a_keyframe_camera_is_optional_and_checked_like_the_figures() -> None:
-    spec = FigureSpec.model_validate({"start": {"camera": {"yaw": 10, "pitch": 75}}, "end": {},
-                                      "moving": "left_knee"})
+    lying = {"pelvis": {"pitch": 90}}  # from above a standing figure would be a blob (test_spec_checks)
+    spec = FigureSpec.model_validate({"start": {**lying, "camera": {"yaw": 10, "pitch": 75}},
+                                      "end": lying, "moving": "left_knee"})
     assert spec.start.camera is not None and spec.start.camera.pitch == 75 and spec.end.camera is None
     with pytest.raises(ValidationError) as error:
         FigureSpec.model_validate({"start": {"camera": {"pitch": 95}}, "end": {}, "moving": "left_knee"})

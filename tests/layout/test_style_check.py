@@ -95,3 +95,34 @@ def test_a_large_print_scale_that_outgrows_the_leading_is_refused_at_its_line(
     assert not (tmp_path / "out.pdf").exists()
     kept_up = {**BUNDLED, "large_print": {**BUNDLED["large_print"], "scale": 3, "leading_scale": 3}}
     assert style_problems(kept_up) == []
+
+
+def with_styles(**sections: object) -> dict[str, object]:
+    return {**BUNDLED, **sections}
+
+
+def test_an_unknown_page_or_large_print_setting_is_refused_at_its_key() -> None:
+    large = {**BUNDLED["large_print"], "page": {"margin_left": 13, "bogus": 3}, "scael": 2}
+    page = {**BUNDLED["page"], "margin": 10}
+    found = style_problems(with_styles(large_print=large, page=page))
+    page_keys = ("margin_left, margin_right, margin_top, margin_bottom, footer_size, "
+                 "footer_gap, footer_room, footer_rule")
+    assert found == [
+        (("page", "margin"), f"unknown setting (the settings here are {page_keys})"),
+        (("large_print", "scael"), "unknown setting (the settings here are scale, "
+                                   "leading_scale, space_scale, figure_scale, page)"),
+        (("large_print", "page", "bogus"), f"unknown setting (the settings here are {page_keys})")]
+
+
+@pytest.mark.parametrize(("value", "shown"), [(None, "null"), (2, "2"), ("big", "'big'")])
+def test_large_print_that_is_not_a_mapping_says_what_it_wants(value: object, shown: str) -> None:
+    assert style_problems(with_styles(large_print=value)) == [
+        (("large_print",), "expected a mapping of settings (scale, leading_scale, space_scale, "
+                           f"figure_scale, page), not {shown}")]
+
+
+def test_large_prints_page_that_is_not_a_mapping_says_what_it_wants() -> None:
+    found = style_problems(with_styles(large_print={**BUNDLED["large_print"], "page": 5}))
+    assert found == [(("large_print", "page"), "expected a mapping of the page's settings "
+                      "(margin_left, margin_right, margin_top, margin_bottom, footer_size, "
+                      "footer_gap, footer_room, footer_rule), not 5")]
