@@ -6,7 +6,7 @@ worker or a web handler calls it with :class:`BuildOptions` and gets a file.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -29,6 +29,8 @@ from .writing import check_output, write_atomically, write_new
 
 if TYPE_CHECKING:
     from reportlab.platypus import Flowable
+
+    from .layout.flowables import Card
 
 __all__ = ["BuildOptions", "PageSize", "Resources", "build", "language_of", "render_handout",
            "render_story", "typeset", "write_atomically"]
@@ -208,14 +210,30 @@ def typeset(story_xml: str, resources: Resources, prescription: Prescription,
         raise UserError("part of the handout is taller than a page and cannot be laid out "
                         "(a card, box or table): make the sizes in styles.yaml or the "
                         "templates' content smaller", path=resources.templates_dir) from None
-    split = sum(card.taller_than_page for card in cards)
-    if split and resources.templates_dir is not None:
-        # The bundled styles keep every card whole (tests/test_print_formats.py); the user's
-        # may not, and a card split over pages was printed with exit 0 (attack 3).
-        where = " in large print" if options.large_print else ""
-        keys = " (large_print.scale, leading_scale)" if options.large_print else ""
-        raise UserError(f"{split} of the exercise cards {'is' if split == 1 else 'are'} taller "
-                        f"than a page{where} and would be split over pages: make the sizes in "
-                        f"styles.yaml{keys} or the cards' text smaller",
+    split = [card for card in cards if card.taller_than_page]
+    if split:
+        # A card split over pages hides its Stop if and Too hard? from a patient mid-exercise:
+        # refused, whatever made it too tall (attacks 3 and 4: a clinician's note, a pack's
+        # long steps, the user's larger sizes).
+        raise UserError(_split_cards_message(split, prescription, options, resources),
                         path=resources.templates_dir)
     return data
+
+
+def _split_cards_message(split: Sequence[Card], prescription: Prescription, options: BuildOptions,
+                         resources: Resources) -> str:
+    """What to shorten or shrink so that each of the ``split`` cards fits a page again."""
+    notes = {item.exercise.id: item.dose.note for item in prescription.exercises if item.dose.note}
+    ids = [card.exercise for card in split if card.exercise is not None]
+    names = {exercise.id: exercise.name for exercise in resources.pack.exercises}
+    named = ", ".join(f"'{names[exercise_id]}'" for exercise_id in ids if exercise_id in names)
+    where = " in large print" if options.large_print else ""
+    count = f"{len(split)} of the exercise cards {'is' if len(split) == 1 else 'are'}"
+    cures = [f"the note for {exercise_id} ({len(notes[exercise_id])} characters)"
+             for exercise_id in ids if exercise_id in notes]
+    cures.append("the exercise's own text" if len(split) == 1 else "the exercises' own text")
+    if resources.templates_dir is not None:
+        keys = " (large_print.scale, leading_scale)" if options.large_print else ""
+        cures.append(f"the sizes in styles.yaml{keys}")
+    return (f"{count} taller than a page{where} and would be split over pages"
+            f"{f' ({named})' if named else ''}: shorten or shrink {', or '.join(cures)}")

@@ -1,7 +1,7 @@
-"""Every exercise card whole on one page: a template folder of the user's whose card is taller
-than a page is refused, in normal and in large print (attack 3: large print's cards were split
-over two or three pages, exit 0). The bundled templates keep splitting a card only when the
-pack's own text is longer than a page."""
+"""Every exercise card whole on one page: a card taller than a page is refused, in normal and in
+large print, naming what to shorten (attack 3: an own folder's large print split its cards over
+two or three pages, exit 0; attack 4: a clinician's 100-character note did the same to the
+Swedish large-print Letter card, with the bundled templates)."""
 
 from __future__ import annotations
 
@@ -45,16 +45,17 @@ def test_large_print_scaled_past_a_page_is_refused(tmp_path: Path) -> None:
         build(resources, large_print=True, ids=("cobra", "bird-dog"))
     assert str(caught.value) == (
         f"{folder}: 2 of the exercise cards are taller than a page in large print and would "
-        "be split over pages: make the sizes in styles.yaml (large_print.scale, "
-        "leading_scale) or the cards' text smaller")
+        "be split over pages ('Cobra', 'Bird dog'): shorten or shrink the exercises' own text, "
+        "or the sizes in styles.yaml (large_print.scale, leading_scale)")
     assert build(resources, ids=("cobra",)).startswith(b"%PDF")  # normal print still fits
 
 
 def test_normal_print_with_larger_type_is_refused_the_same_way(tmp_path: Path) -> None:
     resources = Resources.load(default_pack(), own_styles(tmp_path / "tpl", larger_type(1.6)))
     with pytest.raises(UserError, match=r": 1 of the exercise cards is taller than a page and "
-                                        r"would be split over pages: make the sizes in "
-                                        r"styles.yaml or the cards' text smaller$"):
+                                        r"would be split over pages \('Cobra'\): shorten or "
+                                        r"shrink the exercise's own text, or the sizes in "
+                                        r"styles.yaml$"):
         build(resources, ids=("cobra",))
 
 
@@ -66,7 +67,7 @@ def test_the_bundled_styles_as_an_own_folder_keep_every_card_whole(tmp_path: Pat
         assert build(resources, large_print=large_print).startswith(b"%PDF")
 
 
-def test_a_card_whose_own_text_outgrows_a_page_splits_with_the_bundled_templates(
+def test_a_card_whose_own_text_outgrows_a_page_is_refused_with_the_bundled_templates_too(
         tmp_path: Path) -> None:
     pack = tmp_path / "pack"
     shutil.copytree(default_pack(), pack)
@@ -74,6 +75,28 @@ def test_a_card_whose_own_text_outgrows_a_page_splits_with_the_bundled_templates
     step = "  - " + "Breathe out slowly and keep your hips on the mat. " * 20 + "\n"
     path.write_text(path.read_text(encoding="utf-8").replace("steps:\n", "steps:\n" + step * 4, 1),
                     encoding="utf-8")
-    assert build(Resources.load(pack), ids=("cobra",)).startswith(b"%PDF")
+    with pytest.raises(UserError) as caught:
+        build(Resources.load(pack), ids=("cobra",))
+    assert str(caught.value) == ("1 of the exercise cards is taller than a page and would be split "
+                                 "over pages ('Cobra'): shorten or shrink the exercise's own text")
     with pytest.raises(UserError, match="1 of the exercise cards is taller than a page"):
         build(Resources.load(pack, TEMPLATES), ids=("cobra",))
+
+
+NOTE = "Breathe out slowly, keep shoulders relaxed. " * 2 + "Breathe out"  # 99 characters
+
+
+def test_a_clinicians_note_that_outgrows_a_page_is_named(resources: Resources) -> None:
+    """Attack 4: the Swedish large-print Letter card of the figure 4 split over two pages,
+    exit 0, for a 99-character note typed on the command line, a CSV row or the web form."""
+    options = BuildOptions(exercises=("piriformis",), language="sv", large_print=True,
+                           page_size="letter", date=DATE, doses=(f"piriformis=note:{NOTE}",))
+    with pytest.raises(UserError) as caught:
+        render_handout(options, Resources.load(default_pack(), language="sv"))
+    assert str(caught.value) == (
+        "1 of the exercise cards is taller than a page in large print and would be split over "
+        "pages ('Sätesstretch (fyran)'): shorten or shrink the note for piriformis (99 "
+        "characters), or the exercise's own text")
+    short = BuildOptions(exercises=("piriformis",), language="sv", large_print=True,
+                         page_size="letter", date=DATE, doses=("piriformis=note:Breathe out slowly.",))
+    assert render_handout(short, Resources.load(default_pack(), language="sv")).startswith(b"%PDF")

@@ -131,7 +131,9 @@ def many_exercises(count: int) -> Callable[[Path], list[str]]:
 
 def long_word_step(folder: Path) -> list[str]:
     pack = copy_pack(folder)
-    edit(pack / "exercises" / "cobra.yaml", "steps:\n", "steps:\n  - " + "x" * 2000 + "\n")
+    # 600 characters: broken over a dozen lines, the card still fits a page (a longer word
+    # makes it taller than a page, which is refused: tests/test_build_cards.py).
+    edit(pack / "exercises" / "cobra.yaml", "steps:\n", "steps:\n  - " + "x" * 600 + "\n")
     return ["build", "--data", str(pack), "-o", str(folder / "out.pdf")]
 
 
@@ -873,8 +875,15 @@ CASES: dict[str, Case] = {
         own_file("styles.yaml", "large_print:\n  scale: 2.5\n  leading_scale: 2.5\n",
                  "--large-print", "-e", "cobra", "-e", "piriformis"), 1,
         "2 of the exercise cards are taller than a page in large print and would be split over "
-        "pages: make the sizes in styles.yaml (large_print.scale, leading_scale) or the cards' "
-        "text smaller"),
+        "pages ('Cobra', 'Piriformis stretch (figure 4)'): shorten or shrink the exercises' own "
+        "text, or the sizes in styles.yaml (large_print.scale, leading_scale)"),
+    "note-splits-a-card": Case(
+        build_with("-e", "piriformis", "--lang", "sv", "--large-print", "--page-size", "letter",
+                   "--dose", "piriformis=note:" + "Breathe out slowly, keep shoulders relaxed. " * 2
+                   + "Breathe out"), 1,
+        "1 of the exercise cards is taller than a page in large print and would be split over "
+        "pages ('Sätesstretch (fyran)'): shorten or shrink the note for piriformis (99 "
+        "characters), or the exercise's own text"),
     "styles-large-print-unknown-key": Case(
         own_file("styles.yaml", "large_print:\n  page: {bogus: 3}\n"), 1,
         "styles.yaml:2:10: large_print.page.bogus: unknown setting (the settings here are "

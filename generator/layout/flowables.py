@@ -247,7 +247,7 @@ def boxed(content: Sequence[Flowable], width: float, *, font: str, padding: floa
 
 def card(band: Sequence[Flowable], body: Sequence[Flowable], width: float, *,
          font: str, padding: float, band_padding: float, border: float, colour: colors.Color,
-         space_after: float) -> Card:
+         space_after: float, exercise: str | None = None) -> Card:
     """An exercise card: a coloured band on top, the body below, kept on one page.
 
     KeepTogether moves the card whole to the next page when it does not fit; only a
@@ -266,14 +266,19 @@ def card(band: Sequence[Flowable], body: Sequence[Flowable], width: float, *,
         ("BOTTOMPADDING", (0, 1), (-1, 1), padding),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
     ], space_after=space_after)
-    return Card([table])
+    return Card([table], exercise)
 
 
 class Card(Keep):
-    """An exercise card: a Keep that notes when it was taller than a whole page (and so was
-    split), which a build from the user's own styles or templates refuses (build.py)."""
+    """An exercise card (of the exercise with id ``exercise``, when the template names it):
+    a Keep that notes when it was taller than a whole page and so was split, which a build
+    refuses (build.py)."""
 
     taller_than_page = False
+
+    def __init__(self, content: list[Flowable], exercise: str | None = None) -> None:
+        super().__init__(content)
+        self.exercise = exercise
 
     def split(self, availWidth: float, availHeight: float) -> list[Flowable]:  # noqa: N803
         parts = super().split(availWidth, availHeight)  # measures the card (_H) if need be

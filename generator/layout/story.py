@@ -409,7 +409,7 @@ class StoryBuilder:
         yield card(band, self._cell(holder, inner), width,
                    font=self.styles.fonts.regular, padding=spec["padding"], band_padding=spec["band_padding"],
                    border=spec["border"], colour=self.styles.colour("card_band"),
-                   space_after=spec["space_after"])
+                   space_after=spec["space_after"], exercise=element.get("exercise"))
 
     def _band(self, element: ET.Element, width: float) -> Iterator[Flowable]:
         parts = self._cell(element, width)
