@@ -877,6 +877,9 @@ CASES: dict[str, Case] = {
         "2 of the exercise cards are taller than a page in large print and would be split over "
         "pages ('Cobra', 'Piriformis stretch (figure 4)'): shorten or shrink the exercises' own "
         "text, or the sizes in styles.yaml (large_print.scale, leading_scale)"),
+    "styles-wide-figure-too-low": Case(
+        own_file("styles.yaml", "card:\n  wide_figure_height: 0\n", "-e", "piriformis"), 1,
+        "styles.yaml:2:3: card.wide_figure_height: 0 is out of range; use a number from 40 to 200"),
     "note-splits-a-card": Case(
         build_with("-e", "piriformis", "--lang", "sv", "--large-print", "--page-size", "letter",
                    "--dose", "piriformis=note:" + "Breathe out slowly, keep shoulders relaxed. " * 2

@@ -225,6 +225,9 @@ def panel_geometry(scene: Scene, width: float, height: float | None = None) -> P
     room = limit - top - 2 * margin
     scales = tuple(min((panel_width - side - 2 * margin) / (x1 - x0), room / (y1 - y0))
                    for x0, y0, x1, y1 in scene.boxes)
+    if min(scales) <= 0:  # the styles' ranges keep every figure roomier than this
+        raise FigureBug(f"a figure {width:g} x {limit:g} pt leaves its drawings no room "
+                        f"under or beside their numbers")
     drawn = [(box[3] - box[1]) * scale for box, scale in zip(scene.boxes, scales)]
     height = max(max(drawn) + top + 2 * margin, 2 * badge + 2 * margin)
     dxs = tuple(side + (panel_width - side - (x1 - x0) * scale) / 2 - x0 * scale

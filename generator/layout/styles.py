@@ -229,6 +229,11 @@ STYLE_RANGES: tuple[tuple[str, float, float], ...] = (
     ("log.day_width", 12, 40),
     ("log.*name_width", 60, 300),
     ("painscale.max_cell_width", 16, 100),
+    # A figure's drawing below its numbers' discs: lower, the panels had no room left and the
+    # drawings came out mirrored or as specks (attack 4).
+    ("card.wide_figure_height", 40, 200),
+    ("card.figure_width", 100, 500),
+    ("plan.figure_width", 60, 300),
     ("*_share", 0.05, 0.9),
     ("*padding", 0, 30),
     ("*gap", 0, 60),

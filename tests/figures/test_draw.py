@@ -734,3 +734,21 @@ def test_the_figure_4_seen_from_above_shows_the_crossed_knee_out_and_the_shin_ac
     assert math.dist(points["right_ankle"], points["left_knee"]) < 2 * LIMB_RADIUS  # the ankle on the knee
     assert out(points["right_toe"]) < out(points["left_knee"])  # the foot past the held knee
     assert build_scene(spec).floor_ys[index] is None  # seen from above: the mat, no floor line
+
+
+@pytest.mark.parametrize(("width", "height"), [(60.0, None), (100.0, None), (482.0, 40.0), (250.0, 40.0)])
+def test_the_smallest_figures_the_styles_allow_still_draw_inside_their_frames(
+        exercises: list[Exercise], width: float, height: float | None) -> None:
+    """The styles' lower bounds (plan.figure_width 60, card.wide_figure_height 40): lower,
+    the drawings came out mirrored or as specks and hung out of their panels (attack 4)."""
+    for exercise in exercises:
+        for spec in filter(None, (exercise.figure, exercise.figure.easier)):
+            geometry = panel_geometry(build_scene(spec), width, height)
+            assert min(geometry.scales) > 0 and geometry.panel_width > 2 * geometry.badge, exercise.id
+            bx0, by0, bx1, by1 = panel_figure(spec, width, INKS, height).getBounds()
+            assert bx0 >= 0 and by0 >= 0 and bx1 <= width + 1e-6 and by1 <= geometry.height + 1e-6
+
+
+def test_a_figure_with_no_room_for_its_drawings_is_a_bug_not_a_mirror_image(exercises: list[Exercise]) -> None:
+    with pytest.raises(FigureBug, match="leaves its drawings no room"):
+        panel_geometry(build_scene(exercises[0].figure), 482.0, 10.0)
