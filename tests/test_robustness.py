@@ -54,10 +54,12 @@ def edit(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
-def pack_edit(file: str, old: str, new: str) -> Callable[[Path], list[str]]:
+def pack_edit(file: str, *edits: str) -> Callable[[Path], list[str]]:
+    """Edit one file of a copied pack: ``edits`` are old, new, old, new, ..."""
     def setup(folder: Path) -> list[str]:
         pack = copy_pack(folder)
-        edit(pack / file, old, new)
+        for old, new in zip(edits[::2], edits[1::2]):
+            edit(pack / file, old, new)
         return ["build", "--data", str(pack)]
     return setup
 
@@ -645,7 +647,13 @@ CASES: dict[str, Case] = {
     "figure-camera-blows-up-a-panel": Case(pack_edit("exercises/standing-hamstring.yaml",
                                                      "\n  end:\n",
                                                      "\n  end:\n    camera: {yaw: 0, pitch: 90}\n"),
-                                           1, "figure.end: from its own camera the body looks "),
+                                           1, "figure.end: end's panel, seen from its own camera, "
+                                           "shows the body "),
+    "figure-camera-blows-up-the-others": Case(pack_edit(
+        "exercises/standing-hamstring.yaml", "\nfigure:\n  props:\n",
+        "\nfigure:\n  camera: {yaw: 0, pitch: 90}\n  props:\n", "\n  start:\n",
+        "\n  start:\n    camera: {yaw: 0, pitch: 0}\n"), 1,
+        "figure.end: end's panel, seen from the figure's camera, shows the body 2.0 times smaller"),
     "figure-camera-end-on-arrow": Case(pack_edit("exercises/pelvic-tilt.yaml", "\n  end:\n",
                                                  "\n  end:\n    camera: {yaw: 90, pitch: 60}\n"),
                                        1, "figure.moving: the last panel's own camera "

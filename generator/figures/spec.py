@@ -338,29 +338,49 @@ MAX_VIEW_ZOOM = 1.5
 MIN_PATH_SHOWN = 0.5
 
 
+_FRAMES = ("start", "middle", "end")
+
+
 def _view_fits(frame: Keyframe | None, data: Mapping[str, Any]) -> Keyframe | None:
-    """A keyframe whose own camera sees the body no more than MAX_VIEW_ZOOM times smaller
-    than the figure's camera does."""
+    """Every panel seen so far (this keyframe's and the ones before it), from the camera it
+    is drawn with, shows its body at most MAX_VIEW_ZOOM times smaller than the figure's
+    camera or another of those panels' cameras would: each panel gets the largest scale its
+    box allows, so a view that makes the body small (a standing person from above) is drawn
+    as a blob, whichever of the two cameras (the figure's or the keyframe's) is the odd one."""
     figure_camera = data.get("camera")
-    if frame is None or frame.camera is None or not isinstance(figure_camera, Camera):
+    if frame is None or not isinstance(figure_camera, Camera):
         return frame
-    alone = FigureSpec.model_construct(camera=figure_camera, start=frame, end=frame, moving=())
-    points = solve(alone, frame)
-    zoom = _extent(points, figure_camera) / max(_extent(points, frame.camera), 1e-9)
-    if zoom > MAX_VIEW_ZOOM:
-        raise ValueError(
-            f"from its own camera the body looks {zoom:.1f} times smaller than from the "
-            f"figure's, so this panel would be drawn {zoom:.1f} times larger than the others; "
-            f"choose a view nearer the figure's camera (at most {MAX_VIEW_ZOOM:g} times "
-            "smaller), or give the figure itself that camera")
+    frames = [(name, data[name]) for name in _FRAMES if isinstance(data.get(name), Keyframe)]
+    frames.append((next((name for name in _FRAMES if name not in data), "end"), frame))
+    cameras = [frame_of.camera or figure_camera for _, frame_of in frames]
+    if len({*cameras, figure_camera}) < 2:
+        return frame
+    for (name, shown), camera in zip(frames, cameras):
+        alone = FigureSpec.model_construct(camera=figure_camera, start=shown, end=shown, moving=())
+        points = solve(alone, shown)
+        own = max(_extent(points, camera), 1e-9)
+        zoom = max(_extent(points, other) for other in (*cameras, figure_camera)) / own
+        if zoom > MAX_VIEW_ZOOM:
+            whose = "its own camera" if shown.camera is not None else "the figure's camera"
+            raise ValueError(
+                f"{name}'s panel, seen from {whose}, shows the body {zoom:.1f} times smaller than "
+                f"another panel's camera would, so it would be drawn {zoom:.1f} times larger "
+                f"than the others; choose views nearer each other (at most {MAX_VIEW_ZOOM:g} "
+                "times smaller)")
     return frame
 
 
 def _path_shows(moving: tuple[str, ...], data: Mapping[str, Any]) -> tuple[str, ...]:
-    """Moving points whose path the last panel's own camera does not see end-on."""
-    last = data.get("end")
-    if not isinstance(last, Keyframe) or last.camera is None \
-            or not isinstance(data.get("start"), Keyframe) or last.camera == data.get("camera"):
+    """Moving points whose path the last panel's camera does not see end-on, when the
+    panels have cameras of their own (one camera for every panel is the author's view)."""
+    last, figure_camera = data.get("end"), data.get("camera")
+    if not isinstance(last, Keyframe) or not isinstance(data.get("start"), Keyframe) \
+            or not isinstance(figure_camera, Camera):
+        return moving
+    camera = last.camera or figure_camera
+    others = [data[name].camera or figure_camera for name in ("start", "middle")
+              if isinstance(data.get(name), Keyframe)]
+    if all(other == camera for other in others):
         return moving
     spec = FigureSpec.model_construct(**{name: data[name] for name in
                                          ("camera", "start", "middle", "end", "props", "floor")
@@ -368,11 +388,12 @@ def _path_shows(moving: tuple[str, ...], data: Mapping[str, Any]) -> tuple[str, 
     for point in moving:
         path = [interpolate(spec, step / 8)[point] for step in range(9)]
         length = sum(math.dist(a, b) for a, b in zip(path, path[1:]))
-        flat = [project(p, last.camera)[:2] for p in path]
+        flat = [project(p, camera)[:2] for p in path]
         shown = sum(math.dist(a, b) for a, b in zip(flat, flat[1:]))
         if length > 1 and shown < MIN_PATH_SHOWN * length:
+            whose = "own camera (end.camera)" if last.camera is not None else "camera (the figure's)"
             raise ValueError(
-                f"the last panel's own camera (end.camera) sees {point}'s movement end-on "
+                f"the last panel's {whose} sees {point}'s movement end-on "
                 f"(only {shown / length:.0%} of its path shows), so its arrow would be a bare "
                 "head; turn that camera (yaw, pitch) to see the movement from the side")
     return moving

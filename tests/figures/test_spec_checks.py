@@ -124,12 +124,22 @@ def test_a_keyframe_camera_that_would_blow_its_panel_up_is_refused(
     data = figure(start=pose, end=pose, middle=pose)
     data[frame] = {**pose, "camera": camera}
     [(where, message)] = problems(FigureSpec, data)
-    zoom = re.fullmatch(r"Value error, from its own camera the body looks (\d+\.\d) times "
-                        r"smaller than from the figure's, so this panel would be drawn \1 times "
-                        r"larger than the others; choose a view nearer the figure's camera \(at "
-                        r"most 1\.5 times smaller\), or give the figure itself that camera",
-                        message)
+    zoom = re.fullmatch(rf"Value error, {frame}'s panel, seen from its own camera, shows the body "
+                        r"(\d+\.\d) times smaller than another panel's camera would, so it would be "
+                        r"drawn \1 times larger than the others; choose views nearer each other "
+                        r"\(at most 1\.5 times smaller\)", message)
     assert where == (frame,) and zoom is not None and float(zoom[1]) > 2.5, message
+
+
+def test_a_figure_camera_that_would_blow_up_the_panels_drawn_with_it_is_refused() -> None:
+    """Attack 4: the view refused on a keyframe passed when it was the figure's camera and a
+    keyframe had a side view of its own: the panels drawn with the figure's were the blob."""
+    data = figure(start=STANDING, end=STANDING)
+    data["camera"] = {"yaw": 0, "pitch": 90}
+    data["start"] = {**STANDING, "camera": {"yaw": 0, "pitch": 0}}
+    [(where, message)] = problems(FigureSpec, data)
+    assert where == ("end",) and message.startswith(
+        "Value error, end's panel, seen from the figure's camera, shows the body "), message
 
 
 def test_a_last_panel_camera_that_sees_the_movement_end_on_is_refused() -> None:
@@ -142,6 +152,18 @@ def test_a_last_panel_camera_that_sees_the_movement_end_on_is_refused() -> None:
     assert found[0][1].endswith("of its path shows), so its arrow would be a bare head; turn "
                                 "that camera (yaw, pitch) to see the movement from the side")
     data["end"]["camera"] = {"yaw": 20, "pitch": 40}  # from the side: the arrow reads
+    FigureSpec.model_validate(data)
+
+
+def test_the_figure_camera_that_sees_the_movement_end_on_is_refused_when_a_panel_has_its_own() -> None:
+    """Attack 4: the end-on view passed as the figure's camera with a side view on start."""
+    bent = {**LYING, "right_hip": 100, "right_knee": 90}
+    data = figure(start={**LYING, "camera": {"yaw": 20, "pitch": 40}}, end=bent)
+    data["camera"] = {"yaw": -90, "pitch": 40}
+    found = [problem for problem in problems(FigureSpec, data) if problem[0] == ("moving",)]
+    assert len(found) == 1 and found[0][1].startswith(
+        "Value error, the last panel's camera (the figure's) sees right_knee's movement end-on"), found
+    del data["start"]["camera"]  # one camera for every panel: the author's view, drawn as asked
     FigureSpec.model_validate(data)
 
 
