@@ -193,6 +193,9 @@ class Prop(_Base):
         default=None, metadata=_about("towel: slide the loop from `around` toward this point by `t` "
         "(round the middle of the thigh, not the knee)."))
     t: float = field(default=0, metadata={"ge": 0, "le": 1, "allow_inf_nan": False})
+    band: Literal["outline", "solid", "edged"] = field(default="outline", metadata=_about(
+        "towel: a grey outline with white inside; (solid) a grey band; (edged) a grey band "
+        "with a dark edge."))
     x: Position | PointName | None = field(  # type: ignore[valid-type]
         default=None,
         metadata=_about("Centre along X, or a point of the start pose to centre under; "
