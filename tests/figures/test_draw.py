@@ -18,7 +18,7 @@ from reportlab.lib.units import mm
 from generator.errors import UserError
 from generator.figures.draw import (MAX_HEIGHT, FigureBug, FigureInks, check_operators, exercise_figure,
                                     panel_figure, panel_geometry)
-from generator.figures.kinematics import HEAD_RADIUS, LIMB_RADIUS, TRUNK_SAMPLES
+from generator.figures.kinematics import HEAD_RADIUS, LIMB_RADIUS, SHIN, TRUNK_SAMPLES
 from generator.figures.scene import ARROW_WIDTH, CASING, HAND_RADIUS, build_scene
 from generator.figures.spec import FigureSpec, project, solve
 from generator.model import Exercise
@@ -290,6 +290,17 @@ def test_the_easier_versions_are_drawn_for_three_exercises(exercises: list[Exerc
     assert any(mark.kind == "towel" for mark in build_scene(towel).panels[-1])
     chair = next(e.figure.easier for e in exercises if e.id == "piriformis")
     assert [prop.kind for prop in chair.props] == ["chair"]
+
+
+def test_the_seated_figure_4_shows_the_crossed_shin_lying_across_the_lap(exercises: list[Exercise]) -> None:
+    # Rounds 5-19 (yaw 30, pitch 10): the crossed shin, seen half end-on, read as "a leg held
+    # straight out" (round 19's worst safety item). Seen half from the front and a little from
+    # above (round 24), it shows most of its length across the lap, the ankle on the other knee.
+    spec = next(e.figure.easier for e in exercises if e.id == "piriformis")
+    for frame in ("start", "end"):
+        points = _flat(spec, frame)
+        assert math.dist(points["right_knee"], points["right_ankle"]) > 0.7 * SHIN, frame
+        assert math.dist(points["right_ankle"], points["left_knee"]) < 2 * LIMB_RADIUS + 4, frame
 
 
 def _crossed_frames(spec: FigureSpec) -> list[tuple[int, str]]:
