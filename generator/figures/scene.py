@@ -31,6 +31,8 @@ HAND_RADIUS = 7.5  # a hand is a knob wider than the forearm, so it reads as a h
 TOWEL_RADIUS = 6.0  # a band as wide as a limb
 TOWEL_OUTLINE = 2.0  # its grey edge; the inside is white
 TOWEL_EDGE = 1.4
+TOWEL_BAND = 5.5  # a solid band (``band: solid`` or ``edged``)
+TOWEL_DARK_EDGE = 1.3  # an edged band's dark edge
 TOWEL_STEPS = 8
 HOLD_REACH = 16.0  # a hand reaching within this of a body point holds it
 ARROW_STEPS = 10  # samples along the path: smooth enough at handout sizes
@@ -205,8 +207,16 @@ def _with_towel(spec: FigureSpec, points: dict[str, Vec], body: tuple[Mark, ...]
         path = _towel_loop(points["left_hand"][:2], points["right_hand"][:2], around)
         # A grey outline round a white band (the tone rule's props are grey outlines): solid
         # grey read as the floor, an arm or a dumbbell (rounds 12-15), white dashes as zips.
-        marks += [Mark("casing", path, "paper", TOWEL_RADIUS + CASING), Mark("towel", path, "prop", TOWEL_RADIUS),
-                  Mark("casing", path, "paper", TOWEL_RADIUS - TOWEL_OUTLINE)]
+        # Round 20: an outline read as a ball, a cushion or motion lines; a solid band, a
+        # little narrower than a limb, reads as a strap (with a dark edge, apart from the mat).
+        if prop.band == "edged":
+            marks += [Mark("casing", path, "paper", TOWEL_BAND + CASING), Mark("towel", path, "near", TOWEL_BAND),
+                      Mark("towel", path, "prop", TOWEL_BAND - TOWEL_DARK_EDGE)]
+        elif prop.band == "solid":
+            marks += [Mark("casing", path, "paper", TOWEL_BAND + CASING), Mark("towel", path, "prop", TOWEL_BAND)]
+        else:
+            marks += [Mark("casing", path, "paper", TOWEL_RADIUS + CASING), Mark("towel", path, "prop", TOWEL_RADIUS),
+                      Mark("casing", path, "paper", TOWEL_RADIUS - TOWEL_OUTLINE)]
         # The thigh passes through the loop (round 9 read a loop drawn over the knee as a
         # ring or a bubble): its stretch inside the loop is drawn again over the towel.
         # No white casing: round 11 read a cased stretch as "a rolling pin", not a leg.

@@ -192,7 +192,7 @@ PROP_SIZES: dict[str, tuple[float, float, float]] = {
 # default is let through: a record dumped with every field loads again.
 BOX_PROPS = ("mat", "step", "chair", "rail")
 _BOX_FIELDS = "x, z, width, depth and height"
-_TOWEL_FIELDS = "around, toward and t"
+_TOWEL_FIELDS = "around, toward, t and band"
 
 
 def _towel_only(name: str, default: object = None) -> Rule:
@@ -238,6 +238,9 @@ class Prop(_Base):
         "(round the middle of the thigh, not the knee)."))
     t: Annotated[float, _towel_only("t", 0)] = field(
         default=0, metadata={"ge": 0, "le": 1, "allow_inf_nan": False, "strict": True})
+    band: Annotated[Literal["outline", "solid", "edged"], _towel_only("band", "outline")] = field(
+        default="outline", metadata=_about("towel: a grey outline with white inside; (solid) a grey "
+        "band; (edged) a grey band with a dark edge."))
     x: Annotated[Position | PointName | None, _box_only("x")] = field(  # type: ignore[valid-type]
         default=None,
         metadata=_about("Centre along X, or a point of the start pose to centre under; "
