@@ -37,6 +37,8 @@ ARROW_STEPS = 10  # samples along the path: smooth enough at handout sizes
 TILT_RADIUS = 30.0  # a tilt arrow's arc round the turning part: clear of the buttock, under the thighs
 TILT_SPAN = 75.0  # degrees of arc
 KNEE_ARROW = 33.0  # a knee's arc keeps this much of its end: it starts by the knee, not over the foot
+RAIL_SPACING = 22.0  # between a railing's uprights
+REACH_GAP = HAND_RADIUS + 4.0  # from a held-out limb's tip to its reach arrow
 INKS = ("near", "far", "arrow", "prop", "paper")
 
 
@@ -272,10 +274,16 @@ def _prop_marks(spec: FigureSpec, camera: Camera) -> tuple[Mark, ...]:
 def _prop_parts(kind: str, low: Vec, high: Vec) -> list[tuple[Vec, Vec]]:
     """A chair is a seat slab, a back and legs; a rail a bar on two posts; other props one box."""
     if kind == "rail":
+        # A bar on posts with thin uprights between them: a railing (round 19 read a bar on
+        # two posts as a tall stool or a table).
         (x0, _, z0), (x1, top, z1) = low, high
         post = 3.0
-        return [((x0, top - 5, z0), (x1, top, z1)), ((x0 + 4, 0, z0), (x0 + 4 + post, top - 5, z1)),
-                ((x1 - 4 - post, 0, z0), (x1 - 4, top - 5, z1))]
+        parts = [((x0, top - 5, z0), (x1, top, z1)), ((x0 + 4, 0, z0), (x0 + 4 + post, top - 5, z1)),
+                 ((x1 - 4 - post, 0, z0), (x1 - 4, top - 5, z1))]
+        gaps = max(1, round((x1 - x0 - 8 - post) / RAIL_SPACING))
+        step = (x1 - x0 - 8 - post) / gaps
+        parts += [((x0 + 4 + i * step + 1, 0, z0), (x0 + 4 + i * step + 2, top - 5, z1)) for i in range(1, gaps)]
+        return parts
     if kind != "chair":
         return [(low, high)]
     x0, seat, z0 = low
@@ -389,19 +397,18 @@ def _lift_path(last: Point, radius: float) -> tuple[Point, ...]:
 
 
 def _reach_path(points: dict[str, Vec], name: str) -> tuple[Point, ...]:
-    """A straight arrow along a limb held out, pointing to its tip, just under it: "reach
-    long". The bird dog's arcs swept up from the floor and were read as "lift high"."""
+    """A straight arrow in line with a limb held out, just past its tip, pointing on:
+    "reach long". The bird dog's arcs swept up from the floor and were read as "lift
+    high"; round 19 read an arrow under the held-out arm, beside the supporting arm, as
+    "move that hand"."""
     side = name.split("_")[0]
     root = points[f"{side}_shoulder" if name.endswith(("hand", "elbow")) else f"{side}_hip"][:2]
     tip = points[name][:2]
     dx, dy = tip[0] - root[0], tip[1] - root[1]
     length = math.hypot(dx, dy) or 1.0
     ux, uy = dx / length, dy / length
-    nx, ny = (uy, -ux) if ux > 0 else (-uy, ux)  # the normal pointing down
-    clear = ARROW_GAP + LIMB_RADIUS * ARROW_WIDTH
-    end = (tip[0] - ux * 2 + nx * clear, tip[1] - uy * 2 + ny * clear)
-    span = max(MIN_ARROW, 0.45 * length)
-    return ((end[0] - ux * span, end[1] - uy * span), end)
+    start = (tip[0] + ux * REACH_GAP, tip[1] + uy * REACH_GAP)
+    return (start, (start[0] + ux * MIN_ARROW, start[1] + uy * MIN_ARROW))
 
 
 def _tilt_path(spec: FigureSpec, camera: Camera, name: str, floor: float | None) -> tuple[Point, ...]:
