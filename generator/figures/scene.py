@@ -39,6 +39,8 @@ ARROW_STEPS = 10  # samples along the path: smooth enough at handout sizes
 TILT_RADIUS = 30.0  # a tilt arrow's arc round the turning part: clear of the buttock, under the thighs
 TILT_SPAN = 75.0  # degrees of arc
 KNEE_ARROW = 33.0  # a knee's arc keeps this much of its end: it starts by the knee, not over the foot
+RAIL_BRACKET = 9.0  # a handrail's brackets below its bar
+REACH_GAP = HAND_RADIUS + 4.0  # from a held-out limb's tip to its reach arrow
 INKS = ("near", "far", "arrow", "prop", "paper")
 
 
@@ -280,12 +282,15 @@ def _prop_marks(spec: FigureSpec, camera: Camera) -> tuple[Mark, ...]:
 
 
 def _prop_parts(kind: str, low: Vec, high: Vec) -> list[tuple[Vec, Vec]]:
-    """A chair is a seat slab, a back and legs; a rail a bar on two posts; other props one box."""
+    """A chair is a seat slab, a back and legs; a rail a bar on two brackets; other props one box."""
     if kind == "rail":
+        # A bar on two short brackets, fixed to a wall: a handrail. Round 19 read a bar on
+        # two posts as a tall stool or a table, round 21 a railing as a table or a bed end.
         (x0, _, z0), (x1, top, z1) = low, high
-        post = 3.0
-        return [((x0, top - 5, z0), (x1, top, z1)), ((x0 + 4, 0, z0), (x0 + 4 + post, top - 5, z1)),
-                ((x1 - 4 - post, 0, z0), (x1 - 4, top - 5, z1))]
+        bracket = 3.0
+        return [((x0, top - 5, z0), (x1, top, z1)),
+                ((x0 + 8, top - 5 - RAIL_BRACKET, z0), (x0 + 8 + bracket, top - 5, z1)),
+                ((x1 - 8 - bracket, top - 5 - RAIL_BRACKET, z0), (x1 - 8, top - 5, z1))]
     if kind != "chair":
         return [(low, high)]
     x0, seat, z0 = low
@@ -322,9 +327,13 @@ def _arrow_marks(spec: FigureSpec, camera: Camera, end2: dict[str, Vec],
             continue
         if spec.arrow in ("lift", "press"):
             make = _lift_path if spec.arrow == "lift" else _press_path
+            part = end2[name][:2]
+            if spec.arrow == "lift" and spec.arrow_gap:  # back toward the body's middle: the
+                # cobra's lift over the shoulders, clear of the head (rounds 19, 21: "lift your head")
+                part = (part[0] + math.copysign(spec.arrow_gap, centre[0] - part[0]), part[1])
             # A press runs down into the body: a white casing there cut a notch in it that
             # read as "a break in the body" (round 4); orange on the dark ink reads alone.
-            marks.append(Mark("arrow", make(end2[name][:2], point_radius(name)), "arrow",
+            marks.append(Mark("arrow", make(part, point_radius(name)), "arrow",
                               LIMB_RADIUS * ARROW_WIDTH, cased=spec.arrow != "press"))
             continue
         clear = ARROW_GAP + 2 * (point_radius(name) - LIMB_RADIUS) + spec.arrow_gap
@@ -399,19 +408,18 @@ def _lift_path(last: Point, radius: float) -> tuple[Point, ...]:
 
 
 def _reach_path(points: dict[str, Vec], name: str) -> tuple[Point, ...]:
-    """A straight arrow along a limb held out, pointing to its tip, just under it: "reach
-    long". The bird dog's arcs swept up from the floor and were read as "lift high"."""
+    """A straight arrow in line with a limb held out, just past its tip, pointing on:
+    "reach long". The bird dog's arcs swept up from the floor and were read as "lift
+    high"; round 19 read an arrow under the held-out arm, beside the supporting arm, as
+    "move that hand"."""
     side = name.split("_")[0]
     root = points[f"{side}_shoulder" if name.endswith(("hand", "elbow")) else f"{side}_hip"][:2]
     tip = points[name][:2]
     dx, dy = tip[0] - root[0], tip[1] - root[1]
     length = math.hypot(dx, dy) or 1.0
     ux, uy = dx / length, dy / length
-    nx, ny = (uy, -ux) if ux > 0 else (-uy, ux)  # the normal pointing down
-    clear = ARROW_GAP + LIMB_RADIUS * ARROW_WIDTH
-    end = (tip[0] - ux * 2 + nx * clear, tip[1] - uy * 2 + ny * clear)
-    span = max(MIN_ARROW, 0.45 * length)
-    return ((end[0] - ux * span, end[1] - uy * span), end)
+    start = (tip[0] + ux * REACH_GAP, tip[1] + uy * REACH_GAP)
+    return (start, (start[0] + ux * MIN_ARROW, start[1] + uy * MIN_ARROW))
 
 
 def _tilt_path(spec: FigureSpec, camera: Camera, name: str, floor: float | None) -> tuple[Point, ...]:

@@ -295,14 +295,15 @@ class FigureSpec(_Base):
         metadata=_about("Run the arrow outside or inside the moving part's sweep, point straight at its "
         "end, (lift) rise straight up from just over the part's end position, or (press) point "
         "straight down through the part to its underside (a low back pressing on the floor), or "
-        "(reach) run along the limb just under it, pointing to its end (an arm held out: reach long), "
+        "(reach) run on from the limb's tip, in line with it (an arm held out: reach long), "
         "or (tilt) curve round the part's far end the way it turns (the pelvis rocking: the tail "
         "bone curls up)."),
     )
     arrow_gap: float = field(default=0, metadata=_about(
         "Run an outside or inside arrow this much further off the moving part's sweep (body "
         "units), so it clears a limb beside the part (the lying figure 4's held shin and the "
-        "crossed foot).", ge=0, le=40, allow_inf_nan=False, strict=True))
+        "crossed foot); stand a lift arrow this much further back toward the body's middle "
+        "(the cobra's, clear of the head).", ge=0, le=40, allow_inf_nan=False, strict=True))
     highlight: PointName | None = field(  # type: ignore[valid-type]
         default=None, metadata=_about("A point the movement is about (e.g. low_back); kept so older "
         "pose data loads, and no longer drawn: an unexplained patch confused readers.")
