@@ -37,9 +37,10 @@ def render_review_sheet(exercises: Sequence[Exercise], styles: Styles, inks: Fig
     cells = [(_cell(exercise, width - gap / 2 if _wide(exercise) else cell, cell * 0.62, styles, inks,
                     _("Easier version:")), _wide(exercise)) for exercise in exercises]
     # The drawings that are not an exercise's (getting down to the floor), labelled by name.
-    cells += [([DRAWINGS[name](cell, inks), TextBlock(
+    # (Getting down to the floor is three panels too: a row of its own.)
+    cells += [([DRAWINGS[name](width - gap / 2, inks), TextBlock(
         f"{escape(_('Getting down to the floor'))} <font name='{styles.fonts.regular}'>({escape(name)})</font>",
-        styles.paragraph("label"))], False) for name in DRAWINGS]
+        styles.paragraph("label"))], True) for name in DRAWINGS]
     rows: list[list[object]] = []
     spans: list[tuple[str, tuple[int, int], tuple[int, int]]] = []
     for content, wide in cells:

@@ -76,7 +76,17 @@ def test_a_figure_of_three_panels_gets_a_row_of_its_own(monkeypatch: pytest.Monk
         widths[exercise.id, variant] = width
         return original(exercise, width, inks, variant)  # type: ignore[arg-type]
 
+    drawn: dict[str, float] = {}
+    drawings = dict(review.DRAWINGS)
+
+    def drawing(name: str) -> object:
+        def draw(width: float, inks: FigureInks) -> object:
+            drawn[name] = width
+            return drawings[name](width, inks)
+        return draw
+
     monkeypatch.setattr(review, "exercise_figure", recording)
+    monkeypatch.setattr(review, "DRAWINGS", {name: drawing(name) for name in drawings})
     _sheet(exercises, resources)
     three = {e.id for e in exercises if e.figure is not None and e.figure.middle is not None}
     assert three == {"piriformis"}
@@ -86,3 +96,4 @@ def test_a_figure_of_three_panels_gets_a_row_of_its_own(monkeypatch: pytest.Monk
             assert (width > 2 * column) == (exercise_id in three), exercise_id
         else:  # an easier version is drawn as small beside a wide figure as beside any other
             assert width < column, exercise_id
+    assert drawn["floor-transfer"] > 2 * column  # getting down to the floor: three panels too
