@@ -110,7 +110,7 @@ def style_problems(data: Mapping[str, Any]) -> list[tuple[Location, str]]:
             continue
         problems += [(location, f"{value!r} is not a number")
                      for location, value in _leaves((section,), values)
-                     if not _is_number(value) and location[-1] != "page"]
+                     if not _is_number(value) and location != ("large_print", "page")]
     return problems
 
 

@@ -119,7 +119,7 @@ def _make_styles(data: Mapping[str, Any], fonts: FontFamily, large_print: bool,
         leading_scale = float(large.get("leading_scale", large["scale"])) if large_print else 1.0
         space_scale = float(large.get("space_scale", large["scale"])) if large_print else 1.0
         colours = {name: colors.HexColor(value) for name, value in data["colours"].items()}
-        page_data = {**data["page"], **(large.get("page", {}) if large_print else {})}
+        page_data = {**data["page"], **((large.get("page") or {}) if large_print else {})}
         page = {key: float(value) * (mm if key.startswith("margin") or key.endswith("gap") else 1)
                 for key, value in page_data.items()}
         page["footer_size"] *= scale

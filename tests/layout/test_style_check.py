@@ -126,3 +126,22 @@ def test_large_prints_page_that_is_not_a_mapping_says_what_it_wants() -> None:
     assert found == [(("large_print", "page"), "expected a mapping of the page's settings "
                       "(margin_left, margin_right, margin_top, margin_bottom, footer_size, "
                       "footer_gap, footer_room, footer_rule), not 5")]
+
+
+def test_a_key_named_page_in_another_section_is_checked_as_a_number() -> None:
+    """Attack 4: ``card: {page: abc}`` skipped the number check (only large_print.page is a
+    mapping of its own)."""
+    assert style_problems(with_styles(card={**BUNDLED["card"], "page": "abc"})) == [
+        (("card", "page"), "'abc' is not a number")]
+
+
+def test_large_prints_page_left_empty_keeps_the_normal_page(tmp_path: Path) -> None:
+    """Attack 4: ``large_print: {page: null}`` (an empty ``page:``) ended in "missing or bad
+    value" with no line; it means no large-print page settings."""
+    (tmp_path / "tpl").mkdir()
+    (tmp_path / "tpl" / "styles.yaml").write_text("large_print:\n  page:\n", encoding="utf-8")
+    out = tmp_path / "out.pdf"
+    result = CliRunner().invoke(main, ["build", "--templates", str(tmp_path / "tpl"), "--large-print",
+                                       "-e", "cobra", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert out.read_bytes().startswith(b"%PDF")
