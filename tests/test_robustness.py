@@ -133,9 +133,7 @@ def many_exercises(count: int) -> Callable[[Path], list[str]]:
 
 def long_word_step(folder: Path) -> list[str]:
     pack = copy_pack(folder)
-    # 600 characters: broken over a dozen lines, the card still fits a page (a longer word
-    # makes it taller than a page, which is refused: tests/test_build_cards.py).
-    edit(pack / "exercises" / "cobra.yaml", "steps:\n", "steps:\n  - " + "x" * 600 + "\n")
+    edit(pack / "exercises" / "cobra.yaml", "steps:\n", "steps:\n  - " + "x" * 2000 + "\n")
     return ["build", "--data", str(pack), "-o", str(folder / "out.pdf")]
 
 
