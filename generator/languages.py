@@ -225,8 +225,10 @@ def check_languages(directory: Path, templates_dir: Path | None, language: str |
     for code in codes:
         problems.extend(check_all(directory, code or None))
         tag = base if code in ("", primary(base)) else code
+        if not tag:  # no pack.yaml, or no language in it: already a problem; no wording to check
+            continue
         if primary(tag) == "en":  # the messages are English: only check the catalog, if any
-            problems.extend(templates.catalog(tag)[1] if tag else [])
+            problems.extend(templates.catalog(tag)[1])
         else:
             problems.extend(templates.untranslated(tag))
     # A mistake in what every language shares (a pose, a dose) is found once per language.

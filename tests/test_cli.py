@@ -167,3 +167,11 @@ def test_a_bad_date_is_a_usage_error_in_clicks_words(runner: CliRunner) -> None:
     assert ("Error: Invalid value for '--review-date': '2026-1-4' is not a date in the form "
             "YYYY-MM-DD") in result.output
     assert "--review-date [%Y-%m-%d]" in runner.invoke(main, ["build", "--help"]).output
+
+
+def test_validate_of_a_missing_pack_folder_says_so_once(tmp_path: Path) -> None:
+    """Attack 4: after "content pack folder not found", about 70 false "untranslated
+    message ... messages/.yaml" errors followed (no pack.yaml, so no language)."""
+    result = CliRunner().invoke(main, ["validate", "--data", str(tmp_path / "nowhere")])
+    assert result.exit_code == 1
+    assert result.output.strip().splitlines() == [f"error: {tmp_path / 'nowhere'}: content pack folder not found"]

@@ -222,6 +222,7 @@ STYLE_RANGES: tuple[tuple[str, float, float], ...] = (
     ("large_print.page.margin_*", 5, 50),
     ("page.footer_size", 6, 30),
     ("page.footer_gap", 0, 40),
+    ("*page.footer_rule", 0, 2),  # footer lines up: at 30 the rule struck through the first card (attack 4)
     ("large_print.*scale", 1, 3),  # large print is never smaller than normal print
     ("log.weeks_per_table", 1, 12),
     # Shares of a width, and the gaps and paddings inside a card or box: at the old bound of

@@ -145,3 +145,17 @@ def test_large_prints_page_left_empty_keeps_the_normal_page(tmp_path: Path) -> N
                                        "-e", "cobra", "-o", str(out)])
     assert result.exit_code == 0, result.output
     assert out.read_bytes().startswith(b"%PDF")
+
+
+def test_the_footer_rule_stays_in_the_footer(tmp_path: Path) -> None:
+    """Attack 4: ``page: {footer_rule: 30}`` (footer lines above the baseline) drew the rule
+    through the first card's text."""
+    from generator.layout.styles import check_style_values
+    from generator.yaml_files import read_yaml
+
+    (tmp_path / "styles.yaml").write_text("page:\n  footer_rule: 30\n", encoding="utf-8")
+    document, _ = read_yaml(tmp_path / "styles.yaml")
+    assert document is not None
+    problems = check_style_values(document)
+    assert [(p.field, p.line, p.message) for p in problems] == [
+        ("page.footer_rule", 2, "30 is out of range; use a number from 0 to 2")]
