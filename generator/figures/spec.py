@@ -146,6 +146,13 @@ class Camera(_Base):
     near: Literal["left", "right"] = field(default="right", metadata=_about("Side of the body toward the viewer."))
 
 
+def _once_each(points: tuple[str, ...]) -> tuple[str, ...]:
+    repeated = sorted({point for point in points if points.count(point) > 1})
+    if repeated:
+        raise ValueError(f"{', '.join(repeated)} listed more than once: name each point once")
+    return points
+
+
 @record
 class Keyframe(_Base):
     """One pose: joint angles, and which points rest on a surface."""
@@ -171,9 +178,9 @@ class Keyframe(_Base):
     right_ankle: Ankle = 0
     reach: tuple[Reach, ...] = field(default=(), metadata=_about(
         "Hands and ankles placed on body points, each at most once.", max_length=len(REACH_PARTS)))
-    contacts: tuple[PointName, ...] = field(  # type: ignore[valid-type]
-        default=(), metadata=_about("Points that rest on the floor, mat or a prop (tests check them).",
-                                    max_length=MAX_CONTACTS)
+    contacts: Annotated[tuple[PointName, ...], Rule(after=_once_each)] = field(  # type: ignore[valid-type]
+        default=(), metadata=_about("Points that rest on the floor, mat or a prop (tests check them), "
+                                    "each once.", max_length=MAX_CONTACTS)
     )
     camera: Camera | None = field(default=None, metadata=_about(
         "This panel's own camera (omitted: the figure's): e.g. the lying figure 4's crossing "
