@@ -121,6 +121,8 @@ def test_a_log_without_a_score_row_tints_nothing(styles: Styles) -> None:
     ('<figure drawing="nope"/>', "there is no drawing 'nope'"),
     ('<figure exercise="cobra" variant="harder"/>', "the variants are main and easier"),
     ('<figure exercise="cobra" size="huge"/>', "the sizes are column and wide"),
+    ('<flow columns="2"><box><p>short</p></box></flow>', "cannot be split to fill them"),
+    ('<flow columns="2"><p>a</p><keep><p>b</p></keep></flow>', "cannot be split to fill them"),
     ('<box style="sparkly"/>', "valid styles: amber, danger, green, info, red, safety"),
 ])
 def test_a_mistake_in_a_template_is_a_clean_error(styles: Styles, body: str, message: str) -> None:

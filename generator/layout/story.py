@@ -351,12 +351,17 @@ class StoryBuilder:
         # No narrower than min_column_width (large print: one column of its own short lines)
         columns = max(1, min(columns, math.floor((width + spec["gap"])
                                                  / (spec["min_column_width"] + spec["gap"]))))
-        if columns == 1:
-            yield from self._children(element, width)
-            return
-        inner = (width - spec["gap"] * (columns - 1)) / columns
+        inner = width if columns == 1 else (width - spec["gap"] * (columns - 1)) / columns
         content = list(self._children(element, inner))
-        if content:
+        if any(isinstance(flowable, KeepTogether) for flowable in content):
+            # Balanced columns split their content to fill them; a group kept whole cannot be
+            # (attack 4: a long box was a ReportLab traceback, a short one "taller than a page").
+            raise UserError("<flow> balances prose over columns: its <box>, <keep> or <card> "
+                            "cannot be split to fill them; put it before or after the <flow>",
+                            field="story")
+        if columns == 1:  # refused above in one column too: a template works in both prints or neither
+            yield from content
+        elif content:
             yield ProseColumns(content, columns, spec["gap"], spec["space_after"])
 
     def _painscale(self, element: ET.Element, width: float) -> Iterator[Flowable]:
