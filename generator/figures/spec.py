@@ -328,6 +328,10 @@ class FigureSpec(_Base):
     def __post_init__(self) -> None:
         if self.easier is not None and self.easier.easier is not None:
             raise ValueError("an easier version cannot have an easier version of its own")
+        if self.easier is not None and self.easier.middle is not None:
+            # Three panels in the small space beside "Too hard?" were 11 mm each (attack 4).
+            raise ValueError("an easier version is drawn small beside \"Too hard?\": two panels, "
+                             "start and end; leave out its middle")
         if not self.moving and self.middle is None:
             raise ValueError("moving: name the point whose path gets the arrow (only a sequence "
                              "with a middle position may leave it empty)")

@@ -172,3 +172,10 @@ def test_the_figure_camera_that_sees_the_movement_end_on_is_refused_when_a_panel
 def test_a_lying_figure_seen_from_above_on_one_panel_is_fine(camera: dict[str, Any]) -> None:
     """As the bundled figure 4's panel 1: the body looks as large as from the side."""
     FigureSpec.model_validate(figure(start={**LYING, "camera": camera}, end=LYING))
+
+
+def test_an_easier_version_in_three_panels_is_refused() -> None:
+    """Attack 4: drawn in the small column beside "Too hard?", its panels were 11 mm wide."""
+    found = problems(FigureSpec, figure(start={}, end={}, easier=figure(start={}, end={}, middle={})))
+    assert len(found) == 1 and "an easier version is drawn small beside \"Too hard?\": two panels, " \
+        "start and end; leave out its middle" in found[0][1], found
