@@ -598,6 +598,18 @@ CASES: dict[str, Case] = {
                             "the height must be a number of points from 0 to 300"),
     "template-figure": Case(template_override('<figure exercise="nope"/>'), 1,
                             "the pack has no exercise 'nope'"),
+    "template-box-in-flow": Case(template_override(
+        '<flow columns="2"><box><p>' + "word " * 400 + "</p></box></flow>"), 1,
+        "<flow> balances prose over columns: its <box>, <keep> or <card> cannot be split to fill "
+        "them; put it before or after the <flow>"),
+    "validate-missing-pack": Case(lambda f: ["validate", "--data", str(f / "nowhere")], 1,
+                                  "nowhere: content pack folder not found"),
+    "figure-contact-twice": Case(pack_edit("exercises/glute-bridge.yaml", "contacts: [",
+                                           "contacts: [left_heel, left_heel, "), 1,
+                                 "left_heel listed more than once: name each point once"),
+    "styles-footer-rule-in-the-text": Case(
+        own_file("styles.yaml", "page:\n  footer_rule: 30\n", "-e", "cobra"), 1,
+        "styles.yaml:2:3: page.footer_rule: 30 is out of range; use a number from 0 to 2"),
     "template-nested-containers": Case(template_override(
         "<box><box><p>hi</p></box></box><box><card><band><p>x</p><p>y</p></band><p>z</p></card>"
         "</box><columns><column><keep><p>a</p></keep></column><column><box><p>b</p></box>"
