@@ -310,7 +310,7 @@ def _shape(mark: Mark, points: list[tuple[float, float]], scale: float, inks: Fi
         if len(points) == 1 or all(p == points[0] for p in points):
             return Circle(*points[0], width / 2, fillColor=color, strokeColor=None)
         return PolyLine(flat, strokeColor=color, strokeWidth=width, strokeLineCap=1, strokeLineJoin=1)
-    if mark.kind in ("trunk", "nose", "flap"):
+    if mark.kind in ("trunk", "nose"):
         return Polygon(flat, fillColor=color, strokeColor=color, strokeWidth=width, strokeLineJoin=1)
     if mark.kind in ("head", "hand", "eye"):
         return Circle(*points[0], round(mark.radius * scale, 2), fillColor=color, strokeColor=None)

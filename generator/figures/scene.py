@@ -33,7 +33,6 @@ TOWEL_OUTLINE = 2.0  # its grey edge; the inside is white
 TOWEL_EDGE = 1.4
 TOWEL_BAND = 5.5  # a solid band (``band: solid`` or ``edged``)
 TOWEL_DARK_EDGE = 1.3  # an edged band's dark edge
-TOWEL_TAIL_OUT, TOWEL_TAIL_DROP, TOWEL_TAIL_DRIFT, TOWEL_TAIL_FLARE = 2.0, 20.0, 3.0, 2.5  # a cloth band's loose ends
 TOWEL_STEPS = 8
 HOLD_REACH = 16.0  # a hand reaching within this of a body point holds it
 ARROW_STEPS = 10  # samples along the path: smooth enough at handout sizes
@@ -49,9 +48,7 @@ INKS = ("near", "far", "arrow", "prop", "paper")
 class Mark:
     """One thing to draw: a stroked polyline, a filled disc or polygon, or an arrow."""
 
-    # "limb", "casing", "trunk", "head", "nose", "eye", "hand", "prop", "towel", "flap" (a towel's
-    # loose end), "stripe", "floor", "arrow"
-    kind: str
+    kind: str  # "limb", "casing", "trunk", "head", "nose", "eye", "hand", "prop", "towel", "stripe", "floor", "arrow"
     points: tuple[Point, ...]
     ink: str = "near"  # one of INKS
     radius: float = LIMB_RADIUS  # half the stroke width, or the disc radius
@@ -219,13 +216,6 @@ def _with_towel(spec: FigureSpec, points: dict[str, Vec], body: tuple[Mark, ...]
                       Mark("towel", path, "prop", TOWEL_BAND - TOWEL_DARK_EDGE)]
         elif prop.band == "solid":
             marks += [Mark("casing", path, "paper", TOWEL_BAND + CASING), Mark("towel", path, "prop", TOWEL_BAND)]
-        elif prop.band == "cloth":
-            # Rounds 22 to final5 read the plain band at print size as "rollers, a rolling pin":
-            # a loose end hanging from each fist says cloth.
-            flaps = _towel_tails(path)
-            marks += [Mark("flap", flap, "paper", CASING) for flap in flaps]
-            marks += [Mark("casing", path, "paper", TOWEL_BAND + CASING), Mark("towel", path, "prop", TOWEL_BAND)]
-            marks += [Mark("flap", flap, "prop", 0.3) for flap in flaps]
         else:
             marks += [Mark("casing", path, "paper", TOWEL_RADIUS + CASING), Mark("towel", path, "prop", TOWEL_RADIUS),
                       Mark("casing", path, "paper", TOWEL_RADIUS - TOWEL_OUTLINE)]
@@ -239,18 +229,6 @@ def _with_towel(spec: FigureSpec, points: dict[str, Vec], body: tuple[Mark, ...]
         return body
     hands = tuple(mark for mark in body if mark.kind == "hand" and mark.ink != "paper")
     return body + tuple(marks) + hands
-
-
-def _towel_tails(path: tuple[Point, ...]) -> tuple[tuple[Point, ...], ...]:
-    """A towel's loose ends: a flat flap hanging down from each fist, wider at its hem."""
-    tails = []
-    for end, after in ((path[0], path[1]), (path[-1], path[-2])):
-        side = math.copysign(1.0, end[0] - after[0])
-        top, bottom = TOWEL_BAND, TOWEL_BAND + TOWEL_TAIL_FLARE
-        x, y = end[0] + side * TOWEL_TAIL_OUT, end[1]
-        tails.append(((x - top, y), (x + top, y), (x + bottom + side * TOWEL_TAIL_DRIFT, y - TOWEL_TAIL_DROP),
-                      (x - bottom + side * TOWEL_TAIL_DRIFT, y - TOWEL_TAIL_DROP)))
-    return tuple(tails)
 
 
 def _towel_thigh(around: str, points: dict[str, Vec], at: Point, body: tuple[Mark, ...]) -> Mark | None:

@@ -238,10 +238,9 @@ class Prop(_Base):
         "(round the middle of the thigh, not the knee)."))
     t: Annotated[float, _towel_only("t", 0)] = field(
         default=0, metadata={"ge": 0, "le": 1, "allow_inf_nan": False, "strict": True})
-    band: Annotated[Literal["outline", "solid", "edged", "cloth"], _towel_only("band", "outline")] = field(
+    band: Annotated[Literal["outline", "solid", "edged"], _towel_only("band", "outline")] = field(
         default="outline", metadata=_about("towel: a grey outline with white inside; (solid) a grey "
-        "band; (edged) a grey band with a dark edge; (cloth) a grey band with a loose end (a "
-        "flap) hanging from each fist."))
+        "band; (edged) a grey band with a dark edge."))
     x: Annotated[Position | PointName | None, _box_only("x")] = field(  # type: ignore[valid-type]
         default=None,
         metadata=_about("Centre along X, or a point of the start pose to centre under; "
