@@ -293,14 +293,35 @@ def test_the_easier_versions_are_drawn_for_three_exercises(exercises: list[Exerc
 
 
 def test_the_seated_figure_4_shows_the_crossed_shin_lying_across_the_lap(exercises: list[Exercise]) -> None:
-    # Rounds 5-19 (yaw 30, pitch 10): the crossed shin, seen half end-on, read as "a leg held
-    # straight out" (round 19's worst safety item). Seen half from the front and a little from
-    # above (round 24), it shows most of its length across the lap, the ankle on the other knee.
+    # Rounds 5-19 (yaw 30, pitch 10): the crossed shin, seen half end-on (about half its
+    # length), read as "a leg held straight out" (round 19's worst safety item). Seen a little
+    # more from above (round 24's yaw 45, pitch 20; round 26's yaw 28, pitch 28), it shows
+    # most of its length across the lap, the ankle on the other knee: read blind both times.
     spec = next(e.figure.easier for e in exercises if e.id == "piriformis")
     for frame in ("start", "end"):
         points = _flat(spec, frame)
-        assert math.dist(points["right_knee"], points["right_ankle"]) > 0.7 * SHIN, frame
+        assert math.dist(points["right_knee"], points["right_ankle"]) > 0.65 * SHIN, frame
         assert math.dist(points["right_ankle"], points["left_knee"]) < 2 * LIMB_RADIUS + 4, frame
+    # Final5: the near hand holding the end-on knee, ringed in white, read as "a hand or a
+    # ball"; it rests on the crossed shin, set off from it, unringed.
+    for panel in build_scene(spec).panels:
+        assert not [mark for mark in panel if mark.kind == "hand" and mark.ink == "paper"]
+
+
+def test_the_seated_figure_4_leans_from_the_hips_with_a_straight_back(exercises: list[Exercise]) -> None:
+    # Rounds 24 and final5 (a safety point, three readers): seen half from the front (yaw 45)
+    # the lean came toward the viewer and showed on screen as 33 degrees, the back
+    # foreshortened, and read as "hunched, rounded, the head dropped", against the card's
+    # "lean forward from the hips with a straight back". Round 26 read this one as a straight
+    # back (both readers): the lean shows as a plain diagonal, the head up, in line.
+    spec = next(e.figure.easier for e in exercises if e.id == "piriformis")
+    points = _flat(spec, "end")
+    lean = math.degrees(math.atan2(abs(points["chest"][0] - points["pelvis"][0]),
+                                   points["chest"][1] - points["pelvis"][1]))
+    neck = math.degrees(math.atan2(abs(points["head"][0] - points["chest"][0]), points["head"][1] - points["chest"][1]))
+    assert lean >= 40  # a lean that shows, not one coming toward the viewer
+    assert neck <= lean - 15  # the head up, not dropped below the line of the back
+    assert spec.end.spine <= 0 and spec.end.pelvis.pitch <= -35  # the hips hinge; the back does not round
 
 
 def _crossed_frames(spec: FigureSpec) -> list[tuple[int, str]]:
