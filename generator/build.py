@@ -211,21 +211,21 @@ def typeset(story_xml: str, resources: Resources, prescription: Prescription,
                         "(a card, box or table): make the sizes in styles.yaml or the "
                         "templates' content smaller", path=resources.templates_dir) from None
     split = [card for card in cards if card.taller_than_page]
-    noted = {item.exercise.id for item in prescription.exercises if item.dose.note}
-    if split and (resources.templates_dir is not None or any(card.exercise in noted for card in split)):
+    notes = {item.exercise.id: item.dose.note for item in prescription.exercises if item.dose.note}
+    if split and (resources.templates_dir is not None or any(card.exercise in notes for card in split)):
         # A card split over pages hides its Stop if and Too hard? from a patient mid-exercise.
         # Refused when the user can make it fit: their own styles or templates (attack 3), a
         # note on the dose (attack 4: 99 characters split the Swedish large-print Letter
         # figure 4). A pack's own text longer than a page still splits (tests/test_limits.py).
-        raise UserError(_split_cards_message(split, prescription, options, resources),
+        raise UserError(_split_cards_message(split, notes, options, resources),
                         path=resources.templates_dir)
     return data
 
 
-def _split_cards_message(split: Sequence[Card], prescription: Prescription, options: BuildOptions,
+def _split_cards_message(split: Sequence[Card], notes: Mapping[str, str], options: BuildOptions,
                          resources: Resources) -> str:
-    """What to shorten or shrink so that each of the ``split`` cards fits a page again."""
-    notes = {item.exercise.id: item.dose.note for item in prescription.exercises if item.dose.note}
+    """What to shorten or shrink so that each of the ``split`` cards fits a page again
+    (``notes``: the dose notes, by exercise id)."""
     ids = [card.exercise for card in split if card.exercise is not None]
     names = {exercise.id: exercise.name for exercise in resources.pack.exercises}
     shown = [f"'{names[exercise_id]}'" for exercise_id in ids if exercise_id in names]

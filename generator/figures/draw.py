@@ -241,8 +241,9 @@ def panel_geometry(scene: Scene, width: float, height: float | None = None) -> P
 @lru_cache(maxsize=256)
 def panel_figure(spec: FigureSpec, width: float, inks: FigureInks, height: float | None = None) -> Drawing:
     """The panels of ``spec`` in a figure ``width`` points wide and at most ``height`` tall
-    (by default half the width; cached: drawn once per size and inks). The numbers are drawn as strokes, not text: no font, and nothing
-    stray in the page's text for a screen reader or a search."""
+    (by default half the width; cached: drawn once per size and inks). The numbers are
+    drawn as strokes, not text: no font, and nothing stray in the page's text for a screen
+    reader or a search."""
     from .scene import build_scene  # not imported when every figure is replayed from the cache
 
     width = float(width)

@@ -43,14 +43,18 @@ def render_review_sheet(exercises: Sequence[Exercise], styles: Styles, inks: Fig
         styles.paragraph("label"))], True) for name in DRAWINGS]
     rows: list[list[object]] = []
     spans: list[tuple[str, tuple[int, int], tuple[int, int]]] = []
+    right_free = False  # the last row has a drawing on its left only
     for content, wide in cells:
         if wide:
             spans.append(("SPAN", (0, len(rows)), (1, len(rows))))
             rows.append([content, ""])
-        elif rows and rows[-1][1] == "" and not any(span[1][1] == len(rows) - 1 for span in spans):
+            right_free = False
+        elif right_free:
             rows[-1][1] = content
+            right_free = False
         else:
             rows.append([content, ""])
+            right_free = True
     table = Table(rows, colWidths=[cell + gap / 2] * 2)
     table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
                                ("LEFTPADDING", (0, 0), (-1, -1), 0),
