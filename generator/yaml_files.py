@@ -11,6 +11,7 @@ a build that reads only files it has read before does not import PyYAML at all.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -35,6 +36,9 @@ _KEY_KINDS = {"int": "a number", "float": "a number", "bool": "yes or no", "null
 _PLAIN_TAGS = {_TAG + name for name in ("str", "int", "float", "bool", "null", "timestamp",
                                         "seq", "map")}
 # Scalars whose text may not make a value: made once here, so a bad one is located.
+# Numbers as a person writes them: YAML's other spellings of a number are refused.
+_DECIMAL = re.compile(r"[-+]?(?:0|[1-9][0-9]*)|[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?"
+                      r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)")
 _CHECKED_SCALARS = {_INT, _FLOAT, _TAG + "bool", _TAG + "timestamp", _TAG + "null"}
 
 
@@ -191,4 +195,10 @@ def _scalar_problem(node: yaml.ScalarNode, loader: Any) -> str | None:
             what = node.tag.replace(_TAG, "")
             return (f"{node.value!r} is not a real date" if what == "timestamp"
                     else f"{node.value!r} is not a valid {what}")
+    if node.tag in (_INT, _FLOAT) and not _DECIMAL.fullmatch(node.value):
+        # YAML 1.1 reads 1:30 as 90 (base 60), 010 as 8 and 1_0 as 10: a typed time or a
+        # zero-padded number would silently become another number.
+        meant = loader.yaml_constructors[node.tag](loader, node)
+        return (f"{node.value!r} is read by YAML as the number {meant}; write the number you "
+                "mean in plain digits, or put the text in quotes")
     return None
