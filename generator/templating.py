@@ -331,7 +331,8 @@ def _checked_styles(files: list[Path]) -> dict[str, Any]:
     for document in documents:
         merged = deep_merge(merged, document.data)
     problems = []
-    for location, message in style_problems(merged):
+    # The first file is the bundled one: its sections and settings are the ones there are.
+    for location, message in style_problems(merged, documents[0].data):
         # Placed in the last file that sets the key (the user's, when it does).
         where = next((d for d in reversed(documents)
                       if _has(d.data, location)), documents[-1])

@@ -654,6 +654,10 @@ CASES: dict[str, Case] = {
     "figure-number-is-yes-or-text": Case(pack_edit("exercises/knee-to-chest.yaml", "  props:\n",
                                                    "  camera: {yaw: true, pitch: '65'}\n  props:\n"),
                                          1, "figure.camera.yaw: Input should be a valid number"),
+    "figure-number-base-60": Case(pack_edit("exercises/knee-to-chest.yaml", "  props:\n",
+                                            "  camera: {yaw: 10, pitch: 1:30}\n  props:\n"),
+                                  1, "figure.camera.pitch: '1:30' is read by YAML as the number 90; "
+                                  "write the number you mean in plain digits, or put the text in quotes"),
     "figure-camera-blows-up-a-panel": Case(pack_edit("exercises/standing-hamstring.yaml",
                                                      "\n  end:\n",
                                                      "\n  end:\n    camera: {yaw: 0, pitch: 90}\n"),
@@ -910,6 +914,9 @@ CASES: dict[str, Case] = {
         "styles.yaml:2:10: large_print.page.bogus: unknown setting (the settings here are "
         "margin_left, margin_right, margin_top, margin_bottom, footer_size, footer_gap, "
         "footer_room, footer_rule)"),
+    "styles-card-typo": Case(own_file("styles.yaml", "card:\n  figur_width: 300\n"), 1,
+                             "styles.yaml:2:3: card.figur_width: unknown setting (the settings here are "
+                             "padding, border, band_padding"),
     "styles-large-print-null": Case(own_file("styles.yaml", "large_print: null\n"), 1,
                                     "styles.yaml:1:1: large_print: expected a mapping of "
                                     "settings (scale, leading_scale, space_scale, figure_scale, "

@@ -50,8 +50,10 @@ def deep_merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str
     return merged
 
 
-def style_problems(data: Mapping[str, Any]) -> list[tuple[Location, str]]:
-    """Every bad value in the merged styles, with where it is."""
+def style_problems(data: Mapping[str, Any], bundled: Mapping[str, Any] | None = None
+                   ) -> list[tuple[Location, str]]:
+    """Every bad value in the merged styles, with where it is; with ``bundled`` (the bundled
+    file's data), every section and setting that file does not have, too."""
     problems: list[tuple[Location, str]] = []
     colours = data.get("colours")
     if not isinstance(colours, Mapping):
@@ -100,6 +102,8 @@ def style_problems(data: Mapping[str, Any]) -> list[tuple[Location, str]]:
 
     problems += contrast_problems(valid(colours), paragraphs, valid(figure))
     problems += _unknown_settings(data)
+    if bundled is not None:
+        problems += _unknown_sections(data, bundled)
     for section, values in data.items():
         if section in _NOT_SIZES:
             continue
@@ -131,6 +135,39 @@ def _unknown_settings(data: Mapping[str, Any]) -> list[tuple[Location, str]]:
         if not isinstance(values, Mapping):
             continue
         problems += [((*where, key), f"unknown setting (the settings here are "
+                      f"{', '.join(known)})") for key in values if key not in known]
+    return problems
+
+
+# Sections whose keys are names a template or the pack may add (colours, paragraph styles), or
+# that are checked on their own (figure inks, page, large print).
+_OPEN_SECTIONS = ("colours", "paragraph", "figure", "page", "large_print")
+
+
+def _unknown_sections(data: Mapping[str, Any], bundled: Mapping[str, Any]
+                      ) -> list[tuple[Location, str]]:
+    """Sections and settings the bundled styles do not have: ``card: {figur_width: 300}`` was
+    accepted and ignored. A grid style may be new (a template names it), but its settings are
+    those of the bundled grid styles."""
+    problems: list[tuple[Location, str]] = []
+    for section, values in data.items():
+        if section not in bundled:
+            problems.append(((section,), "unknown section (the sections are "
+                             f"{', '.join(bundled)})"))
+            continue
+        if section in _OPEN_SECTIONS or not isinstance(values, Mapping) \
+                or not isinstance(bundled[section], Mapping):
+            continue
+        if section == "grid":
+            known = tuple(dict.fromkeys(key for spec in bundled["grid"].values()
+                                        if isinstance(spec, Mapping) for key in spec))
+            problems += [((section, name, key), f"unknown setting (the settings of a grid style "
+                          f"are {', '.join(known)})")
+                         for name, spec in values.items() if isinstance(spec, Mapping)
+                         for key in spec if key not in known]
+            continue
+        known = tuple(bundled[section])
+        problems += [((section, key), f"unknown setting (the settings here are "
                       f"{', '.join(known)})") for key in values if key not in known]
     return problems
 

@@ -159,3 +159,23 @@ def test_the_footer_rule_stays_in_the_footer(tmp_path: Path) -> None:
     problems = check_style_values(document)
     assert [(p.field, p.line, p.message) for p in problems] == [
         ("page.footer_rule", 2, "30 is out of range; use a number from 0 to 2")]
+
+
+def test_a_typo_in_a_section_or_a_grid_style_is_refused_at_its_key() -> None:
+    # Attack 4: `card: {figur_width: 300}` and a grid style's `rul:` were ignored without a word.
+    card = {**BUNDLED["card"], "figur_width": 300}
+    grid = {**BUNDLED["grid"], "mine": {"gap": 3, "rul": 1}}
+    found = style_problems(with_styles(card=card, grid=grid, cards={"padding": 1}), BUNDLED)
+    assert found == [
+        (("card", "figur_width"), "unknown setting (the settings here are "
+                                  f"{', '.join(BUNDLED['card'])})"),
+        (("grid", "mine", "rul"), "unknown setting (the settings of a grid style are gap, row_gap, "
+                                  "rule, space_after, middle_share, min_column_width)"),
+        (("cards",), f"unknown section (the sections are {', '.join(BUNDLED)})")]
+
+
+def test_new_colours_paragraph_styles_and_grid_styles_are_welcome() -> None:
+    colours = {**BUNDLED["colours"], "clinic_teal": "#0b5d5e"}
+    paragraph = {**BUNDLED["paragraph"], "clinic_note": {"parent": "body", "colour": "clinic_teal"}}
+    grid = {**BUNDLED["grid"], "mine": {"gap": 3, "rule": 1, "row_gap": 0, "space_after": 2}}
+    assert style_problems(with_styles(colours=colours, paragraph=paragraph, grid=grid), BUNDLED) == []
