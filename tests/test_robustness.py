@@ -602,6 +602,11 @@ CASES: dict[str, Case] = {
         '<flow columns="2"><box><p>' + "word " * 400 + "</p></box></flow>"), 1,
         "<flow> balances prose over columns: its <box>, <keep> or <card> cannot be split to fill "
         "them; put it before or after the <flow>"),
+    "template-card-in-a-box": Case(own_file(
+        "exercises.xml.j2", '{% for exercise in exercises %}<box kind="info">'
+        '{% include "exercise-card.xml.j2" %}</box>{% endfor %}', "-e", "cobra"), 1,
+        "story: <card> inside <box>: an exercise card is kept whole on a page, which a <box>, <card>, "
+        "<dose>, <column> or <cell> cannot promise; put the card between them"),
     "validate-missing-pack": Case(lambda f: ["validate", "--data", str(f / "nowhere")], 1,
                                   "nowhere: content pack folder not found"),
     "figure-contact-twice": Case(pack_edit("exercises/glute-bridge.yaml", "contacts: [",
@@ -611,8 +616,7 @@ CASES: dict[str, Case] = {
         own_file("styles.yaml", "page:\n  footer_rule: 30\n", "-e", "cobra"), 1,
         "styles.yaml:2:3: page.footer_rule: 30 is out of range; use a number from 0 to 2"),
     "template-nested-containers": Case(template_override(
-        "<box><box><p>hi</p></box></box><box><card><band><p>x</p><p>y</p></band><p>z</p></card>"
-        "</box><columns><column><keep><p>a</p></keep></column><column><box><p>b</p></box>"
+        "<box><box><p>hi</p></box></box><columns><column><keep><p>a</p></keep></column><column><box><p>b</p></box>"
         "</column></columns>"), 0, "out.pdf"),
     "template-pagebreak-in-box": Case(template_override(
         '<box keep="no"><p>a</p><pagebreak/><p>b</p></box>'), 1,

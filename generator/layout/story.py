@@ -23,7 +23,7 @@ from ..errors import UserError
 from ..images import print_ready
 from .cells import Cells
 from .escaping import escape, quoteattr
-from .flowables import (Heading, Items, Keep, ProseColumns, TextBlock, boxed, card, flattened,
+from .flowables import (Heading, Items, Keep, ProseColumns, TextBlock, boxed, card, cards_in, flattened,
                         side_by_side)
 from .styles import Styles
 
@@ -118,8 +118,15 @@ class StoryBuilder:
         card, ``<keep>``, a log) is kept by the cell; balanced columns print as one column
         there. A page break cannot go inside a cell: it is refused here, at its element.
         """
+        children = list(self._children(element, width))
+        if cards_in(children):
+            # A cell is split inside its row where it must: a card in one would be split over
+            # pages without a word (attack 4), its Stop if apart from its steps.
+            raise UserError(f"<card> inside <{element.tag}>: an exercise card is kept whole on "
+                            f"a page, which {_CELLS} cannot promise; put the card between them",
+                            field="story")
         content: list[Flowable] = []
-        for flowable in flattened(list(self._children(element, width))):
+        for flowable in flattened(children):
             if isinstance(flowable, ProseColumns):
                 content.extend(flattened(flowable.content))
             elif isinstance(flowable, PageBreak) or getattr(flowable, "locChanger", False):
