@@ -38,9 +38,6 @@ HOLD_REACH = 16.0  # a hand reaching within this of a body point holds it
 ARROW_STEPS = 10  # samples along the path: smooth enough at handout sizes
 TILT_RADIUS = 30.0  # a tilt arrow's arc round the turning part: clear of the buttock, under the thighs
 TILT_SPAN = 75.0  # degrees of arc
-ROCK_RADIUS = 26.0  # a rock arrow's arc over the turning part: above the belly, round to the low back
-ROCK_SPAN = 100.0  # degrees of arc, ending ROCK_END short of the low back's heading
-ROCK_END = 8.0  # so its tip points down into the low back
 KNEE_ARROW = 33.0  # a knee's arc keeps this much of its end: it starts by the knee, not over the foot
 RAIL_BRACKET = 9.0  # a handrail's brackets below its bar
 REACH_GAP = HAND_RADIUS + 4.0  # from a held-out limb's tip to its reach arrow
@@ -328,10 +325,6 @@ def _arrow_marks(spec: FigureSpec, camera: Camera, end2: dict[str, Vec],
         if spec.arrow == "tilt":
             marks.append(Mark("arrow", _tilt_path(spec, camera, name, floor), "arrow", LIMB_RADIUS * ARROW_WIDTH))
             continue
-        if spec.arrow == "rock":  # its tip runs down into the body: no white notch (round 4)
-            marks.append(Mark("arrow", _rock_path(spec, camera, name), "arrow", LIMB_RADIUS * ARROW_WIDTH,
-                              cased=False))
-            continue
         if spec.arrow in ("lift", "press"):
             make = _lift_path if spec.arrow == "lift" else _press_path
             part = end2[name][:2]
@@ -448,24 +441,6 @@ def _tilt_path(spec: FigureSpec, camera: Camera, name: str, floor: float | None)
             first = lowest if math.cos(lowest) * math.cos(tail) > 0 else math.pi - lowest
     steps = [first + turn * math.radians(TILT_SPAN) * i / ARROW_STEPS for i in range(ARROW_STEPS + 1)]
     return tuple((centre[0] + TILT_RADIUS * math.cos(a), centre[1] + TILT_RADIUS * math.sin(a)) for a in steps)
-
-
-def _rock_path(spec: FigureSpec, camera: Camera, name: str) -> tuple[Point, ...]:
-    """An arc over the turning part (the pelvis), the way it turns, from over its far end
-    round to the low back's side, its tip pointing down into the low back: "rock the
-    pelvis back so the low back presses down". Round 40's readers of the straight press
-    arrow asked for "a small curved arrow at the pelvis showing it rocking", so the arrow
-    on the waist is not read as "push on your stomach"; round 3's `tilt` arc round the
-    tail end read as "lift your bottom"."""
-    start, end = solve(spec, "start"), solve(spec, "end")
-    flat = lambda points, p: _flat(camera, points[p])[:2]  # noqa: E731
-    heading = lambda points: math.atan2(*reversed([b - a for a, b in zip(  # noqa: E731
-        flat(points, name), flat(points, "low_back"))]))
-    turn = 1.0 if math.remainder(heading(end) - heading(start), math.tau) > 0 else -1.0
-    centre = flat(end, name)
-    last = heading(end) - turn * math.radians(ROCK_END)
-    steps = [last - turn * math.radians(ROCK_SPAN) * (1 - i / ARROW_STEPS) for i in range(ARROW_STEPS + 1)]
-    return tuple((centre[0] + ROCK_RADIUS * math.cos(a), centre[1] + ROCK_RADIUS * math.sin(a)) for a in steps)
 
 
 def _press_path(last: Point, radius: float) -> tuple[Point, ...]:

@@ -296,7 +296,7 @@ class FigureSpec(_Base):
              description="Point(s) whose path gets an arrow; a sequence with a "
              "middle position may have none (its numbers give the order)."),
     ]
-    arrow: Annotated[Literal["outside", "inside", "pointer", "lift", "press", "reach", "tilt", "rock"],
+    arrow: Annotated[Literal["outside", "inside", "pointer", "lift", "press", "reach", "tilt"],
                      Rule(after_with_data=lambda arrow, data: _arrow_fits_moving(arrow, data))] = field(
         default="outside",
         metadata=_about("Run the arrow outside or inside the moving part's sweep, point straight at its "
@@ -304,9 +304,7 @@ class FigureSpec(_Base):
         "straight down through the part to its underside (a low back pressing on the floor), or "
         "(reach) run on from the limb's tip, in line with it (an arm held out: reach long), "
         "or (tilt) curve round the part's far end the way it turns (the pelvis rocking: the tail "
-        "bone curls up), or (rock) arc over the part the way it turns, from over its far end "
-        "round to point down at the low back's side (the pelvis rocking back so the low back "
-        "presses down)."),
+        "bone curls up)."),
     )
     arrow_gap: float = field(default=0, metadata=_about(
         "Run an outside or inside arrow this much further off the moving part's sweep (body "
