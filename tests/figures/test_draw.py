@@ -413,8 +413,10 @@ def test_the_pelvic_tilt_shows_a_gap_under_the_low_back_that_closes(exercises: l
         shoulders = min(points[f"trunk_shoulders_{i}"][1] for i in range(TRUNK_SAMPLES))
         gaps.append(waist - max(hips, shoulders))
     # Round 4: the hollow is drawn larger than life, so it shows at card size (rounds 1-3's
-    # 5-unit gap, about a millimetre on the card, was read as "nothing moves").
-    assert gaps[0] > 12 and abs(gaps[1]) < 2, gaps
+    # 5-unit gap, about a millimetre on the card, was read as "nothing moves"). Rounds 19-25
+    # read a 13-unit gap as overdone; round 40 read this 8-unit one as the low back pressing
+    # flat (small, but seen).
+    assert gaps[0] > 7 and abs(gaps[1]) < 2, gaps
 
 
 def test_bird_dog_arrows_run_on_from_the_held_out_limbs_pointing_outward(exercises: list[Exercise]) -> None:
