@@ -475,16 +475,31 @@ def test_the_clamshell_shows_the_knees_bent_and_the_top_hand_as_a_hand_on_its_ar
         assert not [mark for mark in panel if mark.kind == "hand" and mark.ink == "paper"]
 
 
-def test_a_rail_is_a_handrail_on_brackets_above_the_hips_not_furniture(exercises: list[Exercise]) -> None:
-    # Round 19 read a bar on two posts as a stool or a table, round 21 a railing as a table
-    # or a bed end, round 23 a rail at hip height as a counter to perch on.
+def test_the_hamstring_rail_is_a_stair_handrail_rising_with_the_stairs(exercises: list[Exercise]) -> None:
+    # Round 19 read a level bar on two posts as a stool or a table, round 21 a railing as a
+    # table or a bed end, round 23 a rail at hip height as a counter to perch on, round 25
+    # and the final reading a rail on wall brackets as a floating bench: the rail now rises
+    # over a short flight of stairs, the heel on the bottom one.
     spec = next(e.figure for e in exercises if e.id == "standing-hamstring")
-    [(_, high)] = [(low, high) for kind, low, high in prop_boxes(spec) if kind == "rail"]
+    [rail] = [prop for prop in spec.props if prop.kind == "rail"]
+    steps = sorted(high[1] for kind, _, high in prop_boxes(spec) if kind == "step")
+    assert len(steps) >= 2 and steps == sorted(set(steps))  # stairs, each higher
+    assert rail.rise == pytest.approx(math.degrees(math.atan2(steps[1] - steps[0], 36)), abs=3)
     for panel in build_scene(spec).panels:
         props = [mark for mark in panel if mark.kind == "prop"]
         floating = [mark for mark in props if min(y for _, y in mark.points) > 1]
-        assert len(props) == 4 and len(floating) == 3  # the step; the bar and two brackets
-    assert high[1] > solve(spec, "start")["pelvis"][1] + LIMB_RADIUS
+        assert len(floating) == 3  # the bar and two brackets
+        bar = max(floating, key=lambda mark: max(x for x, _ in mark.points) - min(x for x, _ in mark.points))
+        left, right = min(bar.points), max(bar.points)
+        assert right[1] - left[1] > 0.4 * (right[0] - left[0])  # it rises to the right, up the stairs
+    start = solve(spec, "start")
+    assert rail.height > start["pelvis"][1] + LIMB_RADIUS
+    # One hand on the rail, the other on the raised thigh: step 4 slides the free hand down.
+    for frame in ("start", "end"):
+        parts = {reach.part: reach for reach in getattr(spec, frame).reach}
+        assert parts["right_hand"].to == "right_knee" and parts["right_hand"].toward == "right_hip"
+    assert (next(r for r in spec.end.reach if r.part == "right_hand").t
+            < next(r for r in spec.start.reach if r.part == "right_hand").t)  # toward the knee
 
 
 def test_the_towel_is_a_loop_round_the_leg_not_a_bar(exercises: list[Exercise]) -> None:
