@@ -544,13 +544,30 @@ def test_the_towel_is_a_solid_grey_band_from_each_fist_pulled_long_toward_the_ch
         assert math.dist(*hands) > 2 * HAND_RADIUS, frame  # two fists, one on each end
         assert {towel.points[0], towel.points[-1]} == set(hands), frame  # the ends are in the fists
         reach[frame] = min(math.dist(towel.points[i], towel.points[j]) for i, j in ((0, 1), (-1, -2)))
+        # The strands open into a V from the loop to the fists, held apart: side by side
+        # they read as "a rolling pin, a foam roller" (the final reading of session 5).
+        strands = [math.atan2(towel.points[i][1] - towel.points[j][1], towel.points[i][0] - towel.points[j][0])
+                   for i, j in ((0, 1), (-1, -2))]
+        assert abs(math.degrees(math.remainder(strands[0] - strands[1], math.tau))) > 20, frame
         pull[frame] = sum(math.dist(hand, points["chest"]) for hand in hands) / 2
         thigh = math.dist(points["right_hip"], points["right_knee"])
         # The near arm shows to its fist: drawn in the near ink over the trunk.
         assert any(m.kind == "limb" and m.ink == "near" and m.points[-1] == points["right_hand"] for m in marks)
     # In 2 the fists have pulled back toward the chest, the band long from each to the loop.
     assert pull["end"] < pull["start"] - HAND_RADIUS
-    assert reach["end"] > 0.5 * thigh and reach["end"] > reach["start"]
+    assert reach["end"] > 0.5 * thigh and reach["end"] > reach["start"] - LIMB_RADIUS
+
+
+def test_the_towel_raised_foot_is_clear_of_the_other_knee(exercises: list[Exercise]) -> None:
+    # Rounds 20 and 26 and the final reading of session 5: the raised foot resting on the
+    # other knee read as a lying figure 4. It stays in the air, well above that knee.
+    spec = next(e.figure.easier for e in exercises if e.id == "knee-to-chest")
+    for frame in ("start", "end"):
+        points = _flat(spec, frame)
+        knee = points["left_knee"]
+        foot = [points[f"right_{part}"] for part in ("ankle", "heel", "toe")]
+        assert min(math.dist(p, knee) for p in foot) > 4 * LIMB_RADIUS, frame
+        assert min(p[1] for p in foot) > knee[1] + 2 * LIMB_RADIUS, frame
 
 
 def test_the_towel_goes_round_the_thigh_not_the_knee_and_the_thigh_runs_through_it(
