@@ -270,10 +270,13 @@ def _towel_loop(first: Point, second: Point, around: Point) -> tuple[Point, ...]
 
 def _prop_marks(spec: FigureSpec, camera: Camera) -> tuple[Mark, ...]:
     marks = []
-    for kind, low, high in prop_boxes(spec):
+    boxes = [prop for prop in spec.props if prop.kind != "towel"]  # prop_boxes' order
+    for prop, (kind, low, high) in zip(boxes, prop_boxes(spec)):
+        # A rail that rises (a stair's handrail) is sheared: each part lifted by its X.
+        slope, centre = math.tan(math.radians(prop.rise)), (low[0] + high[0]) / 2
         for box_low, box_high in _prop_parts(kind, low, high):
-            corners = [(x, y, z) for x in (box_low[0], box_high[0]) for y in (box_low[1], box_high[1])
-                       for z in (box_low[2], box_high[2])]
+            corners = [(x, y + (x - centre) * slope, z) for x in (box_low[0], box_high[0])
+                       for y in (box_low[1], box_high[1]) for z in (box_low[2], box_high[2])]
             hull = _hull([_flat(camera, c)[:2] for c in corners])
             marks.append(Mark("prop", tuple(hull), "prop", 1.2))
     if spec.floor and _floor_y(spec, camera) is not None:

@@ -230,11 +230,18 @@ def _box_only(name: str, default: object = None) -> Rule:
     return Rule(after_with_data=check)
 
 
+def _rail_rise(value: Any, data: Mapping[str, Any]) -> Any:
+    if data.get("kind") != "rail" and value != 0:
+        raise ValueError(f"a {data.get('kind')} has no rise: only a rail slopes (a stair's handrail)")
+    return value
+
+
 @record
 class Prop(_Base):
     """A box the body can rest on (a mat, a low step, a chair seat with a back), a rail
-    to hold (a wall rail or a worktop's edge: its top is where a hand rests), or a towel: a
-    strap drawn from the hands round ``around`` (a body point)."""
+    to hold (a wall rail, a stair's handrail rising with the steps, or a worktop's edge: its
+    top is where a hand rests), or a towel: a strap drawn from the hands round ``around``
+    (a body point)."""
 
     kind: Literal["mat", "step", "chair", "rail", "towel"]
     around: Annotated[PointName | None, _towel_only("around")] = field(  # type: ignore[valid-type]
@@ -260,6 +267,11 @@ class Prop(_Base):
         default=None, metadata=_about("Along Z.", gt=0, le=200, allow_inf_nan=False, strict=True))
     height: Annotated[float | None, _box_only("height")] = field(
         default=None, metadata={"gt": 0, "le": 120, "allow_inf_nan": False, "strict": True})
+    # Only the drawing slopes: as something to rest on, the rail's box stays level at its
+    # height, so a hand on a rising rail is placed by reach, not listed as a contact.
+    rise: Annotated[float, Rule(after_with_data=_rail_rise)] = field(default=0, metadata=_about(
+        "rail: the bar rises along X by this angle (a stair's handrail), its middle at `height`.",
+        ge=-60, le=60, allow_inf_nan=False, strict=True))
 
     def size(self) -> tuple[float, float, float]:
         """(width, depth, height), the kind's defaults filling what is not given."""

@@ -477,16 +477,31 @@ def test_the_clamshell_shows_the_knees_bent_and_the_top_hand_as_a_hand_on_its_ar
         assert not [mark for mark in panel if mark.kind == "hand" and mark.ink == "paper"]
 
 
-def test_a_rail_is_a_handrail_on_brackets_above_the_hips_not_furniture(exercises: list[Exercise]) -> None:
-    # Round 19 read a bar on two posts as a stool or a table, round 21 a railing as a table
-    # or a bed end, round 23 a rail at hip height as a counter to perch on.
+def test_the_hamstring_rail_is_a_stair_handrail_rising_with_the_stairs(exercises: list[Exercise]) -> None:
+    # Round 19 read a level bar on two posts as a stool or a table, round 21 a railing as a
+    # table or a bed end, round 23 a rail at hip height as a counter to perch on, round 25
+    # and the final reading a rail on wall brackets as a floating bench: the rail now rises
+    # over a short flight of stairs, the heel on the bottom one.
     spec = next(e.figure for e in exercises if e.id == "standing-hamstring")
-    [(_, high)] = [(low, high) for kind, low, high in prop_boxes(spec) if kind == "rail"]
+    [rail] = [prop for prop in spec.props if prop.kind == "rail"]
+    steps = sorted(high[1] for kind, _, high in prop_boxes(spec) if kind == "step")
+    assert len(steps) >= 2 and steps == sorted(set(steps))  # stairs, each higher
+    assert rail.rise == pytest.approx(math.degrees(math.atan2(steps[1] - steps[0], 36)), abs=3)
     for panel in build_scene(spec).panels:
         props = [mark for mark in panel if mark.kind == "prop"]
         floating = [mark for mark in props if min(y for _, y in mark.points) > 1]
-        assert len(props) == 4 and len(floating) == 3  # the step; the bar and two brackets
-    assert high[1] > solve(spec, "start")["pelvis"][1] + LIMB_RADIUS
+        assert len(floating) == 3  # the bar and two brackets
+        bar = max(floating, key=lambda mark: max(x for x, _ in mark.points) - min(x for x, _ in mark.points))
+        left, right = min(bar.points), max(bar.points)
+        assert right[1] - left[1] > 0.4 * (right[0] - left[0])  # it rises to the right, up the stairs
+    start = solve(spec, "start")
+    assert rail.height > start["pelvis"][1] + LIMB_RADIUS
+    # One hand on the rail, the other on the raised thigh: step 4 slides the free hand down.
+    for frame in ("start", "end"):
+        parts = {reach.part: reach for reach in getattr(spec, frame).reach}
+        assert parts["right_hand"].to == "right_knee" and parts["right_hand"].toward == "right_hip"
+    assert (next(r for r in spec.end.reach if r.part == "right_hand").t
+            < next(r for r in spec.start.reach if r.part == "right_hand").t)  # toward the knee
 
 
 def test_the_towel_is_a_loop_round_the_leg_not_a_bar(exercises: list[Exercise]) -> None:
@@ -531,13 +546,30 @@ def test_the_towel_is_a_solid_grey_band_from_each_fist_pulled_long_toward_the_ch
         assert math.dist(*hands) > 2 * HAND_RADIUS, frame  # two fists, one on each end
         assert {towel.points[0], towel.points[-1]} == set(hands), frame  # the ends are in the fists
         reach[frame] = min(math.dist(towel.points[i], towel.points[j]) for i, j in ((0, 1), (-1, -2)))
+        # The strands open into a V from the loop to the fists, held apart: side by side
+        # they read as "a rolling pin, a foam roller" (the final reading of session 5).
+        strands = [math.atan2(towel.points[i][1] - towel.points[j][1], towel.points[i][0] - towel.points[j][0])
+                   for i, j in ((0, 1), (-1, -2))]
+        assert abs(math.degrees(math.remainder(strands[0] - strands[1], math.tau))) > 20, frame
         pull[frame] = sum(math.dist(hand, points["chest"]) for hand in hands) / 2
         thigh = math.dist(points["right_hip"], points["right_knee"])
         # The near arm shows to its fist: drawn in the near ink over the trunk.
         assert any(m.kind == "limb" and m.ink == "near" and m.points[-1] == points["right_hand"] for m in marks)
     # In 2 the fists have pulled back toward the chest, the band long from each to the loop.
     assert pull["end"] < pull["start"] - HAND_RADIUS
-    assert reach["end"] > 0.5 * thigh and reach["end"] > reach["start"]
+    assert reach["end"] > 0.5 * thigh and reach["end"] > reach["start"] - LIMB_RADIUS
+
+
+def test_the_towel_raised_foot_is_clear_of_the_other_knee(exercises: list[Exercise]) -> None:
+    # Rounds 20 and 26 and the final reading of session 5: the raised foot resting on the
+    # other knee read as a lying figure 4. It stays in the air, well above that knee.
+    spec = next(e.figure.easier for e in exercises if e.id == "knee-to-chest")
+    for frame in ("start", "end"):
+        points = _flat(spec, frame)
+        knee = points["left_knee"]
+        foot = [points[f"right_{part}"] for part in ("ankle", "heel", "toe")]
+        assert min(math.dist(p, knee) for p in foot) > 4 * LIMB_RADIUS, frame
+        assert min(p[1] for p in foot) > knee[1] + 2 * LIMB_RADIUS, frame
 
 
 def test_the_towel_goes_round_the_thigh_not_the_knee_and_the_thigh_runs_through_it(

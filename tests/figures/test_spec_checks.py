@@ -57,6 +57,16 @@ def test_a_towels_t_needs_toward() -> None:
                  "toward: give toward too, or leave t out")]
 
 
+@pytest.mark.parametrize("kind", ["mat", "step", "chair"])
+def test_only_a_rail_rises(kind: str) -> None:
+    assert problems(Prop, {"kind": kind, "rise": 30}) == [
+        (("rise",), f"Value error, a {kind} has no rise: only a rail slopes (a stair's handrail)")]
+    assert problems(Prop, {"kind": "towel", "around": "right_knee", "rise": 30}) == [
+        (("rise",), "Value error, a towel has no rise: only a rail slopes (a stair's handrail)")]
+    assert Prop.model_validate({"kind": "rail", "rise": 28}).rise == 28
+    assert problems(Prop, {"kind": "rail", "rise": 75})[0][0] == ("rise",)  # steeper than a stair
+
+
 def test_every_problem_of_every_prop_is_reported_at_once() -> None:
     found = problems(FigureSpec, figure(props=[{"kind": "mat", "around": "head", "t": 0.2},
                                               {"kind": "towel", "height": 3}]))
@@ -70,6 +80,7 @@ def test_what_each_kind_reads_still_loads_and_dumps_back() -> None:
              {"kind": "towel", "around": "left_knee"},
              {"kind": "mat"}, {"kind": "step", "x": "right_heel"},
              {"kind": "rail", "x": 22, "z": -14, "width": 36, "depth": 4, "height": 90},
+             {"kind": "rail", "x": 85, "width": 110, "height": 118, "rise": 28},
              {"kind": "chair", "x": "pelvis", "t": 0, "z": 0}]  # defaults written out are harmless
     spec = FigureSpec.model_validate(figure(props=props))
     assert FigureSpec.model_validate(spec.model_dump()) == spec  # every field dumped, defaults too
