@@ -48,7 +48,8 @@ INKS = ("near", "far", "arrow", "prop", "paper")
 class Mark:
     """One thing to draw: a stroked polyline, a filled disc or polygon, or an arrow."""
 
-    kind: str  # "limb", "casing", "trunk", "head", "nose", "eye", "hand", "prop", "towel", "stripe", "floor", "arrow"
+    kind: str  # "limb", "casing", "trunk", "head", "nose", "eye", "hand", "foot", "prop", "towel",
+    # "stripe", "floor", "arrow"
     points: tuple[Point, ...]
     ink: str = "near"  # one of INKS
     radius: float = LIMB_RADIUS  # half the stroke width, or the disc radius
@@ -84,12 +85,13 @@ def build_scene(spec: FigureSpec) -> Scene:
     cameras = panel_cameras(spec)
     poses = [{name: _flat(camera, p) for name, p in solve(spec, frame).items()}
              for frame, camera in zip(frames, cameras)]
-    # A hand placed on the body (not set off from it, like a palm on the floor) holds it.
-    holding = lambda frame: tuple(r.part for r in frame.reach  # noqa: E731
-                                  if r.part.endswith("hand") and math.hypot(*r.offset) < HOLD_REACH)
+    # A hand placed on the body (not set off from it, like a palm on the floor) holds it; an
+    # ankle placed there rests on it (the figure 4's ankle on the other knee).
+    placed = lambda frame, end: tuple(r.part for r in frame.reach  # noqa: E731
+                                      if r.part.endswith(end) and math.hypot(*r.offset) < HOLD_REACH)
     arrows = _arrow_marks(spec, cameras[-1], poses[-1], (poses[-1]["head"][:2],)) if spec.moving else ()
-    panels = tuple(_prop_marks(spec, camera) + _with_towel(spec, pose, _body_marks(pose, spec.emphasis,
-                                                                                    holding(frame)))
+    panels = tuple(_prop_marks(spec, camera) + _with_towel(spec, pose, _body_marks(
+        pose, spec.emphasis, placed(frame, "hand"), placed(frame, "ankle")))
                    for frame, pose, camera in zip(frames, poses, cameras))
     panels = panels[:-1] + (panels[-1] + arrows,)
     distinct = list(dict.fromkeys(cameras))
@@ -105,14 +107,17 @@ def _flat(camera: Camera, point: Vec) -> Vec:
 
 
 def _body_marks(points: dict[str, Vec], emphasis: tuple[str, ...] = (),
-                holding: tuple[str, ...] = ()) -> tuple[Mark, ...]:
+                holding: tuple[str, ...] = (), resting: tuple[str, ...] = ()) -> tuple[Mark, ...]:
     """The far side's limbs, then the trunk, neck and head, then the near side's limbs.
 
     A side clearly behind the other is drawn in the far ink. Near limbs carry a white
     casing (starting just past the joint, so they stay attached) that parts them from
     what they cross. An emphasised limb keeps the near ink wherever it is and is drawn on
     top (the cobra's near arm over the trunk). A hand that holds
-    something is drawn last, over what it holds.
+    something is drawn last, over what it holds; so is the foot of a far leg whose ankle
+    rests on the body (``resting``): the end of its shin and the foot, in its own far ink,
+    cased in white, over the near knee it lies on (the lying figure 4 seen from the held
+    leg's side: drawn under that knee, the crossing was hidden, round 31).
     """
     far: list[Mark] = []
     near: list[tuple[float, tuple[Mark, ...], tuple[Mark, ...], Mark]] = []
@@ -144,7 +149,28 @@ def _body_marks(points: dict[str, Vec], emphasis: tuple[str, ...] = (),
     ordered = [mark for _, first, marks, _ in near for mark in first + marks]
     # Holding hands, the far one first: where both hold one place, the near hand shows.
     held = tuple(mark for _, rim, disc in sorted(hands, key=lambda item: item[0]) for mark in (rim, disc))
-    return tuple(far) + casings + _trunk_marks(points) + tuple(ordered) + held
+    return tuple(far) + casings + _trunk_marks(points) + tuple(ordered) + _resting_feet(
+        points, resting, emphasis) + held
+
+
+RESTING_SHIN = 0.5  # of the shin, above the ankle: how much of a resting leg is drawn again on top
+
+
+def _resting_feet(points: dict[str, Vec], resting: tuple[str, ...],
+                  emphasis: tuple[str, ...]) -> tuple[Mark, ...]:
+    """A far leg's foot that rests on the body, drawn again over it: the last part of the
+    shin, the ankle and the foot, cased in white, in the far ink (the far side's limbs are
+    drawn first, so without this the foot lay hidden under the knee it rests on)."""
+    marks: list[Mark] = []
+    for ankle in resting:
+        side = ankle.split("_")[0]
+        if not _is_far(points, f"{side}_leg") or f"{side}_leg" in emphasis:
+            continue  # a near or emphasised leg is drawn on top already
+        knee, at = points[f"{side}_knee"][:2], points[ankle][:2]
+        start = (at[0] + (knee[0] - at[0]) * RESTING_SHIN, at[1] + (knee[1] - at[1]) * RESTING_SHIN)
+        line = (start, at, points[f"{side}_heel"][:2], points[f"{side}_toe"][:2])
+        marks += [Mark("casing", line, "paper", LIMB_RADIUS + CASING), Mark("foot", line, "far")]
+    return tuple(marks)
 
 
 def _is_far(points: dict[str, Vec], limb: str) -> bool:

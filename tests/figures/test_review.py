@@ -87,6 +87,10 @@ def test_a_figure_of_three_panels_gets_a_row_of_its_own(monkeypatch: pytest.Monk
 
     monkeypatch.setattr(review, "exercise_figure", recording)
     monkeypatch.setattr(review, "DRAWINGS", {name: drawing(name) for name in drawings})
+    # No bundled exercise has three panels since the lying figure 4 went back to two (round
+    # 32): give it a middle position here, so the sheet's wide row is still checked.
+    exercises = [e.model_copy(update={"figure": e.figure.model_copy(update={"middle": e.figure.start})})
+                 if e.id == "piriformis" else e for e in exercises]
     _sheet(exercises, resources)
     three = {e.id for e in exercises if e.figure is not None and e.figure.middle is not None}
     assert three == {"piriformis"}
