@@ -44,6 +44,7 @@ PANEL_GAP = 0.04  # of the figure's width, between the panels
 BADGE = 0.075  # the panel number's disc, of the figure's width (at least MIN_BADGE points)
 MIN_BADGE = 12.0
 PANEL_RULE = 0.75  # points: the outline of each panel
+GAP_TINT = 0.5  # a shaded gap's share of its ink (the rest white): light, but it shows in greyscale print
 
 
 @dataclass(frozen=True)
@@ -317,9 +318,17 @@ def _shape(mark: Mark, points: list[tuple[float, float]], scale: float, inks: Fi
         return Circle(*points[0], round(mark.radius * scale, 2), fillColor=color, strokeColor=None)
     if mark.kind == "prop":
         return Polygon(flat, fillColor=colors.white, strokeColor=color, strokeWidth=width, strokeLineJoin=1)
+    if mark.kind == "gap":  # a light tint of the ink: seen, and lighter than any line
+        tint = _tint(color, GAP_TINT)
+        return Polygon(flat, fillColor=tint, strokeColor=None, strokeWidth=0)
     if mark.kind == "arrow":
         return _arrow(points, width, color, mark.cased)
     return None
+
+
+def _tint(colour: colors.Color, share: float) -> colors.Color:
+    """``colour`` mixed with white: ``share`` of the colour."""
+    return colors.Color(*(round(1 - (1 - c) * share, 3) for c in (colour.red, colour.green, colour.blue)))
 
 
 def _arrow(points: list[tuple[float, float]], width: float, ink: colors.Color, cased: bool = True) -> Group:
