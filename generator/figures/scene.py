@@ -49,7 +49,7 @@ class Mark:
     """One thing to draw: a stroked polyline, a filled disc or polygon, or an arrow."""
 
     kind: str  # "limb", "casing", "trunk", "head", "nose", "eye", "hand", "foot", "prop", "towel",
-    # "stripe", "floor", "arrow"
+    # "towel_end" (a towel's end past a fist), "stripe", "floor", "arrow"
     points: tuple[Point, ...]
     ink: str = "near"  # one of INKS
     radius: float = LIMB_RADIUS  # half the stroke width, or the disc radius
@@ -245,6 +245,9 @@ def _with_towel(spec: FigureSpec, points: dict[str, Vec], body: tuple[Mark, ...]
         else:
             marks += [Mark("casing", path, "paper", TOWEL_RADIUS + CASING), Mark("towel", path, "prop", TOWEL_RADIUS),
                       Mark("casing", path, "paper", TOWEL_RADIUS - TOWEL_OUTLINE)]
+        # The ends past the fists (``ends``), continuing each strand: a strap held in a fist
+        # shows on both sides of it, where forearms clasped behind the thigh would stop.
+        marks += _towel_ends(path, prop.ends, marks[-1].radius if prop.band != "outline" else TOWEL_RADIUS)
         # The thigh passes through the loop (round 9 read a loop drawn over the knee as a
         # ring or a bubble): its stretch inside the loop is drawn again over the towel.
         # No white casing: round 11 read a cased stretch as "a rolling pin", not a leg.
@@ -255,6 +258,19 @@ def _with_towel(spec: FigureSpec, points: dict[str, Vec], body: tuple[Mark, ...]
         return body
     hands = tuple(mark for mark in body if mark.kind == "hand" and mark.ink != "paper")
     return body + tuple(marks) + hands
+
+
+def _towel_ends(path: tuple[Point, ...], length: float, radius: float) -> list[Mark]:
+    """A short stretch of band past each fist (the path's ends), along its strand."""
+    if length <= 0:
+        return []
+    tails = []
+    for fist, inner in ((path[0], path[1]), (path[-1], path[-2])):
+        span = math.dist(fist, inner) or 1.0
+        tip = (fist[0] + (fist[0] - inner[0]) / span * length, fist[1] + (fist[1] - inner[1]) / span * length)
+        tails.append((fist, tip))
+    return ([Mark("casing", tail, "paper", radius + CASING) for tail in tails]
+            + [Mark("towel_end", tail, "prop", radius) for tail in tails])
 
 
 def _towel_thigh(around: str, points: dict[str, Vec], at: Point, body: tuple[Mark, ...]) -> Mark | None:
