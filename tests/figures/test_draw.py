@@ -613,8 +613,8 @@ def test_the_towel_ends_show_past_the_fists_along_their_strands(exercises: list[
     assert prop.ends > HAND_RADIUS + LIMB_RADIUS / 2
     for number, frame in enumerate(("start", "end")):
         marks = build_scene(spec).panels[number]
-        [band] = [mark for mark in marks if mark.kind == "towel"]
-        ends = [i for i, mark in enumerate(marks) if mark.kind == "towel_end"]
+        [band] = [mark for mark in marks if mark.kind == "towel" and mark.ink == "prop"]
+        ends = [i for i, mark in enumerate(marks) if mark.kind == "towel_end" and mark.ink == "prop"]
         assert len(ends) == 2, frame
         for index in ends:
             end = marks[index]
