@@ -44,9 +44,6 @@ PANEL_GAP = 0.04  # of the figure's width, between the panels
 BADGE = 0.075  # the panel number's disc, of the figure's width (at least MIN_BADGE points)
 MIN_BADGE = 12.0
 PANEL_RULE = 0.75  # points: the outline of each panel
-GAP_TINT = 0.25  # a shaded gap's share of its ink (the rest white): light, but it shows in greyscale print
-GAP_HATCH = 3.0  # body units between a shaded gap's diagonal lines
-GAP_LINE = 0.8  # body units: their width
 
 
 @dataclass(frozen=True)
@@ -320,40 +317,9 @@ def _shape(mark: Mark, points: list[tuple[float, float]], scale: float, inks: Fi
         return Circle(*points[0], round(mark.radius * scale, 2), fillColor=color, strokeColor=None)
     if mark.kind == "prop":
         return Polygon(flat, fillColor=colors.white, strokeColor=color, strokeWidth=width, strokeLineJoin=1)
-    if mark.kind == "gap":
-        return _gap(points, scale, color)
     if mark.kind == "arrow":
         return _arrow(points, width, color, mark.cased)
     return None
-
-
-def _gap(points: list[tuple[float, float]], scale: float, ink: colors.Color) -> Group:
-    """A shaded gap: a light tint of the ink, crossed by thin diagonal lines of the ink
-    (round 70 read a plain tint as the gap, and also as "a cushion under the back")."""
-    group = Group(Polygon([c for p in points for c in p], fillColor=_tint(ink, GAP_TINT), strokeColor=None,
-                          strokeWidth=0))
-    step, width = GAP_HATCH * scale, round(GAP_LINE * scale, 2)
-    edges = list(zip(points, points[1:] + points[:1]))
-    offsets = [x - y for x, y in points]  # each hatch line is x - y = c
-    c = (math.floor(min(offsets) / step) + 1) * step
-    while c < max(offsets):
-        cuts = []
-        for (ax, ay), (bx, by) in edges:
-            fa, fb = ax - ay - c, bx - by - c
-            if (fa < 0) != (fb < 0):
-                t = fa / (fa - fb)
-                cuts.append((ax + (bx - ax) * t, ay + (by - ay) * t))
-        cuts.sort()
-        for a, b in zip(cuts[::2], cuts[1::2]):
-            group.add(Line(round(a[0], 2), round(a[1], 2), round(b[0], 2), round(b[1], 2), strokeColor=ink,
-                           strokeWidth=width, strokeLineCap=1))
-        c += step
-    return group
-
-
-def _tint(colour: colors.Color, share: float) -> colors.Color:
-    """``colour`` mixed with white: ``share`` of the colour."""
-    return colors.Color(*(round(1 - (1 - c) * share, 3) for c in (colour.red, colour.green, colour.blue)))
 
 
 def _arrow(points: list[tuple[float, float]], width: float, ink: colors.Color, cased: bool = True) -> Group:

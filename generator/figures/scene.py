@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from .kinematics import (CHAINS, HEAD_RADIUS, LIMB_RADIUS, TRUNK_SAMPLES, TRUNK_SECTIONS, Vec,
-                         point_radius, surface_height)
+                         point_radius)
 from .spec import Camera, FigureSpec, interpolate, panel_cameras, project, prop_boxes, solve
 
 Point = tuple[float, float]
@@ -49,8 +49,7 @@ class Mark:
     """One thing to draw: a stroked polyline, a filled disc or polygon, or an arrow."""
 
     kind: str  # "limb", "casing", "trunk", "head", "nose", "eye", "hand", "foot", "prop", "towel",
-    # "towel_end" (a towel's end past a fist), "stripe", "floor", "gap" (a light tint of its ink:
-    # the space under a lifted part), "arrow"
+    # "towel_end" (a towel's end past a fist), "stripe", "floor", "arrow"
     points: tuple[Point, ...]
     ink: str = "near"  # one of INKS
     radius: float = LIMB_RADIUS  # half the stroke width, or the disc radius
@@ -91,8 +90,8 @@ def build_scene(spec: FigureSpec) -> Scene:
     placed = lambda frame, end: tuple(r.part for r in frame.reach  # noqa: E731
                                       if r.part.endswith(end) and math.hypot(*r.offset) < HOLD_REACH)
     arrows = _arrow_marks(spec, cameras[-1], poses[-1], (poses[-1]["head"][:2],)) if spec.moving else ()
-    panels = tuple(_prop_marks(spec, camera) + _gap_marks(spec, frame, camera) + _with_towel(
-        spec, pose, _body_marks(pose, spec.emphasis, placed(frame, "hand"), placed(frame, "ankle")))
+    panels = tuple(_prop_marks(spec, camera) + _with_towel(spec, pose, _body_marks(
+        pose, spec.emphasis, placed(frame, "hand"), placed(frame, "ankle")))
                    for frame, pose, camera in zip(frames, poses, cameras))
     panels = panels[:-1] + (panels[-1] + arrows,)
     distinct = list(dict.fromkeys(cameras))
@@ -311,25 +310,6 @@ def _towel_loop(first: Point, second: Point, around: Point) -> tuple[Point, ...]
         arc.append((around[0] + radius * (math.sin(phi) * px + math.cos(phi) * ux),
                     around[1] + radius * (math.sin(phi) * py + math.cos(phi) * uy)))
     return (plus, *arc, minus)
-
-
-def _gap_marks(spec: FigureSpec, frame: object, camera: Camera) -> tuple[Mark, ...]:
-    """The space between the body points named by ``gap`` and the floor or prop under
-    each, shaded (a tint of the arrow ink, drawn under the body): where the body rests, the
-    body covers it; where it is lifted (an arched low back), the tint shows the hollow.
-
-    Rounds 19-42: the white hollow under the low back was missed at card size unless drawn
-    so large that it read as overdone; a tint lets a small hollow be seen."""
-    if not spec.gap:
-        return ()
-    points = solve(spec, frame)
-    boxes = [(low, high) for _, low, high in prop_boxes(spec)]
-    tops, bottoms = [], []
-    for name in spec.gap:
-        x, y, z = points[name]
-        tops.append(_flat(camera, (x, y, z))[:2])
-        bottoms.append(_flat(camera, (x, surface_height(x, z, boxes), z))[:2])
-    return (Mark("gap", tuple(tops + bottoms[::-1]), "arrow", 0.0),)
 
 
 def _prop_marks(spec: FigureSpec, camera: Camera) -> tuple[Mark, ...]:

@@ -326,15 +326,6 @@ class FigureSpec(_Base):
         "units), so it clears a limb beside the part (the lying figure 4's held shin and the "
         "crossed foot); stand a lift arrow this much further back toward the body's middle "
         "(the cobra's, clear of the head).", ge=0, le=40, allow_inf_nan=False, strict=True))
-    gap: Annotated[
-        tuple[PointName, ...],  # type: ignore[valid-type]
-        Rule(after=_once_each, max_length=4),
-    ] = field(default=(), metadata=_about(
-        "Body points, end to end along the body (e.g. pelvis, low_back, chest), whose space down "
-        "to the floor or prop under them is shaded in a light tint of the arrow ink, in every "
-        "panel: the hollow under an arched low back shows in 1 and is gone where the back rests. "
-        "Explain the shading in the card's words (\"...so the gap under your low back closes\"). "
-        "None or at least two points."))
     highlight: PointName | None = field(  # type: ignore[valid-type]
         default=None, metadata=_about("A point the movement is about (e.g. low_back); kept so older "
         "pose data loads, and no longer drawn: an unexplained patch confused readers.")
@@ -356,9 +347,6 @@ class FigureSpec(_Base):
             # Three panels in the small space beside "Too hard?" were 11 mm each (attack 4).
             raise ValueError("an easier version is drawn small beside \"Too hard?\": two panels, "
                              "start and end; leave out its middle")
-        if len(self.gap) == 1:
-            raise ValueError("gap: name at least two body points (e.g. [pelvis, low_back, chest]): "
-                             "the space under the body between them is shaded")
         if not self.moving and self.middle is None:
             raise ValueError("moving: name the point whose path gets the arrow (only a sequence "
                              "with a middle position may leave it empty)")

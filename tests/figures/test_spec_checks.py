@@ -190,16 +190,3 @@ def test_an_easier_version_in_three_panels_is_refused() -> None:
     found = problems(FigureSpec, figure(start={}, end={}, easier=figure(start={}, end={}, middle={})))
     assert len(found) == 1 and "an easier version is drawn small beside \"Too hard?\": two panels, " \
         "start and end; leave out its middle" in found[0][1], found
-
-
-def test_a_gap_names_two_to_four_points_each_once() -> None:
-    assert FigureSpec.model_validate(figure(gap=["pelvis", "low_back", "chest"])).gap == (
-        "pelvis", "low_back", "chest")
-    with pytest.raises(ValidationError, match="at least two body points"):
-        FigureSpec.model_validate(figure(gap=["low_back"]))
-    with pytest.raises(ValidationError, match="listed more than once"):
-        FigureSpec.model_validate(figure(gap=["pelvis", "pelvis"]))
-    with pytest.raises(ValidationError):
-        FigureSpec.model_validate(figure(gap=["pelvis", "low_back", "chest", "head", "left_hip"]))
-    with pytest.raises(ValidationError):
-        FigureSpec.model_validate(figure(gap=["pelvis", "the_moon"]))
