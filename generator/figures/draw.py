@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from reportlab.graphics.shapes import Circle, Drawing, Group, Line, Polygon, PolyLine, Rect
+from reportlab.graphics.shapes import Path as ShapePath
 from reportlab.lib import colors
 from reportlab.lib.utils import ImageReader
 from reportlab.platypus import Flowable
@@ -268,14 +269,44 @@ def panel_figure(spec: FigureSpec, width: float, inks: FigureInks, height: float
             margin = MARGIN * geometry.panel_width
             drawing.add(Line(left + margin, y, left + geometry.panel_width - margin, y, strokeColor=rule,
                              strokeWidth=round(1.5 * scale, 2), strokeLineCap=1))
+        # A framed view (spec.frame) is cut at the panel's outline: the body runs on past it.
+        window = _window(left + inset, inset, geometry.panel_width - 2 * inset,
+                         geometry.height - 2 * inset, geometry.badge * 0.6) if scene.framed else drawing
         for mark in marks:
             shape = _shape(mark, [at(p) for p in mark.points], scale, inks)
             if shape is not None:
-                drawing.add(shape)
+                window.add(shape)
+        if window is not drawing:
+            drawing.add(window)
         pad = geometry.badge * 0.35 + PANEL_RULE
         drawing.add(_badge(left + pad + geometry.badge, geometry.height - pad - geometry.badge,
                            geometry.badge, number, inks))
     return drawing
+
+
+class _Window(Group):
+    """A group clipped to its first member, a clip path: its bounds are the path's."""
+
+    def getBounds(self) -> tuple[float, float, float, float]:  # noqa: N802 (ReportLab's name)
+        return self.contents[0].getBounds()
+
+
+def _window(x: float, y: float, width: float, height: float, radius: float) -> Group:
+    """A group whose drawing is cut at a rounded rectangle (a panel's outline)."""
+    k = radius * 0.4477  # a quarter circle's Bezier handles: (1 - 0.5523) of the radius
+    x1, y1 = x + width, y + height
+    path = ShapePath(isClipPath=1, fillColor=None, strokeColor=None)
+    path.moveTo(x + radius, y)
+    path.lineTo(x1 - radius, y)
+    path.curveTo(x1 - k, y, x1, y + k, x1, y + radius)
+    path.lineTo(x1, y1 - radius)
+    path.curveTo(x1, y1 - k, x1 - k, y1, x1 - radius, y1)
+    path.lineTo(x + radius, y1)
+    path.curveTo(x + k, y1, x, y1 - k, x, y1 - radius)
+    path.lineTo(x, y + radius)
+    path.curveTo(x, y + k, x + k, y, x + radius, y)
+    path.closePath()
+    return _Window(path)
 
 
 # Digits as strokes in a box 0.6 wide and 1 tall (origin at the bottom left).

@@ -41,6 +41,7 @@ TILT_SPAN = 75.0  # degrees of arc
 KNEE_ARROW = 33.0  # a knee's arc keeps this much of its end: it starts by the knee, not over the foot
 RAIL_BRACKET = 9.0  # a handrail's brackets below its bar
 REACH_GAP = HAND_RADIUS + 4.0  # from a held-out limb's tip to its reach arrow
+FRAME_MARGIN = LIMB_RADIUS  # round a framed view's points: the floor or mat under them shows
 INKS = ("near", "far", "arrow", "prop", "paper")
 
 
@@ -69,6 +70,7 @@ class Scene:
     boxes: tuple[Box, ...]
     floor_ys: tuple[float | None, ...]
     views: tuple[int, ...]  # per panel: the index of its camera among the figure's distinct ones
+    framed: bool = False  # boxes frame part of the body (spec.frame): cut marks at the panel's edge
 
     @property
     def marks(self) -> tuple[Mark, ...]:
@@ -94,10 +96,27 @@ def build_scene(spec: FigureSpec) -> Scene:
     panels = panels[:-1] + (panels[-1] + arrows,)
     distinct = list(dict.fromkeys(cameras))
     views = tuple(distinct.index(camera) for camera in cameras)
-    view_boxes = [_mark_box(tuple(mark for panel, view in zip(panels, views) if view == index
-                                  for mark in panel)) for index in range(len(distinct))]
+    if spec.frame:  # a closer view: the named points (each panel's), the arrow and a margin
+        view_boxes = [_frame_box([(pose[name], point_radius(name)) for pose, view in zip(poses, views)
+                                  if view == index for name in spec.frame], arrows if views[-1] == index else ())
+                      for index in range(len(distinct))]
+    else:
+        view_boxes = [_mark_box(tuple(mark for panel, view in zip(panels, views) if view == index
+                                      for mark in panel)) for index in range(len(distinct))]
     return Scene(panels, tuple(view_boxes[view] for view in views),
-                 tuple(_floor_y(spec, camera) for camera in cameras), views)
+                 tuple(_floor_y(spec, camera) for camera in cameras), views, bool(spec.frame))
+
+
+def _frame_box(points: list[tuple[Vec, float]], arrows: tuple[Mark, ...]) -> Box:
+    """The box round framed points (each with its drawn radius and FRAME_MARGIN more) and
+    round the arrow, which is never cut."""
+    xs = [x + d * (r + FRAME_MARGIN) for (x, _, _), r in points for d in (-1, 1)]
+    ys = [y + d * (r + FRAME_MARGIN) for (_, y, _), r in points for d in (-1, 1)]
+    if arrows:
+        x0, y0, x1, y1 = _mark_box(arrows)
+        xs += [x0, x1]
+        ys += [y0, y1]
+    return (min(xs), min(ys), max(xs), max(ys))
 
 
 def _flat(camera: Camera, point: Vec) -> Vec:

@@ -333,6 +333,12 @@ class FigureSpec(_Base):
              max_length=2, description="Limbs drawn in full ink even on the far side, "
              "e.g. the crossed leg of a figure-4 stretch; cased in white where they cross."),
     ] = ()
+    frame: tuple[PointName, ...] = field(  # type: ignore[valid-type]
+        default=(), metadata=_about(
+        "Points every panel is framed on (e.g. head, pelvis, knees): a closer view, scaled to "
+        "fit them, the arrow and a margin, the body beyond cut at the panel's edge (the pelvic "
+        "tilt's low back, small in a whole lying body). Empty: the whole figure.",
+        max_length=len(POINTS)))
     easier: FigureSpec | None = field(
         default=None, metadata=_about("The easier version, where it is another position (its own "
         "camera, keyframes and props); drawn small beside the \"Too hard?\" line."))

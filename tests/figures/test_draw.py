@@ -56,6 +56,21 @@ def _shapes(node: object) -> list[object]:
     return out
 
 
+def _arrow_groups(node: object) -> list[Group]:
+    """The arrows' groups (a group with a leaf in the arrow ink), at any depth: a framed
+    figure's panel is a clipped group holding its marks."""
+    arrow_ink = INKS.colour("arrow")
+    found = []
+    for shape in node.getContents():  # type: ignore[attr-defined]
+        if isinstance(shape, Group):
+            leaves = [leaf for leaf in shape.getContents() if not isinstance(leaf, Group)]
+            if any(getattr(leaf, "strokeColor", None) == arrow_ink for leaf in leaves):
+                found.append(shape)
+            else:
+                found += _arrow_groups(shape)
+    return found
+
+
 def _luminance(colour: colors.Color) -> float:
     channel = lambda c: c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4  # noqa: E731
     return 0.2126 * channel(colour.red) + 0.7152 * channel(colour.green) + 0.0722 * channel(colour.blue)
@@ -359,15 +374,12 @@ def test_a_press_arrow_has_no_white_casing_to_notch_the_body(exercises: list[Exe
     spec = next(e.figure for e in exercises if e.id == "pelvic-tilt")
     assert spec.arrow == "press"
     drawing = panel_figure(spec, 240.0, INKS)
-    arrow_ink = INKS.colour("arrow")
-    groups = [shape for shape in drawing.getContents() if isinstance(shape, Group)
-              and any(getattr(leaf, "strokeColor", None) == arrow_ink for leaf in _shapes(shape))]
+    groups = _arrow_groups(drawing)
     assert len(groups) == 1
     assert all(getattr(leaf, "strokeColor", None) != colors.white for leaf in _shapes(groups[0]))
     # Other arrows keep theirs: they cross limbs.
     knee = next(e.figure for e in exercises if e.id == "knee-to-chest")
-    cased = [shape for shape in panel_figure(knee, 240.0, INKS).getContents() if isinstance(shape, Group)
-             and any(getattr(leaf, "strokeColor", None) == arrow_ink for leaf in _shapes(shape))]
+    cased = _arrow_groups(panel_figure(knee, 240.0, INKS))
     assert any(getattr(leaf, "strokeColor", None) == colors.white for leaf in _shapes(cased[0]))
 
 
@@ -875,3 +887,36 @@ def test_the_smallest_figures_the_styles_allow_still_draw_inside_their_frames(
 def test_a_figure_with_no_room_for_its_drawings_is_a_bug_not_a_mirror_image(exercises: list[Exercise]) -> None:
     with pytest.raises(FigureBug, match="leaves its drawings no room"):
         panel_geometry(build_scene(exercises[0].figure), 482.0, 10.0)
+
+
+def test_a_framed_figure_is_drawn_closer_and_cut_at_the_panel_edge(exercises: list[Exercise]) -> None:
+    # `frame` names the points each panel is scaled to (the pelvic tilt's head and knees, so
+    # the hollow under the low back is larger on the page without a larger arch); the body
+    # beyond them is cut at the panel's outline, not drawn over the next panel.
+    tilt = next(e.figure for e in exercises if e.id == "pelvic-tilt")
+    whole = tilt.model_copy(update={"frame": ()})
+    framed = tilt.model_copy(update={"frame": ("head", "right_knee")})
+    scene, plain = build_scene(framed), build_scene(whole)
+    assert scene.framed and not plain.framed
+    assert panel_geometry(scene, 228.0).scales[0] > 1.3 * panel_geometry(plain, 228.0).scales[0]
+    # The box: the framed points with their radius, and the arrow, which is never cut.
+    x0, y0, x1, y1 = scene.boxes[-1]
+    end = _flat(framed, "end")
+    assert x0 < end["head"][0] - HEAD_RADIUS and x1 > end["right_knee"][0] + LIMB_RADIUS
+    for tail_or_tip in _arrows(framed)[0]:
+        assert x0 <= tail_or_tip[0] <= x1 and y0 <= tail_or_tip[1] <= y1
+    assert end["right_toe"][0] > x1  # the feet run out of the frame
+    # Each panel's marks sit in a group clipped to the panel: nothing is drawn past it.
+    drawing = panel_figure(framed, 228.0, INKS)
+    clips = [shape for shape in drawing.getContents() if isinstance(shape, Group)
+             and shape.contents and getattr(shape.contents[0], "isClipPath", 0)]
+    assert len(clips) == 2
+    geometry = panel_geometry(scene, 228.0)
+    for left, clip in zip(geometry.lefts, clips):
+        bx0, by0, bx1, by1 = clip.getBounds()
+        assert left <= bx0 and bx1 <= left + geometry.panel_width and by0 >= 0 and by1 <= geometry.height
+    bx0, by0, bx1, by1 = drawing.getBounds()
+    assert bx0 >= 0 and by0 >= 0 and bx1 <= 228.0 + 1e-6 and by1 <= geometry.height + 1e-6
+    # Unframed figures draw their marks straight into the drawing, as before.
+    assert not any(isinstance(shape, Group) and shape.contents and getattr(shape.contents[0], "isClipPath", 0)
+                   for shape in panel_figure(whole, 228.0, INKS).getContents())
