@@ -371,8 +371,8 @@ def test_a_press_arrow_runs_down_through_the_part_to_its_underside(exercises: li
 def test_a_press_arrow_has_no_white_casing_to_notch_the_body(exercises: list[Exercise]) -> None:
     # Round 4: the casing of the arrow down through the low back cut a white V into the
     # trunk, "a break in the body".
-    spec = next(e.figure for e in exercises if e.id == "pelvic-tilt")
-    assert spec.arrow == "press"
+    tilt = next(e.figure for e in exercises if e.id == "pelvic-tilt")
+    spec = tilt.model_copy(update={"arrow": "press", "moving": ("low_back",)})
     drawing = panel_figure(spec, 240.0, INKS)
     groups = _arrow_groups(drawing)
     assert len(groups) == 1
@@ -920,3 +920,37 @@ def test_a_framed_figure_is_drawn_closer_and_cut_at_the_panel_edge(exercises: li
     # Unframed figures draw their marks straight into the drawing, as before.
     assert not any(isinstance(shape, Group) and shape.contents and getattr(shape.contents[0], "isClipPath", 0)
                    for shape in panel_figure(whole, 228.0, INKS).getContents())
+
+
+def test_each_moving_point_may_have_its_own_arrow_kind(exercises: list[Exercise]) -> None:
+    # Rounds 41-42's readers of the pelvic tilt asked for "a short rotation arrow at the
+    # pelvis plus a press-down arrow at the low back": `arrow` may list a kind per point.
+    tilt = next(e.figure for e in exercises if e.id == "pelvic-tilt")
+    data = yaml.safe_load((EXERCISES / "pelvic-tilt.yaml").read_text(encoding="utf-8"))["figure"]
+    spec = FigureSpec.model_validate({**data, "moving": ["low_back", "pelvis"], "arrow": ["press", "turn"]})
+    assert spec.arrow_kinds() == ("press", "turn")
+    press, turn = _arrows(spec)
+    end = _flat(spec, "end")
+    pelvis, low_back = end["pelvis"], end["low_back"]
+    assert len(press) == 2 and press[0][0] == pytest.approx(low_back[0]) and press[1][1] < low_back[1]
+    radii = [math.dist(p, pelvis) for p in turn]
+    assert max(radii) - min(radii) < 0.5 and min(radii) < 3 * LIMB_RADIUS  # a short arc round the pelvis
+    # Its middle lies on the tail side, away from the low back and the press arrow.
+    middle = turn[len(turn) // 2]
+    away = (pelvis[0] - low_back[0], pelvis[1] - low_back[1])
+    assert (middle[0] - pelvis[0]) * away[0] + (middle[1] - pelvis[1]) * away[1] > 0
+    # It turns the way the pelvis turns from 1 to 2 (counter-clockwise, head on the left).
+    swept = sum((a[0] - pelvis[0]) * (b[1] - pelvis[1]) - (a[1] - pelvis[1]) * (b[0] - pelvis[0])
+                for a, b in zip(turn, turn[1:]))
+    start = _flat(spec, "start")
+    before = math.atan2(start["low_back"][1] - start["pelvis"][1], start["low_back"][0] - start["pelvis"][0])
+    after = math.atan2(low_back[1] - pelvis[1], low_back[0] - pelvis[0])
+    assert swept * math.remainder(after - before, math.tau) > 0
+    # One kind for every point, as before; a list must give one kind per moving point.
+    assert FigureSpec.model_validate({**data, "moving": ["low_back"], "arrow": "press"}).arrow_kinds() == ("press",)
+    with pytest.raises(ValueError, match="one kind per moving point"):
+        FigureSpec.model_validate({**data, "moving": ["low_back", "pelvis"], "arrow": ["press"]})
+    with pytest.raises(ValueError, match="moving must be a point out along one"):
+        FigureSpec.model_validate({**data, "moving": ["low_back", "pelvis"], "arrow": ["press", "reach"]})
+    # Both arrows run down into the body: neither has a white casing to notch it (round 4).
+    assert all(not mark.cased for mark in build_scene(spec).panels[-1] if mark.kind == "arrow")
