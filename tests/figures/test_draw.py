@@ -906,20 +906,25 @@ def test_a_framed_figure_is_drawn_closer_and_cut_at_the_panel_edge(exercises: li
     for tail_or_tip in _arrows(framed)[0]:
         assert x0 <= tail_or_tip[0] <= x1 and y0 <= tail_or_tip[1] <= y1
     assert end["right_toe"][0] > x1  # the feet run out of the frame
-    # Each panel's marks sit in a group clipped to the panel: nothing is drawn past it.
-    drawing = panel_figure(framed, 228.0, INKS)
-    clips = [shape for shape in drawing.getContents() if isinstance(shape, Group)
-             and shape.contents and getattr(shape.contents[0], "isClipPath", 0)]
-    assert len(clips) == 2
+    # Each panel's marks are cut at its outline (as geometry: the replayed operators stay
+    # plain paths): nothing is drawn past a panel, and the cut shins reach its edge.
     geometry = panel_geometry(scene, 228.0)
-    for left, clip in zip(geometry.lefts, clips):
-        bx0, by0, bx1, by1 = clip.getBounds()
-        assert left <= bx0 and bx1 <= left + geometry.panel_width and by0 >= 0 and by1 <= geometry.height
-    bx0, by0, bx1, by1 = drawing.getBounds()
-    assert bx0 >= 0 and by0 >= 0 and bx1 <= 228.0 + 1e-6 and by1 <= geometry.height + 1e-6
-    # Unframed figures draw their marks straight into the drawing, as before.
+    drawing = panel_figure(framed, 228.0, INKS)
+    rules = [shape for shape in drawing.getContents() if isinstance(shape, Rect)]
+    assert len(rules) == 2
+    near = INKS.colour("near")
+    for left, rule in zip(geometry.lefts, rules):
+        inside = [shape for shape in drawing.getContents() if not isinstance(shape, (Rect, Group))
+                  and left - 1 < shape.getBounds()[0] < left + geometry.panel_width]
+        for shape in inside:
+            bx0, by0, bx1, by1 = shape.getBounds()
+            assert left <= bx0 - 1e-6 and bx1 <= left + geometry.panel_width + 1e-6, shape
+            assert by0 >= -1e-6 and by1 <= geometry.height + 1e-6, shape
+        reach = max(shape.getBounds()[2] for shape in inside
+                    if getattr(shape, "fillColor", None) == near or getattr(shape, "strokeColor", None) == near)
+        assert reach > left + geometry.panel_width - 3.0
     assert not any(isinstance(shape, Group) and shape.contents and getattr(shape.contents[0], "isClipPath", 0)
-                   for shape in panel_figure(whole, 228.0, INKS).getContents())
+                   for shape in drawing.getContents())
 
 
 def test_each_moving_point_may_have_its_own_arrow_kind(exercises: list[Exercise]) -> None:
