@@ -268,14 +268,120 @@ def panel_figure(spec: FigureSpec, width: float, inks: FigureInks, height: float
             margin = MARGIN * geometry.panel_width
             drawing.add(Line(left + margin, y, left + geometry.panel_width - margin, y, strokeColor=rule,
                              strokeWidth=round(1.5 * scale, 2), strokeLineCap=1))
+        # A framed view (spec.frame) is cut at the panel's outline: the body runs on past it.
+        # Cut as geometry, not by a clip path: the replayed operators stay plain paths.
+        edge = PANEL_RULE + geometry.badge * 0.6 * (1 - math.sqrt(0.5))  # clear of the round corners
+        window = (left + edge, edge, left + geometry.panel_width - edge, geometry.height - edge)
         for mark in marks:
-            shape = _shape(mark, [at(p) for p in mark.points], scale, inks)
-            if shape is not None:
-                drawing.add(shape)
+            pieces = ([[at(p) for p in mark.points]] if not scene.framed or mark.kind == "arrow"
+                      else _cut(mark, [at(p) for p in mark.points], window, scale))
+            for piece in pieces:
+                shape = (_shape(mark, piece, scale, inks) if isinstance(piece, list) else
+                         Polygon([c for p in piece for c in p], fillColor=inks.colour(mark.ink), strokeColor=None))
+                if shape is not None:
+                    drawing.add(shape)
         pad = geometry.badge * 0.35 + PANEL_RULE
         drawing.add(_badge(left + pad + geometry.badge, geometry.height - pad - geometry.badge,
                            geometry.badge, number, inks))
     return drawing
+
+
+Window = tuple[float, float, float, float]
+
+
+def _cut(mark: Mark, points: list[tuple[float, float]], window: Window,
+         scale: float) -> list[list[tuple[float, float]] | tuple[tuple[float, float], ...]]:
+    """The parts of a mark inside ``window`` (x0, y0, x1, y1), its stroke or disc included:
+    a line or a band cut into the runs inside, each cut end squared off at the window's
+    edge (a filled strip: a list is drawn as the mark, a tuple filled in its ink); a shape
+    cut to the window's edge; a disc kept whole, cut to a polygon or dropped."""
+    reach = mark.radius * scale  # a stroke's half width, or a disc's radius
+    x0, y0, x1, y1 = window[0] + reach, window[1] + reach, window[2] - reach, window[3] - reach
+    if x0 >= x1 or y0 >= y1:
+        return []
+    if all(x0 <= x <= x1 and y0 <= y <= y1 for x, y in points):
+        return [points]
+    if mark.kind in ("head", "hand", "eye"):
+        (cx, cy), radius = points[0], mark.radius * scale
+        ring = [(cx + radius * math.cos(a * math.pi / 12), cy + radius * math.sin(a * math.pi / 12))
+                for a in range(24)]
+        inside = _cut_polygon(ring, window)
+        return [inside] if len(inside) >= 3 else []
+    if mark.kind in ("trunk", "nose", "prop"):
+        inside = _cut_polygon(points, (x0, y0, x1, y1))
+        return [inside] if len(inside) >= 3 else []
+    runs: list[list[tuple[float, float]]] = []
+    ends: list[tuple[tuple[float, float], tuple[float, float]]] = []  # (cut end, the way out)
+    for a, b in zip(points, points[1:]):
+        part = _cut_segment(a, b, (x0, y0, x1, y1))
+        if part is None:
+            continue
+        if part[0] is not a:
+            ends.append((part[0], (a[0] - b[0], a[1] - b[1])))
+        if part[1] is not b:
+            ends.append((part[1], (b[0] - a[0], b[1] - a[1])))
+        if runs and runs[-1][-1] == part[0]:
+            runs[-1].append(part[1])
+        else:
+            runs.append(list(part))
+    # Past a cut end, where its round cap would run over the edge: a square strip to the edge.
+    strips = []
+    for (ex, ey), (dx, dy) in ends:
+        norm = math.hypot(dx, dy) or 1.0
+        ux, uy, long = dx / norm, dy / norm, 4 * reach + (window[2] - window[0]) + (window[3] - window[1])
+        strip = [(ex - uy * reach, ey + ux * reach), (ex + uy * reach, ey - ux * reach),
+                 (ex + uy * reach + ux * long, ey - ux * reach + uy * long),
+                 (ex - uy * reach + ux * long, ey + ux * reach + uy * long)]
+        inside = _cut_polygon(strip, window)
+        if len(inside) >= 3:
+            strips.append(tuple(inside))
+    return [*runs, *strips]
+
+
+def _cut_segment(a: tuple[float, float], b: tuple[float, float],
+                 window: Window) -> tuple[tuple[float, float], tuple[float, float]] | None:
+    """The part of the segment a-b inside ``window`` (Liang-Barsky), or None."""
+    low, high = 0.0, 1.0
+    dx, dy = b[0] - a[0], b[1] - a[1]
+    for p, q in ((-dx, a[0] - window[0]), (dx, window[2] - a[0]), (-dy, a[1] - window[1]), (dy, window[3] - a[1])):
+        if p == 0:
+            if q < 0:
+                return None
+            continue
+        t = q / p
+        if p < 0:
+            low = max(low, t)
+        else:
+            high = min(high, t)
+    if low > high:
+        return None
+    at = lambda t: (a[0] + dx * t, a[1] + dy * t)  # noqa: E731
+    return (a if low == 0 else at(low), b if high == 1 else at(high))
+
+
+def _cut_polygon(points: list[tuple[float, float]], window: Window) -> list[tuple[float, float]]:
+    """A convex or simple polygon cut to ``window`` (Sutherland-Hodgman)."""
+    x0, y0, x1, y1 = window
+    edges = ((lambda p: p[0] >= x0, 0, x0), (lambda p: p[0] <= x1, 0, x1),
+             (lambda p: p[1] >= y0, 1, y0), (lambda p: p[1] <= y1, 1, y1))
+    for inside, axis, value in edges:
+        if not points:
+            break
+        kept = []
+        for a, b in zip(points[-1:] + points[:-1], points):
+            if inside(b):
+                if not inside(a):
+                    kept.append(_crossing(a, b, axis, value))
+                kept.append(b)
+            elif inside(a):
+                kept.append(_crossing(a, b, axis, value))
+        points = kept
+    return points
+
+
+def _crossing(a: tuple[float, float], b: tuple[float, float], axis: int, value: float) -> tuple[float, float]:
+    t = (value - a[axis]) / (b[axis] - a[axis])
+    return (a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t)
 
 
 # Digits as strokes in a box 0.6 wide and 1 tall (origin at the bottom left).
@@ -313,6 +419,8 @@ def _shape(mark: Mark, points: list[tuple[float, float]], scale: float, inks: Fi
         return PolyLine(flat, strokeColor=color, strokeWidth=width, strokeLineCap=1, strokeLineJoin=1)
     if mark.kind in ("trunk", "nose"):
         return Polygon(flat, fillColor=color, strokeColor=color, strokeWidth=width, strokeLineJoin=1)
+    if mark.kind in ("head", "hand", "eye") and len(points) > 1:  # a disc cut at a framed panel's edge
+        return Polygon(flat, fillColor=color, strokeColor=None)
     if mark.kind in ("head", "hand", "eye"):
         return Circle(*points[0], round(mark.radius * scale, 2), fillColor=color, strokeColor=None)
     if mark.kind == "prop":

@@ -38,9 +38,13 @@ HOLD_REACH = 16.0  # a hand reaching within this of a body point holds it
 ARROW_STEPS = 10  # samples along the path: smooth enough at handout sizes
 TILT_RADIUS = 30.0  # a tilt arrow's arc round the turning part: clear of the buttock, under the thighs
 TILT_SPAN = 75.0  # degrees of arc
+TURN_RADIUS = 15.0  # a turn arrow's arc round the part itself: on the pelvis, short of the low back
+TURN_SPAN = 270.0  # degrees of arc: a turning sign
+TURN_LEAN = 75.0  # degrees its middle sits back from the part's far end, against the turn
 KNEE_ARROW = 33.0  # a knee's arc keeps this much of its end: it starts by the knee, not over the foot
 RAIL_BRACKET = 9.0  # a handrail's brackets below its bar
 REACH_GAP = HAND_RADIUS + 4.0  # from a held-out limb's tip to its reach arrow
+FRAME_MARGIN = LIMB_RADIUS  # round a framed view's points: the floor or mat under them shows
 INKS = ("near", "far", "arrow", "prop", "paper")
 
 
@@ -70,6 +74,7 @@ class Scene:
     boxes: tuple[Box, ...]
     floor_ys: tuple[float | None, ...]
     views: tuple[int, ...]  # per panel: the index of its camera among the figure's distinct ones
+    framed: bool = False  # boxes frame part of the body (spec.frame): cut marks at the panel's edge
 
     @property
     def marks(self) -> tuple[Mark, ...]:
@@ -96,10 +101,27 @@ def build_scene(spec: FigureSpec) -> Scene:
     panels = panels[:-1] + (panels[-1] + arrows,)
     distinct = list(dict.fromkeys(cameras))
     views = tuple(distinct.index(camera) for camera in cameras)
-    view_boxes = [_mark_box(tuple(mark for panel, view in zip(panels, views) if view == index
-                                  for mark in panel)) for index in range(len(distinct))]
+    if spec.frame:  # a closer view: the named points (each panel's), the arrow and a margin
+        view_boxes = [_frame_box([(pose[name], point_radius(name)) for pose, view in zip(poses, views)
+                                  if view == index for name in spec.frame], arrows if views[-1] == index else ())
+                      for index in range(len(distinct))]
+    else:
+        view_boxes = [_mark_box(tuple(mark for panel, view in zip(panels, views) if view == index
+                                      for mark in panel)) for index in range(len(distinct))]
     return Scene(panels, tuple(view_boxes[view] for view in views),
-                 tuple(_floor_y(spec, camera) for camera in cameras), views)
+                 tuple(_floor_y(spec, camera) for camera in cameras), views, bool(spec.frame))
+
+
+def _frame_box(points: list[tuple[Vec, float]], arrows: tuple[Mark, ...]) -> Box:
+    """The box round framed points (each with its drawn radius and FRAME_MARGIN more) and
+    round the arrow, which is never cut."""
+    xs = [x + d * (r + FRAME_MARGIN) for (x, _, _), r in points for d in (-1, 1)]
+    ys = [y + d * (r + FRAME_MARGIN) for (_, y, _), r in points for d in (-1, 1)]
+    if arrows:
+        x0, y0, x1, y1 = _mark_box(arrows)
+        xs += [x0, x1]
+        ys += [y0, y1]
+    return (min(xs), min(ys), max(xs), max(ys))
 
 
 def _flat(camera: Camera, point: Vec) -> Vec:
@@ -365,26 +387,30 @@ def _arrow_marks(spec: FigureSpec, camera: Camera, end2: dict[str, Vec],
     marks = []
     frames = [interpolate(spec, i / ARROW_STEPS) for i in range(ARROW_STEPS + 1)]
     floor = _floor_y(spec, camera)
-    for name in spec.moving:
-        if spec.arrow == "reach":
+    for name, kind in zip(spec.moving, spec.arrow_kinds()):
+        if kind == "reach":
             marks.append(Mark("arrow", _reach_path(end2, name), "arrow", LIMB_RADIUS * ARROW_WIDTH))
             continue
-        if spec.arrow == "tilt":
+        if kind == "turn":  # on the body, round the part: no white casing to cut into it (round 4)
+            marks.append(Mark("arrow", _turn_path(spec, camera, name), "arrow", LIMB_RADIUS * ARROW_WIDTH,
+                              cased=False))
+            continue
+        if kind == "tilt":
             marks.append(Mark("arrow", _tilt_path(spec, camera, name, floor), "arrow", LIMB_RADIUS * ARROW_WIDTH))
             continue
-        if spec.arrow in ("lift", "press"):
-            make = _lift_path if spec.arrow == "lift" else _press_path
+        if kind in ("lift", "press"):
+            make = _lift_path if kind == "lift" else _press_path
             part = end2[name][:2]
-            if spec.arrow == "lift" and spec.arrow_gap:  # back toward the body's middle: the
+            if kind == "lift" and spec.arrow_gap:  # back toward the body's middle: the
                 # cobra's lift over the shoulders, clear of the head (rounds 19, 21: "lift your head")
                 part = (part[0] + math.copysign(spec.arrow_gap, centre[0] - part[0]), part[1])
             # A press runs down into the body: a white casing there cut a notch in it that
             # read as "a break in the body" (round 4); orange on the dark ink reads alone.
             marks.append(Mark("arrow", make(part, point_radius(name)), "arrow",
-                              LIMB_RADIUS * ARROW_WIDTH, cased=spec.arrow != "press"))
+                              LIMB_RADIUS * ARROW_WIDTH, cased=kind != "press"))
             continue
         clear = ARROW_GAP + 2 * (point_radius(name) - LIMB_RADIUS) + spec.arrow_gap
-        path = _arrow_path([_flat(camera, frame[name])[:2] for frame in frames], centre, spec.arrow, clear)
+        path = _arrow_path([_flat(camera, frame[name])[:2] for frame in frames], centre, kind, clear)
         if floor is not None:  # an arc swept out from a hand on the floor must not dip under it
             path = [(x, max(y, floor + ARROW_GAP / 2)) for x, y in path]
         path = _clear_of(path, heads, HEAD_CLEAR)
@@ -488,6 +514,26 @@ def _tilt_path(spec: FigureSpec, camera: Camera, name: str, floor: float | None)
             first = lowest if math.cos(lowest) * math.cos(tail) > 0 else math.pi - lowest
     steps = [first + turn * math.radians(TILT_SPAN) * i / ARROW_STEPS for i in range(ARROW_STEPS + 1)]
     return tuple((centre[0] + TILT_RADIUS * math.cos(a), centre[1] + TILT_RADIUS * math.sin(a)) for a in steps)
+
+
+def _turn_path(spec: FigureSpec, camera: Camera, name: str) -> tuple[Point, ...]:
+    """A short arc round the turning part itself (TURN_RADIUS from it), the way it turns
+    from start to end, round its far end (the pelvis's tail): a sign that the part tips in
+    place, drawn beside a press arrow that says where it presses.
+    Rounds 41-42 read a long arc over the belly (to the low back) as "curl up" and asked
+    for "a short rotation arrow at the pelvis plus a press-down arrow at the low back"."""
+    start, end = solve(spec, "start"), solve(spec, "end")
+    flat = lambda points, p: _flat(camera, points[p])[:2]  # noqa: E731
+    heading = lambda points: math.atan2(*reversed([b - a for a, b in zip(  # noqa: E731
+        flat(points, name), flat(points, "low_back"))]))
+    turn = 1.0 if math.remainder(heading(end) - heading(start), math.tau) > 0 else -1.0
+    centre = flat(end, name)
+    # Its middle on the part's far end (away from the low back: the tail bone), moved back
+    # against the turn, so the arc scoops round that end the way it turns.
+    middle = heading(end) + math.pi - turn * math.radians(TURN_LEAN)
+    first, span = middle - turn * math.radians(TURN_SPAN) / 2, math.radians(TURN_SPAN)
+    steps = [first + turn * span * i / ARROW_STEPS for i in range(ARROW_STEPS + 1)]
+    return tuple((centre[0] + TURN_RADIUS * math.cos(a), centre[1] + TURN_RADIUS * math.sin(a)) for a in steps)
 
 
 def _press_path(last: Point, radius: float) -> tuple[Point, ...]:

@@ -88,6 +88,7 @@ def _number_means(name: str) -> Rule:
 
 
 PointName = Literal[POINTS]  # type: ignore[valid-type]
+ArrowKind = Literal["outside", "inside", "pointer", "lift", "press", "reach", "tilt", "turn"]
 LimbName = Literal["left_leg", "right_leg", "left_arm", "right_arm"]
 Degrees = Annotated[float, _human(-180, 180, "an orientation")]
 Knee = Annotated[float, _human(0, 150, "a knee (0 is straight; it cannot bend backwards)")]
@@ -311,7 +312,7 @@ class FigureSpec(_Base):
              description="Point(s) whose path gets an arrow; a sequence with a "
              "middle position may have none (its numbers give the order)."),
     ]
-    arrow: Annotated[Literal["outside", "inside", "pointer", "lift", "press", "reach", "tilt"],
+    arrow: Annotated[ArrowKind | tuple[ArrowKind, ...],
                      Rule(after_with_data=lambda arrow, data: _arrow_fits_moving(arrow, data))] = field(
         default="outside",
         metadata=_about("Run the arrow outside or inside the moving part's sweep, point straight at its "
@@ -319,7 +320,9 @@ class FigureSpec(_Base):
         "straight down through the part to its underside (a low back pressing on the floor), or "
         "(reach) run on from the limb's tip, in line with it (an arm held out: reach long), "
         "or (tilt) curve round the part's far end the way it turns (the pelvis rocking: the tail "
-        "bone curls up)."),
+        "bone curls up), or (turn) a short arc round the part itself, the way it turns (the pelvis "
+        "tipping, beside a press at the low back). A list gives each moving point its own kind, "
+        "in order (moving: [low_back, pelvis], arrow: [press, turn])."),
     )
     arrow_gap: float = field(default=0, metadata=_about(
         "Run an outside or inside arrow this much further off the moving part's sweep (body "
@@ -336,9 +339,19 @@ class FigureSpec(_Base):
              max_length=2, description="Limbs drawn in full ink even on the far side, "
              "e.g. the crossed leg of a figure-4 stretch; cased in white where they cross."),
     ] = ()
+    frame: tuple[PointName, ...] = field(  # type: ignore[valid-type]
+        default=(), metadata=_about(
+        "Points every panel is framed on (e.g. head, pelvis, knees): a closer view, scaled to "
+        "fit them, the arrow and a margin, the body beyond cut at the panel's edge (the pelvic "
+        "tilt's low back, small in a whole lying body). Empty: the whole figure.",
+        max_length=len(POINTS)))
     easier: FigureSpec | None = field(
         default=None, metadata=_about("The easier version, where it is another position (its own "
         "camera, keyframes and props); drawn small beside the \"Too hard?\" line."))
+
+    def arrow_kinds(self) -> tuple[str, ...]:
+        """Each moving point's arrow kind, in the order of ``moving``."""
+        return _kinds(self.arrow, len(self.moving))
 
     def __post_init__(self) -> None:
         if self.easier is not None and self.easier.easier is not None:
@@ -436,9 +449,18 @@ def _extent(points: Mapping[str, Vec], camera: Camera) -> float:
     return math.hypot(max(xs) - min(xs), max(ys) - min(ys))
 
 
-def _arrow_fits_moving(arrow: str, data: Mapping[str, Any]) -> str:
-    wrong = [point for point in data.get("moving", ()) if point not in REACH_POINTS]
-    if arrow == "reach" and wrong:
+def _kinds(arrow: str | tuple[str, ...], count: int) -> tuple[str, ...]:
+    return (arrow,) * count if isinstance(arrow, str) else arrow
+
+
+def _arrow_fits_moving(arrow: str | tuple[str, ...], data: Mapping[str, Any]) -> str | tuple[str, ...]:
+    moving = data.get("moving", ())
+    if not isinstance(arrow, str) and len(arrow) != len(moving):
+        raise ValueError(f"a list of arrow kinds gives one kind per moving point, in order: "
+                         f"{len(arrow)} kinds for {len(moving)} moving point(s)")
+    wrong = [point for point, kind in zip(moving, _kinds(arrow, len(moving)))
+             if kind == "reach" and point not in REACH_POINTS]
+    if wrong:
         raise ValueError(f"reach draws an arrow along an arm or a leg, so moving must be a "
                          f"point out along one (an elbow, hand, knee, ankle, heel or toe), "
                          f"not {wrong[0]!r}; use outside, lift or tilt for {wrong[0]!r}")

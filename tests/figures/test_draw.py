@@ -56,6 +56,21 @@ def _shapes(node: object) -> list[object]:
     return out
 
 
+def _arrow_groups(node: object) -> list[Group]:
+    """The arrows' groups (a group with a leaf in the arrow ink), at any depth: a framed
+    figure's panel is a clipped group holding its marks."""
+    arrow_ink = INKS.colour("arrow")
+    found = []
+    for shape in node.getContents():  # type: ignore[attr-defined]
+        if isinstance(shape, Group):
+            leaves = [leaf for leaf in shape.getContents() if not isinstance(leaf, Group)]
+            if any(getattr(leaf, "strokeColor", None) == arrow_ink for leaf in leaves):
+                found.append(shape)
+            else:
+                found += _arrow_groups(shape)
+    return found
+
+
 def _luminance(colour: colors.Color) -> float:
     channel = lambda c: c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4  # noqa: E731
     return 0.2126 * channel(colour.red) + 0.7152 * channel(colour.green) + 0.0722 * channel(colour.blue)
@@ -367,18 +382,15 @@ def test_a_press_arrow_runs_down_through_the_part_to_its_underside(exercises: li
 def test_a_press_arrow_has_no_white_casing_to_notch_the_body(exercises: list[Exercise]) -> None:
     # Round 4: the casing of the arrow down through the low back cut a white V into the
     # trunk, "a break in the body".
-    spec = next(e.figure for e in exercises if e.id == "pelvic-tilt")
-    assert spec.arrow == "press"
+    tilt = next(e.figure for e in exercises if e.id == "pelvic-tilt")
+    spec = tilt.model_copy(update={"arrow": "press", "moving": ("low_back",)})
     drawing = panel_figure(spec, 240.0, INKS)
-    arrow_ink = INKS.colour("arrow")
-    groups = [shape for shape in drawing.getContents() if isinstance(shape, Group)
-              and any(getattr(leaf, "strokeColor", None) == arrow_ink for leaf in _shapes(shape))]
+    groups = _arrow_groups(drawing)
     assert len(groups) == 1
     assert all(getattr(leaf, "strokeColor", None) != colors.white for leaf in _shapes(groups[0]))
     # Other arrows keep theirs: they cross limbs.
     knee = next(e.figure for e in exercises if e.id == "knee-to-chest")
-    cased = [shape for shape in panel_figure(knee, 240.0, INKS).getContents() if isinstance(shape, Group)
-             and any(getattr(leaf, "strokeColor", None) == arrow_ink for leaf in _shapes(shape))]
+    cased = _arrow_groups(panel_figure(knee, 240.0, INKS))
     assert any(getattr(leaf, "strokeColor", None) == colors.white for leaf in _shapes(cased[0]))
 
 
@@ -958,3 +970,75 @@ def test_only_a_far_foot_that_rests_on_the_body_is_drawn_again_on_top(exercises:
     assert feet(loose) == [0, 0]
     mirrored = spec.model_copy(update={"camera": spec.camera.model_copy(update={"near": "right"})})
     assert feet(mirrored) == [0, 0]  # seen from the crossed side, that leg is near and on top
+
+
+def test_a_framed_figure_is_drawn_closer_and_cut_at_the_panel_edge(exercises: list[Exercise]) -> None:
+    # `frame` names the points each panel is scaled to (the pelvic tilt's head and knees, so
+    # the hollow under the low back is larger on the page without a larger arch); the body
+    # beyond them is cut at the panel's outline, not drawn over the next panel.
+    tilt = next(e.figure for e in exercises if e.id == "pelvic-tilt")
+    whole = tilt.model_copy(update={"frame": ()})
+    framed = tilt.model_copy(update={"frame": ("head", "right_knee")})
+    scene, plain = build_scene(framed), build_scene(whole)
+    assert scene.framed and not plain.framed
+    assert panel_geometry(scene, 228.0).scales[0] > 1.3 * panel_geometry(plain, 228.0).scales[0]
+    # The box: the framed points with their radius, and the arrow, which is never cut.
+    x0, y0, x1, y1 = scene.boxes[-1]
+    end = _flat(framed, "end")
+    assert x0 < end["head"][0] - HEAD_RADIUS and x1 > end["right_knee"][0] + LIMB_RADIUS
+    for tail_or_tip in _arrows(framed)[0]:
+        assert x0 <= tail_or_tip[0] <= x1 and y0 <= tail_or_tip[1] <= y1
+    assert end["right_toe"][0] > x1  # the feet run out of the frame
+    # Each panel's marks are cut at its outline (as geometry: the replayed operators stay
+    # plain paths): nothing is drawn past a panel, and the cut shins reach its edge.
+    geometry = panel_geometry(scene, 228.0)
+    drawing = panel_figure(framed, 228.0, INKS)
+    rules = [shape for shape in drawing.getContents() if isinstance(shape, Rect)]
+    assert len(rules) == 2
+    near = INKS.colour("near")
+    for left, rule in zip(geometry.lefts, rules):
+        inside = [shape for shape in drawing.getContents() if not isinstance(shape, (Rect, Group))
+                  and left - 1 < shape.getBounds()[0] < left + geometry.panel_width]
+        for shape in inside:
+            bx0, by0, bx1, by1 = shape.getBounds()
+            assert left <= bx0 - 1e-6 and bx1 <= left + geometry.panel_width + 1e-6, shape
+            assert by0 >= -1e-6 and by1 <= geometry.height + 1e-6, shape
+        reach = max(shape.getBounds()[2] for shape in inside
+                    if getattr(shape, "fillColor", None) == near or getattr(shape, "strokeColor", None) == near)
+        assert reach > left + geometry.panel_width - 3.0
+    assert not any(isinstance(shape, Group) and shape.contents and getattr(shape.contents[0], "isClipPath", 0)
+                   for shape in drawing.getContents())
+
+
+def test_each_moving_point_may_have_its_own_arrow_kind(exercises: list[Exercise]) -> None:
+    # Rounds 41-42's readers of the pelvic tilt asked for "a short rotation arrow at the
+    # pelvis plus a press-down arrow at the low back": `arrow` may list a kind per point.
+    tilt = next(e.figure for e in exercises if e.id == "pelvic-tilt")
+    data = yaml.safe_load((EXERCISES / "pelvic-tilt.yaml").read_text(encoding="utf-8"))["figure"]
+    spec = FigureSpec.model_validate({**data, "moving": ["low_back", "pelvis"], "arrow": ["press", "turn"]})
+    assert spec.arrow_kinds() == ("press", "turn")
+    press, turn = _arrows(spec)
+    end = _flat(spec, "end")
+    pelvis, low_back = end["pelvis"], end["low_back"]
+    assert len(press) == 2 and press[0][0] == pytest.approx(low_back[0]) and press[1][1] < low_back[1]
+    radii = [math.dist(p, pelvis) for p in turn]
+    assert max(radii) - min(radii) < 0.5 and min(radii) < 3 * LIMB_RADIUS  # a short arc round the pelvis
+    # Its middle lies on the tail side, away from the low back and the press arrow.
+    middle = turn[len(turn) // 2]
+    away = (pelvis[0] - low_back[0], pelvis[1] - low_back[1])
+    assert (middle[0] - pelvis[0]) * away[0] + (middle[1] - pelvis[1]) * away[1] > 0
+    # It turns the way the pelvis turns from 1 to 2 (counter-clockwise, head on the left).
+    swept = sum((a[0] - pelvis[0]) * (b[1] - pelvis[1]) - (a[1] - pelvis[1]) * (b[0] - pelvis[0])
+                for a, b in zip(turn, turn[1:]))
+    start = _flat(spec, "start")
+    before = math.atan2(start["low_back"][1] - start["pelvis"][1], start["low_back"][0] - start["pelvis"][0])
+    after = math.atan2(low_back[1] - pelvis[1], low_back[0] - pelvis[0])
+    assert swept * math.remainder(after - before, math.tau) > 0
+    # One kind for every point, as before; a list must give one kind per moving point.
+    assert FigureSpec.model_validate({**data, "moving": ["low_back"], "arrow": "press"}).arrow_kinds() == ("press",)
+    with pytest.raises(ValueError, match="one kind per moving point"):
+        FigureSpec.model_validate({**data, "moving": ["low_back", "pelvis"], "arrow": ["press"]})
+    with pytest.raises(ValueError, match="moving must be a point out along one"):
+        FigureSpec.model_validate({**data, "moving": ["low_back", "pelvis"], "arrow": ["press", "reach"]})
+    # Both arrows run down into the body: neither has a white casing to notch it (round 4).
+    assert all(not mark.cased for mark in build_scene(spec).panels[-1] if mark.kind == "arrow")
