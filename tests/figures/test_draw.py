@@ -242,20 +242,24 @@ def test_the_figure_4_shows_the_ankle_on_the_knee_and_a_gap_between_the_thighs(e
         assert gap > 2 * CASING + LIMB_RADIUS / 2, frame
 
 
-@pytest.mark.xfail(strict=True, reason="the figure 4 seen from the held leg's side (round 32): the crossed "
-                   "foot lies over the held knee, drawn on top where it rests, within a limb's width of "
-                   "the held leg, not clear of it")
-def test_the_figure_4_crossed_foot_shows_clear_of_the_held_leg_from_the_side(exercises: list[Exercise]) -> None:
-    # Round 8: the crossed ankle sat on the thigh, its foot hidden. From above the foot
-    # lies over the knee it rests on, so this holds for the panels seen from the side.
+def test_the_figure_4_crossed_foot_shows_clear_of_the_held_leg(exercises: list[Exercise]) -> None:
+    # Round 8: the crossed ankle sat on the thigh, its foot hidden; rounds 31-32: the crossed
+    # foot lay over the held knee, hiding it ("the crossed shin hides the knee it rests on").
+    # In the set-up panel (the held foot still down) the crossed shin crosses over the held
+    # leg and its foot shows past it, clear of the held thigh and shin, in any view; in a
+    # panel seen from the side (pitch 45 or less) as well. (From above, with the held thigh
+    # pulled toward the chest, that thigh is end-on and the foot lies over it.)
     spec = next(e.figure for e in exercises if e.id == "piriformis")
+    checked = 0
     for _, frame in _crossed_frames(spec):
-        if (getattr(spec, frame).camera or spec.camera).pitch > 45:
+        if (getattr(spec, frame).camera or spec.camera).pitch > 45 and "left_toe" not in getattr(spec, frame).contacts:
             continue
         points = _flat(spec, frame)
         toe = points["right_toe"]
         held = ((points["left_hip"], points["left_knee"]), (points["left_knee"], points["left_ankle"]))
         assert min(_to_segment(toe, *segment) for segment in held) > 2 * LIMB_RADIUS, frame
+        checked += 1
+    assert checked
 
 
 def test_the_figure_4_hands_hold_the_lighter_thigh_away_from_the_crossed_leg(exercises: list[Exercise]) -> None:
