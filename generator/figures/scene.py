@@ -495,18 +495,25 @@ def _reach_path(points: dict[str, Vec], name: str) -> tuple[Point, ...]:
     return (start, (start[0] + ux * MIN_ARROW, start[1] + uy * MIN_ARROW))
 
 
-def _tilt_path(spec: FigureSpec, camera: Camera, name: str, floor: float | None) -> tuple[Point, ...]:
-    """An arc round the turning part's far end (away from the low back: the tail bone),
-    the way the part turns from start to end, starting just above the floor: "rock the
-    pelvis, tail bone up". Round 2's straight arrow landed on the belly and read as
-    "push your stomach down"."""
+def _turning(spec: FigureSpec, camera: Camera, name: str) -> tuple[float, Point, float]:
+    """How the part ``name`` turns from start to end on the page: the sense (1: counter-
+    clockwise, -1: clockwise), its place in the end pose, and its heading toward the low back
+    there (radians)."""
     start, end = solve(spec, "start"), solve(spec, "end")
     flat = lambda points, p: _flat(camera, points[p])[:2]  # noqa: E731
     heading = lambda points: math.atan2(*reversed([b - a for a, b in zip(  # noqa: E731
         flat(points, name), flat(points, "low_back"))]))
     turn = 1.0 if math.remainder(heading(end) - heading(start), math.tau) > 0 else -1.0
-    centre = flat(end, name)
-    tail = heading(end) + math.pi  # the far end, away from the low back
+    return turn, flat(end, name), heading(end)
+
+
+def _tilt_path(spec: FigureSpec, camera: Camera, name: str, floor: float | None) -> tuple[Point, ...]:
+    """An arc round the turning part's far end (away from the low back: the tail bone),
+    the way the part turns from start to end, starting just above the floor: "rock the
+    pelvis, tail bone up". Round 2's straight arrow landed on the belly and read as
+    "push your stomach down"."""
+    turn, centre, heading = _turning(spec, camera, name)
+    tail = heading + math.pi  # the far end, away from the low back
     first = tail - turn * math.radians(TILT_SPAN) / 2
     if floor is not None:  # start on the floor's side no lower than just above it
         lowest = math.asin(max(-1.0, min(1.0, (floor + ARROW_GAP / 2 - centre[1]) / TILT_RADIUS)))
@@ -522,15 +529,10 @@ def _turn_path(spec: FigureSpec, camera: Camera, name: str) -> tuple[Point, ...]
     place, drawn beside a press arrow that says where it presses.
     Rounds 41-42 read a long arc over the belly (to the low back) as "curl up" and asked
     for "a short rotation arrow at the pelvis plus a press-down arrow at the low back"."""
-    start, end = solve(spec, "start"), solve(spec, "end")
-    flat = lambda points, p: _flat(camera, points[p])[:2]  # noqa: E731
-    heading = lambda points: math.atan2(*reversed([b - a for a, b in zip(  # noqa: E731
-        flat(points, name), flat(points, "low_back"))]))
-    turn = 1.0 if math.remainder(heading(end) - heading(start), math.tau) > 0 else -1.0
-    centre = flat(end, name)
+    turn, centre, heading = _turning(spec, camera, name)
     # Its middle on the part's far end (away from the low back: the tail bone), moved back
     # against the turn, so the arc scoops round that end the way it turns.
-    middle = heading(end) + math.pi - turn * math.radians(TURN_LEAN)
+    middle = heading + math.pi - turn * math.radians(TURN_LEAN)
     first, span = middle - turn * math.radians(TURN_SPAN) / 2, math.radians(TURN_SPAN)
     steps = [first + turn * span * i / ARROW_STEPS for i in range(ARROW_STEPS + 1)]
     return tuple((centre[0] + TURN_RADIUS * math.cos(a), centre[1] + TURN_RADIUS * math.sin(a)) for a in steps)
