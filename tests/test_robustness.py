@@ -654,7 +654,7 @@ CASES: dict[str, Case] = {
                                                 "  props:\n  - {kind: step, around: right_knee}\n"
                                                 "  - {kind: towel, around: right_knee, width: 30}\n"),
                                       1, "figure.props.0.around: a step has no around (only a "
-                                      "towel has around, toward, t, band and ends)"),
+                                      "towel has around, toward, t and band)"),
     "figure-number-is-yes-or-text": Case(pack_edit("exercises/knee-to-chest.yaml", "  props:\n",
                                                    "  camera: {yaw: true, pitch: '65'}\n  props:\n"),
                                          1, "figure.camera.yaw: Input should be a valid number"),

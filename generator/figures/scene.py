@@ -53,7 +53,7 @@ class Mark:
     """One thing to draw: a stroked polyline, a filled disc or polygon, or an arrow."""
 
     kind: str  # "limb", "casing", "trunk", "head", "nose", "eye", "hand", "foot", "prop", "towel",
-    # "towel_end" (a towel's end past a fist), "stripe", "floor", "arrow"
+    # "stripe", "floor", "arrow"
     points: tuple[Point, ...]
     ink: str = "near"  # one of INKS
     radius: float = LIMB_RADIUS  # half the stroke width, or the disc radius
@@ -260,19 +260,13 @@ def _with_towel(spec: FigureSpec, points: dict[str, Vec], body: tuple[Mark, ...]
         # Round 20: an outline read as a ball, a cushion or motion lines; a solid band, a
         # little narrower than a limb, reads as a strap (with a dark edge, apart from the mat).
         if prop.band == "edged":
-            layers = [("casing", "paper", TOWEL_BAND + CASING), ("towel", "near", TOWEL_BAND),
-                      ("towel", "prop", TOWEL_BAND - TOWEL_DARK_EDGE)]
+            marks += [Mark("casing", path, "paper", TOWEL_BAND + CASING), Mark("towel", path, "near", TOWEL_BAND),
+                      Mark("towel", path, "prop", TOWEL_BAND - TOWEL_DARK_EDGE)]
         elif prop.band == "solid":
-            layers = [("casing", "paper", TOWEL_BAND + CASING), ("towel", "prop", TOWEL_BAND)]
+            marks += [Mark("casing", path, "paper", TOWEL_BAND + CASING), Mark("towel", path, "prop", TOWEL_BAND)]
         else:
-            layers = [("casing", "paper", TOWEL_RADIUS + CASING), ("towel", "prop", TOWEL_RADIUS),
-                      ("casing", "paper", TOWEL_RADIUS - TOWEL_OUTLINE)]
-        marks += [Mark(kind, path, ink, radius) for kind, ink, radius in layers]
-        # The ends past the fists (``ends``), continuing each strand, drawn as the band is: a
-        # strap held in a fist shows on both sides of it, where forearms clasped behind the
-        # thigh would stop at the hands.
-        marks += [Mark("towel_end" if kind == "towel" else kind, tail, ink, radius)
-                  for kind, ink, radius in layers for tail in _towel_ends(path, prop.ends)]
+            marks += [Mark("casing", path, "paper", TOWEL_RADIUS + CASING), Mark("towel", path, "prop", TOWEL_RADIUS),
+                      Mark("casing", path, "paper", TOWEL_RADIUS - TOWEL_OUTLINE)]
         # The thigh passes through the loop (round 9 read a loop drawn over the knee as a
         # ring or a bubble): its stretch inside the loop is drawn again over the towel.
         # No white casing: round 11 read a cased stretch as "a rolling pin", not a leg.
@@ -283,18 +277,6 @@ def _with_towel(spec: FigureSpec, points: dict[str, Vec], body: tuple[Mark, ...]
         return body
     hands = tuple(mark for mark in body if mark.kind == "hand" and mark.ink != "paper")
     return body + tuple(marks) + hands
-
-
-def _towel_ends(path: tuple[Point, ...], length: float) -> list[tuple[Point, Point]]:
-    """A short stretch of band past each fist (the path's ends), straight on along its strand."""
-    if length <= 0:
-        return []
-    tails = []
-    for fist, inner in ((path[0], path[1]), (path[-1], path[-2])):
-        span = math.dist(fist, inner) or 1.0
-        tails.append((fist, (fist[0] + (fist[0] - inner[0]) / span * length,
-                             fist[1] + (fist[1] - inner[1]) / span * length)))
-    return tails
 
 
 def _towel_thigh(around: str, points: dict[str, Vec], at: Point, body: tuple[Mark, ...]) -> Mark | None:

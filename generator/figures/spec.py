@@ -200,7 +200,7 @@ PROP_SIZES: dict[str, tuple[float, float, float]] = {
 # default is let through: a record dumped with every field loads again.
 BOX_PROPS = ("mat", "step", "chair", "rail")
 _BOX_FIELDS = "x, z, width, depth and height"
-_TOWEL_FIELDS = "around, toward, t, band and ends"
+_TOWEL_FIELDS = "around, toward, t and band"
 
 
 def _towel_only(name: str, default: object = None) -> Rule:
@@ -256,9 +256,6 @@ class Prop(_Base):
     band: Annotated[Literal["outline", "solid", "edged"], _towel_only("band", "outline")] = field(
         default="outline", metadata=_about("towel: a grey outline with white inside; (solid) a grey "
         "band; (edged) a grey band with a dark edge."))
-    ends: Annotated[float, _towel_only("ends", 0)] = field(
-        default=0, metadata=_about("towel: how far each end runs on past its fist, in the band's "
-        "grey (0: the ends stop in the fists).", ge=0, le=30, allow_inf_nan=False))
     x: Annotated[Position | PointName | None, _box_only("x")] = field(  # type: ignore[valid-type]
         default=None,
         metadata=_about("Centre along X, or a point of the start pose to centre under; "

@@ -619,46 +619,6 @@ def test_the_towel_goes_round_the_thigh_not_the_knee_and_the_thigh_runs_through_
                    and math.dist(_centroid_of(mark.points), centre) < LIMB_RADIUS for mark in through), frame
 
 
-def test_the_towel_ends_show_past_the_fists_along_their_strands(exercises: list[Exercise]) -> None:
-    # Rounds 51-52: "a grey band from one hand to the other: a towel, or the forearms clasped
-    # behind the thigh?". A strap held in a fist shows on both sides of it: each end runs on
-    # past its fist, straight on from its strand, in the band's grey, parted by white, and
-    # shows beyond the fist's edge; the fists are drawn over it.
-    # (Round 85 read the bundled towel with ends worse, so it ships without: a copy has them.)
-    shipped = next(e.figure.easier for e in exercises if e.id == "knee-to-chest")
-    spec = shipped.model_copy(update={"props": tuple(
-        prop.model_copy(update={"ends": 14.0}) if prop.kind == "towel" else prop for prop in shipped.props)})
-    [prop] = [prop for prop in spec.props if prop.kind == "towel"]
-    assert prop.ends > HAND_RADIUS + LIMB_RADIUS / 2
-    assert not any(m.kind == "towel_end" for m in build_scene(shipped).marks)
-    for number, frame in enumerate(("start", "end")):
-        marks = build_scene(spec).panels[number]
-        [band] = [mark for mark in marks if mark.kind == "towel" and mark.ink == "prop"]
-        ends = [i for i, mark in enumerate(marks) if mark.kind == "towel_end" and mark.ink == "prop"]
-        assert len(ends) == 2, frame
-        for index in ends:
-            end = marks[index]
-            fist, tip = end.points
-            assert end.ink == "prop" and end.radius == band.radius, frame
-            assert any(m.kind == "casing" and m.points == end.points and m.radius > end.radius
-                       for m in marks[:index]), frame
-            inner = band.points[1] if fist == band.points[0] else band.points[-2]
-            assert fist in (band.points[0], band.points[-1]), frame
-            assert math.dist(fist, tip) == pytest.approx(prop.ends)
-            turn = math.atan2(tip[1] - fist[1], tip[0] - fist[0]) - math.atan2(fist[1] - inner[1], fist[0] - inner[0])
-            assert abs(math.remainder(turn, math.tau)) < 1e-6, frame  # straight on from the strand
-            assert any(m.kind == "hand" and m.points == (fist,) for m in marks[index + 1:]), frame
-
-
-def test_a_towel_without_ends_stops_in_the_fists() -> None:
-    data = yaml.safe_load((EXERCISES / "knee-to-chest.yaml").read_text(encoding="utf-8"))["figure"]["easier"]
-    for prop in data["props"]:
-        prop.pop("ends", None)
-    marks = build_scene(FigureSpec.model_validate(data)).panels[-1]
-    assert not any(mark.kind == "towel_end" for mark in marks)
-    assert any(mark.kind == "towel" for mark in marks)
-
-
 def _centroid_of(points: tuple[tuple[float, float], ...]) -> tuple[float, float]:
     return (sum(p[0] for p in points) / len(points), sum(p[1] for p in points) / len(points))
 
