@@ -242,38 +242,50 @@ def test_the_figure_4_shows_the_ankle_on_the_knee_and_a_gap_between_the_thighs(e
         assert gap > 2 * CASING + LIMB_RADIUS / 2, frame
 
 
-def test_the_figure_4_crossed_foot_shows_clear_of_the_held_leg(exercises: list[Exercise]) -> None:
+def test_the_figure_4_crossed_foot_shows_past_the_held_knee(exercises: list[Exercise]) -> None:
     # Round 8: the crossed ankle sat on the thigh, its foot hidden; rounds 31-32: the crossed
-    # foot lay over the held knee, hiding it ("the crossed shin hides the knee it rests on").
-    # In the set-up panel (the held foot still down) the crossed shin crosses over the held
-    # leg and its foot shows past it, clear of the held thigh and shin, in any view; in a
-    # panel seen from the side (pitch 45 or less) as well. (From above, with the held thigh
-    # pulled toward the chest, that thigh is end-on and the foot lies over it.)
+    # foot lay over the held knee, hiding it ("the crossed shin hides the knee it rests on");
+    # round 87: the foot seen end-on on the knee, "a heart-shaped blob". In the set-up panel
+    # (the held foot still down) the crossed foot, drawn on top of the held leg (the resting
+    # foot), carries on past the held knee along the crossed shin by more than a limb's width,
+    # so the knee's point shows beside the ankle and the foot reads as a foot (session 7: the
+    # foot may lie over the held shin; round 88's readers saw "the ankle rests on the knee").
     spec = next(e.figure for e in exercises if e.id == "piriformis")
     checked = 0
-    for _, frame in _crossed_frames(spec):
-        if (getattr(spec, frame).camera or spec.camera).pitch > 45 and "left_toe" not in getattr(spec, frame).contacts:
-            continue
+    for number, frame in _crossed_frames(spec):
+        if "left_toe" not in getattr(spec, frame).contacts:
+            continue  # the held thigh pulled up: the foot rides on it (the tone test checks it is on top)
         points = _flat(spec, frame)
-        toe = points["right_toe"]
-        held = ((points["left_hip"], points["left_knee"]), (points["left_knee"], points["left_ankle"]))
-        assert min(_to_segment(toe, *segment) for segment in held) > 2 * LIMB_RADIUS, frame
+        knee, ankle, toe, held = points["right_knee"], points["right_ankle"], points["right_toe"], points["left_knee"]
+        along = (ankle[0] - knee[0], ankle[1] - knee[1])
+        past = ((toe[0] - held[0]) * along[0] + (toe[1] - held[1]) * along[1]) / math.hypot(*along)
+        assert past > 2 * LIMB_RADIUS, (frame, past)
+        marks = build_scene(spec).panels[number]
+        leg = tuple(points[f"left_{p}"] for p in ("hip", "knee", "ankle", "heel", "toe"))
+        held_limb = next(i for i, m in enumerate(marks) if m.kind == "limb" and m.points == leg)
+        assert any(m.kind == "foot" for m in marks[held_limb:]), frame  # drawn over the held leg
         checked += 1
     assert checked
 
 
-def test_the_figure_4_hands_hold_the_lighter_thigh_away_from_the_crossed_leg(exercises: list[Exercise]) -> None:
-    # Round 8: the hands seemed to hold the dark crossed leg, so a patient might pull on
-    # the crossed knee. In 2 each hand is on the held (lighter) thigh and touches no part
-    # of the crossed leg.
+def test_the_figure_4_hands_hold_the_held_thigh_away_from_the_crossed_leg(exercises: list[Exercise]) -> None:
+    # Round 8: the hands seemed to hold the crossed leg, so a patient might pull on the
+    # crossed knee; round 88: the hands sat by the crossed ankle, "crowded". In the last panel
+    # each hand is on the held thigh, nearer to it than to the crossed thigh, and touches no
+    # part of the crossed leg past its thigh's first half: its knee, its shin, the outer half
+    # of its thigh. (Seen from the held side the two thighs start side by side at the hips,
+    # under the trunk; a hand on the held thigh is near the crossed thigh's root there.)
     spec = next(e.figure for e in exercises if e.id == "piriformis")
     points = _flat(spec, "end")
     held_thigh = (points["left_hip"], points["left_knee"])
-    crossed = [(points[f"right_{a}"], points[f"right_{b}"]) for a, b in (("hip", "knee"), ("knee", "ankle"))]
+    crossed_thigh = (points["right_hip"], points["right_knee"])
+    middle = tuple((a + b) / 2 for a, b in zip(*crossed_thigh))
+    crossed = [(middle, points["right_knee"]), (points["right_knee"], points["right_ankle"])]
     holding = [reach.part for reach in spec.end.reach if reach.part.endswith("hand")]
     assert sorted(holding) == ["left_hand", "right_hand"]
     for hand in holding:
-        assert _to_segment(points[hand], *held_thigh) < LIMB_RADIUS + HAND_RADIUS, hand
+        on = _to_segment(points[hand], *held_thigh)
+        assert on < LIMB_RADIUS + HAND_RADIUS and on < _to_segment(points[hand], *crossed_thigh), hand
         assert min(_to_segment(points[hand], *segment) for segment in crossed) > LIMB_RADIUS + HAND_RADIUS, hand
     # Round 10: with no arm in sight the hands read as "a ball? a knee?". The near arm (the held
     # leg's side) is drawn in the near ink, cased in white, reaching to its hand on the thigh.
@@ -775,11 +787,11 @@ def test_panels_are_at_least_80_mm_wide_on_the_card(monkeypatch: pytest.MonkeyPa
     card_widths = {exercise_id: max(w for i, w, _ in asked if i == exercise_id) for exercise_id in IDS}
     for exercise_id, width in card_widths.items():
         assert width >= at_least_mm * mm, (exercise_id, width / mm)
-    # A figure of three panels spans the card: about twice the column's width (the bundled
-    # pack has none since the lying figure 4 went back to two panels in the column, round 32;
-    # test_a_figure_with_a_middle_position_spans_the_card checks the choice itself).
+    # A figure of three panels spans the card: about twice the column's width (the lying
+    # figure 4 again since session 7's round 88: 1 knees bent, 2 the ankle placed on the knee,
+    # 3 the pull; test_a_figure_with_a_middle_position_spans_the_card checks the choice itself).
     three = {i for i in IDS if resources.pack.exercise(i).figure.middle is not None}  # type: ignore[attr-defined]
-    assert three == set()
+    assert three == {"piriformis"}
     for exercise_id in IDS:
         assert (card_widths[exercise_id] > 2 * min(card_widths.values()) - 1) == (exercise_id in three), exercise_id
 
@@ -884,12 +896,11 @@ def test_the_figure_4_shows_the_crossed_knee_out_and_the_shin_across(exercises: 
             2 * LIMB_RADIUS + 2 * CASING, frame
         assert math.dist(points["right_knee"], points["right_ankle"]) > 0.65 * SHIN, frame
         assert math.dist(points["right_ankle"], points["left_knee"]) < 2 * LIMB_RADIUS, frame  # on the knee
-        if "left_toe" in getattr(spec, frame).contacts:
-            assert out(points["right_toe"]) < out(points["left_knee"]), frame  # the foot past the held knee
-    # One camera for both panels: readers could not connect a view from above with one from the side.
+        # (the foot past the held knee: test_the_figure_4_crossed_foot_shows_past_the_held_knee)
+    # One camera for all panels: readers could not connect a view from above with one from the side.
     assert all(getattr(spec, frame).camera is None for frame in ("start", "middle", "end")
                if getattr(spec, frame) is not None)
-    assert build_scene(spec).views == (0, 0)
+    assert set(build_scene(spec).views) == {0}
 
 
 @pytest.mark.parametrize(("width", "height"), [(60.0, None), (100.0, None), (482.0, 40.0), (250.0, 40.0)])
@@ -912,17 +923,17 @@ def test_a_figure_with_no_room_for_its_drawings_is_a_bug_not_a_mirror_image(exer
 
 def test_a_figure_with_a_middle_position_spans_the_card(resources: object) -> None:
     """A figure of three panels (a middle position) is given the card's whole width
-    (``<figure size="wide">``); one of two panels, as every bundled figure now is (the lying
-    figure 4 since round 32), sits in the figure column."""
+    (``<figure size="wide">``, the lying figure 4's three panels since session 7); one of two
+    panels sits in the figure column."""
     from generator.i18n import Translator
     from generator.prescription import PrescribedExercise
     from generator.view import _exercise
 
-    exercise = resources.pack.exercise("piriformis")  # type: ignore[attr-defined]
-    three = exercise.model_copy(update={"figure": exercise.figure.model_copy(
-        update={"middle": exercise.figure.start})})
+    three = resources.pack.exercise("piriformis")  # type: ignore[attr-defined]
+    assert three.figure.middle is not None
+    two = three.model_copy(update={"figure": three.figure.model_copy(update={"middle": None})})
     wide = lambda e: _exercise(1, PrescribedExercise(e, e.dose), Translator())["figure_wide"]  # noqa: E731
-    assert wide(three) and not wide(exercise)
+    assert wide(three) and not wide(two)
 
 
 def test_only_a_far_foot_that_rests_on_the_body_is_drawn_again_on_top(exercises: list[Exercise]) -> None:
@@ -931,13 +942,14 @@ def test_only_a_far_foot_that_rests_on_the_body_is_drawn_again_on_top(exercises:
     top already, and a foot that is not placed is not drawn again."""
     spec = next(e.figure for e in exercises if e.id == "piriformis")
     feet = lambda s: [sum(m.kind == "foot" for m in panel) for panel in build_scene(s).panels]  # noqa: E731
-    assert feet(spec) == [1, 1]  # the crossed (far) foot on the held knee, in both panels
+    # Panel 1 has the legs still uncrossed; in 2 and 3 the crossed (far) foot rests on the held knee.
+    assert feet(spec) == [0, 1, 1]
     assert feet(spec.easier) == [0, 0]  # seated: the crossed leg is the near one
     loose = spec.model_copy(update={name: getattr(spec, name).model_copy(update={"reach": tuple(
-        r for r in getattr(spec, name).reach if not r.part.endswith("ankle"))}) for name in ("start", "end")})
-    assert feet(loose) == [0, 0]
+        r for r in getattr(spec, name).reach if not r.part.endswith("ankle"))}) for name in ("start", "middle", "end")})
+    assert feet(loose) == [0, 0, 0]
     mirrored = spec.model_copy(update={"camera": spec.camera.model_copy(update={"near": "right"})})
-    assert feet(mirrored) == [0, 0]  # seen from the crossed side, that leg is near and on top
+    assert feet(mirrored) == [0, 0, 0]  # seen from the crossed side, that leg is near and on top
 
 
 def test_a_framed_figure_is_drawn_closer_and_cut_at_the_panel_edge(exercises: list[Exercise]) -> None:
