@@ -33,6 +33,9 @@ TOWEL_OUTLINE = 2.0  # its grey edge; the inside is white
 TOWEL_EDGE = 1.4
 TOWEL_BAND = 5.5  # a solid band (``band: solid`` or ``edged``)
 TOWEL_DARK_EDGE = 1.3  # an edged band's dark edge
+TOWEL_FIST = 2.0  # a tapered band (``band: tapered``): its half width at each fist, the cloth gathered
+TOWEL_WRAP = 8.5  # and round the limb, the cloth spread where it wraps
+TAPER_STEPS = 8  # pieces along each strand: the width grows in steps too small to see
 TOWEL_STEPS = 8
 HOLD_REACH = 16.0  # a hand reaching within this of a body point holds it
 ARROW_STEPS = 10  # samples along the path: smooth enough at handout sizes
@@ -262,6 +265,8 @@ def _with_towel(spec: FigureSpec, points: dict[str, Vec], body: tuple[Mark, ...]
         if prop.band == "edged":
             marks += [Mark("casing", path, "paper", TOWEL_BAND + CASING), Mark("towel", path, "near", TOWEL_BAND),
                       Mark("towel", path, "prop", TOWEL_BAND - TOWEL_DARK_EDGE)]
+        elif prop.band == "tapered":
+            marks += _tapered_band(path)
         elif prop.band == "solid":
             marks += [Mark("casing", path, "paper", TOWEL_BAND + CASING), Mark("towel", path, "prop", TOWEL_BAND)]
         else:
@@ -277,6 +282,26 @@ def _with_towel(spec: FigureSpec, points: dict[str, Vec], body: tuple[Mark, ...]
         return body
     hands = tuple(mark for mark in body if mark.kind == "hand" and mark.ink != "paper")
     return body + tuple(marks) + hands
+
+
+def _tapered_band(path: tuple[Point, ...]) -> list[Mark]:
+    """A towel narrow in each fist (the path's ends) and widening along its strand to the
+    loop (the path's middle), wide round the limb: a cloth gathered in the hands and spread
+    where it wraps. Round 113's thinner band and round 52's band as wide as a limb were
+    both read as "a towel, or the forearms?"; this band was named a towel by both readers
+    blind in rounds 115 and 118 (a forearm is wide at the elbow, narrow at the hand: the
+    opposite way).
+    Drawn in pieces, each cased in white, every casing under every piece."""
+    pieces: list[tuple[tuple[Point, ...], float]] = []
+    for fist, loop in ((path[0], path[1]), (path[-1], path[-2])):
+        at = lambda f: (fist[0] + (loop[0] - fist[0]) * f, fist[1] + (loop[1] - fist[1]) * f)  # noqa: E731
+        for i in range(TAPER_STEPS):
+            middle = (i + 0.5) / TAPER_STEPS
+            pieces.append(((at(i / TAPER_STEPS), at((i + 1) / TAPER_STEPS)),
+                           TOWEL_FIST + (TOWEL_WRAP - TOWEL_FIST) * middle))
+    pieces.append((path[1:-1], TOWEL_WRAP))
+    return ([Mark("casing", line, "paper", width + CASING) for line, width in pieces]
+            + [Mark("towel", line, "prop", width) for line, width in pieces])
 
 
 def _towel_thigh(around: str, points: dict[str, Vec], at: Point, body: tuple[Mark, ...]) -> Mark | None:

@@ -253,9 +253,10 @@ class Prop(_Base):
         "(round the middle of the thigh, not the knee)."))
     t: Annotated[float, _towel_only("t", 0)] = field(
         default=0, metadata={"ge": 0, "le": 1, "allow_inf_nan": False, "strict": True})
-    band: Annotated[Literal["outline", "solid", "edged"], _towel_only("band", "outline")] = field(
+    band: Annotated[Literal["outline", "solid", "edged", "tapered"], _towel_only("band", "outline")] = field(
         default="outline", metadata=_about("towel: a grey outline with white inside; (solid) a grey "
-        "band; (edged) a grey band with a dark edge."))
+        "band; (edged) a grey band with a dark edge; (tapered) a grey band narrow in each fist, "
+        "widening to the loop round the limb."))
     x: Annotated[Position | PointName | None, _box_only("x")] = field(  # type: ignore[valid-type]
         default=None,
         metadata=_about("Centre along X, or a point of the start pose to centre under; "

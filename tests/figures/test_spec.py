@@ -261,7 +261,7 @@ def test_piriformis_crossed_ankle_rests_on_the_other_thigh_above_the_knee() -> N
     ("bird-dog", "pelvis: {pitch: -77}", "pelvis: {pitch: -77, z: 1.0e+300}", "z"),
     ("clamshell", "neck: -5", "neck: .nan", "neck"),
     ("knee-to-chest", "{kind: towel, around: right_knee,", "{kind: towel, around: right_knee, z: -.inf,", "z"),
-    ("knee-to-chest", "toward: right_hip, t: 0.2, band: solid}", "toward: right_hip, t: 1.5, band: solid}", "t"),
+    ("knee-to-chest", "toward: right_hip, t: 0.2, band: tapered}", "toward: right_hip, t: 1.5, band: tapered}", "t"),
     ("piriformis", "arrow_gap: 10", "arrow_gap: 400", "arrow_gap"),
     ("piriformis", "arrow_gap: 10", "arrow_gap: .nan", "arrow_gap"),
 ])
