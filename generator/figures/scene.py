@@ -294,14 +294,18 @@ def _tapered_band(path: tuple[Point, ...]) -> list[Mark]:
     Drawn in pieces, each cased in white, every casing under every piece."""
     pieces: list[tuple[tuple[Point, ...], float]] = []
     for fist, loop in ((path[0], path[1]), (path[-1], path[-2])):
-        at = lambda f: (fist[0] + (loop[0] - fist[0]) * f, fist[1] + (loop[1] - fist[1]) * f)  # noqa: E731
         for i in range(TAPER_STEPS):
             middle = (i + 0.5) / TAPER_STEPS
-            pieces.append(((at(i / TAPER_STEPS), at((i + 1) / TAPER_STEPS)),
+            pieces.append(((_between(fist, loop, i / TAPER_STEPS), _between(fist, loop, (i + 1) / TAPER_STEPS)),
                            TOWEL_FIST + (TOWEL_WRAP - TOWEL_FIST) * middle))
     pieces.append((path[1:-1], TOWEL_WRAP))
     return ([Mark("casing", line, "paper", width + CASING) for line, width in pieces]
             + [Mark("towel", line, "prop", width) for line, width in pieces])
+
+
+def _between(start: Point, end: Point, fraction: float) -> Point:
+    """The point ``fraction`` of the way from ``start`` to ``end``."""
+    return (start[0] + (end[0] - start[0]) * fraction, start[1] + (end[1] - start[1]) * fraction)
 
 
 def _towel_thigh(around: str, points: dict[str, Vec], at: Point, body: tuple[Mark, ...]) -> Mark | None:
