@@ -553,6 +553,28 @@ def _towel(marks: tuple, hands: tuple) -> tuple[list[int], int, dict]:
     return pieces, loop, strands
 
 
+def test_the_hamstring_heel_rests_on_the_bottom_step_with_the_toes_up_in_the_air(
+        exercises: list[Exercise]) -> None:
+    # At ankle 30 the foot folded back toward the shin: a knob at the end of the leg, and a
+    # reader asked "is the foot flat on the step or only the heel?" (interim reading, session
+    # 7). The foot stands off the shin as an "L", the toes in the air, clear of the next riser.
+    spec = next(e.figure for e in exercises if e.id == "standing-hamstring")
+    steps = sorted((high[1], low[0], high[0]) for kind, low, high in prop_boxes(spec) if kind == "step")
+    (bottom, left, right), (_, riser, _) = steps[0], steps[1]
+    for frame in ("start", "end"):
+        points = solve(spec, frame)
+        heel, toe, ankle, knee = (points[f"right_{part}"] for part in ("heel", "toe", "ankle", "knee"))
+        assert left + LIMB_RADIUS < heel[0] < right - LIMB_RADIUS, frame  # on the tread
+        assert heel[1] - LIMB_RADIUS == pytest.approx(bottom, abs=1.5), frame  # resting on it
+        assert toe[1] > heel[1] + 8, frame  # the toes up, off the step
+        assert toe[0] + LIMB_RADIUS < riser - 4, frame  # air between the toes and the next step
+        shin = (knee[0] - ankle[0], knee[1] - ankle[1])
+        foot = (toe[0] - ankle[0], toe[1] - ankle[1])
+        between = math.degrees(math.acos((shin[0] * foot[0] + shin[1] * foot[1])
+                                         / (math.hypot(*shin) * math.hypot(*foot))))
+        assert between > 75, frame  # an "L", not folded onto the shin
+
+
 def test_the_towel_is_a_loop_round_the_leg_not_a_bar(exercises: list[Exercise]) -> None:
     spec = next(e.figure.easier for e in exercises if e.id == "knee-to-chest")
     points = _flat(spec, "end")
