@@ -345,7 +345,8 @@ def test_the_seated_figure_4_shows_the_crossed_shin_lying_across_the_lap(exercis
         assert math.dist(points["right_knee"], points["right_ankle"]) > 0.65 * SHIN, frame
         assert math.dist(points["right_ankle"], points["left_knee"]) < 2 * LIMB_RADIUS + 4, frame
     # Final5: the near hand holding the end-on knee, ringed in white, read as "a hand or a
-    # ball"; it rests on the crossed shin, set off from it, unringed.
+    # ball"; it rests on the crossed leg, set off from it, unringed (session 7: on the thigh
+    # in 1 and the knee in 2, off the shin, where the forearm closed the "4" into one blob).
     for panel in build_scene(spec).panels:
         assert not [mark for mark in panel if mark.kind == "hand" and mark.ink == "paper"]
 
