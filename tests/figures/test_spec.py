@@ -258,15 +258,14 @@ def test_the_cobra_presses_up_on_the_hands_and_its_easier_version_rests_on_the_f
     # for the forearm version ("a sphinx, not a cobra"). Seen from the side the arm is now a
     # nearly straight strut from the shoulder down to the hand, just in front of it.
     spec, easier = SPECS["cobra"], SPECS["cobra:easier"]
+    points, on_forearms = solve(spec, "end"), solve(easier, "end")
     for side in ("left", "right"):
-        points = solve(spec, "end")
         shoulder, elbow, hand = (project(points[f"{side}_{part}"], spec.camera)[:2] + (0.0,)
                                  for part in ("shoulder", "elbow", "hand"))
         assert 180 - angle_between(shoulder, elbow, hand) < 30, side  # drawn nearly straight
         assert 0 < hand[0] - shoulder[0] < 25, side  # under or just in front of the shoulder
         assert elbow[1] - hand[1] > 2 * 6.5, side  # the forearm well off the floor
         assert shoulder[1] - points["pelvis"][1] > 30, side  # the chest high, the hips down
-        on_forearms = solve(easier, "end")
         assert abs(on_forearms[f"{side}_elbow"][1] - on_forearms[f"{side}_hand"][1]) < 1, side
 
 
