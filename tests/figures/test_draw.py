@@ -427,12 +427,7 @@ def test_a_tilt_arrow_curls_round_the_tail_end_not_onto_the_belly(exercises: lis
     assert arrow[0][1] > pelvis[1] - LIMB_RADIUS  # it starts above the floor, beside the buttock
     assert arrow[-1][1] > arrow[0][1] + 2 * LIMB_RADIUS  # the tail end curls up
     # It turns the way the pelvis turns from 1 to 2 (counter-clockwise, head on the left).
-    turn = sum((a[0] - pelvis[0]) * (b[1] - pelvis[1]) - (a[1] - pelvis[1]) * (b[0] - pelvis[0])
-               for a, b in zip(arrow, arrow[1:]))
-    start = _flat(spec, "start")
-    before = math.atan2(start["low_back"][1] - start["pelvis"][1], start["low_back"][0] - start["pelvis"][0])
-    after = math.atan2(low_back[1] - pelvis[1], low_back[0] - pelvis[0])
-    assert turn * math.remainder(after - before, math.tau) > 0
+    _assert_turns_with_the_pelvis(spec, arrow)
 
 
 def test_the_pelvic_tilt_hands_rest_by_the_sides_off_the_stomach(exercises: list[Exercise]) -> None:
@@ -574,6 +569,18 @@ def test_the_hamstring_heel_rests_on_the_bottom_step_with_the_toes_up_in_the_air
         between = math.degrees(math.acos((shin[0] * foot[0] + shin[1] * foot[1])
                                          / (math.hypot(*shin) * math.hypot(*foot))))
         assert between > 75, frame  # an "L", not folded onto the shin
+
+
+def _assert_turns_with_the_pelvis(spec: FigureSpec, arc: list) -> None:
+    """The arc, drawn in the last panel, sweeps round the pelvis the way the pelvis turns from
+    the first panel to the last (the low back's direction seen from the pelvis)."""
+    start, end = _flat(spec, "start"), _flat(spec, "end")
+    pelvis = end["pelvis"]
+    swept = sum((a[0] - pelvis[0]) * (b[1] - pelvis[1]) - (a[1] - pelvis[1]) * (b[0] - pelvis[0])
+                for a, b in zip(arc, arc[1:]))
+    before, after = (math.atan2(frame["low_back"][1] - frame["pelvis"][1], frame["low_back"][0] - frame["pelvis"][0])
+                     for frame in (start, end))
+    assert swept * math.remainder(after - before, math.tau) > 0
 
 
 def test_the_towel_is_a_loop_round_the_leg_not_a_bar(exercises: list[Exercise]) -> None:
@@ -1052,12 +1059,7 @@ def test_each_moving_point_may_have_its_own_arrow_kind(exercises: list[Exercise]
     away = (pelvis[0] - low_back[0], pelvis[1] - low_back[1])
     assert (middle[0] - pelvis[0]) * away[0] + (middle[1] - pelvis[1]) * away[1] > 0
     # It turns the way the pelvis turns from 1 to 2 (counter-clockwise, head on the left).
-    swept = sum((a[0] - pelvis[0]) * (b[1] - pelvis[1]) - (a[1] - pelvis[1]) * (b[0] - pelvis[0])
-                for a, b in zip(turn, turn[1:]))
-    start = _flat(spec, "start")
-    before = math.atan2(start["low_back"][1] - start["pelvis"][1], start["low_back"][0] - start["pelvis"][0])
-    after = math.atan2(low_back[1] - pelvis[1], low_back[0] - pelvis[0])
-    assert swept * math.remainder(after - before, math.tau) > 0
+    _assert_turns_with_the_pelvis(spec, turn)
     # One kind for every point, as before; a list must give one kind per moving point.
     assert FigureSpec.model_validate({**data, "moving": ["low_back"], "arrow": "press"}).arrow_kinds() == ("press",)
     with pytest.raises(ValueError, match="one kind per moving point"):
