@@ -201,6 +201,23 @@ def test_the_knee_to_chest_leg_that_stays_down_is_lighter_and_apart_from_the_rai
     assert min(math.dist(p, end["left_knee"][:2]) for p in raised) > 2 * LIMB_RADIUS + 4  # a white gap
 
 
+def test_the_knee_to_chest_raised_thigh_shows_over_the_trunk_and_the_arms(exercises: list[Exercise]) -> None:
+    # Session 7's final reading saw the two hands as "a ball": the thigh lay under the trunk (same
+    # ink) and the cased near arm, so only the shin and two knobs showed. The raised leg is drawn
+    # over the trunk and both arms, in its white casing; only the holding hands come after it.
+    spec = next(e.figure for e in exercises if e.id == "knee-to-chest")
+    end = _flat(spec, "end")
+    marks = build_scene(spec).panels[-1]
+    raised = tuple(end[f"right_{p}"][:2] for p in ("hip", "knee", "ankle", "heel", "toe"))
+    at = next(i for i, mark in enumerate(marks) if mark.kind == "limb" and mark.points == raised)
+    assert marks[at].ink == "near"
+    assert marks[at - 1].kind == "casing" and marks[at - 1].ink == "paper"
+    assert at > max(i for i, mark in enumerate(marks) if mark.kind == "trunk")
+    arms = [i for i, mark in enumerate(marks) if mark.kind == "limb" and mark.points[-1] in (end["left_hand"][:2], end["right_hand"][:2])]
+    assert len(arms) == 2 and max(arms) < at
+    assert all(mark.kind == "hand" for mark in marks[at + 1:] if mark.kind != "arrow")
+
+
 def test_the_figure_4_lighter_leg_is_the_far_one_drawn_under_and_only_its_resting_foot_on_top(
         exercises: list[Exercise]) -> None:
     # Rounds 4-5 drew the crossed leg light but on top: it broke "light is the far side". Seen
