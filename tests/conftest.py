@@ -6,6 +6,7 @@ import datetime as dt
 import os
 
 import pytest
+from hypothesis import settings
 from pdfread import ReadPdf
 
 from generator.build import BuildOptions, Resources, render_handout
@@ -14,6 +15,11 @@ from generator.model import Pack
 from generator.resources import default_pack
 
 ISSUE_DATE = dt.date(2026, 11, 24)
+
+# Hypothesis fails an example slower than 200 ms by default: a wall-clock limit, which a test
+# must not assert (a busy machine made tests/test_i18n.py flaky). No deadline anywhere.
+settings.register_profile("no-deadline", deadline=None)
+settings.load_profile("no-deadline")
 
 
 @pytest.fixture(scope="session", autouse=True)
