@@ -222,17 +222,20 @@ def panel_geometry(scene: Scene, width: float, height: float | None = None) -> P
     beside = limit < width * MAX_HEIGHT
     top = 0 if beside else 2 * badge + margin
     side = 2 * badge + margin if beside else 0
-    room = limit - top - 2 * margin
+    # A framed view in a low, wide figure is cut at its panel's outline anyway: half the margin
+    # above and below it, so the drawing is larger.
+    vmargin = margin / 2 if beside and scene.framed else margin
+    room = limit - top - 2 * vmargin
     scales = tuple(min((panel_width - side - 2 * margin) / (x1 - x0), room / (y1 - y0))
                    for x0, y0, x1, y1 in scene.boxes)
     if min(scales) <= 0:  # the styles' ranges keep every figure roomier than this
         raise FigureBug(f"a figure {width:g} x {limit:g} pt leaves its drawings no room "
                         f"under or beside their numbers")
     drawn = [(box[3] - box[1]) * scale for box, scale in zip(scene.boxes, scales)]
-    height = max(max(drawn) + top + 2 * margin, 2 * badge + 2 * margin)
+    height = max(max(drawn) + top + 2 * vmargin, 2 * badge + 2 * vmargin)
     dxs = tuple(side + (panel_width - side - (x1 - x0) * scale) / 2 - x0 * scale
                 for (x0, _, x1, _), scale in zip(scene.boxes, scales))
-    dys = tuple(margin + (max(drawn) - size) / 2 - box[1] * scale
+    dys = tuple(vmargin + (max(drawn) - size) / 2 - box[1] * scale
                 for box, scale, size in zip(scene.boxes, scales, drawn))
     lefts = tuple(i * (panel_width + gap) for i in range(count))
     return PanelGeometry(panel_width, lefts, badge, scales, dxs, dys, height)

@@ -16,7 +16,7 @@ from reportlab.lib import colors
 from reportlab.lib.units import mm
 
 from generator.errors import UserError
-from generator.figures.draw import (MAX_HEIGHT, FigureBug, FigureInks, check_operators, exercise_figure,
+from generator.figures.draw import (MARGIN, MAX_HEIGHT, FigureBug, FigureInks, check_operators, exercise_figure,
                                     panel_figure, panel_geometry)
 from generator.figures.kinematics import HEAD_RADIUS, LIMB_RADIUS, SHIN, TRUNK_SAMPLES
 from generator.figures.scene import ARROW_WIDTH, CASING, HAND_RADIUS, build_scene
@@ -818,6 +818,27 @@ def test_a_low_wide_figure_puts_each_number_beside_its_drawing(exercises: list[E
         assert figure is not None and figure.wrap(width, 1000) == (width, wide.height)
         bx0, by0, bx1, by1 = panel_figure(exercise.figure, width, INKS, height).getBounds()
         assert bx0 >= 0 and by0 >= 0 and bx1 <= width + 1e-6 and by1 <= wide.height + 1e-6, exercise.id
+
+
+def test_a_framed_low_wide_figure_keeps_half_the_margin_above_and_below(exercises: list[Exercise]) -> None:
+    # In the card's low, wide row a framed view (cut at its panel's outline anyway) keeps half
+    # the margin above and below it, so it is drawn larger; the whole margin keeps an unframed
+    # view (drawn whole) clear of its outline, and every view clear of the number beside it.
+    lying = next(e.figure for e in exercises if e.id == "piriformis")
+    whole = lying.model_copy(update={"frame": ()})
+    for spec, share in ((lying, 0.5), (whole, 1.0)):
+        scene = build_scene(spec)
+        g = panel_geometry(scene, 482.0, 66.0)
+        margin = MARGIN * g.panel_width
+        tops, bottoms = [], []
+        for (x0, y0, x1, y1), scale, dx, dy in zip(scene.boxes, g.scales, g.dxs, g.dys):
+            assert x0 * scale + dx >= 2 * g.badge + margin - 1e-6 and x1 * scale + dx <= g.panel_width - margin + 1e-6
+            bottoms.append(y0 * scale + dy)
+            tops.append(y1 * scale + dy)
+        assert min(bottoms) == pytest.approx(share * margin) and max(tops) == pytest.approx(66.0 - share * margin)
+        if share < 1:  # larger than the whole margin would draw it (height-limited: 66 pt)
+            x0, y0, x1, y1 = scene.boxes[0]
+            assert g.scales[0] > 1.1 * (66.0 - 2 * margin) / (y1 - y0)
 
 
 def test_a_height_of_half_the_width_or_more_changes_nothing(exercises: list[Exercise]) -> None:
