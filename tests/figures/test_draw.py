@@ -362,8 +362,9 @@ def test_the_seated_figure_4_shows_the_crossed_shin_lying_across_the_lap(exercis
         assert math.dist(points["right_knee"], points["right_ankle"]) > 0.65 * SHIN, frame
         assert math.dist(points["right_ankle"], points["left_knee"]) < 2 * LIMB_RADIUS + 4, frame
     # Final5: the near hand holding the end-on knee, ringed in white, read as "a hand or a
-    # ball"; it rests on the crossed leg, set off from it, unringed (session 7: on the thigh
-    # in 1 and the knee in 2, off the shin, where the forearm closed the "4" into one blob).
+    # ball"; it rests on the crossed leg, set off from it, unringed (session 8: on the crossed
+    # thigh near the hip in both panels, off the shin and the knee, where the forearm closed
+    # the "4" into one dark V).
     for panel in build_scene(spec).panels:
         assert not [mark for mark in panel if mark.kind == "hand" and mark.ink == "paper"]
 
