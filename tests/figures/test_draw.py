@@ -649,9 +649,7 @@ def test_the_towel_is_a_grey_band_narrow_in_each_fist_wide_round_the_thigh_pulle
             assert any(m.ink == "paper" and m.kind == "casing" and m.points == towel.points
                        and m.radius > towel.radius for m in marks[:pieces[0]])
             assert not any(m.points == towel.points and m.radius < towel.radius for m in marks[index + 1:])
-        # Spread round the thigh, about a limb's width: wider (8.5) it filled the fold of the
-        # folded leg as "a grey disc" (session 8, rounds 260-262).
-        assert marks[loop].radius > 0.9 * LIMB_RADIUS
+        assert marks[loop].radius > LIMB_RADIUS  # spread round the thigh, wider than a limb
         for hand in hands:  # gathered in each fist: narrower than a forearm there
             at_fist = [marks[i] for i in pieces if hand in marks[i].points]
             assert at_fist and max(m.radius for m in at_fist) < LIMB_RADIUS / 2, frame
@@ -660,33 +658,29 @@ def test_the_towel_is_a_grey_band_narrow_in_each_fist_wide_round_the_thigh_pulle
         # The strands open into a V from the loop to the fists, held apart: side by side
         # they read as "a rolling pin, a foam roller" (the final reading of session 5).
         angles = [math.atan2(hand[1] - end[1], hand[0] - end[0]) for hand, end in strands.items()]
-        # Session 8: with the leg folded to the chest (round 263, high / high, no roller seen) the
-        # fists sit at the chest and the strands run into the fold nearly together (6.5 degrees in 2).
-        assert abs(math.degrees(math.remainder(angles[0] - angles[1], math.tau))) > (20 if frame == "start" else 5), frame
+        assert abs(math.degrees(math.remainder(angles[0] - angles[1], math.tau))) > 20, frame
         pull[frame] = sum(math.dist(hand, points["chest"]) for hand in hands) / 2
         thigh = math.dist(points["right_hip"], points["right_knee"])
         # The near arm shows to its fist: drawn in the near ink over the trunk.
         assert any(m.kind == "limb" and m.ink == "near" and m.points[-1] == points["right_hand"] for m in marks)
     # In 2 the fists have pulled back toward the chest, the band long from each to the loop.
     assert pull["end"] < pull["start"] - HAND_RADIUS
-    # (Folded to the chest, session 8, the band runs a little under half a thigh from each fist.)
-    assert reach["end"] > 0.45 * thigh and reach["end"] > reach["start"] - LIMB_RADIUS
+    assert reach["end"] > 0.5 * thigh and reach["end"] > reach["start"] - LIMB_RADIUS
 
 
 def test_the_towel_raised_foot_is_clear_of_the_other_knee(exercises: list[Exercise]) -> None:
     # Rounds 20 and 26 and the final reading of session 5: the raised foot resting on the
     # other knee read as a lying figure 4. It never comes near that knee: in 1 it is on the
     # floor (round 118: the start from the foot down, as the plain knee-to-chest's), in 2 in
-    # the air, well above that knee. Session 8 (round 263): folded to the chest as the plain
-    # knee-to-chest (its foot level, clear of that knee by a white gap, as the plain one's), it
-    # read high / high and no reader saw a crossing.
+    # the air, well above that knee.
     spec = next(e.figure.easier for e in exercises if e.id == "knee-to-chest")
     for frame in ("start", "end"):
         points = _flat(spec, frame)
         knee = points["left_knee"]
         foot = [points[f"right_{part}"] for part in ("ankle", "heel", "toe")]
-        assert min(math.dist(p, knee) for p in foot) > 2 * LIMB_RADIUS + 4, frame  # a white gap
+        assert min(math.dist(p, knee) for p in foot) > 4 * LIMB_RADIUS, frame
     assert {"right_heel", "right_toe"} <= set(spec.start.contacts)
+    assert min(p[1] for p in foot) > knee[1] + 2 * LIMB_RADIUS
 
 
 def test_the_towel_goes_round_the_thigh_not_the_knee_and_the_thigh_runs_through_it(
