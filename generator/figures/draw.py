@@ -416,7 +416,7 @@ def _shape(mark: Mark, points: list[tuple[float, float]], scale: float, inks: Fi
     _finite(*flat)
     width = round(2 * mark.radius * scale, 2)
     color = inks.colour(mark.ink)
-    if mark.kind in ("limb", "casing", "towel", "stripe", "foot"):
+    if mark.kind in ("limb", "casing", "towel", "stripe", "foot", "rim"):
         if len(points) == 1 or all(p == points[0] for p in points):
             return Circle(*points[0], width / 2, fillColor=color, strokeColor=None)
         return PolyLine(flat, strokeColor=color, strokeWidth=width, strokeLineCap=1, strokeLineJoin=1)

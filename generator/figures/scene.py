@@ -24,6 +24,7 @@ ARROW_GAP = LIMB_RADIUS + 5.0  # arrows run this far outside the moving point
 MIN_ARROW = 26.0
 HEAD_CLEAR = HEAD_RADIUS + 3 * LIMB_RADIUS * ARROW_WIDTH  # an arrow's path keeps this far from a head
 LIFT_GAP = 9.0  # from a lifted part's outline to the tail of its lift arrow (casing included)
+RIM = 1.2  # half the width of a prop's outline: a mat's top edge drawn again (its round ends inside)
 CASING = 2.2  # the white gap around a limb that crosses another
 NECK_RADIUS = 4.5
 EYE_RADIUS = 2.0
@@ -56,7 +57,7 @@ class Mark:
     """One thing to draw: a stroked polyline, a filled disc or polygon, or an arrow."""
 
     kind: str  # "limb", "casing", "trunk", "head", "nose", "eye", "hand", "foot", "prop", "towel",
-    # "stripe", "floor", "arrow"
+    # "stripe", "floor", "rim", "arrow"
     points: tuple[Point, ...]
     ink: str = "near"  # one of INKS
     radius: float = LIMB_RADIUS  # half the stroke width, or the disc radius
@@ -98,8 +99,8 @@ def build_scene(spec: FigureSpec) -> Scene:
     placed = lambda frame, end: tuple(r.part for r in frame.reach  # noqa: E731
                                       if r.part.endswith(end) and math.hypot(*r.offset) < HOLD_REACH)
     arrows = _arrow_marks(spec, cameras[-1], poses[-1], (poses[-1]["head"][:2],)) if spec.moving else ()
-    panels = tuple(_prop_marks(spec, camera) + _with_towel(spec, pose, _body_marks(
-        pose, spec.emphasis, placed(frame, "hand"), placed(frame, "ankle")))
+    panels = tuple(_prop_marks(spec, camera) + _with_towel(spec, pose, _on_the_mat(spec, camera, _body_marks(
+        pose, spec.emphasis, placed(frame, "hand"), placed(frame, "ankle"))))
                    for frame, pose, camera in zip(frames, poses, cameras))
     panels = panels[:-1] + (panels[-1] + arrows,)
     distinct = list(dict.fromkeys(cameras))
@@ -113,6 +114,23 @@ def build_scene(spec: FigureSpec) -> Scene:
                                       for mark in panel)) for index in range(len(distinct))]
     return Scene(panels, tuple(view_boxes[view] for view in views),
                  tuple(_floor_y(spec, camera) for camera in cameras), views, bool(spec.frame))
+
+
+def _on_the_mat(spec: FigureSpec, camera: Camera, body: tuple[Mark, ...]) -> tuple[Mark, ...]:
+    """The body with a side-on mat's top edge drawn again over the near limbs' white
+    casings, under the trunk and the near limbs: a body lying on the mat touches its edge.
+    The casings (which part near limbs from far ones) cut a white gap in the mat under the
+    legs and hips, read as "the hips are not clearly on the floor" (session 8's final
+    reading of the cobra)."""
+    if _floor_y(spec, camera) is None or camera.pitch:
+        return body
+    rims = tuple(Mark("rim", (_flat(camera, (low[0] + RIM, high[1], high[2]))[:2],
+                              _flat(camera, (high[0] - RIM, high[1], high[2]))[:2]), "prop", RIM)
+                 for kind, low, high in prop_boxes(spec) if kind == "mat")
+    first = next((i for i, mark in enumerate(body) if mark.kind == "trunk"), None)
+    if not rims or first is None:
+        return body
+    return body[:first] + rims + body[first:]
 
 
 def _frame_box(points: list[tuple[Vec, float]], arrows: tuple[Mark, ...]) -> Box:
@@ -355,7 +373,7 @@ def _prop_marks(spec: FigureSpec, camera: Camera) -> tuple[Mark, ...]:
             corners = [(x, y + (x - centre) * slope, z) for x in (box_low[0], box_high[0])
                        for y in (box_low[1], box_high[1]) for z in (box_low[2], box_high[2])]
             hull = _hull([_flat(camera, c)[:2] for c in corners])
-            marks.append(Mark("prop", tuple(hull), "prop", 1.2))
+            marks.append(Mark("prop", tuple(hull), "prop", RIM))
     if spec.floor and _floor_y(spec, camera) is not None:
         marks.insert(0, Mark("floor", (), "prop", 1.5))
     return tuple(marks)

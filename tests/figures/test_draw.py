@@ -1110,3 +1110,31 @@ def test_each_moving_point_may_have_its_own_arrow_kind(exercises: list[Exercise]
         FigureSpec.model_validate({**data, "moving": ["low_back", "pelvis"], "arrow": ["press", "reach"]})
     # Both arrows run down into the body: neither has a white casing to notch it (round 4).
     assert all(not mark.cased for mark in build_scene(spec).panels[-1] if mark.kind == "arrow")
+
+
+def test_a_body_lying_on_a_side_on_mat_touches_its_edge(exercises: list[Exercise]) -> None:
+    # The near limbs' white casings cut a gap in the mat's edge under the legs and hips,
+    # read as "the hips are not clearly on the floor" (session 8's final reading of the
+    # cobra): the mat's top edge is drawn again over the casings, under the body.
+    from generator.figures.scene import RIM
+
+    drawn = 0
+    for exercise in exercises:
+        spec = exercise.figure
+        mats = [(low, high) for kind, low, high in prop_boxes(spec) if kind == "mat"]
+        for panel in build_scene(spec).panels:
+            rims = [i for i, mark in enumerate(panel) if mark.kind == "rim"]
+            if spec.camera.pitch or not mats:  # seen from above, the mat is a shape of its own
+                assert not rims, exercise.id
+                continue
+            [at] = rims
+            rim, trunk = panel[at], min(i for i, mark in enumerate(panel) if mark.kind == "trunk")
+            assert rim.ink == "prop" and rim.radius == RIM, exercise.id
+            assert at < trunk, exercise.id  # under the body ...
+            assert all(mark.kind != "casing" for mark in panel[at:trunk]), exercise.id  # ... over the casings
+            (x0, y0), (x1, y1) = rim.points
+            low, high = mats[0]
+            assert y0 == y1 == pytest.approx(project((0, high[1], high[2]), spec.camera)[1])
+            assert x0 == pytest.approx(low[0] + RIM) and x1 == pytest.approx(high[0] - RIM)  # round ends inside
+            drawn += 1
+    assert drawn >= 8  # the knee-to-chest, the cobra, the pelvic tilt and the glute bridge, two panels each

@@ -267,12 +267,21 @@ def test_the_cobra_presses_up_on_the_hands_and_its_easier_version_rests_on_the_f
         assert elbow[1] - hand[1] > 2 * 6.5, side  # the forearm well off the floor
         assert shoulder[1] - points["pelvis"][1] > 30, side  # the chest high, the hips down
         assert abs(on_forearms[f"{side}_elbow"][1] - on_forearms[f"{side}_hand"][1]) < 1, side
+    # Panel 1 (session 9): each hand on the mat under its shoulder, the arm folded flat beside
+    # the chest, the elbow tucked back; an elbow raised over the hand read as "a blob" or "an
+    # arm raised in the air" (rounds 360, 361).
+    start = solve(spec, "start")
+    for side in ("left", "right"):
+        shoulder, elbow, hand = (project(start[f"{side}_{part}"], spec.camera) for part in ("shoulder", "elbow", "hand"))
+        assert abs(hand[0] - shoulder[0]) < 3, side  # under the shoulder, seen from the side
+        assert elbow[0] < shoulder[0] - 15, side  # tucked back along the ribs
+        assert elbow[1] - hand[1] < 6.5, side  # low: the forearm lies on the mat
 
 
 @pytest.mark.parametrize(("exercise_id", "old", "new", "field"), [
     ("glute-bridge", "pelvis: {pitch: 114.98, x: -1.86}", "pelvis: {pitch: 114.98, x: .nan}", "x"),
     ("glute-bridge", "pelvis: {pitch: 90}", "pelvis: {pitch: 90, y: .inf}", "y"),
-    ("cobra", "offset: [37, -4, -21]", "offset: [.nan, -4, -21]", "offset"),
+    ("cobra", "offset: [53, -4, -32]", "offset: [.nan, -4, -32]", "offset"),
     ("standing-hamstring", "{kind: step, x: 65}", "{kind: step, x: .inf}", "x"),
     ("bird-dog", "pelvis: {pitch: -77}", "pelvis: {pitch: -77, z: 1.0e+300}", "z"),
     ("clamshell", "neck: -5", "neck: .nan", "neck"),
