@@ -182,11 +182,13 @@ def test_hands_that_hold_are_drawn_over_what_they_hold(exercises: list[Exercise]
 
 def test_where_both_hands_hold_the_near_hand_is_drawn_over_the_far_one(exercises: list[Exercise]) -> None:
     # Round 2: the far hand, a light circle drawn last by the knee, read as "a kneecap?".
+    # Session 9: the far hand beside the near one, their white rims touching, reads "two hands,
+    # one dark, one light" (rounds 304-311); peeking from under it, one reader saw "one arm".
     spec = next(e.figure for e in exercises if e.id == "knee-to-chest")
     hands = [mark.ink for mark in build_scene(spec).panels[-1] if mark.kind == "hand" and mark.ink != "paper"]
     assert hands[-2:] == ["far", "near"]
     end = _flat(spec, "end")
-    assert math.dist(end["left_hand"], end["right_hand"]) < HEAD_RADIUS  # side by side: one knob
+    assert math.dist(end["left_hand"], end["right_hand"]) < 2 * (HAND_RADIUS + CASING)  # side by side
 
 
 def test_the_knee_to_chest_leg_that_stays_down_is_lighter_and_apart_from_the_raised_one(
@@ -201,10 +203,14 @@ def test_the_knee_to_chest_leg_that_stays_down_is_lighter_and_apart_from_the_rai
     assert min(math.dist(p, end["left_knee"][:2]) for p in raised) > 2 * LIMB_RADIUS + 4  # a white gap
 
 
-def test_the_knee_to_chest_raised_thigh_shows_over_the_trunk_and_the_arms(exercises: list[Exercise]) -> None:
+def test_the_knee_to_chest_raised_thigh_shows_and_the_near_arm_hugs_it(exercises: list[Exercise]) -> None:
     # Session 7's final reading saw the two hands as "a ball": the thigh lay under the trunk (same
     # ink) and the cased near arm, so only the shin and two knobs showed. The raised leg is drawn
-    # over the trunk and both arms, in its white casing; only the holding hands come after it.
+    # over the trunk and the far arm, in its white casing. Session 8's readers still saw "the hands
+    # a small circle, a ball, a ring": both arms lay hidden under the leg, so the two knobs floated
+    # on it. Session 9: the near arm is drawn over the leg too, in its own white casing, its elbow
+    # up beyond the knee (off the thigh, toward the head) and its forearm over the knee, so the
+    # hands sit at the end of an arm that hugs the leg (rounds 300-311).
     spec = next(e.figure for e in exercises if e.id == "knee-to-chest")
     end = _flat(spec, "end")
     marks = build_scene(spec).panels[-1]
@@ -213,9 +219,15 @@ def test_the_knee_to_chest_raised_thigh_shows_over_the_trunk_and_the_arms(exerci
     assert marks[at].ink == "near"
     assert marks[at - 1].kind == "casing" and marks[at - 1].ink == "paper"
     assert at > max(i for i, mark in enumerate(marks) if mark.kind == "trunk")
-    arms = [i for i, mark in enumerate(marks) if mark.kind == "limb" and mark.points[-1] in (end["left_hand"][:2], end["right_hand"][:2])]
-    assert len(arms) == 2 and max(arms) < at
-    assert all(mark.kind == "hand" for mark in marks[at + 1:] if mark.kind != "arrow")
+    arm = lambda side: tuple(end[f"{side}_{p}"][:2] for p in ("shoulder", "elbow", "hand"))  # noqa: E731
+    near = next(i for i, mark in enumerate(marks) if mark.kind == "limb" and mark.points == arm("right"))
+    far = next(i for i, mark in enumerate(marks) if mark.kind == "limb" and mark.points == arm("left"))
+    assert far < at < near and marks[near].ink == "near"
+    assert marks[near - 1].kind == "casing" and marks[near - 1].ink == "paper"
+    assert all(mark.kind == "hand" for mark in marks[near + 1:] if mark.kind != "arrow")
+    # The elbow up beyond the knee, toward the head: the upper arm shows off the thigh.
+    elbow, knee, hip = end["right_elbow"], end["right_knee"], end["right_hip"]
+    assert elbow[0] < knee[0] - LIMB_RADIUS and elbow[1] > hip[1] + 3 * LIMB_RADIUS
 
 
 def test_the_figure_4_lighter_leg_is_the_far_one_drawn_under_and_only_its_resting_foot_on_top(
