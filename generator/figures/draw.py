@@ -319,14 +319,22 @@ def _inset_shapes(inset: Inset, marks: tuple[Mark, ...], floor_y: float | None,
 
     rule = inks.colour("prop")
     source, target = at(inset.source), at(inset.target)
-    small, large = inset.radius * scale, inset.target_radius * scale
+    # Radii to a hundredth of a point, as every disc's: ReportLab writes seven digits, and the
+    # replay's compaction knows a circle only when its points agree to that.
+    small, large = round(inset.radius * scale, 2), round(inset.target_radius * scale, 2)
     shapes: list[object] = []
     shapes.append(Circle(*source, small, fillColor=None, strokeColor=rule, strokeWidth=2 * INSET_RING))
     shapes.append(Circle(*target, large, fillColor=colors.white, strokeColor=None))
-    enlarged = list(marks)
-    if floor_y is not None:  # the floor line runs through the place shown
-        x = inset.source[0]
-        enlarged.insert(0, SceneMark("limb", ((x - 2 * inset.radius, floor_y), (x + 2 * inset.radius, floor_y)),
+    # What the body rests on, as one line: the top of whatever is under the place shown (a
+    # mat), else the floor. Round 327: the mat's outline and the floor, two lines in the
+    # circle, read as "a step or a towel".
+    x = inset.source[0]
+    tops = [max(p[1] for p in mark.points) for mark in marks if mark.kind == "prop"
+            and min(p[0] for p in mark.points) <= x <= max(p[0] for p in mark.points)]
+    ground = max(tops) if tops else floor_y
+    enlarged = [mark for mark in marks if mark.kind != "prop"]
+    if ground is not None:
+        enlarged.insert(0, SceneMark("limb", ((x - 2 * inset.radius, ground), (x + 2 * inset.radius, ground)),
                                      "prop", 0.75))
     places = iter(inset.arrows)
     for mark in enlarged:

@@ -160,3 +160,25 @@ def test_each_arrow_may_have_its_own_place() -> None:
     assert len(shafts) == 2
     with pytest.raises(ValueError, match="one place per moving point"):
         _spec(inset={**INSET, "arrow": ["circle", "body"]})
+
+
+def test_what_the_body_rests_on_is_one_line_in_the_circle() -> None:
+    """Round 327: the mat's outline and the floor line, two lines in the circle, read as "a
+    step or a towel"; the circle draws one line, the top of the mat under the place shown."""
+    spec = _spec()
+    drawing = panel_figure(spec, 482.0, INKS, 66.0)
+    leaves = _leaves(drawing)
+    paper, prop = INKS.colour("paper"), INKS.colour("prop")
+    ground = max((i for i, s in enumerate(leaves) if isinstance(s, Circle) and s.fillColor == paper
+                  and s.strokeColor is None and s.cx < 241), key=lambda i: leaves[i].r)
+    end = next(i for i in range(ground + 1, len(leaves)) if isinstance(leaves[i], Circle)
+               and leaves[i].fillColor is None)
+    inside = leaves[ground + 1:end]
+    assert not [s for s in inside if isinstance(s, Polygon) and s.strokeColor == prop]  # no mat outline
+    lines = [s for s in inside if isinstance(s, PolyLine) and s.strokeColor == prop]
+    assert len(lines) == 1 and len({round(y, 1) for _, y in _points(lines[0])}) == 1  # one level line
+    scene = build_scene(spec)
+    inset, scale = scene.inset(0), panel_geometry(scene, 482.0, 66.0).scales[0]
+    mat_top = max(p[1] for m in scene.panels[0] if m.kind == "prop" for p in m.points)
+    dy = panel_geometry(scene, 482.0, 66.0).dys[0]
+    assert _points(lines[0])[0][1] == pytest.approx(inset.magnified((0.0, mat_top))[1] * scale + dy, abs=0.2)
