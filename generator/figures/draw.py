@@ -32,7 +32,7 @@ from .spec import FigureSpec
 
 if TYPE_CHECKING:
     from ..model import Exercise
-    from .scene import Mark, Scene
+    from .scene import Inset, Mark, Scene
 
 __all__ = ["DRAWINGS", "FigureBug", "FigureInks", "MAX_HEIGHT", "check_operators", "exercise_figure",
            "floor_transfer_figure", "floor_transfer_spec", "panel_figure", "panel_geometry"]
@@ -175,6 +175,9 @@ def _replayed(spec: FigureSpec, width: float, inks: FigureInks, height: float) -
     to each handout as a flowable of its own (layout/replay.py): a shared Drawing holds
     the canvas it is drawn on, so threads building at once must not share one."""
 
+    if spec.inset is not None and width < INSET_MIN_WIDTH:  # a thumbnail: no magnified detail
+        spec = spec.model_copy(update={"inset": None})
+
     def draw() -> tuple[float, float, str]:
         drawing = panel_figure(spec, width, inks, height)
         return float(drawing.width), float(drawing.height), _operators_of(drawing)
@@ -275,7 +278,14 @@ def panel_figure(spec: FigureSpec, width: float, inks: FigureInks, height: float
         # Cut as geometry, not by a clip path: the replayed operators stay plain paths.
         edge = PANEL_RULE + geometry.badge * 0.6 * (1 - math.sqrt(0.5))  # clear of the round corners
         window = (left + edge, edge, left + geometry.panel_width - edge, geometry.height - edge)
+        inset = scene.inset(number - 1)
+        if inset is not None:  # the lines to the magnified circle run under the body
+            for shape in _inset_lines(inset, at, scale, inks):
+                drawing.add(shape)
+        places = iter(inset.arrows if inset is not None else ())
         for mark in marks:
+            if inset is not None and mark.kind == "arrow" and next(places, "body") == "circle":
+                continue  # drawn in the magnified circle instead
             pieces = ([[at(p) for p in mark.points]] if not scene.framed or mark.kind == "arrow"
                       else _cut(mark, [at(p) for p in mark.points], window, scale))
             for piece in pieces:
@@ -283,6 +293,9 @@ def panel_figure(spec: FigureSpec, width: float, inks: FigureInks, height: float
                          Polygon([c for p in piece for c in p], fillColor=inks.colour(mark.ink), strokeColor=None))
                 if shape is not None:
                     drawing.add(shape)
+        if inset is not None:
+            for shape in _inset_shapes(inset, marks, floor_y, at, scale, inks):
+                drawing.add(shape)
         pad = geometry.badge * 0.35 + PANEL_RULE
         drawing.add(_badge(left + pad + geometry.badge, geometry.height - pad - geometry.badge,
                            geometry.badge, number, inks))
@@ -290,6 +303,184 @@ def panel_figure(spec: FigureSpec, width: float, inks: FigureInks, height: float
 
 
 Window = tuple[float, float, float, float]
+
+INSET_MIN_WIDTH = 200.0  # points: a narrower figure (the My plan page's) is drawn without its magnified detail
+INSET_SIDES = 48  # the magnified circle, cut as a polygon of this many sides
+INSET_RING = 0.5  # points: the ring round the place shown and the lines to the circle, half their width
+INSET_RIM = 0.75  # points: the magnified circle's outline, half its width
+
+
+def _inset_shapes(inset: Inset, marks: tuple[Mark, ...], floor_y: float | None,
+                  at: Callable[[tuple[float, float]], tuple[float, float]], scale: float,
+                  inks: FigureInks) -> list[object]:
+    """A panel's magnified detail: a ring round the place shown, two lines from it to the
+    circle, and in the circle (white under it) the panel's marks enlarged, cut at its edge."""
+    from .scene import Mark as SceneMark
+
+    rule = inks.colour("prop")
+    source, target = at(inset.source), at(inset.target)
+    # Radii to a hundredth of a point, as every disc's: ReportLab writes seven digits, and the
+    # replay's compaction knows a circle only when its points agree to that.
+    small, large = round(inset.radius * scale, 2), round(inset.target_radius * scale, 2)
+    shapes: list[object] = []
+    shapes.append(Circle(*source, small, fillColor=None, strokeColor=rule, strokeWidth=2 * INSET_RING))
+    shapes.append(Circle(*target, large, fillColor=colors.white, strokeColor=None))
+    # What the body rests on, as one line: the top of whatever is under the place shown (a
+    # mat), else the floor. Round 327: the mat's outline and the floor, two lines in the
+    # circle, read as "a step or a towel".
+    x = inset.source[0]
+    tops = [max(p[1] for p in mark.points) for mark in marks if mark.kind == "prop"
+            and min(p[0] for p in mark.points) <= x <= max(p[0] for p in mark.points)]
+    ground = max(tops) if tops else floor_y
+    enlarged = [mark for mark in marks if mark.kind != "prop"]
+    if ground is not None:
+        enlarged.insert(0, SceneMark("limb", ((x - 2 * inset.radius, ground), (x + 2 * inset.radius, ground)),
+                                     "prop", 0.75))
+    places = iter(inset.arrows)
+    for mark in enlarged:
+        points = [at(inset.magnified(p)) for p in mark.points]
+        # The body is drawn larger; the mat's and the floor's lines keep their weight (drawn
+        # larger, the mat's outline was a thick grey slab).
+        zoomed = scale * (1 if mark.ink == "prop" else inset.zoom)
+        if mark.kind == "arrow":  # at its own width, ending where it ends on the body, fitted in
+            if next(places, "body") == "body":
+                continue
+            tip, end = at(mark.points[-1]), points[-1]
+            drawn = [at(p) for p in mark.points]
+            keep = large - mark.radius * scale * 2.5  # the head's half width inside the outline
+            placed = lambda fit: [(end[0] + (x - tip[0]) * fit, end[1] + (y - tip[1]) * fit)  # noqa: E731
+                                  for x, y in drawn]
+            fit = 1.0
+            while fit > 0.3 and any(math.dist(p, target) > keep for p in placed(fit)):
+                fit -= 0.05  # shortened, from its tip, until it is inside the circle
+            shapes.append(_shape(mark, placed(fit), scale, inks))
+            continue
+        for piece in _cut_round(mark, points, target, large, zoomed):
+            shape = (_shape(mark, piece, zoomed, inks) if isinstance(piece, list) else
+                     Polygon([c for p in piece for c in p], fillColor=inks.colour(mark.ink), strokeColor=None))
+            if shape is not None:
+                shapes.append(shape)
+    shapes.append(Circle(*target, large, fillColor=None, strokeColor=rule, strokeWidth=2 * INSET_RIM))
+    return shapes
+
+
+def _inset_lines(inset: Inset, at: Callable[[tuple[float, float]], tuple[float, float]], scale: float,
+                 inks: FigureInks) -> list[object]:
+    """The two lines from the ring round the place shown to the magnified circle (drawn
+    under the body, so they show only where nothing else is)."""
+    rule = inks.colour("prop")
+    return [Line(*a, *b, strokeColor=rule, strokeWidth=2 * INSET_RING, strokeLineCap=1)
+            for a, b in _tangents(at(inset.source), inset.radius * scale, at(inset.target),
+                                  inset.target_radius * scale)]
+
+
+def _tangents(a: tuple[float, float], ra: float, b: tuple[float, float],
+              rb: float) -> list[tuple[tuple[float, float], tuple[float, float]]]:
+    """The two outer tangent lines of two circles (none when one holds the other)."""
+    d = math.dist(a, b)
+    if d <= abs(rb - ra) + 1e-6:
+        return []
+    ux, uy = (b[0] - a[0]) / d, (b[1] - a[1]) / d
+    cos = (ra - rb) / d
+    sin = math.sqrt(max(0.0, 1 - cos * cos))
+    lines = []
+    for sign in (1, -1):
+        nx, ny = ux * cos - sign * uy * sin, uy * cos + sign * ux * sin
+        lines.append(((a[0] + nx * ra, a[1] + ny * ra), (b[0] + nx * rb, b[1] + ny * rb)))
+    return lines
+
+
+def _ring(centre: tuple[float, float], radius: float, sides: int = INSET_SIDES) -> list[tuple[float, float]]:
+    return [(centre[0] + radius * math.cos(math.tau * i / sides), centre[1] + radius * math.sin(math.tau * i / sides))
+            for i in range(sides)]
+
+
+def _cut_round(mark: Mark, points: list[tuple[float, float]], centre: tuple[float, float], radius: float,
+               scale: float) -> list[list[tuple[float, float]] | tuple[tuple[float, float], ...]]:
+    """As ``_cut``, for a round window (the magnified circle): a line or band cut into the
+    runs inside, each cut end squared off at the circle; a shape or a disc cut to it."""
+    reach = mark.radius * scale
+    inner = radius - reach
+    outline = _ring(centre, radius)
+    if inner <= 0:
+        return []
+    if all(math.dist(p, centre) <= inner for p in points):
+        return [points]
+    if mark.kind in ("head", "hand", "eye"):
+        (cx, cy), r = points[0], mark.radius * scale
+        inside = _cut_convex(_ring((cx, cy), r, 24), outline)
+        return [inside] if len(inside) >= 3 else []
+    if mark.kind in ("trunk", "nose", "prop"):
+        inside = _cut_convex(points, _ring(centre, inner))
+        return [inside] if len(inside) >= 3 else []
+    runs: list[list[tuple[float, float]]] = []
+    ends: list[tuple[tuple[float, float], tuple[float, float]]] = []
+    for a, b in zip(points, points[1:]):
+        part = _segment_in_circle(a, b, centre, inner)
+        if part is None:
+            continue
+        if part[0] is not a:
+            ends.append((part[0], (a[0] - b[0], a[1] - b[1])))
+        if part[1] is not b:
+            ends.append((part[1], (b[0] - a[0], b[1] - a[1])))
+        if runs and runs[-1][-1] == part[0]:
+            runs[-1].append(part[1])
+        else:
+            runs.append(list(part))
+    strips = []
+    for (ex, ey), (dx, dy) in ends:
+        norm = math.hypot(dx, dy) or 1.0
+        ux, uy, long = dx / norm, dy / norm, 4 * radius
+        strip = [(ex - uy * reach, ey + ux * reach), (ex + uy * reach, ey - ux * reach),
+                 (ex + uy * reach + ux * long, ey - ux * reach + uy * long),
+                 (ex - uy * reach + ux * long, ey + ux * reach + uy * long)]
+        inside = _cut_convex(strip, outline)
+        if len(inside) >= 3:
+            strips.append(tuple(inside))
+    return [*runs, *strips]
+
+
+def _segment_in_circle(a: tuple[float, float], b: tuple[float, float], centre: tuple[float, float],
+                       radius: float) -> tuple[tuple[float, float], tuple[float, float]] | None:
+    """The part of the segment a-b inside the circle, or None."""
+    dx, dy = b[0] - a[0], b[1] - a[1]
+    fx, fy = a[0] - centre[0], a[1] - centre[1]
+    qa, qb, qc = dx * dx + dy * dy, 2 * (fx * dx + fy * dy), fx * fx + fy * fy - radius * radius
+    if qa == 0:
+        return (a, b) if qc <= 0 else None
+    disc = qb * qb - 4 * qa * qc
+    if disc <= 0:
+        return None
+    root = math.sqrt(disc)
+    low, high = max(0.0, (-qb - root) / (2 * qa)), min(1.0, (-qb + root) / (2 * qa))
+    if low >= high:
+        return None
+    at = lambda t: (a[0] + dx * t, a[1] + dy * t)  # noqa: E731
+    return (a if low == 0 else at(low), b if high == 1 else at(high))
+
+
+def _cut_convex(points: list[tuple[float, float]], window: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    """A polygon cut to a convex, counter-clockwise ``window`` (Sutherland-Hodgman)."""
+    for (x0, y0), (x1, y1) in zip(window, window[1:] + window[:1]):
+        if not points:
+            break
+        side = lambda p: (x1 - x0) * (p[1] - y0) - (y1 - y0) * (p[0] - x0)  # noqa: E731
+        kept = []
+        for a, b in zip(points[-1:] + points[:-1], points):
+            sa, sb = side(a), side(b)
+            if sb >= 0:
+                if sa < 0:
+                    kept.append(_meet(a, b, sa, sb))
+                kept.append(b)
+            elif sa >= 0:
+                kept.append(_meet(a, b, sa, sb))
+        points = kept
+    return points
+
+
+def _meet(a: tuple[float, float], b: tuple[float, float], sa: float, sb: float) -> tuple[float, float]:
+    t = sa / (sa - sb)
+    return (a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t)
 
 
 def _cut(mark: Mark, points: list[tuple[float, float]], window: Window,

@@ -79,11 +79,38 @@ class Scene:
     floor_ys: tuple[float | None, ...]
     views: tuple[int, ...]  # per panel: the index of its camera among the figure's distinct ones
     framed: bool = False  # boxes frame part of the body (spec.frame): cut marks at the panel's edge
+    insets: tuple[Inset | None, ...] = ()  # per panel: a magnified detail (spec.inset), or none
+
+    def inset(self, panel: int) -> Inset | None:
+        """Panel ``panel``'s magnified detail (0-based), if it has one."""
+        return self.insets[panel] if panel < len(self.insets) else None
 
     @property
     def marks(self) -> tuple[Mark, ...]:
         """Every mark of every panel."""
         return tuple(mark for panel in self.panels for mark in panel)
+
+
+@dataclass(frozen=True)
+class Inset:
+    """A magnified detail in a panel, in the panel's body units: the place shown (its centre
+    and radius), the circle it is drawn in (its centre; its radius is ``radius * zoom``)."""
+
+    source: Point
+    radius: float
+    target: Point
+    zoom: float
+    arrows: tuple[str, ...] = ()  # where each of the last panel's arrows is drawn: body, circle or both
+
+    @property
+    def target_radius(self) -> float:
+        """The magnified circle's radius."""
+        return self.radius * self.zoom
+
+    def magnified(self, point: Point) -> Point:
+        """Where ``point`` of the body is drawn in the magnified circle."""
+        return (self.target[0] + (point[0] - self.source[0]) * self.zoom,
+                self.target[1] + (point[1] - self.source[1]) * self.zoom)
 
 
 @lru_cache(maxsize=128)
@@ -112,8 +139,35 @@ def build_scene(spec: FigureSpec) -> Scene:
     else:
         view_boxes = [_mark_box(tuple(mark for panel, view in zip(panels, views) if view == index
                                       for mark in panel)) for index in range(len(distinct))]
+    insets: tuple[Inset | None, ...] = ()
+    if spec.inset is not None:
+        places = [_inset(spec, [pose for pose, v in zip(poses, views) if v == index])
+                  for index in range(len(distinct))]
+        insets = tuple(places[view] for view in views)
+        view_boxes = [_with_circle(box, places[index]) for index, box in enumerate(view_boxes)]
     return Scene(panels, tuple(view_boxes[view] for view in views),
-                 tuple(_floor_y(spec, camera) for camera in cameras), views, bool(spec.frame))
+                 tuple(_floor_y(spec, camera) for camera in cameras), views, bool(spec.frame), insets)
+
+
+INSET_RIM = 1.5  # the magnified circle's outline, half its width (body units of the panel)
+
+
+def _inset(spec: FigureSpec, poses: list[dict[str, Vec]]) -> Inset:
+    """The magnified detail of one view: the place round the inset's point (the mean of the
+    view's panels, so it is one place in every panel), shifted, and its circle."""
+    inset = spec.inset
+    assert inset is not None
+    x, y = _centroid([pose[inset.at][:2] for pose in poses])
+    source = (x + inset.shift[0], y + inset.shift[1])
+    return Inset(source, inset.radius, (source[0] + inset.offset[0], source[1] + inset.offset[1]), inset.zoom,
+                 inset.arrow_places(len(spec.moving)))
+
+
+def _with_circle(box: Box, inset: Inset) -> Box:
+    """The box grown to hold the magnified circle and its outline."""
+    reach = inset.target_radius + 2 * INSET_RIM
+    (cx, cy) = inset.target
+    return (min(box[0], cx - reach), min(box[1], cy - reach), max(box[2], cx + reach), max(box[3], cy + reach))
 
 
 def _on_the_mat(spec: FigureSpec, camera: Camera, body: tuple[Mark, ...]) -> tuple[Mark, ...]:

@@ -35,7 +35,7 @@ from .kinematics import (
 )
 
 __all__ = [
-    "Camera", "FigureSpec", "Hip", "Keyframe", "LIMB_RADIUS", "LimbName", "POINTS", "POSITION_LIMIT",
+    "Camera", "FigureSpec", "Hip", "Inset", "Keyframe", "LIMB_RADIUS", "LimbName", "POINTS", "POSITION_LIMIT",
     "Pelvis", "PointName", "Prop", "Reach", "Shoulder", "Vec", "interpolate", "panel_cameras", "project",
     "prop_boxes", "solve", "surface_height",
 ]
@@ -89,6 +89,7 @@ def _number_means(name: str) -> Rule:
 
 PointName = Literal[POINTS]  # type: ignore[valid-type]
 ArrowKind = Literal["outside", "inside", "pointer", "lift", "press", "reach", "tilt", "turn"]
+InsetArrow = Literal["body", "circle", "both"]
 LimbName = Literal["left_leg", "right_leg", "left_arm", "right_arm"]
 Degrees = Annotated[float, _human(-180, 180, "an orientation")]
 Knee = Annotated[float, _human(0, 150, "a knee (0 is straight; it cannot bend backwards)")]
@@ -282,6 +283,34 @@ class Prop(_Base):
 
 
 @record
+class Inset(_Base):
+    """A magnified detail drawn in every panel: the body round ``at`` enlarged in a circle
+    beside it, with a ring round the place it shows and two lines joining them (the pelvic
+    tilt's hollow under the low back, about a millimetre at card size)."""
+
+    at: PointName = field(metadata=_about(  # type: ignore[valid-type]
+        "The body point the detail shows; its place is the mean of the panels' (one place "
+        "for every panel, so the change shows)."))
+    shift: tuple[Offset, Offset] = field(default=(0, 0), metadata=_about(
+        "Move the place shown by this much (x, y, body units), e.g. down to take in the floor."))
+    radius: float = field(default=15, metadata=_about(
+        "The radius of the place shown (body units).", ge=4, le=60, allow_inf_nan=False, strict=True))
+    zoom: float = field(default=2.5, metadata=_about(
+        "How many times larger the detail is drawn.", ge=1.2, le=5, allow_inf_nan=False, strict=True))
+    offset: tuple[Position, Position] = field(default=(0, 60), metadata=_about(
+        "Where the magnified circle's centre sits (x, y, body units from the place shown's centre): "
+        "in the panel's empty space, clear of the body."))
+    arrow: InsetArrow | tuple[InsetArrow, ...] = field(default="body", metadata=_about(
+        "Where the last panel's arrow is drawn: on the body, in the magnified circle (at its "
+        "own width, ending where it ends on the body), or both; a list gives each moving "
+        "point's arrow its own place, in order (press in the circle, turn on the body)."))
+
+    def arrow_places(self, count: int) -> tuple[str, ...]:
+        """Where each of ``count`` arrows is drawn, in the order of ``moving``."""
+        return _kinds(self.arrow, count)
+
+
+@record
 class FigureSpec(_Base):
     """Everything needed to draw one exercise: the camera, two keyframes, props, what moves.
 
@@ -343,6 +372,9 @@ class FigureSpec(_Base):
         "fit them, the arrow and a margin, the body beyond cut at the panel's edge (the pelvic "
         "tilt's low back, small in a whole lying body). Empty: the whole figure.",
         max_length=len(POINTS)))
+    inset: Inset | None = field(default=None, metadata=_about(
+        "A magnified detail in every panel (a circle beside the body showing the place round "
+        "a body point enlarged); the figure then spans the card, as one with a middle position."))
     easier: FigureSpec | None = field(
         default=None, metadata=_about("The easier version, where it is another position (its own "
         "camera, keyframes and props); drawn small beside the \"Too hard?\" line."))
@@ -358,6 +390,10 @@ class FigureSpec(_Base):
             # Three panels in the small space beside "Too hard?" were 11 mm each (attack 4).
             raise ValueError("an easier version is drawn small beside \"Too hard?\": two panels, "
                              "start and end; leave out its middle")
+        if self.inset is not None and not isinstance(self.inset.arrow, str) \
+                and len(self.inset.arrow) != len(self.moving):
+            raise ValueError(f"inset.arrow: a list gives one place per moving point, in order: "
+                             f"{len(self.inset.arrow)} places for {len(self.moving)} moving point(s)")
         if not self.moving and self.middle is None:
             raise ValueError("moving: name the point whose path gets the arrow (only a sequence "
                              "with a middle position may leave it empty)")

@@ -94,6 +94,9 @@ def test_a_figure_of_three_panels_gets_a_row_of_its_own(monkeypatch: pytest.Monk
     _sheet(exercises, resources)
     three = {e.id for e in exercises if e.figure is not None and e.figure.middle is not None}
     assert three == {"piriformis"}
+    # The pelvic tilt's magnified detail spans the card, and the sheet, too (session 9).
+    three |= {e.id for e in exercises if e.figure is not None and e.figure.inset is not None}
+    assert three == {"piriformis", "pelvic-tilt"}
     column = min(width for (_, variant), width in widths.items() if variant == "main")
     for (exercise_id, variant), width in widths.items():
         if variant == "main":
