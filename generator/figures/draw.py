@@ -332,7 +332,7 @@ def _inset_shapes(inset: Inset, marks: tuple[Mark, ...], floor_y: float | None,
     tops = [max(p[1] for p in mark.points) for mark in marks if mark.kind == "prop"
             and min(p[0] for p in mark.points) <= x <= max(p[0] for p in mark.points)]
     ground = max(tops) if tops else floor_y
-    enlarged = [mark for mark in marks if mark.kind != "prop"]
+    enlarged = [mark for mark in marks if mark.kind not in ("prop", "rim")]  # the mat, its edge included, is one line below
     if ground is not None:
         enlarged.insert(0, SceneMark("limb", ((x - 2 * inset.radius, ground), (x + 2 * inset.radius, ground)),
                                      "prop", 0.75))
