@@ -1,5 +1,6 @@
 """The exercise figures: pose data (``spec``), the skeleton (``kinematics``), flat marks
-(``scene``), ReportLab drawings (``draw``) and the review sheet (``review``).
+(``scene``), marks cut to a window (``clipping``), ReportLab drawings (``draw``) and the
+review sheet (``review``).
 
 The pose models load without ReportLab (the model imports ``FigureSpec``); the drawing
 names load on first use.

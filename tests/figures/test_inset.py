@@ -127,27 +127,27 @@ def test_a_figure_with_an_inset_spans_the_card(resources: object) -> None:
 
 
 def test_the_lines_to_the_circle_touch_both_rings() -> None:
-    from generator.figures.draw import _tangents
+    from generator.figures.clipping import tangents
 
     a, ra, b, rb = (0.0, 0.0), 5.0, (50.0, 10.0), 20.0
-    lines = _tangents(a, ra, b, rb)
+    lines = tangents(a, ra, b, rb)
     assert len(lines) == 2
     for p, q in lines:
         assert math.dist(p, a) == pytest.approx(ra) and math.dist(q, b) == pytest.approx(rb)
         # Tangent: the line is at right angles to each radius it meets.
         d = (q[0] - p[0], q[1] - p[1])
         assert abs(d[0] * (p[0] - a[0]) + d[1] * (p[1] - a[1])) < 1e-6 * math.hypot(*d) * ra
-    assert _tangents(a, 30.0, (1.0, 0.0), 5.0) == []  # one circle holds the other
+    assert tangents(a, 30.0, (1.0, 0.0), 5.0) == []  # one circle holds the other
 
 
 def test_a_polygon_is_cut_to_a_convex_window() -> None:
-    from generator.figures.draw import _cut_convex, _ring
+    from generator.figures.clipping import cut_convex, ring
 
     square = [(-10.0, -10.0), (10.0, -10.0), (10.0, 10.0), (-10.0, 10.0)]
-    cut = _cut_convex(square, _ring((0.0, 0.0), 5.0))
+    cut = cut_convex(square, ring((0.0, 0.0), 5.0))
     assert cut and all(math.hypot(*p) <= 5.0 + 1e-9 for p in cut)
-    assert _cut_convex(square, _ring((40.0, 0.0), 5.0)) == []
-    assert len(_cut_convex([(-1.0, -1.0), (1.0, -1.0), (0.0, 1.0)], _ring((0.0, 0.0), 5.0))) == 3
+    assert cut_convex(square, ring((40.0, 0.0), 5.0)) == []
+    assert len(cut_convex([(-1.0, -1.0), (1.0, -1.0), (0.0, 1.0)], ring((0.0, 0.0), 5.0))) == 3
     assert isinstance(Polygon(), Polygon)
 
 
