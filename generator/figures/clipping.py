@@ -4,6 +4,7 @@ circle, and the lines that join two circles. Plain geometry on points, no drawin
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -55,31 +56,8 @@ def cut_round(mark: Mark, points: list[tuple[float, float]], centre: tuple[float
     if mark.kind in ("trunk", "nose", "prop"):
         inside = cut_convex(points, ring(centre, inner))
         return [inside] if len(inside) >= 3 else []
-    runs: list[list[tuple[float, float]]] = []
-    ends: list[tuple[tuple[float, float], tuple[float, float]]] = []
-    for a, b in zip(points, points[1:]):
-        part = _segment_in_circle(a, b, centre, inner)
-        if part is None:
-            continue
-        if part[0] is not a:
-            ends.append((part[0], (a[0] - b[0], a[1] - b[1])))
-        if part[1] is not b:
-            ends.append((part[1], (b[0] - a[0], b[1] - a[1])))
-        if runs and runs[-1][-1] == part[0]:
-            runs[-1].append(part[1])
-        else:
-            runs.append(list(part))
-    strips = []
-    for (ex, ey), (dx, dy) in ends:
-        norm = math.hypot(dx, dy) or 1.0
-        ux, uy, long = dx / norm, dy / norm, 4 * radius
-        strip = [(ex - uy * reach, ey + ux * reach), (ex + uy * reach, ey - ux * reach),
-                 (ex + uy * reach + ux * long, ey - ux * reach + uy * long),
-                 (ex - uy * reach + ux * long, ey + ux * reach + uy * long)]
-        inside = cut_convex(strip, outline)
-        if len(inside) >= 3:
-            strips.append(tuple(inside))
-    return [*runs, *strips]
+    return _cut_line(points, lambda a, b: _segment_in_circle(a, b, centre, inner), reach, 4 * radius,
+                     lambda strip: cut_convex(strip, outline))
 
 
 def _segment_in_circle(a: tuple[float, float], b: tuple[float, float], centre: tuple[float, float],
@@ -146,32 +124,10 @@ def cut_box(mark: Mark, points: list[tuple[float, float]], window: Window,
     if mark.kind in ("trunk", "nose", "prop"):
         inside = _cut_polygon(points, (x0, y0, x1, y1))
         return [inside] if len(inside) >= 3 else []
-    runs: list[list[tuple[float, float]]] = []
-    ends: list[tuple[tuple[float, float], tuple[float, float]]] = []  # (cut end, the way out)
-    for a, b in zip(points, points[1:]):
-        part = _cut_segment(a, b, (x0, y0, x1, y1))
-        if part is None:
-            continue
-        if part[0] is not a:
-            ends.append((part[0], (a[0] - b[0], a[1] - b[1])))
-        if part[1] is not b:
-            ends.append((part[1], (b[0] - a[0], b[1] - a[1])))
-        if runs and runs[-1][-1] == part[0]:
-            runs[-1].append(part[1])
-        else:
-            runs.append(list(part))
-    # Past a cut end, where its round cap would run over the edge: a square strip to the edge.
-    strips = []
-    for (ex, ey), (dx, dy) in ends:
-        norm = math.hypot(dx, dy) or 1.0
-        ux, uy, long = dx / norm, dy / norm, 4 * reach + (window[2] - window[0]) + (window[3] - window[1])
-        strip = [(ex - uy * reach, ey + ux * reach), (ex + uy * reach, ey - ux * reach),
-                 (ex + uy * reach + ux * long, ey - ux * reach + uy * long),
-                 (ex - uy * reach + ux * long, ey + ux * reach + uy * long)]
-        inside = _cut_polygon(strip, window)
-        if len(inside) >= 3:
-            strips.append(tuple(inside))
-    return [*runs, *strips]
+    inner = (x0, y0, x1, y1)
+    return _cut_line(points, lambda a, b: _cut_segment(a, b, inner), reach,
+                     4 * reach + (window[2] - window[0]) + (window[3] - window[1]),
+                     lambda strip: _cut_polygon(strip, window))
 
 
 def _cut_segment(a: tuple[float, float], b: tuple[float, float],
@@ -218,3 +174,41 @@ def _cut_polygon(points: list[tuple[float, float]], window: Window) -> list[tupl
 def _crossing(a: tuple[float, float], b: tuple[float, float], axis: int, value: float) -> tuple[float, float]:
     t = (value - a[axis]) / (b[axis] - a[axis])
     return (a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t)
+
+
+Segment = tuple[tuple[float, float], tuple[float, float]]
+
+
+def _cut_line(points: list[tuple[float, float]], cut_segment: Callable[[tuple[float, float], tuple[float, float]],
+              Segment | None], reach: float, long: float,
+              cut_shape: Callable[[list[tuple[float, float]]], list[tuple[float, float]]],
+              ) -> list[list[tuple[float, float]] | tuple[tuple[float, float], ...]]:
+    """A line or band ``reach`` wide cut into the runs ``cut_segment`` keeps, each cut end
+    squared off: past it, where its round cap would run over the edge, a square strip
+    ``long`` long cut by ``cut_shape`` to the window (a list is drawn as the mark, a tuple
+    filled in its ink)."""
+    runs: list[list[tuple[float, float]]] = []
+    ends: list[tuple[tuple[float, float], tuple[float, float]]] = []  # (cut end, the way out)
+    for a, b in zip(points, points[1:]):
+        part = cut_segment(a, b)
+        if part is None:
+            continue
+        if part[0] is not a:
+            ends.append((part[0], (a[0] - b[0], a[1] - b[1])))
+        if part[1] is not b:
+            ends.append((part[1], (b[0] - a[0], b[1] - a[1])))
+        if runs and runs[-1][-1] == part[0]:
+            runs[-1].append(part[1])
+        else:
+            runs.append(list(part))
+    strips = []
+    for (ex, ey), (dx, dy) in ends:
+        norm = math.hypot(dx, dy) or 1.0
+        ux, uy = dx / norm, dy / norm
+        strip = [(ex - uy * reach, ey + ux * reach), (ex + uy * reach, ey - ux * reach),
+                 (ex + uy * reach + ux * long, ey - ux * reach + uy * long),
+                 (ex - uy * reach + ux * long, ey + ux * reach + uy * long)]
+        inside = cut_shape(strip)
+        if len(inside) >= 3:
+            strips.append(tuple(inside))
+    return [*runs, *strips]
