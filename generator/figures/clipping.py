@@ -13,7 +13,7 @@ if TYPE_CHECKING:
 __all__ = ["Window", "cut_box", "cut_convex", "cut_round", "ring", "tangents"]
 
 Window = tuple[float, float, float, float]  # x0, y0, x1, y1
-CIRCLE_SIDES = 48  # a magnified circle is cut as a polygon of this many sides
+CIRCLE_SIDES = 32  # a magnified circle is cut as a polygon of this many sides
 
 
 def tangents(a: tuple[float, float], ra: float, b: tuple[float, float],
