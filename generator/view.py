@@ -84,10 +84,8 @@ def _exercise(number: int, item: PrescribedExercise, tr: Translator) -> dict[str
         "easier": exercise.easier,
         # Whether <figure variant="easier"> draws anything: the easier version has its own pose.
         "easier_drawn": exercise.figure is not None and exercise.figure.easier is not None,
-        # Three panels (a middle position), or panels with a magnified detail: the figure
-        # spans the card (<figure size="wide">).
-        "figure_wide": exercise.figure is not None and (exercise.figure.middle is not None
-                                                        or exercise.figure.inset is not None),
+        # The figure spans the card (<figure size="wide">): three panels, or a magnified detail.
+        "figure_wide": exercise.figure is not None and exercise.figure.spans_card(),
         "harder": exercise.harder,
     }
 

@@ -73,7 +73,7 @@ def render_review_sheet(exercises: Sequence[Exercise], styles: Styles, inks: Fig
 
 def _wide(exercise: Exercise) -> bool:
     """Three panels, or panels with a magnified detail: a row of its own, as on the card."""
-    return exercise.figure is not None and (exercise.figure.middle is not None or exercise.figure.inset is not None)
+    return exercise.figure is not None and exercise.figure.spans_card()
 
 
 def _cell(exercise: Exercise, width: float, easier_width: float, styles: Styles, inks: FigureInks,

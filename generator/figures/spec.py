@@ -383,6 +383,10 @@ class FigureSpec(_Base):
         """Each moving point's arrow kind, in the order of ``moving``."""
         return _kinds(self.arrow, len(self.moving))
 
+    def spans_card(self) -> bool:
+        """Three panels, or panels with a magnified detail: drawn across the whole card."""
+        return self.middle is not None or self.inset is not None
+
     def __post_init__(self) -> None:
         if self.easier is not None and self.easier.easier is not None:
             raise ValueError("an easier version cannot have an easier version of its own")
