@@ -311,8 +311,9 @@ INSET_RIM = 0.75  # points: the magnified circle's outline, half its width
 def _inset_shapes(inset: Inset, marks: tuple[Mark, ...], floor_y: float | None,
                   at: Callable[[tuple[float, float]], tuple[float, float]], scale: float,
                   inks: FigureInks) -> list[object]:
-    """A panel's magnified detail: a ring round the place shown, two lines from it to the
-    circle, and in the circle (white under it) the panel's marks enlarged, cut at its edge."""
+    """A panel's magnified detail, over the body: a ring round the place shown and, in the
+    circle (white under it), the panel's marks enlarged and cut at its edge (the lines
+    joining the two are ``_inset_lines``, under the body)."""
     from .scene import Mark as SceneMark
 
     rule = inks.colour("prop")

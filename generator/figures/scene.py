@@ -149,7 +149,7 @@ def build_scene(spec: FigureSpec) -> Scene:
                  tuple(_floor_y(spec, camera) for camera in cameras), views, bool(spec.frame), insets)
 
 
-INSET_RIM = 1.5  # the magnified circle's outline, half its width (body units of the panel)
+CIRCLE_ROOM = 3.0  # body units kept clear round a magnified circle, for its outline (draw.INSET_RIM)
 
 
 def _inset(spec: FigureSpec, poses: list[dict[str, Vec]]) -> Inset:
@@ -165,7 +165,7 @@ def _inset(spec: FigureSpec, poses: list[dict[str, Vec]]) -> Inset:
 
 def _with_circle(box: Box, inset: Inset) -> Box:
     """The box grown to hold the magnified circle and its outline."""
-    reach = inset.target_radius + 2 * INSET_RIM
+    reach = inset.target_radius + CIRCLE_ROOM
     (cx, cy) = inset.target
     return (min(box[0], cx - reach), min(box[1], cy - reach), max(box[2], cx + reach), max(box[3], cy + reach))
 
