@@ -48,6 +48,18 @@ TRUNK_SECTIONS: tuple[tuple[str, str, str, float, float, float, float], ...] = (
     ("chest", "low_back", "thoracic", 17.0, 13.0, 10.5, 6.5),
     ("shoulders", "chest", "thoracic", -2.0, 12.0, 8.0, 6.5),
 )
+# A keyframe with ``back: straight`` (a standing hinge) draws the back as one straight line
+# from the hips to the back of the head: a trunk as deep at the chest as at the waist (the
+# deep chest tipped forward read as a curled upper back), its top at the shoulders, the neck
+# as thick as the trunk's back (drawn by the scene) and the head moved forward so its back is
+# on the line (on the spine, the neck's notch and the head left the line). Same names.
+STRAIGHT_SECTIONS: tuple[tuple[str, str, str, float, float, float, float], ...] = (
+    ("hips", "pelvis", "root", -3.0, 11.0, 8.0, 6.5),
+    ("waist", "low_back", "lumbar", 0.0, 10.5, 7.5, 6.5),
+    ("chest", "low_back", "thoracic", 17.0, 13.0, 8.0, 6.5),
+    ("shoulders", "chest", "thoracic", 2.0, 12.0, 7.5, 6.5),
+)
+TRUNK_BACK = 6.5  # every section's depth behind the spine
 TRUNK_SAMPLES = 16  # points around each section
 NOSE = HEAD_RADIUS + 3.5  # the tip of the nose, from the head's centre
 CHAINS: dict[str, tuple[str, ...]] = {
@@ -124,14 +136,17 @@ def pose_points(frame: Any) -> dict[str, Vec]:
     points["low_back"] = _add(origin, _apply(lumbar, (0, LUMBAR, 0)))
     points["chest"] = _add(points["low_back"], _apply(thoracic, (0, THORACIC, 0)))
     neck = _mul(thoracic, _rot(2, -frame.neck))
-    points["head"] = _add(points["chest"], _apply(neck, (0, SEGMENT_LENGTHS["chest", "head"], 0)))
+    straight = straight_back(frame)
+    forward, length = (HEAD_RADIUS - TRUNK_BACK) if straight else 0.0, SEGMENT_LENGTHS["chest", "head"]
+    points["head"] = _add(points["chest"], _apply(neck, (forward, math.sqrt(length ** 2 - forward ** 2), 0)))
     # Not body points a pose can name: the face cue and the trunk's outline.
     points["nose"] = _add(points["head"], _apply(neck, (NOSE, -2.0, 0)))
     for side, sign in (("left", -1.0), ("right", 1.0)):
         points[f"{side}_eye"] = _add(points["head"], _apply(neck, (0.8 * HEAD_RADIUS, 0.25 * HEAD_RADIUS,
                                                                   sign * 0.45 * HEAD_RADIUS)))
     frames = {"root": root, "lumbar": lumbar, "thoracic": thoracic}
-    for name, at, frame_name, height, half_width, front, back in TRUNK_SECTIONS:
+    for name, at, frame_name, height, half_width, front, back in (STRAIGHT_SECTIONS if straight
+                                                                   else TRUNK_SECTIONS):
         centre = _add(points[at], _apply(frames[frame_name], (0, height, 0)))
         for i in range(TRUNK_SAMPLES):
             angle = 2 * math.pi * i / TRUNK_SAMPLES
@@ -160,6 +175,11 @@ def pose_points(frame: Any) -> dict[str, Vec]:
             f"{side}_hand": _add(elbow, _apply(fore, (0, -FOREARM, 0))),
         })
     return points
+
+
+def straight_back(frame: Any) -> bool:
+    """Whether ``frame`` (a keyframe, or a blend of two) draws the back as one straight line."""
+    return getattr(frame, "back", "natural") == "straight"
 
 
 LIMBS: dict[str, tuple[str, str, float, float]] = {

@@ -13,8 +13,8 @@ import math
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .kinematics import (CHAINS, HEAD_RADIUS, LIMB_RADIUS, TRUNK_SAMPLES, TRUNK_SECTIONS, Vec,
-                         point_radius)
+from .kinematics import (CHAINS, HEAD_RADIUS, LIMB_RADIUS, TRUNK_BACK, TRUNK_SAMPLES, TRUNK_SECTIONS, Vec,
+                         point_radius, straight_back)
 from .spec import Camera, FigureSpec, interpolate, panel_cameras, project, prop_boxes, solve
 
 Point = tuple[float, float]
@@ -127,7 +127,7 @@ def build_scene(spec: FigureSpec) -> Scene:
                                       if r.part.endswith(end) and math.hypot(*r.offset) < HOLD_REACH)
     arrows = _arrow_marks(spec, cameras[-1], poses[-1], (poses[-1]["head"][:2],)) if spec.moving else ()
     panels = tuple(_prop_marks(spec, camera) + _with_towel(spec, pose, _on_the_mat(spec, camera, _body_marks(
-        pose, spec.emphasis, placed(frame, "hand"), placed(frame, "ankle"))))
+        pose, spec.emphasis, placed(frame, "hand"), placed(frame, "ankle"), straight_back(frame))))
                    for frame, pose, camera in zip(frames, poses, cameras))
     panels = panels[:-1] + (panels[-1] + arrows,)
     distinct = list(dict.fromkeys(cameras))
@@ -204,7 +204,8 @@ def _flat(camera: Camera, point: Vec) -> Vec:
 
 
 def _body_marks(points: dict[str, Vec], emphasis: tuple[str, ...] = (),
-                holding: tuple[str, ...] = (), resting: tuple[str, ...] = ()) -> tuple[Mark, ...]:
+                holding: tuple[str, ...] = (), resting: tuple[str, ...] = (),
+                straight: bool = False) -> tuple[Mark, ...]:
     """The far side's limbs, then the trunk, neck and head, then the near side's limbs.
 
     A side clearly behind the other is drawn in the far ink. Near limbs carry a white
@@ -246,7 +247,7 @@ def _body_marks(points: dict[str, Vec], emphasis: tuple[str, ...] = (),
     ordered = [mark for _, first, marks, _ in near for mark in first + marks]
     # Holding hands, the far one first: where both hold one place, the near hand shows.
     held = tuple(mark for _, rim, disc in sorted(hands, key=lambda item: item[0]) for mark in (rim, disc))
-    return tuple(far) + casings + _trunk_marks(points) + tuple(ordered) + _resting_feet(
+    return tuple(far) + casings + _trunk_marks(points, straight) + tuple(ordered) + _resting_feet(
         points, resting, emphasis) + held
 
 
@@ -284,13 +285,14 @@ def _past_joint(line: tuple[Point, ...], fraction: float = 0.45) -> tuple[Point,
     return ((x0 + (x1 - x0) * fraction, y0 + (y1 - y0) * fraction),) + line[1:]
 
 
-def _trunk_marks(points: dict[str, Vec]) -> tuple[Mark, ...]:
-    """The trunk (neighbouring cross-sections joined), the neck, the head and the nose."""
+def _trunk_marks(points: dict[str, Vec], straight: bool = False) -> tuple[Mark, ...]:
+    """The trunk (neighbouring cross-sections joined), the neck, the head and the nose; with
+    a straight back the neck is as thick as the trunk's back, so the back runs on into it."""
     sections = [[points[f"trunk_{name}_{i}"][:2] for i in range(TRUNK_SAMPLES)]
                 for name, *_ in TRUNK_SECTIONS]
     marks = [Mark("trunk", tuple(_hull(a + b)), "near", 0.5) for a, b in zip(sections, sections[1:])]
     head, chest = points["head"][:2], points["chest"][:2]
-    marks.append(Mark("limb", (chest, head), "near", NECK_RADIUS))
+    marks.append(Mark("limb", (chest, head), "near", TRUNK_BACK if straight else NECK_RADIUS))
     marks.append(Mark("head", (head,), "near", HEAD_RADIUS))
     nose = points["nose"][:2]
     dx, dy = nose[0] - head[0], nose[1] - head[1]

@@ -168,6 +168,10 @@ class Keyframe(_Base):
         default=0, metadata=_about("A bend at the upper back only: with the pelvis tipped, it draws "
         "the hollow under an arched low back while the shoulders stay down."))
     neck: Neck = 0
+    back: Literal["natural", "straight"] = field(default="natural", metadata=_about(
+        "(straight) the back drawn as one straight line from the hips to the back of the head: "
+        "a trunk as deep at the chest as at the waist, a thick neck along the back, the head's "
+        "back on the line (a standing hinge: the deep chest tipped forward read as a rounded back)."))
     left_shoulder: Annotated[Shoulder, _number_means("flex")] = Shoulder.model_construct()
     right_shoulder: Annotated[Shoulder, _number_means("flex")] = Shoulder.model_construct()
     left_elbow: Elbow = 0

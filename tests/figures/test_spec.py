@@ -217,6 +217,47 @@ def test_the_upper_back_bends_at_the_chest_only() -> None:
     assert math.dist(b["chest"], b["low_back"]) == pytest.approx(28.0)
 
 
+def test_a_straight_back_runs_from_the_hips_to_the_back_of_the_head_in_one_line() -> None:
+    # Sessions 9-10: the standing hamstring's hinge read "the back rounded, the head drops"
+    # with every pose tried (s9-ham); the drawn trunk deepened to the chest and the head sat
+    # on a thin neck off the line of the back. ``back: straight`` draws that line straight.
+    from generator.figures.kinematics import (HEAD_RADIUS, STRAIGHT_SECTIONS, TRUNK_BACK, TRUNK_SAMPLES,
+                                              TRUNK_SECTIONS)
+    from generator.figures.scene import NECK_RADIUS
+
+    def spec(back: str) -> FigureSpec:
+        return FigureSpec.model_validate({"start": {}, "end": {"pelvis": {"pitch": -60}, "back": back},
+                                          "moving": "head"})
+
+    plain, straight = solve(spec("natural"), "end"), solve(spec("straight"), "end")
+    # Side-on, the back edge is the line TRUNK_BACK behind the spine (pelvis to chest).
+    def behind(points: dict, point: tuple) -> float:  # how far behind the spine line, side-on
+        (px, py, _), (cx, cy, _) = points["pelvis"], points["chest"]
+        ux, uy = (cx - px) / math.dist((px, py), (cx, cy)), (cy - py) / math.dist((px, py), (cx, cy))
+        return -((point[0] - px) * uy - (point[1] - py) * ux)  # the back is up and behind: left of the spine
+    backs = [behind(straight, straight[f"trunk_{name}_{TRUNK_SAMPLES // 2}"]) for name, *_ in STRAIGHT_SECTIONS]
+    assert backs == pytest.approx([TRUNK_BACK] * len(backs), abs=1e-6)  # one straight back edge
+    assert behind(straight, straight["head"]) + HEAD_RADIUS == pytest.approx(TRUNK_BACK)  # the head's back on it
+    assert behind(plain, plain["head"]) == pytest.approx(0.0, abs=1e-6)  # (a natural back: on the spine)
+    fronts = [section[5] for section in STRAIGHT_SECTIONS]
+    assert max(fronts) - min(fronts) <= 0.5 < max(s[5] for s in TRUNK_SECTIONS) - min(s[5] for s in TRUNK_SECTIONS)
+    assert [s[0] for s in STRAIGHT_SECTIONS] == [s[0] for s in TRUNK_SECTIONS]  # the same outline points
+    # The neck is as thick as the trunk's back, so the back edge runs on into the head.
+    necks = {back: [m.radius for m in build_scene(spec(back)).panels[-1] if m.kind == "limb"
+                    and m.points[-1] == pytest.approx(project(solve(spec(back), "end")["head"], Camera())[:2])]
+             for back in ("natural", "straight")}
+    assert necks == {"natural": [NECK_RADIUS], "straight": [TRUNK_BACK]}
+
+
+def test_a_natural_back_is_the_default_and_draws_as_before() -> None:
+    bare = {"start": {}, "end": {"pelvis": {"pitch": -60}, "neck": -10}, "moving": "head"}
+    named = {"start": {"back": "natural"}, "end": {**bare["end"], "back": "natural"}, "moving": "head"}
+    assert FigureSpec.model_validate(bare).end.back == "natural"
+    assert build_scene(FigureSpec.model_validate(bare)) == build_scene(FigureSpec.model_validate(named))
+    with pytest.raises(ValidationError, match="back"):
+        FigureSpec.model_validate({"start": {"back": "round"}, "end": {}, "moving": "head"})
+
+
 def test_emphasis_names_limbs_only() -> None:
     spec = FigureSpec.model_validate({"start": {}, "end": {}, "moving": "left_knee", "emphasis": "right_leg"})
     assert spec.emphasis == ("right_leg",)
