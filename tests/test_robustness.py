@@ -663,15 +663,15 @@ CASES: dict[str, Case] = {
                                   1, "figure.camera.pitch: '1:30' is read by YAML as the number 90; "
                                   "write the number you mean in plain digits, or put the text in quotes"),
     "figure-camera-blows-up-a-panel": Case(pack_edit("exercises/standing-hamstring.yaml",
-                                                     "\n  end:\n",
-                                                     "\n  end:\n    camera: {yaw: 0, pitch: 90}\n"),
-                                           1, "figure.end: end's panel, seen from its own camera, "
+                                                     "\n  start:\n",
+                                                     "\n  start:\n    camera: {yaw: 0, pitch: 90}\n"),
+                                           1, "figure.start: start's panel, seen from its own camera, "
                                            "shows the body "),
     "figure-camera-blows-up-the-others": Case(pack_edit(
         "exercises/standing-hamstring.yaml", "\nfigure:\n",
-        "\nfigure:\n  camera: {yaw: 0, pitch: 90}\n", "\n  start:\n",
-        "\n  start:\n    camera: {yaw: 0, pitch: 0}\n"), 1,
-        "figure.end: end's panel, seen from the figure's camera, shows the body "),
+        "\nfigure:\n  camera: {yaw: 0, pitch: 90}\n", "\n  end:\n",
+        "\n  end:\n    camera: {yaw: 0, pitch: 0}\n"), 1,
+        "figure.end: start's panel, seen from the figure's camera, shows the body "),
     "figure-camera-end-on-arrow": Case(pack_edit("exercises/pelvic-tilt.yaml", "\n  end:\n",
                                                  "\n  end:\n    camera: {yaw: 90, pitch: 60}\n"),
                                        1, "figure.moving: the last panel's own camera "

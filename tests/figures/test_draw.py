@@ -571,6 +571,26 @@ def test_the_hamstring_rail_is_a_rising_handrail_by_a_single_low_step(exercises:
             < next(r for r in spec.start.reach if r.part == "right_hand").t)  # toward the knee
 
 
+def test_the_hamstring_hinges_with_a_straight_back_the_far_arm_reaching_on_along_the_rail(
+        exercises: list[Exercise]) -> None:
+    # Session 9: every reader of the hinge saw "the back rounded, the head drops" with the far
+    # elbow bent and the hand by the face ("forearms on the rail, the head dropped to the
+    # rail"); session 10 (rounds 450-467): the back drawn straight and the far arm reaching on
+    # along a lower rail, the hand ahead of the head and below it, halved that.
+    spec = next(e.figure for e in exercises if e.id == "standing-hamstring")
+    assert spec.start.back == spec.end.back == "straight"
+    points = _flat(spec, "end")
+    head, hand, shoulder = points["head"], points["left_hand"], points["left_shoulder"]
+    assert hand[0] > head[0] + 3 * HEAD_RADIUS  # well ahead of the head (session 9: 2.4 radii)
+    assert hand[1] < head[1] - HEAD_RADIUS  # and below it: the head is not down at the hand
+    elbow = points["left_elbow"]
+    bend = math.degrees(math.atan2(elbow[1] - shoulder[1], elbow[0] - shoulder[0])
+                        - math.atan2(hand[1] - elbow[1], hand[0] - elbow[0]))
+    assert abs(bend) < 45  # the arm almost straight, not folded to the face (session 9: 87 degrees)
+    rail_top = [high[1] for kind, _, high in prop_boxes(spec) if kind == "rail"][0]
+    assert rail_top < solve(spec, "end")["chest"][1]  # the rail below the shoulders in the hinge
+
+
 def _towel(marks: tuple, hands: tuple) -> tuple[list[int], int, dict]:
     """The towel's marks in a panel: the indexes of its grey pieces, the index of the loop
     (the widest piece, round the limb), and each fist's strand as (fist, the loop's end)."""
