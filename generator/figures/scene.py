@@ -127,7 +127,7 @@ def build_scene(spec: FigureSpec) -> Scene:
                                       if r.part.endswith(end) and math.hypot(*r.offset) < HOLD_REACH)
     arrows = _arrow_marks(spec, cameras[-1], poses[-1], (poses[-1]["head"][:2],)) if spec.moving else ()
     panels = tuple(_prop_marks(spec, camera) + _with_towel(spec, pose, _on_the_mat(spec, camera, _body_marks(
-        pose, spec.emphasis, placed(frame, "hand"), placed(frame, "ankle"))))
+        pose, spec.emphasis, placed(frame, "hand"), placed(frame, "ankle"), spec.touching)))
                    for frame, pose, camera in zip(frames, poses, cameras))
     panels = panels[:-1] + (panels[-1] + arrows,)
     distinct = list(dict.fromkeys(cameras))
@@ -204,7 +204,8 @@ def _flat(camera: Camera, point: Vec) -> Vec:
 
 
 def _body_marks(points: dict[str, Vec], emphasis: tuple[str, ...] = (),
-                holding: tuple[str, ...] = (), resting: tuple[str, ...] = ()) -> tuple[Mark, ...]:
+                holding: tuple[str, ...] = (), resting: tuple[str, ...] = (),
+                touching: tuple[str, ...] = ()) -> tuple[Mark, ...]:
     """The far side's limbs, then the trunk, neck and head, then the near side's limbs.
 
     A side clearly behind the other is drawn in the far ink. Near limbs carry a white
@@ -214,7 +215,9 @@ def _body_marks(points: dict[str, Vec], emphasis: tuple[str, ...] = (),
     something is drawn last, over what it holds; so is the foot of a far leg whose ankle
     rests on the body (``resting``): the end of its shin and the foot, in its own far ink,
     cased in white, over the near knee it lies on (the lying figure 4 seen from the held
-    leg's side: drawn under that knee, the crossing was hidden, round 31).
+    leg's side: drawn under that knee, the crossing was hidden, round 31). A near leg
+    that is ``touching`` (its foot on the far foot) is cased only to the middle of its
+    shin: the white line between the feet read as "do the feet touch?" (the clamshell).
     """
     far: list[Mark] = []
     near: list[tuple[float, tuple[Mark, ...], tuple[Mark, ...], Mark]] = []
@@ -236,7 +239,8 @@ def _body_marks(points: dict[str, Vec], emphasis: tuple[str, ...] = (),
             far += [Mark("limb", line, ink), *hand]
             continue
         depth = sum(points[p][2] for p in chain) / len(chain) + (1000 if name in emphasis else 0)
-        cased = Mark("casing", _past_joint(line), "paper", LIMB_RADIUS + CASING)
+        cased = Mark("casing", _to_mid_shin(_past_joint(line)) if name in touching else _past_joint(line),
+                     "paper", LIMB_RADIUS + CASING)
         near.append((depth, (cased,) if name in emphasis else (), (Mark("limb", line, ink),) + hand,
                      cased))
     near.sort(key=lambda item: item[0])
@@ -275,6 +279,12 @@ def _is_far(points: dict[str, Vec], limb: str) -> bool:
     other = "right" if side == "left" else "left"
     root = "hip" if limb.endswith("leg") else "shoulder"
     return points[f"{side}_{root}"][2] < points[f"{other}_{root}"][2] - 4
+
+
+def _to_mid_shin(line: tuple[Point, ...]) -> tuple[Point, ...]:
+    """A leg's polyline (hip, knee, ankle, heel, toe) cut at the middle of the shin."""
+    (x1, y1), (x2, y2) = line[1], line[2]
+    return line[:2] + (((x1 + x2) / 2, (y1 + y2) / 2),)
 
 
 def _past_joint(line: tuple[Point, ...], fraction: float = 0.45) -> tuple[Point, ...]:

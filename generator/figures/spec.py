@@ -366,6 +366,14 @@ class FigureSpec(_Base):
              max_length=2, description="Limbs drawn in full ink even on the far side, "
              "e.g. the crossed leg of a figure-4 stretch; cased in white where they cross."),
     ] = ()
+    touching: Annotated[
+        tuple[Literal["left_leg", "right_leg"], ...],
+        Rule(before=lambda value: (value,) if isinstance(value, str) else value,
+             max_length=2, description="Near legs whose foot rests on the far foot (the "
+             "clamshell's feet together): the white casing that parts a near limb from what "
+             "it crosses stops at the middle of the shin, so the feet touch with no white "
+             "line between them."),
+    ] = ()
     frame: tuple[PointName, ...] = field(  # type: ignore[valid-type]
         default=(), metadata=_about(
         "Points every panel is framed on (e.g. head, pelvis, knees): a closer view, scaled to "

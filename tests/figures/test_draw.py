@@ -542,6 +542,23 @@ def test_the_clamshell_shows_the_knees_bent_and_the_top_hand_as_a_hand_on_its_ar
         assert not [mark for mark in panel if mark.kind == "hand" and mark.ink == "paper"]
 
 
+def test_a_touching_leg_is_cased_only_to_the_middle_of_its_shin(exercises: list[Exercise]) -> None:
+    spec = next(e.figure for e in exercises if e.id == "clamshell")
+    assert spec.touching == ("right_leg",) and "right_arm" in spec.emphasis
+    # Session 10: the white line between the feet read as "do the feet touch?"; with the top
+    # leg cased only to the middle of its shin, its foot lies on the pale one.
+    for index, frame in enumerate(("start", "end")):
+        points = _flat(spec, frame)
+        knee, ankle, toe = points["right_knee"], points["right_ankle"], points["right_toe"]
+        mid = ((knee[0] + ankle[0]) / 2, (knee[1] + ankle[1]) / 2)
+        cased = [mark.points for mark in build_scene(spec).panels[index] if mark.kind == "casing"]
+        assert any(line[-1] == pytest.approx(mid) for line in cased)
+        assert not any(pytest.approx(toe) in line for line in cased)
+        bare = [mark.points for mark in build_scene(spec.model_copy(update={"touching": ()})).panels[index]
+                if mark.kind == "casing"]
+        assert any(line[-1] == pytest.approx(toe) for line in bare)  # the default: cased to the toe
+
+
 def test_the_hamstring_rail_is_a_rising_handrail_by_a_single_low_step(exercises: list[Exercise]) -> None:
     # Round 19 read a level bar on two posts as a stool or a table, round 21 a railing as a
     # table or a bed end, round 23 a rail at hip height as a counter to perch on, round 25
