@@ -101,6 +101,7 @@ class Inset:
     target: Point
     zoom: float
     arrows: tuple[str, ...] = ()  # where each of the last panel's arrows is drawn: body, circle or both
+    ground: str = "line"  # what the body rests on in the circle: a line, or a line hatched under it
 
     @property
     def target_radius(self) -> float:
@@ -160,7 +161,7 @@ def _inset(spec: FigureSpec, poses: list[dict[str, Vec]]) -> Inset:
     x, y = _centroid([pose[inset.at][:2] for pose in poses])
     source = (x + inset.shift[0], y + inset.shift[1])
     return Inset(source, inset.radius, (source[0] + inset.offset[0], source[1] + inset.offset[1]), inset.zoom,
-                 inset.arrow_places(len(spec.moving)))
+                 inset.arrow_places(len(spec.moving)), inset.ground)
 
 
 def _with_circle(box: Box, inset: Inset) -> Box:
