@@ -336,11 +336,13 @@ def _inset_shapes(inset: Inset, marks: tuple[Mark, ...], floor_y: float | None,
         enlarged.insert(0, SceneMark("limb", ((x - 2 * inset.radius, ground), (x + 2 * inset.radius, ground)),
                                      "prop", 0.75))
         if inset.ground == "hatched":  # short slanted strokes under the line, a drawing's sign for the ground
-            step = inset.radius / 5
-            for i in range(-12, 13):
-                left = x + i * step
-                enlarged.insert(0, SceneMark("limb", ((left, ground), (left - step * 1.2, ground - step * 1.2)),
-                                             "prop", 0.3))
+            # Only strokes wholly inside the circle: one cut at its edge costs the PDF a
+            # squared end each, and the default handout has a byte budget (60,000).
+            step = inset.radius / 4
+            for i in range(-4, 5):
+                stroke = ((x + i * step, ground), (x + i * step - step, ground - step))
+                if all(math.dist(p, inset.source) < inset.radius for p in stroke):
+                    enlarged.insert(0, SceneMark("limb", stroke, "prop", 0.3))
     places = iter(inset.arrows)
     for mark in enlarged:
         points = [at(inset.magnified(p)) for p in mark.points]

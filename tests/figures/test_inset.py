@@ -205,7 +205,7 @@ def test_the_ground_in_the_circle_may_be_hatched_under_its_line() -> None:
     line = next(s for s in hatched if len({round(y, 1) for _, y in _points(s)}) == 1)
     level = _points(line)[0][1]
     strokes = [s for s in hatched if s is not line]
-    assert len(strokes) >= 8
+    assert len(strokes) >= 5  # whole strokes only: none cut at the circle's edge
     for stroke in strokes:
         points = _points(stroke)
         assert all(y <= level + 0.01 for _, y in points)
