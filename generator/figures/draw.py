@@ -257,6 +257,10 @@ def panel_figure(spec: FigureSpec, width: float, inks: FigureInks, height: float
     scene = build_scene(spec)
     geometry = panel_geometry(scene, width, height)
     drawing = _Figure(width, geometry.height)
+    # In a low row across the card (the lying figure 4's) the drawing fills the height and an
+    # arrow's white casing reaches the panel's outline: the outline is drawn over the drawing
+    # there. Elsewhere it is drawn first, as before (the same bytes).
+    low = height is not None and height < width * MAX_HEIGHT
     rule = inks.colour("prop")
     for number, (left, marks) in enumerate(zip(geometry.lefts, scene.panels), start=1):
         scale, dx, dy = geometry.scales[number - 1], left + geometry.dxs[number - 1], geometry.dys[number - 1]
@@ -266,9 +270,11 @@ def panel_figure(spec: FigureSpec, width: float, inks: FigureInks, height: float
             return (round(point[0] * scale + dx, 1), round(point[1] * scale + dy, 1))
 
         inset = PANEL_RULE / 2
-        drawing.add(Rect(left + inset, inset, geometry.panel_width - 2 * inset, geometry.height - 2 * inset,
-                         rx=geometry.badge * 0.6, ry=geometry.badge * 0.6, fillColor=None,
-                         strokeColor=rule, strokeWidth=PANEL_RULE))
+        outline = Rect(left + inset, inset, geometry.panel_width - 2 * inset, geometry.height - 2 * inset,
+                       rx=geometry.badge * 0.6, ry=geometry.badge * 0.6, fillColor=None,
+                       strokeColor=rule, strokeWidth=PANEL_RULE)
+        if not low:
+            drawing.add(outline)
         floor_y = scene.floor_ys[number - 1]
         if floor_y is not None:
             y = round(floor_y * scale + dy, 1)
@@ -297,6 +303,8 @@ def panel_figure(spec: FigureSpec, width: float, inks: FigureInks, height: float
         if inset is not None:
             for shape in _inset_shapes(inset, marks, floor_y, at, scale, inks):
                 drawing.add(shape)
+        if low:  # over the drawing: an arrow near the top cut a notch in it (s10, round 436)
+            drawing.add(outline)
         pad = geometry.badge * 0.35 + PANEL_RULE
         drawing.add(_badge(left + pad + geometry.badge, geometry.height - pad - geometry.badge,
                            geometry.badge, number, inks))
@@ -335,6 +343,14 @@ def _inset_shapes(inset: Inset, marks: tuple[Mark, ...], floor_y: float | None,
     if ground is not None:
         enlarged.insert(0, SceneMark("limb", ((x - 2 * inset.radius, ground), (x + 2 * inset.radius, ground)),
                                      "prop", 0.75))
+        if inset.ground == "hatched":  # short slanted strokes under the line, a drawing's sign for the ground
+            # Only strokes wholly inside the circle: one cut at its edge costs the PDF a
+            # squared end each, and the default handout has a byte budget (60,000).
+            step = inset.radius / 4
+            for i in range(-4, 5):
+                stroke = ((x + i * step, ground), (x + i * step - step, ground - step))
+                if all(math.dist(p, inset.source) < inset.radius for p in stroke):
+                    enlarged.insert(0, SceneMark("limb", stroke, "prop", 0.3))
     places = iter(inset.arrows)
     for mark in enlarged:
         points = [at(inset.magnified(p)) for p in mark.points]

@@ -101,6 +101,7 @@ class Inset:
     target: Point
     zoom: float
     arrows: tuple[str, ...] = ()  # where each of the last panel's arrows is drawn: body, circle or both
+    ground: str = "line"  # what the body rests on in the circle: a line, or a line hatched under it
 
     @property
     def target_radius(self) -> float:
@@ -127,7 +128,8 @@ def build_scene(spec: FigureSpec) -> Scene:
                                       if r.part.endswith(end) and math.hypot(*r.offset) < HOLD_REACH)
     arrows = _arrow_marks(spec, cameras[-1], poses[-1], (poses[-1]["head"][:2],)) if spec.moving else ()
     panels = tuple(_prop_marks(spec, camera) + _with_towel(spec, pose, _on_the_mat(spec, camera, _body_marks(
-        pose, spec.emphasis, placed(frame, "hand"), placed(frame, "ankle"), straight_back(frame))))
+        pose, spec.emphasis, placed(frame, "hand"), placed(frame, "ankle"), spec.touching,
+        straight_back(frame))))
                    for frame, pose, camera in zip(frames, poses, cameras))
     panels = panels[:-1] + (panels[-1] + arrows,)
     distinct = list(dict.fromkeys(cameras))
@@ -160,7 +162,7 @@ def _inset(spec: FigureSpec, poses: list[dict[str, Vec]]) -> Inset:
     x, y = _centroid([pose[inset.at][:2] for pose in poses])
     source = (x + inset.shift[0], y + inset.shift[1])
     return Inset(source, inset.radius, (source[0] + inset.offset[0], source[1] + inset.offset[1]), inset.zoom,
-                 inset.arrow_places(len(spec.moving)))
+                 inset.arrow_places(len(spec.moving)), inset.ground)
 
 
 def _with_circle(box: Box, inset: Inset) -> Box:
@@ -205,7 +207,7 @@ def _flat(camera: Camera, point: Vec) -> Vec:
 
 def _body_marks(points: dict[str, Vec], emphasis: tuple[str, ...] = (),
                 holding: tuple[str, ...] = (), resting: tuple[str, ...] = (),
-                straight: bool = False) -> tuple[Mark, ...]:
+                touching: tuple[str, ...] = (), straight: bool = False) -> tuple[Mark, ...]:
     """The far side's limbs, then the trunk, neck and head, then the near side's limbs.
 
     A side clearly behind the other is drawn in the far ink. Near limbs carry a white
@@ -215,7 +217,9 @@ def _body_marks(points: dict[str, Vec], emphasis: tuple[str, ...] = (),
     something is drawn last, over what it holds; so is the foot of a far leg whose ankle
     rests on the body (``resting``): the end of its shin and the foot, in its own far ink,
     cased in white, over the near knee it lies on (the lying figure 4 seen from the held
-    leg's side: drawn under that knee, the crossing was hidden, round 31).
+    leg's side: drawn under that knee, the crossing was hidden, round 31). A near leg
+    that is ``touching`` (its foot on the far foot) is cased only to the middle of its
+    shin: the white line between the feet read as "do the feet touch?" (the clamshell).
     """
     far: list[Mark] = []
     near: list[tuple[float, tuple[Mark, ...], tuple[Mark, ...], Mark]] = []
@@ -237,7 +241,8 @@ def _body_marks(points: dict[str, Vec], emphasis: tuple[str, ...] = (),
             far += [Mark("limb", line, ink), *hand]
             continue
         depth = sum(points[p][2] for p in chain) / len(chain) + (1000 if name in emphasis else 0)
-        cased = Mark("casing", _past_joint(line), "paper", LIMB_RADIUS + CASING)
+        cased = Mark("casing", _to_mid_shin(_past_joint(line)) if name in touching else _past_joint(line),
+                     "paper", LIMB_RADIUS + CASING)
         near.append((depth, (cased,) if name in emphasis else (), (Mark("limb", line, ink),) + hand,
                      cased))
     near.sort(key=lambda item: item[0])
@@ -276,6 +281,12 @@ def _is_far(points: dict[str, Vec], limb: str) -> bool:
     other = "right" if side == "left" else "left"
     root = "hip" if limb.endswith("leg") else "shoulder"
     return points[f"{side}_{root}"][2] < points[f"{other}_{root}"][2] - 4
+
+
+def _to_mid_shin(line: tuple[Point, ...]) -> tuple[Point, ...]:
+    """A leg's polyline (hip, knee, ankle, heel, toe) cut at the middle of the shin."""
+    (x1, y1), (x2, y2) = line[1], line[2]
+    return line[:2] + (((x1 + x2) / 2, (y1 + y2) / 2),)
 
 
 def _past_joint(line: tuple[Point, ...], fraction: float = 0.45) -> tuple[Point, ...]:

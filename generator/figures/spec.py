@@ -90,6 +90,7 @@ def _number_means(name: str) -> Rule:
 PointName = Literal[POINTS]  # type: ignore[valid-type]
 ArrowKind = Literal["outside", "inside", "pointer", "lift", "press", "reach", "tilt", "turn"]
 InsetArrow = Literal["body", "circle", "both"]
+InsetGround = Literal["line", "hatched"]
 LimbName = Literal["left_leg", "right_leg", "left_arm", "right_arm"]
 Degrees = Annotated[float, _human(-180, 180, "an orientation")]
 Knee = Annotated[float, _human(0, 150, "a knee (0 is straight; it cannot bend backwards)")]
@@ -308,6 +309,10 @@ class Inset(_Base):
         "Where the last panel's arrow is drawn: on the body, in the magnified circle (at its "
         "own width, ending where it ends on the body), or both; a list gives each moving "
         "point's arrow its own place, in order (press in the circle, turn on the body)."))
+    ground: InsetGround = field(default="line", metadata=_about(
+        "What the body rests on, in the circle: a line (the top of the mat, else the floor), "
+        "or that line with short slanted strokes under it (hatched, a drawing's sign for the "
+        "ground), so a gap between the body and it reads as air."))
 
     def arrow_places(self, count: int) -> tuple[str, ...]:
         """Where each of ``count`` arrows is drawn, in the order of ``moving``."""
@@ -369,6 +374,14 @@ class FigureSpec(_Base):
         Rule(before=lambda value: (value,) if isinstance(value, str) else value,
              max_length=2, description="Limbs drawn in full ink even on the far side, "
              "e.g. the crossed leg of a figure-4 stretch; cased in white where they cross."),
+    ] = ()
+    touching: Annotated[
+        tuple[Literal["left_leg", "right_leg"], ...],
+        Rule(before=lambda value: (value,) if isinstance(value, str) else value,
+             max_length=2, description="Near legs whose foot rests on the far foot (the "
+             "clamshell's feet together): the white casing that parts a near limb from what "
+             "it crosses stops at the middle of the shin, so the feet touch with no white "
+             "line between them."),
     ] = ()
     frame: tuple[PointName, ...] = field(  # type: ignore[valid-type]
         default=(), metadata=_about(

@@ -182,3 +182,34 @@ def test_what_the_body_rests_on_is_one_line_in_the_circle() -> None:
     mat_top = max(p[1] for m in scene.panels[0] if m.kind == "prop" for p in m.points)
     dy = panel_geometry(scene, 482.0, 66.0).dys[0]
     assert _points(lines[0])[0][1] == pytest.approx(inset.magnified((0.0, mat_top))[1] * scale + dy, abs=0.2)
+
+
+def test_the_ground_in_the_circle_may_be_hatched_under_its_line() -> None:
+    """Session 10: "the circle's content an abstract dark blob with a wedge cut out"; with
+    ``ground: hatched`` short slanted strokes under the line (a drawing's sign for the
+    ground) say what the body rests on, inside the circle and below the line; the plain
+    line stays the default."""
+    prop = INKS.colour("prop")
+
+    def inside(ground: str) -> tuple[list[PolyLine], Circle]:
+        leaves = _leaves(panel_figure(_spec(inset={**INSET, "ground": ground}), 482.0, INKS, 66.0))
+        start = max((i for i, s in enumerate(leaves) if isinstance(s, Circle) and s.fillColor == INKS.colour("paper")
+                     and s.strokeColor is None and s.cx < 241), key=lambda i: leaves[i].r)
+        end = next(i for i in range(start + 1, len(leaves)) if isinstance(leaves[i], Circle)
+                   and leaves[i].fillColor is None)
+        return [s for s in leaves[start + 1:end] if isinstance(s, PolyLine) and s.strokeColor == prop], leaves[start]
+
+    plain, _ = inside("line")
+    assert len(plain) == 1
+    hatched, disc = inside("hatched")
+    line = next(s for s in hatched if len({round(y, 1) for _, y in _points(s)}) == 1)
+    level = _points(line)[0][1]
+    strokes = [s for s in hatched if s is not line]
+    assert len(strokes) >= 5  # whole strokes only: none cut at the circle's edge
+    for stroke in strokes:
+        points = _points(stroke)
+        assert all(y <= level + 0.01 for _, y in points)
+        assert all(math.dist(p, (disc.cx, disc.cy)) <= disc.r + 0.01 for p in points)
+        assert stroke.strokeWidth < line.strokeWidth  # thinner than the line itself
+    with pytest.raises(ValueError, match="ground"):
+        _spec(inset={**INSET, "ground": "grass"})

@@ -265,6 +265,28 @@ def test_emphasis_names_limbs_only() -> None:
         FigureSpec.model_validate({"start": {}, "end": {}, "moving": "left_knee", "emphasis": ["trunk"]})
 
 
+def test_touching_names_legs_only() -> None:
+    spec = FigureSpec.model_validate({"start": {}, "end": {}, "moving": "left_knee", "touching": "right_leg"})
+    assert spec.touching == ("right_leg",)
+    assert FigureSpec.model_validate({"start": {}, "end": {}, "moving": "left_knee"}).touching == ()
+    with pytest.raises(ValidationError, match="touching"):
+        FigureSpec.model_validate({"start": {}, "end": {}, "moving": "left_knee", "touching": ["right_arm"]})
+
+
+def test_the_clamshell_feet_stay_together_while_the_top_knee_opens() -> None:
+    spec = SPECS["clamshell"]
+    start, end = solve(spec, "start"), solve(spec, "end")
+    # The top foot rests on the bottom one and stays there (the hip angles solved for it).
+    assert math.dist(start["right_ankle"], end["right_ankle"]) < 0.5
+    assert math.dist(start["right_ankle"], start["left_ankle"]) < 2 * point_radius("right_ankle") + 2
+    assert end["right_knee"][1] - start["right_knee"][1] > 20  # the top knee opens upward
+    # The top hand rests on the floor in front of the chest, as the card's step 1 says.
+    for points in (start, end):
+        hand, chest = points["right_hand"], points["chest"]
+        assert hand[1] == pytest.approx(points["left_shoulder"][1], abs=0.5)  # on the floor
+        assert hand[2] > chest[2] + 15 and points["pelvis"][0] < hand[0] < points["head"][0] + 5
+
+
 def test_glute_bridge_ends_with_shoulders_hips_knees_in_line_and_feet_in_place() -> None:
     spec = SPECS["glute-bridge"]
     start, end = solve(spec, "start"), solve(spec, "end")
