@@ -604,8 +604,8 @@ def test_the_hamstring_hinges_with_a_straight_back_the_far_arm_reaching_on_along
         exercises: list[Exercise]) -> None:
     # Session 9: every reader of the hinge saw "the back rounded, the head drops" with the far
     # elbow bent and the hand by the face ("forearms on the rail, the head dropped to the
-    # rail"); session 10 (rounds 450-467): the back drawn straight and the far arm reaching on
-    # along a lower rail, the hand ahead of the head and below it, halved that.
+    # rail"); session 10 (rounds 450-469): the back drawn straight and the far arm reaching on
+    # along a lower rail, the hand ahead of the head and below it: 5 of 12 readers (was 3 of 4).
     spec = next(e.figure for e in exercises if e.id == "standing-hamstring")
     assert spec.start.back == spec.end.back == "straight"
     points = _flat(spec, "end")
