@@ -213,7 +213,8 @@ def _cut_line(points: list[tuple[float, float]], cut_segment: Callable[[tuple[fl
             strips.append(tuple(inside))
     # Cut points to a hundredth of a point (0.04 px at 300 dpi): ReportLab writes seven
     # digits, and the default handout has a byte budget (60,000).
-    return [*([_hundredths(p) for p in run] for run in runs), *(tuple(_hundredths(p) for p in strip) for strip in strips)]
+    return [*([_hundredths(p) for p in run] for run in runs),
+            *(tuple(_hundredths(p) for p in strip) for strip in strips)]
 
 
 def _hundredths(point: tuple[float, float]) -> tuple[float, float]:
