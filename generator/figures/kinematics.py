@@ -42,11 +42,12 @@ HEEL, TOE = (-2.0, -3.0, 0.0), (14.0, -3.0, 0.0)  # in the foot's frame, from th
 # lying on the back reads apart from lying on the front. The back is never deeper than a
 # limb's radius, so a body on its back rests as before; the drawing joins neighbouring
 # sections. (name, spine point, frame, height along it, half-width, front, back)
+TRUNK_BACK = 6.5  # every section's depth behind the spine
 TRUNK_SECTIONS: tuple[tuple[str, str, str, float, float, float, float], ...] = (
-    ("hips", "pelvis", "root", -3.0, 11.0, 9.5, 6.5),
-    ("waist", "low_back", "lumbar", 0.0, 10.5, 7.5, 6.5),
-    ("chest", "low_back", "thoracic", 17.0, 13.0, 10.5, 6.5),
-    ("shoulders", "chest", "thoracic", -2.0, 12.0, 8.0, 6.5),
+    ("hips", "pelvis", "root", -3.0, 11.0, 9.5, TRUNK_BACK),
+    ("waist", "low_back", "lumbar", 0.0, 10.5, 7.5, TRUNK_BACK),
+    ("chest", "low_back", "thoracic", 17.0, 13.0, 10.5, TRUNK_BACK),
+    ("shoulders", "chest", "thoracic", -2.0, 12.0, 8.0, TRUNK_BACK),
 )
 # A keyframe with ``back: straight`` (a standing hinge) draws the back as one straight line
 # from the hips to the back of the head: a trunk as deep at the chest as at the waist (the
@@ -54,12 +55,11 @@ TRUNK_SECTIONS: tuple[tuple[str, str, str, float, float, float, float], ...] = (
 # as thick as the trunk's back (drawn by the scene) and the head moved forward so its back is
 # on the line (on the spine, the neck's notch and the head left the line). Same names.
 STRAIGHT_SECTIONS: tuple[tuple[str, str, str, float, float, float, float], ...] = (
-    ("hips", "pelvis", "root", -3.0, 11.0, 8.0, 6.5),
-    ("waist", "low_back", "lumbar", 0.0, 10.5, 7.5, 6.5),
-    ("chest", "low_back", "thoracic", 17.0, 13.0, 8.0, 6.5),
-    ("shoulders", "chest", "thoracic", 2.0, 12.0, 7.5, 6.5),
+    ("hips", "pelvis", "root", -3.0, 11.0, 8.0, TRUNK_BACK),
+    ("waist", "low_back", "lumbar", 0.0, 10.5, 7.5, TRUNK_BACK),
+    ("chest", "low_back", "thoracic", 17.0, 13.0, 8.0, TRUNK_BACK),
+    ("shoulders", "chest", "thoracic", 2.0, 12.0, 7.5, TRUNK_BACK),
 )
-TRUNK_BACK = 6.5  # every section's depth behind the spine
 TRUNK_SAMPLES = 16  # points around each section
 NOSE = HEAD_RADIUS + 3.5  # the tip of the nose, from the head's centre
 CHAINS: dict[str, tuple[str, ...]] = {
