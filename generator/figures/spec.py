@@ -67,6 +67,11 @@ def _about(description: str, **rules: object) -> dict[str, object]:
     return {"description": description, **rules}
 
 
+def _one_or_more(value: object) -> object:
+    """One name as a tuple of one: pose data may write ``moving: knee`` or a list."""
+    return (value,) if isinstance(value, str) else value
+
+
 def _human(low: float, high: float, what: str) -> Rule:
     """A range check whose message says which joint and why, not just a bound."""
 
@@ -343,7 +348,7 @@ class FigureSpec(_Base):
     floor: bool = True
     moving: Annotated[
         tuple[PointName, ...],  # type: ignore[valid-type]
-        Rule(before=lambda value: (value,) if isinstance(value, str) else value,
+        Rule(before=_one_or_more,
              max_length=2, after_with_data=lambda moving, data: _path_shows(moving, data),
              description="Point(s) whose path gets an arrow; a sequence with a "
              "middle position may have none (its numbers give the order)."),
@@ -371,13 +376,13 @@ class FigureSpec(_Base):
     )
     emphasis: Annotated[
         tuple[LimbName, ...],
-        Rule(before=lambda value: (value,) if isinstance(value, str) else value,
+        Rule(before=_one_or_more,
              max_length=2, description="Limbs drawn in full ink even on the far side, "
              "e.g. the crossed leg of a figure-4 stretch; cased in white where they cross."),
     ] = ()
     touching: Annotated[
         tuple[Literal["left_leg", "right_leg"], ...],
-        Rule(before=lambda value: (value,) if isinstance(value, str) else value,
+        Rule(before=_one_or_more,
              max_length=2, description="Near legs whose foot rests on the far foot (the "
              "clamshell's feet together): the white casing that parts a near limb from what "
              "it crosses stops at the middle of the shin, so the feet touch with no white "
