@@ -214,9 +214,12 @@ def validate(data_dir: Path | None, templates_dir: Path | None, language: str | 
     from .languages import check_languages
     from .loading import unlisted_exercises
     from .resources import default_pack
+    from .templating import Templates
 
     directory = data_dir or default_pack()
     checked, problems = check_languages(directory, templates_dir, language)
+    if templates_dir is not None:  # the bundled templates compile: a test says so
+        problems.extend(Templates(templates_dir).compile_problems())
     if not problems:
         try:  # the styles and translations the pack would print with
             Resources.load(directory, templates_dir, language)

@@ -236,8 +236,8 @@ class Templates:
             source, filename, _ = self.environment.loader.get_source(self.environment, name)
             try:
                 tree = self.environment.parse(source)
-            except jinja2.TemplateSyntaxError:
-                continue  # reported when the template is rendered
+            except (jinja2.TemplateSyntaxError, RecursionError):
+                continue  # reported by compile_problems
             for line, function, text in jinja2.ext.extract_from_ast(
                     tree, gettext_functions=("_", "ngettext")):
                 singular = text[0] if isinstance(text, tuple) else text
@@ -246,6 +246,24 @@ class Templates:
                                          Path(filename or name), line))
         found.extend(python_messages())
         return found
+
+    def compile_problems(self) -> list[Problem]:
+        """Each template that does not compile, at its own file: a syntax mistake, or
+        nesting too deep to compile (brackets or blocks inside each other). ``validate``
+        reports them; a build that meets one names the template, not the one including it."""
+        problems: list[Problem] = []
+        for name in sorted(self.environment.list_templates(extensions=["j2"])):
+            try:
+                self.environment.get_template(name)
+            except jinja2.TemplateSyntaxError as error:
+                problems.append(Problem(f"template syntax: {error.message}",
+                                        Path(error.filename or name), error.lineno))
+            except (RecursionError, SyntaxError):  # Jinja's parser, or Python compiling its code
+                source_path = self.environment.loader.get_source(self.environment, name)[1]
+                problems.append(Problem(
+                    "template error: nested too deeply (brackets, ifs or loops inside each "
+                    "other) to compile: take some of the nesting out", Path(source_path or name)))
+        return problems
 
     def untranslated(self, language: str) -> list[Problem]:
         """Each message the language's catalog lacks, at the place it is used."""
@@ -301,6 +319,10 @@ class Templates:
         except Exception as error:
             if not _raised_in_template(error):
                 raise  # a bug in our own code keeps its traceback
+            if isinstance(error, (RecursionError, SyntaxError)):  # one may not compile at all
+                uncompiled = self.compile_problems()
+                if uncompiled:
+                    raise UserError.from_problems(uncompiled) from None
             path, line = _template_position(error, name)
             what = ("it includes or calls itself without end"
                     if isinstance(error, RecursionError) else _describe(error))

@@ -144,13 +144,20 @@ def long_paragraph(folder: Path) -> list[str]:
     return ["build", "--data", str(pack), "--large-print", "-o", str(folder / "out.pdf")]
 
 
-def template_override(content: str) -> Callable[[Path], list[str]]:
+def template_override(content: str, command: str = "build") -> Callable[[Path], list[str]]:
     def setup(folder: Path) -> list[str]:
         templates = folder / "templates"
         templates.mkdir()
         (templates / "faq.xml.j2").write_text(content, encoding="utf-8")
+        if command == "validate":
+            return ["validate", "--templates", str(templates)]
         return ["build", "--templates", str(templates), "-o", str(folder / "out.pdf")]
     return setup
+
+
+DEEP_BRACKETS = "{{ " + "(" * 100 + "1" + ")" * 100 + " }}"  # Jinja's parser recurses per bracket
+DEEP_IFS = "{% if true %}" * 200 + "x" + "{% endif %}" * 200  # Python's compiler: 100 blocks at most
+NESTED_TOO_DEEPLY = "faq.xml.j2: template error: nested too deeply"
 
 
 def under_a_file(folder: Path) -> list[str]:
@@ -794,6 +801,13 @@ CASES: dict[str, Case] = {
                                    "faq.xml.j2:1: template error: division by zero"),
     "template-recursion": Case(template_override("{% include 'faq.xml.j2' %}"), 1,
                                "includes or calls itself without end"),
+    "template-deep-brackets": Case(template_override(DEEP_BRACKETS), 1, NESTED_TOO_DEEPLY),
+    "template-deep-ifs": Case(template_override(DEEP_IFS), 1, NESTED_TOO_DEEPLY),
+    "validate-template-deep-brackets": Case(template_override(DEEP_BRACKETS, "validate"), 1,
+                                            NESTED_TOO_DEEPLY),
+    "validate-template-deep-ifs": Case(template_override(DEEP_IFS, "validate"), 1, NESTED_TOO_DEEPLY),
+    "validate-template-syntax": Case(template_override("{% if %}", "validate"), 1,
+                                     "faq.xml.j2:1: template syntax: Expected an expression"),
     "template-huge-range": Case(template_override("{{ range(10**8)|list }}"), 1,
                                 "template error: a number above 100,000 in a calculation"),
     "template-busy-loop": Case(template_override(

@@ -11,6 +11,7 @@ from pdfread import ReadPdf
 from generator.build import BuildOptions, Resources, render_handout, render_story
 from generator.errors import UserError
 from generator.resources import default_pack
+from generator.templating import Templates
 
 GOLDEN = Path(__file__).parent / "golden" / "story-default.xml"
 
@@ -150,3 +151,18 @@ def test_checked_styles_come_from_the_cache_until_a_styles_file_changes(
     os.mkfifo(styles)  # a FIFO with no writer: reading it would wait for ever
     with pytest.raises(UserError, match="not a regular file|cannot read"):
         Templates(own).read_styles()
+
+
+def test_the_bundled_templates_compile() -> None:
+    """validate checks only a user's template folder (the bundled one is checked here)."""
+    assert Templates().compile_problems() == []
+
+
+def test_a_folder_s_broken_template_is_named_at_its_own_file(tmp_path: Path) -> None:
+    (tmp_path / "faq.xml.j2").write_text("ok\n{% for %}", encoding="utf-8")
+    nested = "{% if true %}" * 120 + "{% endif %}" * 120  # Python compiles 100 levels at most
+    (tmp_path / "title.xml.j2").write_text(nested, encoding="utf-8")
+    problems = Templates(tmp_path).compile_problems()
+    assert [(p.path, p.line) for p in problems] == [(tmp_path / "faq.xml.j2", 2),
+                                                    (tmp_path / "title.xml.j2", None)]
+    assert "nested too deeply" in problems[1].message
