@@ -45,7 +45,10 @@ def print_ready(source: Path | bytes) -> bytes:
     else:
         data = read_bytes(source, MAX_PICTURE_BYTES, "picture")
     try:
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(record=True) as mended:
+            # Pillow warns of what it mends or skips (a damaged EXIF tag): kept, not shown
+            # (nothing for the user to do, and a warning with its source line reads as a crash).
+            warnings.simplefilter("always")
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(io.BytesIO(data)) as image:
                 if image.format not in FORMATS:
@@ -64,7 +67,7 @@ def print_ready(source: Path | bytes) -> bytes:
                         f"{MAX_DECODED_BYTES / 1e6:,.0f} MB (shrink it first: print needs at "
                         f"most {MAX_PRINT_SIDE:,} pixels on the long side)", path=path)
                 image.load()  # decode now: a truncated file fails here, not mid-layout
-                return _normalised(image, data)
+                return _normalised(image, data, mended)
     except UnidentifiedImageError:
         raise UserError("is not a picture Pillow can read; use PNG or JPEG", path=path) from None
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
@@ -81,14 +84,18 @@ def _bytes_per_pixel(mode: str) -> int:
     return 1 if mode in {"1", "L", "P"} else 2 if mode.startswith("I;16") else 4
 
 
-def _normalised(image: object, original: bytes) -> bytes:
-    """The decoded picture as print-ready bytes; the original bytes when they already are."""
+def _normalised(image: object, original: bytes, mended: list[warnings.WarningMessage]) -> bytes:
+    """The decoded picture as print-ready bytes; the original bytes when they already are
+    and Pillow mended nothing in reading them (``mended``: its warnings so far)."""
     from PIL import Image, ImageOps
 
     assert isinstance(image, Image.Image)
     source_format = image.format
     orientation = image.getexif().get(0x0112, 1)
-    if (orientation == 1 and image.mode in {"RGB", "L"}
+    # Kept as it came only when clean: ReportLab reads the EXIF again, and warned of the
+    # damage with a source line that reads as a crash (re-saved, the EXIF is left out).
+    damaged = any(issubclass(warning.category, UserWarning) for warning in mended)
+    if (not damaged and orientation == 1 and image.mode in {"RGB", "L"}
             and max(image.size) <= MAX_PRINT_SIDE):
         return original
     if max(image.size) > MAX_PRINT_SIDE and image.mode not in {"1", "P"}:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+import pytest
 from PIL import Image
 
 from generator.images import MAX_PRINT_SIDE, print_ready
@@ -40,6 +41,22 @@ def test_exif_orientation_is_applied(tmp_path: Path) -> None:
     image = decoded(path)
     assert image.size == (20, 60)
     assert image.getpixel((10, 2))[0] > 150 and image.getpixel((10, 2))[1] < 100  # red on top
+
+
+def test_a_damaged_exif_tag_is_skipped_without_a_warning(tmp_path: Path,
+                                                          recwarn: pytest.WarningsRecorder) -> None:
+    # An Orientation tag that claims 4 billion values: Pillow skips it, and must not print
+    # "UserWarning: Tag data larger than file" with its source line (an outside attacker).
+    stream = io.BytesIO()
+    Image.new("RGB", (8, 8), "white").save(stream, "JPEG")
+    tiff = b"MM\x00*" + (8).to_bytes(4, "big") + (1).to_bytes(2, "big") + bytes.fromhex(
+        "0112" "0003" "ffffffff" "00000000") + bytes(4)
+    segment = b"Exif\x00\x00" + tiff
+    jpeg = stream.getvalue()
+    path = tmp_path / "bad-exif.jpg"
+    path.write_bytes(jpeg[:2] + b"\xff\xe1" + (len(segment) + 2).to_bytes(2, "big") + segment + jpeg[2:])
+    assert decoded(path).size == (8, 8)
+    assert [str(warning.message) for warning in recwarn] == []
 
 
 def test_palette_with_transparency_is_flattened_on_white(tmp_path: Path) -> None:
