@@ -215,12 +215,12 @@ def _paragraph(name: str, specs: Mapping[str, Mapping[str, Any]], fonts: FontFam
 # The range of every number in styles.yaml, by its dotted path (first match wins).
 # Units as in the file: points, except page margins and the footer gap in mm.
 STYLE_RANGES: tuple[tuple[str, float, float], ...] = (
-    ("paragraph.*.size", 6, 72),
+    ("paragraph.*.size", 12, 72),  # patients read it: 12 pt or more (README), as the bundled sheet
     ("paragraph.*.leading", 6, 100),
     ("paragraph.*.space_*", 0, 50),  # 100 after a plan entry sent a table split into hours
     ("page.margin_*", 5, 50),
     ("large_print.page.margin_*", 5, 50),
-    ("page.footer_size", 6, 30),
+    ("page.footer_size", 12, 30),
     ("page.footer_gap", 0, 40),
     ("*page.footer_rule", 0, 2),  # footer lines up: at 30 the rule struck through the first card (attack 4)
     ("large_print.*scale", 1, 3),  # large print is never smaller than normal print
