@@ -33,13 +33,14 @@ from pathlib import Path, PurePath
 from types import FrameType
 
 from .build import BuildOptions, Resources, build, language_of
-from .errors import Problem, UserError
+from .errors import Problem, UserError, shown
 from .files import is_inside, read_bytes
 from .languages import LANGUAGE_CODE, has_translation, language_code, primary
 from .limits import MAX_CSV_BYTES, MAX_CSV_ROWS, MAX_WEEKS
 from .loading import preset_names
 from .naming import alternatives, default_output, fitted_name, slug
 from .prescription import PatientDetails, Prescription, read_date
+from .rules import repeated
 from .writing import check_output
 
 REQUIRED = ("patient",)
@@ -265,15 +266,15 @@ def _columns(header: list[str], path: Path, line: int) -> list[str]:
     for separator in (";", "\t"):
         if any(set(name.split(separator)) & {*REQUIRED, *OPTIONAL} for name in unknown
                if separator in name):
-            shown = "';'" if separator == ";" else "tabs"
-            raise UserError(f"the columns are separated by {shown}, not commas; save the "
+            named_separator = "';'" if separator == ";" else "tabs"
+            raise UserError(f"the columns are separated by {named_separator}, not commas; save the "
                             "CSV with commas (a spreadsheet's \"CSV UTF-8\", comma-"
                             "delimited)", path=path, line=line)
     if unknown:
         raise UserError(f"unknown column{'s' if len(unknown) > 1 else ''} "
                         f"{', '.join(map(repr, unknown))}; the columns are: "
                         f"{', '.join(REQUIRED + OPTIONAL)}", path=path, line=line)
-    twice = list(dict.fromkeys(name for n, name in enumerate(named) if name in named[:n]))
+    twice = repeated(named)
     if twice:
         raise UserError(f"column{'s' if len(twice) > 1 else ''} {', '.join(map(repr, twice))} "
                         f"{'are' if len(twice) > 1 else 'is'} given twice", path=path, line=line)
@@ -334,14 +335,14 @@ def _options(cell: dict[str, str], base: BuildOptions) -> BuildOptions:
 
     large = cell.get("large_print", "").lower()
     if large not in _TRUE | _FALSE:
-        raise _CellError("large_print", f"{large!r}: use yes/no, true/false or 1/0")
+        raise _CellError("large_print", f"{shown(large)}: use yes/no, true/false or 1/0")
     page_size = cell.get("page_size", "").lower() or base.page_size
     if page_size not in {"a4", "letter"}:
-        raise _CellError("page_size", f"{page_size!r}: use a4 or letter")
+        raise _CellError("page_size", f"{shown(page_size)}: use a4 or letter")
     weeks = parsed("weeks", _weeks)
     brief = cell.get("brief", "").lower()
     if brief not in _TRUE | _FALSE:
-        raise _CellError("brief", f"{brief!r}: use yes/no, true/false or 1/0")
+        raise _CellError("brief", f"{shown(brief)}: use yes/no, true/false or 1/0")
     return replace(
         base,
         preset=cell.get("preset") or base.preset,
@@ -368,23 +369,22 @@ def _preset_cell(value: str, names: Sequence[str], folder: Path | None) -> str:
     ``..``, no path or symbolic link out of it), as a path; anything else is the cell's error."""
     if value in names:
         return value
-    shown = repr(value if len(value) <= 60 else value[:59] + "…")
     candidate = PurePath(value)
     if folder is None or not (candidate.suffix in {".yaml", ".yml"} or len(candidate.parts) > 1):
         files = " or a YAML file in the CSV's folder" if folder is not None else ""
-        raise _CellError("preset", f"unknown preset {shown}; valid presets: "
+        raise _CellError("preset", f"unknown preset {shown(value)}; valid presets: "
                                    f"{', '.join(names) or 'none'}{files}")
     path = Path(folder, candidate)  # an absolute path stays itself
     try:
         inside = ".." not in candidate.parts and is_inside(path, folder)
         found = inside and path.is_file()
     except OSError as error:  # a name too long, a loop of links
-        raise _CellError("preset", f"{shown}: cannot read it ({error.strerror})") from None
+        raise _CellError("preset", f"{shown(value)}: cannot read it ({error.strerror})") from None
     if not inside:
-        raise _CellError("preset", f"{shown}: a preset file must be in the CSV's folder "
+        raise _CellError("preset", f"{shown(value)}: a preset file must be in the CSV's folder "
                                    f"({folder}); a CSV never names a file outside it")
     if not found:
-        raise _CellError("preset", f"{shown}: no such file in the CSV's folder ({folder})")
+        raise _CellError("preset", f"{shown(value)}: no such file in the CSV's folder ({folder})")
     return str(path)
 
 
@@ -399,7 +399,7 @@ def _date(value: str) -> dt.date:
 
 def _weeks(value: str) -> int:
     if not (value.isascii() and value.isdigit()) or len(value) > 2 or int(value) > MAX_WEEKS:
-        raise ValueError(f"{value!r}: use a whole number from 0 to {MAX_WEEKS}")
+        raise ValueError(f"{shown(value)}: use a whole number from 0 to {MAX_WEEKS}")
     return int(value)
 
 

@@ -58,3 +58,9 @@ class UserError(Exception):
 
 class UsageError(UserError):
     """A bad option value (an unknown exercise id, a bad dose spec): exit status 2."""
+
+
+def shown(value: str, limit: int = 60) -> str:
+    """``value`` quoted for a message, cut to ``limit`` characters: a CSV cell or an option
+    may hold a hundred thousand, and the error must stay a line."""
+    return repr(value if len(value) <= limit else value[:limit - 1] + "…")

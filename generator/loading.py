@@ -13,7 +13,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
-from .errors import Problem, UsageError, UserError
+from .errors import Problem, UsageError, UserError, shown
 from .files import is_inside
 from .languages import (BASE_ONLY_EXERCISE, BASE_ONLY_NESTED, BASE_ONLY_PACK, BASE_ONLY_PRESET,
                         OPTIONAL_PACK, check_tag, has_translation, missing_text, primary,
@@ -379,7 +379,7 @@ def find_preset(directory: Path, name_or_file: str) -> Path:
         raise UserError(OUTSIDE_THE_PACK, path=path)
     if not re.fullmatch(EXERCISE_ID, name_or_file) or not path.exists():
         names = preset_names(directory)
-        raise UsageError(f"unknown preset {name_or_file!r}; {_choices('presets', names)}",
+        raise UsageError(f"unknown preset {shown(name_or_file)}; {_choices('presets', names)}",
                          field="--preset")
     return path
 
@@ -490,7 +490,7 @@ def unknown_id_message(exercise_id: str, pack: Pack) -> str:
 
     close = get_close_matches(exercise_id, pack.exercise_ids, n=1, cutoff=0.4)
     hint = f"did you mean {close[0]!r}?" if close else _choices("ids", pack.exercise_ids)
-    return f"unknown exercise id {exercise_id!r}; {hint}"
+    return f"unknown exercise id {shown(exercise_id)}; {hint}"
 
 
 def _choices(what: str, names: Sequence[str]) -> str:

@@ -19,7 +19,7 @@ from .figures.spec import FigureSpec
 from .languages import language_code
 from .limits import (MAX_AREAS, MAX_EXERCISES, MAX_ITEMS, MAX_KEYWORDS, MAX_PARAGRAPHS,
                      MAX_POINTS, MAX_SECTIONS, MAX_SHORT, MAX_STEPS, MAX_TEXT, MAX_WEEKS)
-from .rules import Record, Rule, Tagged, record
+from .rules import Record, Rule, Tagged, record, repeated
 from .sections import check_omit
 
 # An id names a file (exercises/<id>.yaml): checked with this before it touches the disk.
@@ -188,7 +188,7 @@ class Pack(Record):
     def __post_init__(self) -> None:
         for what, ids in (("exercise", [e.id for e in self.exercises]),
                           ("section", [s.id for s in self.sections])):
-            twice = sorted({i for i in ids if ids.count(i) > 1})
+            twice = repeated(ids)
             if twice:
                 raise ValueError(f"{what} id {twice[0]!r} is used twice")
 
@@ -265,6 +265,6 @@ class Preset(Record):
 
     def __post_init__(self) -> None:
         ids = [e.id if isinstance(e, PresetExercise) else e for e in self.exercises]
-        twice = sorted({i for i in ids if ids.count(i) > 1})
+        twice = repeated(ids)
         if twice:
             raise ValueError(f"exercise {twice[0]!r} is listed twice")

@@ -21,11 +21,11 @@ from dataclasses import field, replace
 from pathlib import Path
 from typing import Any, Literal
 
-from .errors import UsageError
+from .errors import UsageError, shown
 from .limits import DEFAULT_WEEKS, MAX_DIGITS, MAX_NOTE_PARAGRAPHS, MAX_NOTES, MAX_SHORT
 from .loading import unknown_id_message
 from .model import Dose, Exercise, Pack, Preset, PresetExercise
-from .rules import Frozen, frozen
+from .rules import Frozen, frozen, repeated
 from .sections import check_omit
 
 PageSize = Literal["a4", "letter"]
@@ -118,11 +118,11 @@ def read_date(text: str) -> dt.date:
     ValueError says which of the two it is not."""
     found = re.fullmatch(r"([0-9]{4})-([0-9]{2})-([0-9]{2})", text)
     if found is None:
-        raise ValueError(f"{text!r} is not a date in the form YYYY-MM-DD")
+        raise ValueError(f"{shown(text)} is not a date in the form YYYY-MM-DD")
     try:
         return dt.date(*(int(number) for number in found.groups()))
     except ValueError:  # a month or day the calendar does not have, or year 0
-        raise ValueError(f"{text!r} is not a real date") from None
+        raise ValueError(f"{shown(text)} is not a real date") from None
 
 
 def check_review(issued: dt.date, review: dt.date | None) -> None:
@@ -200,9 +200,9 @@ def dose_changes(spec: str, pack: Pack) -> tuple[str, dict[str, Any]]:
     exercise_id, equals, items = spec.partition("=")
     exercise_id = exercise_id.strip()
     if not equals or not items.strip():
-        raise UsageError(f"{spec!r}: expected ID=DOSE, e.g. bird-dog=2x10", field="--dose")
+        raise UsageError(f"{shown(spec)}: expected ID=DOSE, e.g. bird-dog=2x10", field="--dose")
     if exercise_id not in pack.exercise_ids:
-        raise UsageError(f"{spec!r}: {unknown_id_message(exercise_id, pack)}", field="--dose")
+        raise UsageError(f"{shown(spec)}: {unknown_id_message(exercise_id, pack)}", field="--dose")
     fields: dict[str, object] = {}
     given: dict[str, str] = {}  # field -> the item that set it
     rest = items
@@ -214,7 +214,7 @@ def dose_changes(spec: str, pack: Pack) -> tuple[str, dict[str, Any]]:
             break
         for name, value in _dose_item(item, spec).items():
             if name in given:
-                raise UsageError(f"{spec!r}: {given[name]!r} and {item!r} both set "
+                raise UsageError(f"{shown(spec)}: {shown(given[name])} and {shown(item)} both set "
                                  f"{name.replace('_', ' ')}; give it once", field="--dose")
             given[name] = item
             fields[name] = value
@@ -225,7 +225,7 @@ def dose_changes(spec: str, pack: Pack) -> tuple[str, dict[str, Any]]:
     except ValidationError as error:
         detail = error.errors(include_url=False)[0]
         where = ".".join(str(part) for part in detail["loc"])
-        raise UsageError(f"{spec!r}: {where}: {detail['msg']}", field="--dose") from None
+        raise UsageError(f"{shown(spec)}: {where}: {detail['msg']}", field="--dose") from None
     return exercise_id, {name: getattr(checked, name) for name in fields}  # as checked: stripped
 
 
@@ -244,7 +244,7 @@ def _dose_item(item: str, spec: str) -> dict[str, object]:
             return {"side": match[1]}
         return {kind: int(match[1])}
     raise UsageError(
-        f"{spec!r}: cannot read {item!r}; use 2x10, 10x, hold30, 2/day, 4/week, daily, "
+        f"{shown(spec)}: cannot read {shown(item)}; use 2x10, 10x, hold30, 2/day, 4/week, daily, "
         "each, left, right, both or note:TEXT", field="--dose")
 
 
@@ -255,8 +255,8 @@ def select_exercises(pack: Pack, preset: Preset | None = None, only: Sequence[st
         for exercise_id in ids:
             if exercise_id not in pack.exercise_ids:
                 raise UsageError(unknown_id_message(exercise_id, pack), field=option)
-    for exercise_id in {i for i in only if list(only).count(i) > 1}:
-        raise UsageError(f"exercise {exercise_id!r} is given twice", field="--exercise")
+    for exercise_id in repeated(only)[:1]:
+        raise UsageError(f"exercise {shown(exercise_id)} is given twice", field="--exercise")
 
     overrides: dict[str, dict[str, Any]] = {}  # exercise id -> the dose fields changed
     chosen: list[str] = list(pack.exercise_ids)
@@ -278,13 +278,13 @@ def select_exercises(pack: Pack, preset: Preset | None = None, only: Sequence[st
     for spec in doses:
         exercise_id, changes = dose_changes(spec, pack)
         if exercise_id not in chosen:
-            raise UsageError(f"{spec!r}: {exercise_id!r} is not among the chosen exercises",
+            raise UsageError(f"{shown(spec)}: {shown(exercise_id)} is not among the chosen exercises",
                              field="--dose")
         for name in changes:
             earlier = set_by.setdefault((exercise_id, name), spec)
             if earlier != spec:
-                raise UsageError(f"{earlier!r} and {spec!r} both set the "
-                                 f"{name.replace('_', ' ')} of {exercise_id!r}; give it once",
+                raise UsageError(f"{shown(earlier)} and {shown(spec)} both set the "
+                                 f"{name.replace('_', ' ')} of {shown(exercise_id)}; give it once",
                                  field="--dose")
         overrides[exercise_id] = {**overrides.get(exercise_id, {}), **changes}
 

@@ -27,6 +27,7 @@ from functools import lru_cache
 from typing import Any, ClassVar, TypeVar, dataclass_transform
 
 R = TypeVar("R", bound="Record")
+T = TypeVar("T")
 
 # Keys of a core schema that a Rule sets when given (string, number and tuple schemas).
 _SCHEMA_KEYS = ("strip_whitespace", "min_length", "max_length", "pattern", "strict", "ge", "le",
@@ -284,3 +285,15 @@ def checker(cls: type) -> Any:
     from pydantic import TypeAdapter
 
     return TypeAdapter(cls)
+
+
+def repeated(values: Iterable[T]) -> list[T]:
+    """The values given more than once, each once, in the order first seen (in linear time:
+    a CSV cell may list one id twenty thousand times)."""
+    seen: set[T] = set()
+    twice: dict[T, None] = {}
+    for value in values:
+        if value in seen:
+            twice[value] = None
+        seen.add(value)
+    return list(twice)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from .errors import UsageError
+from .errors import UsageError, shown
 
 # id -> (what it is, may it be left out?)
 SECTIONS: Mapping[str, tuple[str, bool]] = {
@@ -32,11 +32,11 @@ def check_omit(names: Iterable[str], option: str = "--omit") -> frozenset[str]:
     chosen = frozenset(name.strip().lower() for name in names if name.strip())
     for name in sorted(chosen):
         if name not in SECTIONS:
-            raise UsageError(f"no section {name!r}; the sections are "
+            raise UsageError(f"no section {shown(name)}; the sections are "
                              f"{', '.join(SECTIONS)} ('handout sections' lists them)",
                              field=option)
         if not SECTIONS[name][1]:
-            raise UsageError(f"{name!r} cannot be left out: every handout keeps the "
+            raise UsageError(f"{shown(name)} cannot be left out: every handout keeps the "
                              "exercises, the pain rule, the safety advice and the red flags "
                              "(the signs to get help urgently), so a patient always knows "
                              "when to stop and who to call", field=option)
@@ -46,6 +46,6 @@ def check_omit(names: Iterable[str], option: str = "--omit") -> frozenset[str]:
 def shown_sections(omit: Iterable[str], brief: bool) -> dict[str, bool]:
     """Each section id -> whether this handout prints it."""
     left_out = set(omit) | (BRIEF_OMITS if brief else set())
-    shown = {name: name not in left_out for name in SECTIONS}
-    shown["brief"] = brief
-    return shown
+    visible = {name: name not in left_out for name in SECTIONS}
+    visible["brief"] = brief
+    return visible

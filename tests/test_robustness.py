@@ -718,6 +718,18 @@ CASES: dict[str, Case] = {
         "day.csv", "patient;date\nBo;2026-11-24\n",
         "batch", "{folder}/day.csv", "-o", "{folder}/out", "-j", "1"), 1,
         "day.csv:1: the columns are separated by ';', not commas"),
+    "csv-one-id-20000-times": Case(user_file(
+        "day.csv", "patient,exercises\nBo," + ";".join(["cobra"] * 20_000) + "\n",
+        "batch", "{folder}/day.csv", "-o", "{folder}/out", "-j", "1"), 1,
+        "day.csv:2:2: exercises: exercise 'cobra' is given twice"),
+    "csv-a-column-150000-times": Case(user_file(
+        "day.csv", "patient" + ",date" * 150_000 + "\nBo\n",
+        "batch", "{folder}/day.csv", "-o", "{folder}/out", "-j", "1"), 1,
+        "day.csv:1: column 'date' is given twice"),
+    "csv-long-cell-in-the-error": Case(user_file(
+        "day.csv", "patient,exercises\nBo," + "x" * 120_000 + "\n",
+        "batch", "{folder}/day.csv", "-o", "{folder}/out", "-j", "1"), 1,
+        "day.csv:2:2: exercises: unknown exercise id '" + "x" * 59 + "…'; valid ids:"),
     "csv-utf16-no-bom": Case(utf16_csv, 1,
         "day.csv:1: the header holds NUL characters: the file is saved as UTF-16, not UTF-8"),
     "logo-huge-once-decoded": Case(picture(decoded_bomb_png), 1,

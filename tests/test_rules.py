@@ -13,7 +13,7 @@ import pytest
 from pydantic import ValidationError
 
 from generator.model import Dose, Pack, PainGuide
-from generator.rules import Frozen, Record, frozen, record
+from generator.rules import Frozen, Record, frozen, record, repeated
 
 
 @record
@@ -177,3 +177,8 @@ def test_field_metadata_is_what_pydantic_checks() -> None:
     assert _WithList.model_validate({"items": ["a"]}) == _WithList(items=("a",))
     with pytest.raises(ValidationError, match="at most 1 item"):
         _WithList.model_validate({"items": ["a", "b"]})
+
+
+def test_repeated_names_each_value_given_twice_once_in_the_order_first_seen() -> None:
+    assert repeated(["b", "a", "b", "c", "a", "b"]) == ["b", "a"]
+    assert repeated(["a", "b"]) == []
