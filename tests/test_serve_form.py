@@ -109,6 +109,9 @@ def test_personal_and_print_fields(pack: Pack, presets: dict[str, Preset]) -> No
     ("sets.bird-dog", "21", "Write a whole number from 1 to 20."),
     ("reps.bird-dog", "²", "Write a whole number from 1 to 100."),  # a digit int() refuses
     ("weeks", "³", "Write a whole number from 0 to 12."),
+    # Python reads at most 4,300 digits: these were a bare 500 (an outside attacker)
+    ("weeks", "1" * 5000, "Write a whole number from 0 to 12."),
+    ("hold_seconds.cobra", "1" * 5000, "Write a whole number from 1 to 600."),
     ("side.bird-dog", "up", "Choose a side from the list."),
 ])
 def test_mistakes_are_placed_at_their_field(pack: Pack, presets: dict[str, Preset], field: str,

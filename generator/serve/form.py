@@ -20,7 +20,7 @@ from ..build import BuildOptions, Resources
 from ..errors import UserError
 from ..images import print_ready
 from ..languages import pack_languages, primary
-from ..limits import DEFAULT_WEEKS, MAX_NOTES, MAX_SHORT, MAX_TEXT, MAX_WEEKS
+from ..limits import DEFAULT_WEEKS, MAX_DIGITS, MAX_NOTES, MAX_SHORT, MAX_TEXT, MAX_WEEKS
 from ..loading import unknown_id_message
 from ..model import Dose, Pack, Preset
 from ..prescription import PatientDetails, parse_dose, select_exercises
@@ -287,11 +287,21 @@ def _parsed(option: Field, raw: str, form: FormData, resources: Resources,
             errors[option.name] = "Write the date as YYYY-MM-DD, for example 2026-11-24."
             return None
     if option.kind == "number":
-        if not text.isdecimal() or int(text) > (option.maximum or 0):
+        number = _whole_number(text, 0, option.maximum or 0)
+        if number is None:
             errors[option.name] = f"Write a whole number from 0 to {option.maximum}."
-            return None
-        return int(text)
+        return number
     return raw if option.kind == "textarea" else text
+
+
+def _whole_number(text: str, low: int, high: int) -> int | None:
+    """``text`` as a whole number from ``low`` to ``high``, or None. At most MAX_DIGITS
+    digits are read, as on the command line: Python refuses to read a number of more than
+    4,300 digits, and a 5,000-digit field was a bare "Internal Server Error"."""
+    if not text.isdecimal() or len(text) > MAX_DIGITS:
+        return None
+    value = int(text)
+    return value if low <= value <= high else None
 
 
 def _dose_spec(exercise_id: str, values: dict[str, str], default: Dose, pack: Pack,
@@ -307,10 +317,11 @@ def _dose_spec(exercise_id: str, values: dict[str, str], default: Dose, pack: Pa
         if not text:
             continue
         low, high = dose_limits(dose_field)
-        if not text.isdecimal() or not low <= int(text) <= high:
+        value = _whole_number(text, low, high)
+        if value is None:
             errors[name] = f"Write a whole number from {low} to {high}."
         else:
-            number[dose_field] = int(text)
+            number[dose_field] = value
     side = values[dose_name("side", exercise_id)].strip()
     if side and side not in {value for value, _ in SIDES}:
         errors[dose_name("side", exercise_id)] = "Choose a side from the list."
