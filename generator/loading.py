@@ -432,6 +432,13 @@ def check_preset(path: Path, pack: Pack) -> tuple[Preset | None, list[Problem]]:
             if isinstance(entry, PresetExercise):
                 location = (*location, "id")
             problems.append(doc.problem(location, unknown_id_message(exercise_id, pack)))
+        elif isinstance(entry, PresetExercise):
+            unprintable = pack.exercise(exercise_id).dose.merged(entry.changes()).unprintable()
+            if unprintable is not None:
+                field, why = unprintable
+                given = field if field in entry.changes() else "id"
+                problems.append(doc.problem(("exercises", index, given),
+                                            f"with the pack's dose of {exercise_id}: {why}"))
     return (None if problems else preset), problems
 
 

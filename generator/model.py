@@ -60,6 +60,27 @@ class Dose(Record):
         """This dose with the fields named in ``changes`` set to their values (None clears)."""
         return self.model_copy(update=changes)
 
+    def unprintable(self) -> tuple[str, str] | None:
+        """(field, why) when this dose, as a card's whole dose, tells a patient nothing to
+        do: neither repetitions nor a hold, or sets with no repetitions (printed as
+        "3 times"); None when it is whole. (A preset entry's fields are changes, checked
+        once merged with the pack's.)"""
+        if self.reps is None and self.hold_seconds is None:
+            return "reps", ("no repetitions (reps) and no hold (hold_seconds): the card would "
+                            "print no dose; give one of them")
+        if self.sets is not None and self.reps is None:
+            return "sets", ("sets with no repetitions (reps) would print as a number of times; "
+                            "give reps with sets, or leave sets out")
+        return None
+
+
+def _whole(dose: Dose) -> Dose:
+    """An exercise's own dose, which a card prints whole (see Dose.unprintable)."""
+    unprintable = dose.unprintable()
+    if unprintable is not None:
+        raise ValueError(f"{unprintable[0]}: {unprintable[1]}")
+    return dose
+
 
 @record
 class Exercise(Record):
@@ -70,7 +91,7 @@ class Exercise(Record):
     kind: Literal["stretch", "strengthen"]
     start_position: Text
     steps: tuple[Text, ...] = field(metadata={"min_length": 1, "max_length": MAX_STEPS})
-    dose: Dose
+    dose: Annotated[Dose, Rule(after=_whole)]
     benefit: Text
     caution: Text
     areas: tuple[ShortText, ...] = field(metadata=_about(

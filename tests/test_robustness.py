@@ -697,6 +697,19 @@ CASES: dict[str, Case] = {
     "omit-safety": Case(build_with("--omit", "red-flags"), 2,
                         "'red-flags' cannot be left out: every handout keeps the exercises"),
     "omit-unknown": Case(build_with("--omit", "nope"), 2, "no section 'nope'; the sections are"),
+    "preset-dose-cleared": Case(user_file(
+        "none.yaml", "name: None\ndescription: d\nexercises:\n  - id: cobra\n    reps: null\n"
+        "    hold_seconds: null\n", "build", "--preset", "{folder}/none.yaml", "-o", "{folder}/out.pdf"),
+        1, "none.yaml:5:5: exercises.0.reps: with the pack's dose of cobra: no repetitions (reps) "
+           "and no hold (hold_seconds): the card would print no dose"),
+    "preset-sets-without-reps": Case(user_file(
+        "sets.yaml", "name: Sets\ndescription: d\nexercises:\n  - id: cobra\n    sets: 3\n"
+        "    reps: null\n", "build", "--preset", "{folder}/sets.yaml", "-o", "{folder}/out.pdf"),
+        1, "sets.yaml:5:5: exercises.0.sets: with the pack's dose of cobra: sets with no "
+           "repetitions (reps) would print as a number of times"),
+    "pack-dose-empty": Case(pack_edit("exercises/cobra.yaml", "  hold_seconds: 5\n  reps: 5\n"
+                                      "  times_per_day: 1\n  days_per_week: 4\n", "  {}\n"), 1,
+                            "cobra.yaml:12:1: dose: reps: no repetitions (reps) and no hold"),
     "preset-omit-safety": Case(user_file(
         "short.yaml", "name: Short\ndescription: d\nexercises: [cobra]\nomit: [safety]\n",
         "build", "--preset", "{folder}/short.yaml", "-o", "{folder}/out.pdf"), 1,
