@@ -26,6 +26,7 @@ import sys
 import threading
 import traceback
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
@@ -150,6 +151,26 @@ def collect(outcomes: Iterable[Outcome], rows: Sequence[Row], failures: Sequence
     not_run = tuple(row.line for row in rows if row.line not in done) if interrupted else ()
     return Report(built, tuple(notes), tuple(sorted(failed, key=lambda o: o.line)),
                   interrupted, not_run)
+
+
+@contextmanager
+def stopped_by_signals() -> Iterator[None]:
+    """SIGINT and SIGTERM raise :class:`Interrupted` here, while the pack is loaded and the
+    rows are read and checked (before :func:`run_batch` sets its own handlers): Ctrl-C was
+    Click's "Aborted!" with exit 1 (a failed row's status), SIGTERM a silent kill."""
+    if threading.current_thread() is not threading.main_thread():
+        yield  # a web handler's thread: signals belong to the main thread
+        return
+
+    def interrupt(signal_number: int, frame: FrameType | None) -> None:
+        raise Interrupted(signal_number)
+
+    previous = {number: signal.signal(number, interrupt) for number in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
 
 
 class Interrupted(BaseException):

@@ -318,18 +318,24 @@ def batch(csv_file: Path, output_dir: Path, jobs: int | None, data_dir: Path | N
     sections), brief (yes/no). A bad row is reported with its line and column, and the
     other rows are still built; the exit status is 1 if any row failed.
     """
-    from .batch import collect, default_jobs, read_rows, run_batch
+    from .batch import Interrupted, collect, default_jobs, read_rows, run_batch, stopped_by_signals
     from .build import BuildOptions, Resources
     from .images import print_ready
     from .prescription import PatientDetails
 
-    resources = Resources.load(data_dir, templates_dir, language)  # a bad pack stops before any row
-    if logo is not None:
-        print_ready(logo)  # a bad logo stops before any row, not once per row
-    base = BuildOptions(language=language,
-                        details=PatientDetails(clinician=clinician, clinic=clinic,
-                                               contact=contact, logo=logo))
-    rows, failures = read_rows(csv_file, base, output_dir, resources)
+    try:
+        with stopped_by_signals():
+            resources = Resources.load(data_dir, templates_dir, language)  # a bad pack stops before any row
+            if logo is not None:
+                print_ready(logo)  # a bad logo stops before any row, not once per row
+            base = BuildOptions(language=language,
+                                details=PatientDetails(clinician=clinician, clinic=clinic,
+                                                       contact=contact, logo=logo))
+            rows, failures = read_rows(csv_file, base, output_dir, resources)
+    except Interrupted as stop:
+        click.echo(f"interrupted ({stop}) while the rows were checked: built 0, not run: "
+                   f"every row (in {output_dir})")
+        sys.exit(128 + stop.signal_number)
     workers = min(jobs or default_jobs(), max(1, len(rows)))
     outcomes = run_batch(rows, resources, workers, overwrite)
     with click.progressbar(outcomes, length=len(rows), label="Building", file=sys.stderr,

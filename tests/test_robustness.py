@@ -405,6 +405,28 @@ def batch_signalled(number: int) -> Callable[[list[str], Path], tuple[int, str]]
     return run
 
 
+def signalled_while_checking(number: int) -> Callable[[list[str], Path], tuple[int, str]]:
+    """Run a batch as a process that signals itself while its rows are read and checked
+    (an outside attacker's Ctrl-C there was "Aborted!", exit 1; SIGTERM a silent kill)."""
+    def run(args: list[str], folder: Path) -> tuple[int, str]:
+        (folder / "day.csv").write_text("patient,date\nAnn,2026-11-24\n", encoding="utf-8")
+        script = ("import os, time, generator.batch as batch\n"
+                  "read_rows = batch.read_rows\n"
+                  "def checking(*args, **kwargs):\n"
+                  f"    os.kill(os.getpid(), {int(number)})\n"
+                  "    time.sleep(1)\n"
+                  "    return read_rows(*args, **kwargs)\n"
+                  "batch.read_rows = checking\n"
+                  "from generator.cli import main\n"
+                  "main()\n")
+        process = subprocess.run(
+            [sys.executable, "-c", script, "batch", str(folder / "day.csv"), "-o", str(folder / "out")],
+            capture_output=True, text=True, cwd=folder, timeout=60)
+        assert "Traceback" not in process.stderr and not (folder / "out").exists()
+        return process.returncode, process.stdout + process.stderr
+    return run
+
+
 def no_args(folder: Path) -> list[str]:
     return []
 
@@ -811,6 +833,12 @@ CASES: dict[str, Case] = {
                           run=batch_signalled(signal.SIGTERM)),
     "batch-sigint": Case(no_args, 130, "interrupted (SIGINT)",
                          run=batch_signalled(signal.SIGINT)),
+    "batch-sigterm-while-checking": Case(
+        no_args, 143, "interrupted (SIGTERM) while the rows were checked: built 0, not run: every row",
+        run=signalled_while_checking(signal.SIGTERM)),
+    "batch-sigint-while-checking": Case(
+        no_args, 130, "interrupted (SIGINT) while the rows were checked: built 0, not run: every row",
+        run=signalled_while_checking(signal.SIGINT)),
     # shared folders are data, not code
     "template-sandbox": Case(template_override(
         "{{ cycler.__init__.__globals__.os.popen('id').read() }}"), 1, "is unsafe"),
