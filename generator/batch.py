@@ -26,9 +26,9 @@ import sys
 import threading
 import traceback
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePath
 from types import FrameType
@@ -165,7 +165,8 @@ def stopped_by_signals() -> Iterator[None]:
     def interrupt(signal_number: int, frame: FrameType | None) -> None:
         raise Interrupted(signal_number)
 
-    previous = {number: signal.signal(number, interrupt) for number in (signal.SIGINT, signal.SIGTERM)}
+    previous = {number: signal.signal(number, interrupt)
+                for number in (signal.SIGINT, signal.SIGTERM)}
     try:
         yield
     finally:
@@ -288,8 +289,8 @@ def _columns(header: list[str], path: Path, line: int) -> list[str]:
         if any(set(name.split(separator)) & {*REQUIRED, *OPTIONAL} for name in unknown
                if separator in name):
             named_separator = "';'" if separator == ";" else "tabs"
-            raise UserError(f"the columns are separated by {named_separator}, not commas; save the "
-                            "CSV with commas (a spreadsheet's \"CSV UTF-8\", comma-"
+            raise UserError(f"the columns are separated by {named_separator}, not commas; "
+                            "save the CSV with commas (a spreadsheet's \"CSV UTF-8\", comma-"
                             "delimited)", path=path, line=line)
     if unknown:
         raise UserError(f"unknown column{'s' if len(unknown) > 1 else ''} "

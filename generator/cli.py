@@ -318,16 +318,18 @@ def batch(csv_file: Path, output_dir: Path, jobs: int | None, data_dir: Path | N
     sections), brief (yes/no). A bad row is reported with its line and column, and the
     other rows are still built; the exit status is 1 if any row failed.
     """
-    from .batch import Interrupted, collect, default_jobs, read_rows, run_batch, stopped_by_signals
+    from .batch import (Interrupted, collect, default_jobs, read_rows, run_batch,
+                        stopped_by_signals)
     from .build import BuildOptions, Resources
     from .images import print_ready
     from .prescription import PatientDetails
 
     try:
         with stopped_by_signals():
-            resources = Resources.load(data_dir, templates_dir, language)  # a bad pack stops before any row
+            # A bad pack or logo stops before any row (not once per row).
+            resources = Resources.load(data_dir, templates_dir, language)
             if logo is not None:
-                print_ready(logo)  # a bad logo stops before any row, not once per row
+                print_ready(logo)
             base = BuildOptions(language=language,
                                 details=PatientDetails(clinician=clinician, clinic=clinic,
                                                        contact=contact, logo=logo))
