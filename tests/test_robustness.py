@@ -1040,6 +1040,14 @@ CASES: dict[str, Case] = {
     "font-truncated": Case(truncated_font, 1, "a damaged or truncated TrueType file"),
     "styles-size-zero": Case(own_styles("    size: 12\n", "    size: 0\n"), 1,
                              "paragraph.body.size: 0 is out of range; use a number from 12 to 72"),
+    "styles-new-style-without-size": Case(own_file("styles.yaml", "paragraph:\n  tiny: {font: regular}\n"), 1,
+                                          "styles.yaml:2:3: paragraph.tiny: no size, from the style "
+                                          "or a parent: give it a size (12 pt or more)"),
+    "styles-parent-a-list": Case(own_file("styles.yaml", "paragraph:\n  small:\n    parent: [body]\n"), 1,
+                                 "styles.yaml:3:5: paragraph.small.parent: no paragraph style ['body']"),
+    "styles-parent-loop": Case(own_file("styles.yaml", "paragraph:\n  a: {parent: b, size: 12, leading: 14}\n"
+                                        "  b: {parent: a}\n"), 1,
+                               "styles.yaml:3:7: paragraph.b.parent: the parents run in a loop (a -> b -> a)"),
     "styles-small-text": Case(own_file("styles.yaml", "paragraph:\n  body: {size: 7, leading: 9}\n"), 1,
                               "paragraph.body.size: 7 is out of range; use a number from 12 to 72"),
     "styles-margin": Case(own_styles("margin_left: 18 ", "margin_left: 200 "), 1,

@@ -74,17 +74,18 @@ def style_problems(data: Mapping[str, Any], bundled: Mapping[str, Any] | None = 
                 if not _is_number(value) or value < 0:
                     problems.append((where, f"{value!r} is not a size in points"))
             elif key == "colour":
-                if value not in colours:
+                if not isinstance(value, str) or value not in colours:
                     problems.append((where, f"no colour {value!r} in colours"))
             elif key == "parent":
-                if value not in paragraphs:
+                if not isinstance(value, str) or value not in paragraphs:
                     problems.append((where, f"no paragraph style {value!r}"))
             elif key in _PARAGRAPH_CHOICES:
-                if value not in _PARAGRAPH_CHOICES[key]:
+                if not isinstance(value, (str, int, float)) or value not in _PARAGRAPH_CHOICES[key]:
                     choices = ", ".join(str(c).lower() for c in _PARAGRAPH_CHOICES[key])
                     problems.append((where, f"{value!r}: use one of {choices}"))
             else:
                 problems.append((where, "unknown setting"))
+    problems += _unsized(paragraphs)
     problems += _overprinting(paragraphs)
     problems += _large_print_overprinting(paragraphs, data.get("large_print"))
     figure = data.get("figure")
@@ -172,6 +173,35 @@ def _unknown_sections(data: Mapping[str, Any], bundled: Mapping[str, Any]
     return problems
 
 
+def _unsized(paragraphs: Mapping[str, Any]) -> list[tuple[Location, str]]:
+    """Paragraph styles whose ``parent`` chain runs in a loop, or that get no size or no
+    leading from it: a style added with neither printed its text at 0 pt (an outside
+    attacker emptied the red box so, exit 0)."""
+    problems: list[tuple[Location, str]] = []
+    for name, spec in paragraphs.items():
+        if not isinstance(spec, Mapping):
+            continue
+        chain = [name]
+        while isinstance(spec, Mapping) and isinstance(spec.get("parent"), str) \
+                and spec["parent"] in paragraphs:
+            if spec["parent"] in chain:
+                problems.append((("paragraph", chain[-1], "parent"),
+                                 f"the parents run in a loop ({' -> '.join([*chain, spec['parent']])})"))
+                break
+            chain.append(spec["parent"])
+            spec = paragraphs[spec["parent"]]
+        else:
+            if isinstance(spec, Mapping) and spec.get("parent") is not None:
+                continue  # a parent that is not a style: reported as such above
+            given = {key for style in chain if isinstance(paragraphs[style], Mapping)
+                     for key in paragraphs[style]}
+            for key in ("size", "leading"):
+                if key not in given:
+                    problems.append((("paragraph", name), f"no {key}, from the style or a parent: "
+                                     f"give it a {key} (12 pt or more), or a parent such as body"))
+    return problems
+
+
 def _overprinting(paragraphs: Mapping[str, Any]) -> list[tuple[Location, str]]:
     """Paragraph styles whose leading is less than their size: their lines print over each
     other (the red box's too). Sizes and leadings come through ``parent`` as they are built."""
@@ -184,7 +214,8 @@ def _overprinting(paragraphs: Mapping[str, Any]) -> list[tuple[Location, str]]:
                 return None
             if key in spec:
                 return spec[key]
-            name = spec.get("parent", "")
+            parent = spec.get("parent", "")
+            name = parent if isinstance(parent, str) else ""
         return None
 
     problems = []
@@ -261,7 +292,10 @@ def _text_colour(style: str, paragraphs: Mapping[str, Any]) -> str:
         spec = paragraphs[style]
         if "colour" in spec:
             return str(spec["colour"])
-        style = spec.get("parent")
+        parent = spec.get("parent")
+        if not isinstance(parent, str):
+            break
+        style = parent
     return "ink"
 
 
