@@ -194,7 +194,11 @@ def list_exercises(data_dir: Path | None, language: str | None) -> None:
     pack = load_pack(data_dir or default_pack(), language=language)
     width = max(len(exercise.id) for exercise in pack.exercises)
     for exercise in pack.exercises:
-        click.echo(f"{exercise.id:<{width}}  {exercise.name}  ({exercise.kind})")
+        # A shared pack's name is printed, not obeyed: a control character (an escape that
+        # clears the screen or retitles the window) is shown as its code. Build refuses it.
+        name = "".join(char if char.isprintable() else f"\\u{ord(char):04x}"
+                       for char in exercise.name)
+        click.echo(f"{exercise.id:<{width}}  {name}  ({exercise.kind})")
 
 
 @main.command()

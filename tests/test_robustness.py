@@ -427,6 +427,13 @@ def signalled_while_checking(number: int) -> Callable[[list[str], Path], tuple[i
     return run
 
 
+def listed_with_escapes(folder: Path) -> list[str]:
+    """``handout list`` of a pack whose cobra is named with terminal escapes."""
+    pack = copy_pack(folder)
+    edit(pack / "exercises" / "cobra.yaml", "name: Cobra", 'name: "Cobra\\e[2J\\e]0;pwned\\a"')
+    return ["list", "--data", str(pack)]
+
+
 def no_args(folder: Path) -> list[str]:
     return []
 
@@ -840,6 +847,8 @@ CASES: dict[str, Case] = {
         no_args, 130, "interrupted (SIGINT) while the rows were checked: built 0, not run: every row",
         run=signalled_while_checking(signal.SIGINT)),
     # shared folders are data, not code
+    "list-terminal-escapes": Case(listed_with_escapes, 0, "Cobra\\u001b[2J\\u001b]0;pwned\\u0007  (stretch)",
+                                  written=""),
     "template-sandbox": Case(template_override(
         "{{ cycler.__init__.__globals__.os.popen('id').read() }}"), 1, "is unsafe"),
     "template-unsafe-attribute-printed": Case(template_override("{{ namespace.__init__ }}"), 1,
