@@ -28,7 +28,7 @@ LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(-[A-Z]{2})?$")
 # Fields that only the base pack gives: ids, order, doses, drawings, files, versions.
 BASE_ONLY_PACK = ("id", "exercises", "font", "version")
 BASE_ONLY_EXERCISE = ("kind", "dose", "figure", "image")
-BASE_ONLY_PRESET = ("weeks", "language")
+BASE_ONLY_PRESET = ("weeks", "language", "brief", "omit")  # what prints is the same in every language
 # Fields inside the pack's mappings and lists that only the base gives: the pain scale's
 # bands (one drawn scale in every language) and where each section is printed.
 BASE_ONLY_NESTED: dict[str, tuple[str, ...]] = {"pain_guide": ("green_max", "amber_max"),

@@ -464,6 +464,13 @@ def _translated_preset(doc: YamlDocument, path: Path, pack: Pack,
     if notes:
         text_base["exercises"] = notes
     merged = _overlaid(text_base, translation, folder, BASE_ONLY_PRESET, (), problems)
+    # A null would drop the base's text in this language only (the preset's notes, a
+    # warning in an exercise's note): a translation gives text where the base does.
+    empty = "is empty, but the base preset has text here: translate it"
+    for key, value in translation.data.items():
+        if value is None and text_base.get(key) is not None:
+            problems.append(translation.problem((key,), empty))
+    base_notes = {entry["id"]: entry["note"] for entry in notes if isinstance(entry.get("id"), str)}
     entries = translation.data.get("exercises") or []
     for index, entry in enumerate(entries if isinstance(entries, list) else []):
         for key in (entry if isinstance(entry, dict) else {}):
@@ -471,6 +478,9 @@ def _translated_preset(doc: YamlDocument, path: Path, pack: Pack,
                 problems.append(translation.problem(("exercises", index, key), (
                     "comes from the base preset and is the same in every language: "
                     "remove it here")))
+            elif key == "note" and entry["note"] is None \
+                    and base_notes.get(entry.get("id")) is not None:
+                problems.append(translation.problem(("exercises", index, "note"), empty))
     translated_notes = {entry.get("id"): entry.get("note")
                         for entry in entries if isinstance(entry, dict)}
     merged["exercises"] = [

@@ -427,6 +427,15 @@ def signalled_while_checking(number: int) -> Callable[[list[str], Path], tuple[i
     return run
 
 
+def validated_edit(file: str, old: str, new: str) -> Callable[[Path], list[str]]:
+    """``handout validate`` of a copied pack with one file edited."""
+    def setup(folder: Path) -> list[str]:
+        pack = copy_pack(folder)
+        edit(pack / file, old, new)
+        return ["validate", "--data", str(pack)]
+    return setup
+
+
 def listed_with_escapes(folder: Path) -> list[str]:
     """``handout list`` of a pack whose cobra is named with terminal escapes."""
     pack = copy_pack(folder)
@@ -847,6 +856,15 @@ CASES: dict[str, Case] = {
         no_args, 130, "interrupted (SIGINT) while the rows were checked: built 0, not run: every row",
         run=signalled_while_checking(signal.SIGINT)),
     # shared folders are data, not code
+    "translated-preset-brief": Case(validated_edit(
+        "sv/presets/gentle-start.yaml", "lagt sig kan du fråga din fysioterapeut eller läkare om "
+        "styrkeövningarna.\n", "lagt sig kan du fråga din fysioterapeut eller läkare om "
+        "styrkeövningarna.\nbrief: true\n"), 1,
+        "gentle-start.yaml:17:1: brief: comes from the base pack and is the same in every language"),
+    "translated-preset-note-null": Case(validated_edit(
+        "sv/presets/gentle-start.yaml", "    note: Gör den lättare varianten om smärtan i benet blir "
+        "värre. Eller hoppa över övningen.", "    note: null"), 1,
+        "gentle-start.yaml:13:5: exercises.3.note: is empty, but the base preset has text here"),
     "list-terminal-escapes": Case(listed_with_escapes, 0, "Cobra\\u001b[2J\\u001b]0;pwned\\u0007  (stretch)",
                                   written=""),
     "template-sandbox": Case(template_override(
