@@ -439,7 +439,19 @@ def check_preset(path: Path, pack: Pack) -> tuple[Preset | None, list[Problem]]:
                 given = field if field in entry.changes() else "id"
                 problems.append(doc.problem(("exercises", index, given),
                                             f"with the pack's dose of {exercise_id}: {why}"))
+    problems += _preset_print_problems(doc, pack)
     return (None if problems else preset), problems
+
+
+def _preset_print_problems(doc: YamlDocument, pack: Pack) -> list[Problem]:
+    """The preset's text that the pack's font cannot print, at its line: validate passed
+    notes of only invisible marks, which a build then refused naming no file."""
+    from .fonts import register_fonts
+    from .text_check import unprintable_texts
+
+    fonts = register_fonts(pack.font)  # the pack is loaded: its font registers
+    return [doc.problem(location, message)
+            for location, message in unprintable_texts(_strings(doc.data, ()), fonts)]
 
 
 def _translated_preset(doc: YamlDocument, path: Path, pack: Pack,

@@ -748,6 +748,11 @@ CASES: dict[str, Case] = {
     "pack-dose-empty": Case(pack_edit("exercises/cobra.yaml", "  hold_seconds: 5\n  reps: 5\n"
                                       "  times_per_day: 1\n  days_per_week: 4\n", "  {}\n"), 1,
                             "cobra.yaml:12:1: dose: reps: no repetitions (reps) and no hold"),
+    "preset-invisible-notes": Case(user_file(
+        "inv.yaml", 'name: Inv\ndescription: d\nexercises: [cobra]\nnotes: "\\u200b\\u00ad"\n',
+        "build", "--preset", "{folder}/inv.yaml", "-o", "{folder}/out.pdf"), 1,
+        "inv.yaml:4:1: notes: has no visible characters (only spaces, joiners or other invisible "
+        "marks): it would print as a blank"),
     "preset-omit-safety": Case(user_file(
         "short.yaml", "name: Short\ndescription: d\nexercises: [cobra]\nomit: [safety]\n",
         "build", "--preset", "{folder}/short.yaml", "-o", "{folder}/out.pdf"), 1,
