@@ -220,9 +220,15 @@ class Templates:
                         f"the translation must use the placeholders {_placeholders(key)}, not "
                         f"{_placeholders(text)} (each as often as the English text, in its "
                         "order)")))
-                elif _stray_percent(text):
+                elif (isinstance(value, dict) or _placeholders(key)) and _stray_percent(text):
+                    # Filled in with % formatting: a percent sign is written %%.
                     problems.append(doc.problem(
                         location, "a % that is not a placeholder; write a percent sign as %%"))
+                elif not isinstance(value, dict) and not _placeholders(key) and "%%" in text:
+                    # Printed as it is (nothing to fill in): %% would print as two.
+                    problems.append(doc.problem(
+                        location, "%% prints as two percent signs here (the message has no "
+                                  "placeholders): write one %"))
             catalog[key] = ({str(k): str(v) for k, v in value.items()}
                             if isinstance(value, dict) else str(value))
         return catalog, problems

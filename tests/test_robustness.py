@@ -1095,6 +1095,10 @@ CASES: dict[str, Case] = {
                                               '"Page %(page)s of %(pages)s": '
                                               '"Page %(page)s of %(pages)s, 100%"\n'), 1,
                                      "a % that is not a placeholder; write a percent sign as %%"),
+    "translation-double-percent-plain": Case(own_file("messages/en.yaml",
+                                                      '"Stay safe": "Stay 100%% safe"\n'), 1,
+                                             "%% prints as two percent signs here (the message has "
+                                             "no placeholders): write one %"),
     "unlisted-exercise-file": Case(unlisted_exercise, 0,
                                    "side-plank.yaml: not listed under 'exercises:' in pack.yaml",
                                    written=""),

@@ -166,3 +166,13 @@ def test_a_folder_s_broken_template_is_named_at_its_own_file(tmp_path: Path) -> 
     assert [(p.path, p.line) for p in problems] == [(tmp_path / "faq.xml.j2", 2),
                                                     (tmp_path / "title.xml.j2", None)]
     assert "nested too deeply" in problems[1].message
+
+
+def test_a_percent_sign_in_a_message_with_nothing_to_fill_in_prints_once(tmp_path: Path) -> None:
+    (tmp_path / "messages").mkdir()
+    (tmp_path / "messages" / "en.yaml").write_text('"Stay safe": "Stay 100% safe"\n', encoding="utf-8")
+    templates = Templates(tmp_path)
+    assert templates.catalog("en")[1] == []
+    own = Resources.load(default_pack(), tmp_path)
+    story = render_story(own, own.prescribe(BuildOptions(date=dt.date(2026, 11, 24))))
+    assert "Stay 100% safe" in story and "100%%" not in story
