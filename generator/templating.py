@@ -174,19 +174,38 @@ class Templates:
             raise UserError.from_problems(problems)
         return Translator(language, catalog)
 
+    def catalog_paths(self, language: str) -> list[Path]:
+        """Each folder's ``messages/<tag>.yaml`` or else ``messages/<language>.yaml``, the
+        user's folder first."""
+        paths = []
+        for folder in self.folders:
+            for code in dict.fromkeys((language, language.split("-")[0])):
+                path = folder / "messages" / f"{code}.yaml"
+                if path.exists() or path.is_symlink():  # as find(): a FIFO is not skipped
+                    paths.append(path)
+                    break
+        return paths
+
     def catalog_path(self, language: str) -> Path | None:
         """The first ``messages/<tag>.yaml`` or ``messages/<language>.yaml`` found."""
-        for code in dict.fromkeys((language, language.split("-")[0])):
-            path = self.find(f"messages/{code}.yaml")
-            if path is not None:
-                return path
-        return None
+        paths = self.catalog_paths(language)
+        return paths[0] if paths else None
 
     def catalog(self, language: str) -> tuple[dict[str, Entry], list[Problem]]:
-        """A language's catalog and every problem in it, each at its file and line."""
-        path = self.catalog_path(language)
-        if path is None:
-            return {}, []
+        """A language's catalog and every problem in it, each at its file and line: a
+        folder's file over the bundled one, message by message, as styles.yaml is (a file of
+        one changed sentence left every other Swedish heading in English, "Get help
+        urgently" among them)."""
+        catalog: dict[str, Entry] = {}
+        problems: list[Problem] = []
+        for path in reversed(self.catalog_paths(language)):
+            entries, found = self._catalog_file(path, language)
+            catalog.update(entries)
+            problems += found
+        return catalog, problems
+
+    def _catalog_file(self, path: Path, language: str) -> tuple[dict[str, Entry], list[Problem]]:
+        """One catalog file's entries and problems."""
         if not any(is_inside(path, folder) for folder in self.folders):
             return {}, [Problem("lies outside its template folder (a symbolic link?)", path)]
         doc, problems = read_yaml(path)

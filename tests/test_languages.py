@@ -353,9 +353,13 @@ def broken_copy(tmp_path: Path) -> tuple[Path, Path]:
     templates = tmp_path / "templates"
     (templates / "messages").mkdir(parents=True)
     catalog = (bundled("templates") / "messages" / "sv.yaml").read_text(encoding="utf-8")
-    catalog = catalog.replace('"Stay safe": "Träna säkert"\n', "")
     catalog = catalog.replace('"Vecka %(num)s"', '"Vecka %(nummer)s"')
     (templates / "messages" / "sv.yaml").write_text(catalog, encoding="utf-8")
+    # A message no catalog has (the folder's file cascades over the bundled one, so a
+    # message left out of it is still translated there).
+    notes = (bundled("templates") / "notes.xml.j2").read_text(encoding="utf-8")
+    (templates / "notes.xml.j2").write_text(notes.replace("_('Notes for you:')", "_('Your notes:')"),
+                                            encoding="utf-8")
     return pack_dir, templates
 
 
@@ -366,7 +370,7 @@ def test_validate_lang_reports_every_gap_with_file_and_line(broken_copy: tuple[P
     assert result.exit_code == 1
     lines = result.output.splitlines()
     catalog = templates / "messages" / "sv.yaml"
-    stay_safe = next(m for m in Templates().messages() if m.text == "Stay safe")  # first use
+    own_message = next(m for m in Templates(templates).messages() if m.text == "Your notes:")
     clamshell = pack_dir / "sv" / "exercises" / "clamshell.yaml"
     kind_line = clamshell.read_text(encoding="utf-8").splitlines().index("kind: stretch") + 1
     expected = [
@@ -376,7 +380,7 @@ def test_validate_lang_reports_every_gap_with_file_and_line(broken_copy: tuple[P
         "language: remove it here",
         f"{clamshell}:1:1: feel: not translated",
         "is 'feal' a misspelling?",
-        f"{stay_safe.path}:{stay_safe.line}: untranslated message 'Stay safe'",
+        f"{own_message.path}:{own_message.line}: untranslated message 'Your notes:'",
         f"{catalog}:",  # the placeholder, at its line
     ]
     for start in expected:

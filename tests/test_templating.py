@@ -176,3 +176,11 @@ def test_a_percent_sign_in_a_message_with_nothing_to_fill_in_prints_once(tmp_pat
     own = Resources.load(default_pack(), tmp_path)
     story = render_story(own, own.prescribe(BuildOptions(date=dt.date(2026, 11, 24))))
     assert "Stay 100% safe" in story and "100%%" not in story
+
+
+def test_a_folder_s_catalog_is_laid_over_the_bundled_one(tmp_path: Path) -> None:
+    (tmp_path / "messages").mkdir()
+    (tmp_path / "messages" / "sv.yaml").write_text('"Stay safe": "Var försiktig"\n', encoding="utf-8")
+    swedish = Templates(tmp_path).translator("sv")
+    assert swedish.gettext("Stay safe") == "Var försiktig"  # the folder's
+    assert swedish.gettext("Get help urgently") == "Sök vård direkt"  # the bundled file's, not English
