@@ -8,6 +8,7 @@ worst input within them still builds in seconds.
 # Text
 MAX_TEXT = 5_000         # characters in any text field of a pack
 MAX_SHORT = 300          # characters in a name, a title, a personal field
+MAX_EXERCISE_NAME = 80   # an exercise's name: its card's title, kept whole on one page in large print
 MAX_NOTES = 60_000       # characters of --notes: room for a 5,000-word note
 MAX_NOTE_PARAGRAPHS = 200  # paragraphs (blank-line separated) in --notes or a preset's notes
 MAX_PACK_TEXT = 150_000  # characters of text in a whole pack, exercises included

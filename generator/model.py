@@ -17,8 +17,9 @@ from typing import Annotated, Any, Literal
 from .errors import UsageError
 from .figures.spec import FigureSpec
 from .languages import language_code
-from .limits import (MAX_AREAS, MAX_EXERCISES, MAX_ITEMS, MAX_KEYWORDS, MAX_PARAGRAPHS,
-                     MAX_POINTS, MAX_SECTIONS, MAX_SHORT, MAX_STEPS, MAX_TEXT, MAX_WEEKS)
+from .limits import (MAX_AREAS, MAX_EXERCISE_NAME, MAX_EXERCISES, MAX_ITEMS, MAX_KEYWORDS,
+                     MAX_PARAGRAPHS, MAX_POINTS, MAX_SECTIONS, MAX_SHORT, MAX_STEPS, MAX_TEXT,
+                     MAX_WEEKS)
 from .rules import Record, Rule, Tagged, record, repeated
 from .sections import check_omit
 
@@ -87,7 +88,9 @@ class Exercise(Record):
     """One exercise card."""
 
     id: ExerciseId
-    name: ShortText
+    # At 200 characters the title took four lines and split the large-print card (an
+    # outside attacker); 80 is about two lines of the card's title.
+    name: Annotated[str, Rule(strip_whitespace=True, min_length=1, max_length=MAX_EXERCISE_NAME)]
     kind: Literal["stretch", "strengthen"]
     start_position: Text
     steps: tuple[Text, ...] = field(metadata={"min_length": 1, "max_length": MAX_STEPS})

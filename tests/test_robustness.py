@@ -735,6 +735,9 @@ CASES: dict[str, Case] = {
     "omit-safety": Case(build_with("--omit", "red-flags"), 2,
                         "'red-flags' cannot be left out: every handout keeps the exercises"),
     "omit-unknown": Case(build_with("--omit", "nope"), 2, "no section 'nope'; the sections are"),
+    "exercise-name-too-long": Case(pack_edit("exercises/piriformis.yaml", "name: Piriformis stretch (figure 4)",
+                                             "name: " + "Piriformis stretch " * 10), 1,
+                                   "piriformis.yaml:2:1: name: String should have at most 80 characters"),
     "preset-dose-cleared": Case(user_file(
         "none.yaml", "name: None\ndescription: d\nexercises:\n  - id: cobra\n    reps: null\n"
         "    hold_seconds: null\n", "build", "--preset", "{folder}/none.yaml", "-o", "{folder}/out.pdf"),
