@@ -15,7 +15,7 @@ from .errors import UserError
 from .fonts import FontFamily, register_fonts
 from .i18n import Translator
 from .languages import primary, region_note
-from .loading import find_preset, load_pack, load_preset, preset_language
+from .loading import check_preset_language, find_preset, load_pack, load_preset, preset_language
 from .model import Pack, Preset
 from .naming import alternatives, default_output
 from .prescription import BuildOptions, PageSize, Prescription, prescribe, printed_texts
@@ -153,7 +153,12 @@ def language_of(options: BuildOptions, data_dir: Path | None = None) -> str | No
     ``data_dir``: the pack folder a preset name is looked up in (the bundled one if None)."""
     if options.language or not options.preset:
         return options.language
-    return preset_language(find_preset(data_dir or default_pack(), options.preset))
+    directory = data_dir or default_pack()
+    path = find_preset(directory, options.preset)
+    language = preset_language(path)
+    if language is not None:
+        check_preset_language(path, directory, language)
+    return language
 
 
 def typeset(story_xml: str, resources: Resources, prescription: Prescription,

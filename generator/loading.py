@@ -392,6 +392,21 @@ def preset_language(path: Path) -> str | None:
     return language if isinstance(language, str) else None
 
 
+def check_preset_language(path: Path, directory: Path, language: str) -> None:
+    """A UserError at the preset's ``language:`` line when the pack has no text in it
+    (it was reported as ``--lang``, an option nobody had typed)."""
+    pack_doc, _ = read_yaml(directory / "pack.yaml")
+    base = pack_doc.data.get("language", "") if pack_doc is not None and isinstance(
+        pack_doc.data, dict) else ""
+    try:
+        translation_folder(directory, str(base), language)
+    except UsageError as error:
+        doc, _ = read_yaml(path)
+        assert doc is not None  # preset_language read it
+        raise UserError.from_problems([doc.problem(("language",), error.problems[0].message)]
+                                      ) from None
+
+
 def load_preset(path: Path, pack: Pack) -> Preset:
     """Load a preset and check that every exercise it names is in the pack. A preset whose
     files have not changed since it was last checked against this pack's ids and language

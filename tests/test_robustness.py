@@ -751,6 +751,10 @@ CASES: dict[str, Case] = {
     "pack-dose-empty": Case(pack_edit("exercises/cobra.yaml", "  hold_seconds: 5\n  reps: 5\n"
                                       "  times_per_day: 1\n  days_per_week: 4\n", "  {}\n"), 1,
                             "cobra.yaml:12:1: dose: reps: no repetitions (reps) and no hold"),
+    "preset-language-missing": Case(user_file(
+        "fi.yaml", "name: L\ndescription: d\nlanguage: fi\nexercises: [cobra]\n",
+        "build", "--preset", "{folder}/fi.yaml", "-o", "{folder}/out.pdf"), 1,
+        "fi.yaml:3:1: language: the pack 'sciatica' has no text in 'fi'; its languages: en, sv"),
     "preset-invisible-notes": Case(user_file(
         "inv.yaml", 'name: Inv\ndescription: d\nexercises: [cobra]\nnotes: "\\u200b\\u00ad"\n',
         "build", "--preset", "{folder}/inv.yaml", "-o", "{folder}/out.pdf"), 1,
