@@ -115,6 +115,11 @@ def user_file(name: str, text: str, *args: str) -> Callable[[Path], list[str]]:
     return setup
 
 
+def own_preset(name: str, text: str) -> Callable[[Path], list[str]]:
+    """``handout build --preset`` with one preset file of the user's own."""
+    return user_file(name, text, "build", "--preset", "{folder}/" + name, "-o", "{folder}/out.pdf")
+
+
 def many_exercises(count: int) -> Callable[[Path], list[str]]:
     def setup(folder: Path) -> list[str]:
         pack = copy_pack(folder)
@@ -738,31 +743,28 @@ CASES: dict[str, Case] = {
     "exercise-name-too-long": Case(pack_edit("exercises/piriformis.yaml", "name: Piriformis stretch (figure 4)",
                                              "name: " + "Piriformis stretch " * 10), 1,
                                    "piriformis.yaml:2:1: name: String should have at most 80 characters"),
-    "preset-dose-cleared": Case(user_file(
+    "preset-dose-cleared": Case(own_preset(
         "none.yaml", "name: None\ndescription: d\nexercises:\n  - id: cobra\n    reps: null\n"
-        "    hold_seconds: null\n", "build", "--preset", "{folder}/none.yaml", "-o", "{folder}/out.pdf"),
+        "    hold_seconds: null\n"),
         1, "none.yaml:5:5: exercises.0.reps: with the pack's dose of cobra: no repetitions (reps) "
            "and no hold (hold_seconds): the card would print no dose"),
-    "preset-sets-without-reps": Case(user_file(
+    "preset-sets-without-reps": Case(own_preset(
         "sets.yaml", "name: Sets\ndescription: d\nexercises:\n  - id: cobra\n    sets: 3\n"
-        "    reps: null\n", "build", "--preset", "{folder}/sets.yaml", "-o", "{folder}/out.pdf"),
+        "    reps: null\n"),
         1, "sets.yaml:5:5: exercises.0.sets: with the pack's dose of cobra: sets with no "
            "repetitions (reps) would print as a number of times"),
     "pack-dose-empty": Case(pack_edit("exercises/cobra.yaml", "  hold_seconds: 5\n  reps: 5\n"
                                       "  times_per_day: 1\n  days_per_week: 4\n", "  {}\n"), 1,
                             "cobra.yaml:12:1: dose: reps: no repetitions (reps) and no hold"),
-    "preset-language-missing": Case(user_file(
-        "fi.yaml", "name: L\ndescription: d\nlanguage: fi\nexercises: [cobra]\n",
-        "build", "--preset", "{folder}/fi.yaml", "-o", "{folder}/out.pdf"), 1,
+    "preset-language-missing": Case(own_preset(
+        "fi.yaml", "name: L\ndescription: d\nlanguage: fi\nexercises: [cobra]\n"), 1,
         "fi.yaml:3:1: language: the pack 'sciatica' has no text in 'fi'; its languages: en, sv"),
-    "preset-invisible-notes": Case(user_file(
-        "inv.yaml", 'name: Inv\ndescription: d\nexercises: [cobra]\nnotes: "\\u200b\\u00ad"\n',
-        "build", "--preset", "{folder}/inv.yaml", "-o", "{folder}/out.pdf"), 1,
+    "preset-invisible-notes": Case(own_preset(
+        "inv.yaml", 'name: Inv\ndescription: d\nexercises: [cobra]\nnotes: "\\u200b\\u00ad"\n'), 1,
         "inv.yaml:4:1: notes: has no visible characters (only spaces, joiners or other invisible "
         "marks): it would print as a blank"),
-    "preset-omit-safety": Case(user_file(
-        "short.yaml", "name: Short\ndescription: d\nexercises: [cobra]\nomit: [safety]\n",
-        "build", "--preset", "{folder}/short.yaml", "-o", "{folder}/out.pdf"), 1,
+    "preset-omit-safety": Case(own_preset(
+        "short.yaml", "name: Short\ndescription: d\nexercises: [cobra]\nomit: [safety]\n"), 1,
         "short.yaml:4:1: omit: 'safety' cannot be left out"),
     "csv-omit-red-flags": Case(user_file(
         "day.csv", "patient,exercises,omit\nBo,cobra,red-flags\n",
