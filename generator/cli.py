@@ -249,13 +249,16 @@ def sections() -> None:
 
 
 @main.command()
-def schema() -> None:
-    """Print the JSON Schema of a content pack (for editors that check YAML as you type)."""
+@click.argument("kind", type=click.Choice(["pack", "exercise", "preset"]), default="pack")
+def schema(kind: str) -> None:
+    """Print the JSON Schema of a pack's file (for editors that check YAML as you type).
+
+    KIND: pack (pack.yaml, the default), exercise (exercises/ID.yaml) or preset."""
     import json
 
-    from .model import Pack
+    from .model import file_schema
 
-    click.echo(json.dumps(Pack.model_json_schema(), indent=2))
+    click.echo(json.dumps(file_schema(kind), indent=2))
 
 
 @main.command()

@@ -9,7 +9,7 @@ pack that was checked before (the disk cache) loads without pydantic.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import field
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -292,3 +292,44 @@ class Preset(Record):
         twice = repeated(ids)
         if twice:
             raise ValueError(f"exercise {twice[0]!r} is listed twice")
+
+
+def file_schema(kind: str) -> dict[str, Any]:
+    """The JSON Schema of one of a pack's files as written: ``pack`` (pack.yaml, whose
+    exercises are ids, each exercise a file of its own), ``exercise`` or ``preset``. The
+    schema of the loaded Pack held every exercise in pack.yaml: an editor checking the
+    bundled file against it found 8 errors."""
+    if kind == "exercise":
+        return Exercise.model_json_schema()
+    if kind == "preset":
+        return Preset.model_json_schema()
+    schema = Pack.model_json_schema()
+    schema["properties"]["exercises"] = {
+        **schema["properties"]["exercises"], "description": "The exercises' ids, in print order; "
+        "each is the file exercises/<id>.yaml.", "items": {"type": "string", "pattern": EXERCISE_ID}}
+    return _without_unused_definitions(schema)
+
+
+def _without_unused_definitions(schema: dict[str, Any]) -> dict[str, Any]:
+    """``schema`` with only the ``$defs`` its properties still refer to, directly or not."""
+    definitions = schema.get("$defs", {})
+
+    def referred(value: Any) -> Iterator[str]:
+        if isinstance(value, dict):
+            reference = value.get("$ref")
+            if isinstance(reference, str) and reference.startswith("#/$defs/"):
+                yield reference.removeprefix("#/$defs/")
+            for item in value.values():
+                yield from referred(item)
+        elif isinstance(value, list):
+            for item in value:
+                yield from referred(item)
+
+    used: set[str] = set()
+    waiting = list(referred({key: value for key, value in schema.items() if key != "$defs"}))
+    while waiting:
+        name = waiting.pop()
+        if name not in used and name in definitions:
+            used.add(name)
+            waiting.extend(referred(definitions[name]))
+    return {**schema, "$defs": {name: definitions[name] for name in sorted(used)}}

@@ -150,6 +150,9 @@ class Rule(Frozen):
     # Like ``after``, also given the fields of the record checked before this one.
     after_with_data: Callable[[Any, Mapping[str, Any]], Any] | None = None
     description: str | None = None
+    # A JSON type ``before`` also takes as a short form ("number": left_hip: 90 for
+    # {flex: 90}; "string": one name for a list), so an editor's check allows it too.
+    short_form: str | None = None
 
     def __get_pydantic_core_schema__(self, source: Any, handler: Any) -> Any:
         from pydantic_core import core_schema
@@ -169,13 +172,14 @@ class Rule(Frozen):
 
     def __get_pydantic_json_schema__(self, schema: Any, handler: Any) -> Any:
         described = handler(schema)
-        if "$ref" in described:
-            return described
-        if self.before is not None:  # the constraints apply to the value made from the input
-            described = {key: value for key, value in described.items()
-                         if key not in ("pattern", "minLength", "maxLength")}
-        if self.description is not None:
-            described = {**described, "description": self.description}
+        if "$ref" not in described:
+            if self.before is not None:  # the constraints apply to the value made from the input
+                described = {key: value for key, value in described.items()
+                             if key not in ("pattern", "minLength", "maxLength")}
+            if self.description is not None:
+                described = {**described, "description": self.description}
+        if self.short_form is not None:
+            described = {"anyOf": [{"type": self.short_form}, described]}
         return described
 
 

@@ -102,6 +102,69 @@ def test_schema_is_json_schema_of_a_pack(runner: CliRunner) -> None:
     assert {"title", "exercises", "red_flags", "sources"} <= set(schema["properties"])
 
 
+def schema_errors(value: object, schema: dict, root: dict, where: str = "") -> list[str]:
+    """What in ``value`` the JSON Schema refuses: the keywords pydantic writes (no
+    jsonschema package here; enough to read a file as an editor would)."""
+    import datetime as dt
+    import re
+
+    if isinstance(value, dt.date):  # YAML reads 2026-11-01 as a date; JSON, and an editor, as text
+        value = value.isoformat()
+    if "$ref" in schema:
+        return schema_errors(value, root["$defs"][schema["$ref"].removeprefix("#/$defs/")], root, where)
+    for either in ("anyOf", "oneOf"):
+        if either in schema:
+            return [] if any(not schema_errors(value, option, root, where) for option in schema[either]) \
+                else [f"{where}: matches none of {either}"]
+    kinds = {"object": dict, "array": list, "string": str, "boolean": bool, "null": type(None),
+             "integer": int, "number": (int, float)}
+    if "type" in schema and not isinstance(value, kinds[schema["type"]]):
+        return [f"{where}: expected {schema['type']}, got {type(value).__name__}"]
+    if "enum" in schema and value not in schema["enum"]:
+        return [f"{where}: {value!r} not in {schema['enum']}"]
+    if isinstance(value, str) and "pattern" in schema and not re.search(schema["pattern"], value):
+        return [f"{where}: {value!r} does not match {schema['pattern']}"]
+    errors: list[str] = []
+    if isinstance(value, dict):
+        properties = schema.get("properties", {})
+        errors += [f"{where}.{key}: required" for key in schema.get("required", []) if key not in value]
+        for key, item in value.items():
+            if key in properties:
+                errors += schema_errors(item, properties[key], root, f"{where}.{key}")
+            elif schema.get("additionalProperties") is False:
+                errors.append(f"{where}.{key}: not in the schema")
+    if isinstance(value, list):
+        for index, item in enumerate(value):
+            prefix = schema.get("prefixItems", [])
+            item_schema = prefix[index] if index < len(prefix) else schema.get("items", {})
+            errors += schema_errors(item, item_schema, root, f"{where}[{index}]")
+    return errors
+
+
+@pytest.mark.parametrize(("kind", "files"), [
+    ("pack", ["pack.yaml", "sv/pack.yaml"]),
+    ("exercise", ["exercises/*.yaml"]),
+    ("preset", ["presets/*.yaml"]),
+])
+def test_each_bundled_file_is_valid_against_its_schema(runner: CliRunner, kind: str,
+                                                        files: list[str]) -> None:
+    """An editor checking the pack's files against `handout schema KIND` finds nothing (the
+    one schema of the loaded pack wanted every exercise written out in pack.yaml)."""
+    import json
+
+    import yaml
+
+    from generator.resources import default_pack
+
+    result = runner.invoke(main, ["schema", kind])
+    schema = json.loads(result.output)
+    paths = [path for pattern in files for path in sorted(default_pack().glob(pattern))]
+    assert paths
+    for path in paths[:1] if kind == "pack" else paths:  # the Swedish pack.yaml gives only text
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        assert schema_errors(data, schema, schema) == [], path
+
+
 def test_a_line_break_in_a_name_prints_as_a_space(runner: CliRunner, tmp_path: Path) -> None:
     result = runner.invoke(main, ["build", "-o", "x.pdf", "--patient", "Jane\nDoe\t",
                                   "--date", "2026-11-24"])

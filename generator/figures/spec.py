@@ -89,7 +89,8 @@ def _human(low: float, high: float, what: str) -> Rule:
 
 def _number_means(name: str) -> Rule:
     """Let YAML write ``left_hip: 90`` for ``left_hip: {flex: 90}``."""
-    return Rule(before=lambda value: {name: value} if isinstance(value, (int, float)) else value)
+    return Rule(before=lambda value: {name: value} if isinstance(value, (int, float)) else value,
+                short_form="number")
 
 
 PointName = Literal[POINTS]  # type: ignore[valid-type]
@@ -348,7 +349,7 @@ class FigureSpec(_Base):
     floor: bool = True
     moving: Annotated[
         tuple[PointName, ...],  # type: ignore[valid-type]
-        Rule(before=_one_or_more,
+        Rule(before=_one_or_more, short_form="string",
              max_length=2, after_with_data=lambda moving, data: _path_shows(moving, data),
              description="Point(s) whose path gets an arrow; a sequence with a "
              "middle position may have none (its numbers give the order)."),
@@ -376,13 +377,13 @@ class FigureSpec(_Base):
     )
     emphasis: Annotated[
         tuple[LimbName, ...],
-        Rule(before=_one_or_more,
+        Rule(before=_one_or_more, short_form="string",
              max_length=2, description="Limbs drawn in full ink even on the far side, "
              "e.g. the crossed leg of a figure-4 stretch; cased in white where they cross."),
     ] = ()
     touching: Annotated[
         tuple[Literal["left_leg", "right_leg"], ...],
-        Rule(before=_one_or_more,
+        Rule(before=_one_or_more, short_form="string",
              max_length=2, description="Near legs whose foot rests on the far foot (the "
              "clamshell's feet together): the white casing that parts a near limb from what "
              "it crosses stops at the middle of the shin, so the feet touch with no white "
